@@ -1,0 +1,21 @@
+"""Extremist activity indicators: navigation and the shared sidebar filters, nothing else."""
+import streamlit as st
+
+from dashboard import data
+from dashboard.filters import sidebar_filters
+from indicators import overview
+
+st.set_page_config(page_title="Extremist activity indicators", page_icon="📈", layout="wide")
+
+try:
+    options = data.query(overview.filter_options)
+except data.WarehouseMissing as err:
+    st.error(str(err))
+    st.stop()
+
+st.session_state["filters"] = sidebar_filters(options)
+st.session_state["options"] = options
+st.navigation([
+    st.Page("app_pages/overview.py", title="Overview", icon="📊", default=True),
+    st.Page("app_pages/methods.py", title="Sources & methods", icon="📚"),
+]).run()

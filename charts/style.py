@@ -1,0 +1,38 @@
+"""The house style: every figure carries its title, a subtitle stating the filters in words and a
+source line, so it stands on its own when exported onto a slide."""
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+FONT = "Arial, Helvetica, sans-serif"
+# One colour per category, the same on every chart and map (colour-blind safe, Okabe-Ito).
+CATEGORY_COLORS = {
+    "attack": "#D55E00",
+    "propaganda": "#E69F00",
+    "allegiance": "#CC79A7",
+    "recruitment": "#0072B2",
+    "counter_terrorism": "#009E73",
+    "state_strike": "#7F7F7F",
+}
+CATEGORY_ORDER = tuple(CATEGORY_COLORS)
+
+
+def house_style(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure:
+    """Title, subtitle and source line in the house style (text is escaped: shown as text)."""
+    fig.update_layout(
+        title={"text": f"<b>{html.escape(title)}</b><br><span style='font-size:13px;color:#555'>"
+                       f"{html.escape(subtitle)}</span>", "x": 0.01, "xanchor": "left",
+               "y": 0.97, "yanchor": "top"},
+        font={"family": FONT, "size": 13, "color": "#222"},
+        margin={"t": 80, "b": 70, "l": 50, "r": 20},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.12, "x": 0, "title": None},
+        meta={"title": title, "subtitle": subtitle, "source": source},
+    )
+    fig.add_annotation(text=f"Source: {html.escape(source)}", xref="paper", yref="paper",
+                       x=0, y=0, yshift=-62, xanchor="left", yanchor="bottom", showarrow=False,
+                       font={"size": 11, "color": "#666"}, name="source")
+    return fig

@@ -1,0 +1,54 @@
+"""The read-only warehouse connection and cached indicator calls.
+
+Results are cached by the indicator's name, the warehouse version and the filters, so a rebuild
+(new version) is seen at the next rerun and nothing stale is shown.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import streamlit as st
+
+import indicators.overview as overview
+
+ROOT = Path(__file__).resolve().parent.parent
+WAREHOUSE = Path(os.environ.get("DASHBOARD_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
+
+
+class WarehouseMissing(RuntimeError):
+    pass
+
+
+@st.cache_resource(max_entries=2)
+def _open(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(path, read_only=True)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the current warehouse (reopened when the file is replaced by a rebuild)."""
+    if not WAREHOUSE.exists():
+        raise WarehouseMissing(f"No warehouse at {WAREHOUSE.relative_to(ROOT) if WAREHOUSE.is_relative_to(ROOT) else WAREHOUSE}. "
+                               "Build it with `make run` or `.venv/bin/python -m etl build`.")
+    try:
+        return _open(str(WAREHOUSE), WAREHOUSE.stat().st_mtime_ns).cursor()
+    except duckdb.Error as err:
+        raise WarehouseMissing(f"The warehouse {WAREHOUSE.name} cannot be opened ({err}). "
+                               "Rebuild it with `.venv/bin/python -m etl build`.") from None
+
+
+def version() -> str:
+    return overview.warehouse_version(connection())
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(module: str, name: str, warehouse_version: str, args: tuple):
+    return getattr(importlib.import_module(module), name)(connection(), *args)
+
+
+def query(indicator: Callable, *args):
+    """`indicator(connection, *args)` (a function of indicators/), cached per warehouse version."""
+    return _cached(indicator.__module__, indicator.__name__, version(), args)

@@ -1,0 +1,107 @@
+"""The shared sidebar filters, read from and written back to the URL query string.
+
+A link such as `?years=2014-2017&province=Sindh&province=Balochistan&actor=Islamic+State` opens the
+dashboard with those filters; values that are not valid are ignored with a note in the sidebar.
+"""
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from etl.schema import EXTREMIST_CATEGORIES
+from indicators.filters import COUNTRY_NAMES, Filters
+
+# widget key -> query-string parameter
+MULTI = {"countries": "country", "provinces": "province", "districts": "district",
+         "categories": "category", "actor_groups": "actor", "datasets": "dataset"}
+
+
+def _from_url(options: dict) -> list[str]:
+    """Put valid query-string values into the widgets' state; return notes on ignored ones."""
+    notes = []
+    params = st.query_params
+    lo, hi = options["years"]
+    if "years" in params:
+        match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", params["years"][:20])
+        start, end = (int(match[1]), int(match[2] or match[1])) if match else (None, None)
+        if start is not None and lo <= start <= end <= hi:
+            st.session_state["years"] = (start, end)
+        else:
+            notes.append(f"years={params['years'][:40]!r} ignored: expected YYYY-YYYY within {lo}-{hi}")
+    allowed = {"countries": options["countries"], "provinces": options["provinces"],
+               "districts": options["districts"]["district_id"].tolist(),
+               "categories": options["categories"], "actor_groups": options["actor_groups"],
+               "datasets": options["datasets"]}
+    for key, param in MULTI.items():
+        if param not in params:
+            continue
+        values = params.get_all(param)
+        good = [v for v in values if v in allowed[key]]
+        bad = [v for v in values if v not in allowed[key]]
+        if good:
+            st.session_state[key] = good
+        if bad:
+            shown = ", ".join(repr(v[:40]) for v in bad[:3])
+            notes.append(f"{param}={shown} ignored: not a known {param}")
+    return notes
+
+
+def _to_url(f: Filters, options: dict) -> None:
+    wanted: dict[str, str | list[str]] = {}
+    if (f.year_from, f.year_to) != options["years"]:
+        wanted["years"] = f"{f.year_from}-{f.year_to}"
+    for key, param in MULTI.items():
+        value = list(getattr(f, key))
+        default = list(EXTREMIST_CATEGORIES) if key == "categories" else []
+        if value != default:
+            wanted[param] = value
+    current = {k: (st.query_params.get_all(k) if k in MULTI.values() else st.query_params[k])
+               for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def sidebar_filters(options: dict) -> Filters:
+    """Draw the sidebar filters (initialised from the URL once per session) and return them."""
+    if "filters_initialised" not in st.session_state:
+        st.session_state["filters_initialised"] = True
+        st.session_state["url_notes"] = _from_url(options)
+    lo, hi = options["years"]
+    sb = st.sidebar
+    sb.header("Filters")
+    st.session_state.setdefault("years", (lo, hi))
+    years = sb.slider("Years", lo, hi, key="years")
+    countries = sb.multiselect("Country", options["countries"], key="countries",
+                               format_func=lambda c: COUNTRY_NAMES.get(c, c), placeholder="All")
+    provinces = sb.multiselect("Province", options["provinces"], key="provinces", placeholder="All")
+    districts = options["districts"]
+    if countries:
+        districts = districts[districts["country"].isin(countries)]
+    if provinces:
+        districts = districts[districts["admin1"].isin(provinces)]
+    kept = [d for d in st.session_state.get("districts", []) if d in set(districts["district_id"])]
+    st.session_state["districts"] = kept
+    labels = dict(zip(options["districts"]["district_id"],
+                      options["districts"]["admin2"] + " (" + options["districts"]["admin1"].fillna(
+                          options["districts"]["country"]) + ")"))
+    chosen = sb.multiselect("District", districts["district_id"].tolist(), key="districts",
+                            format_func=labels.get, placeholder="All")
+    st.session_state.setdefault("categories", list(EXTREMIST_CATEGORIES))
+    categories = sb.multiselect("Category", options["categories"], key="categories",
+                                format_func=lambda c: c.replace("_", " "),
+                                help="By default only extremist activity. Counter-terrorism and "
+                                     "US drone strikes (state action) are shown only when added.")
+    actors = sb.multiselect("Actor group", options["actor_groups"], key="actor_groups", placeholder="All")
+    datasets = sb.multiselect("Dataset", options["datasets"], key="datasets", placeholder="All")
+    for note in st.session_state.get("url_notes", []):
+        sb.warning(note, icon="⚠️")
+    f = Filters(year_from=years[0], year_to=years[1], countries=tuple(countries),
+                provinces=tuple(provinces), districts=tuple(chosen), categories=tuple(categories),
+                actor_groups=tuple(actors), datasets=tuple(datasets))
+    _to_url(f, options)
+    return f
+
+
+def district_labels(options: dict) -> dict[str, str]:
+    return dict(zip(options["districts"]["district_id"], options["districts"]["admin2"]))

@@ -1,0 +1,1 @@
+"""ETL: raw files -> canonical events -> DuckDB warehouse (`python -m etl --help`)."""

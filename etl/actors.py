@@ -1,0 +1,40 @@
+"""Actor names as reported -> normalised actor families, from the rules in data/reference."""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "actor_groups.csv"
+UNKNOWN = "Unknown"
+OTHER = "Other"
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = RULES_FILE) -> tuple[tuple[re.Pattern, str], ...]:
+    """Ordered (pattern, group) rules. A pattern is case-insensitive except the all-capital
+    abbreviation `\\bIS\\b`, which must match in capitals (so the English word 'is' does not)."""
+    rules = []
+    with open(path, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            parts = row["pattern"].split("|")
+            exact = [p for p in parts if p.startswith(r"\bIS")]
+            loose = [p for p in parts if not p.startswith(r"\bIS")]
+            if loose:
+                rules.append((re.compile("|".join(loose), re.IGNORECASE), row["actor_group"]))
+            if exact:
+                rules.append((re.compile("|".join(exact)), row["actor_group"]))
+    return tuple(rules)
+
+
+def actor_group(*names: str | None) -> str:
+    """The family of the first rule matching the actor (then the associated actor)."""
+    named = [n for n in names if n and n.strip()]
+    if not named:
+        return UNKNOWN
+    for name in named:
+        for pattern, group in load_rules():
+            if pattern.search(name):
+                return group
+    return OTHER

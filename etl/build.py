@@ -1,0 +1,217 @@
+"""Raw files -> canonical events -> data/warehouse.duckdb. The only code that writes the warehouse.
+
+The build writes a temporary file beside the warehouse and renames it over the old one at the end,
+so a failed or interrupted build leaves the previous warehouse as it was. A lock file stops two
+builds from running at once.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fcntl
+import hashlib
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+import shapely
+
+from etl import geo, schema
+from etl.sources import curated, pk_drone_strikes, pk_suicide_attacks
+
+ADAPTERS = {
+    "curated": curated.load,
+    "pk_suicide_attacks": pk_suicide_attacks.load,
+    "pk_drone_strikes": pk_drone_strikes.load,
+}
+REGISTRY = "sources.csv"
+
+
+class BuildError(RuntimeError):
+    """A build that cannot go on; the message says what to fix. The old warehouse is untouched."""
+
+
+@dataclass
+class FileCount:
+    file: str
+    dataset: str
+    rows_read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    unplaced: int = 0
+    sha256: str = ""
+
+
+@dataclass
+class BuildResult:
+    warehouse: Path
+    version: str
+    files: list[FileCount] = field(default_factory=list)
+    rejects: pd.DataFrame = field(default_factory=schema.empty_rejects)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def input_files(data_dir: Path) -> list[Path]:
+    """Every file a build reads, in a stable order (its hashes make the warehouse version)."""
+    raw = data_dir / "raw"
+    files = [raw / REGISTRY] + [raw / row["file"] for row in read_registry(data_dir)]
+    files += sorted((raw / "boundaries").glob("*.geojson"))
+    files += sorted((data_dir / "reference").glob("*.csv"))
+    return files
+
+
+def warehouse_version(data_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in input_files(data_dir):
+        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
+        digest.update(file_sha256(path).encode())
+    return digest.hexdigest()[:12]
+
+
+def read_registry(data_dir: Path) -> list[dict[str, str]]:
+    path = data_dir / "raw" / REGISTRY
+    if not path.exists():
+        raise BuildError(f"{path}: missing. It lists the raw files to load (file, format, "
+                         f"dataset, title, author_publisher, origin, licence).")
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for line, row in enumerate(rows, start=2):
+        if row["format"] not in ADAPTERS:
+            raise BuildError(f"{path} line {line}: format={row['format']!r} is not known "
+                             f"(expected one of {', '.join(ADAPTERS)}).")
+        if not (data_dir / "raw" / row["file"]).exists():
+            raise BuildError(f"{path} line {line}: file={row['file']!r} is not in {data_dir / 'raw'}; "
+                             f"copy it there or remove the line.")
+    return rows
+
+
+@contextmanager
+def build_lock(warehouse: Path):
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with open(warehouse.with_suffix(".lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build of {warehouse} is running; wait for it to finish "
+                             f"and run the build again.") from None
+        yield
+
+
+def build_warehouse(data_dir: Path, warehouse: Path,
+                    progress: Callable[[str], None] = lambda step: None,
+                    today: dt.date | None = None) -> BuildResult:
+    """Build `warehouse` from the files under `data_dir`; return the counts per file."""
+    data_dir, warehouse = Path(data_dir), Path(warehouse)
+    with build_lock(warehouse):
+        registry = read_registry(data_dir)
+        version = warehouse_version(data_dir)
+        progress("boundaries")
+        districts = geo.load_districts(data_dir / "raw" / "boundaries")
+
+        frames, rejects, counts = [], [], {}
+        for entry in registry:
+            name = f"raw/{entry['file']}"
+            progress(name)
+            try:
+                events, bad = ADAPTERS[entry["format"]](data_dir / "raw" / entry["file"], name)
+            except ValueError as err:
+                raise BuildError(str(err)) from None
+            counts[name] = FileCount(name, entry["dataset"], rows_read=len(events) + len(bad),
+                                     sha256=file_sha256(data_dir / "raw" / entry["file"]))
+            frames.append(events)
+            rejects.append(bad)
+
+        progress("placing events in districts")
+        events = pd.concat([f for f in frames if len(f)], ignore_index=True)
+        events = geo.place_events(events, districts)
+        events, invalid = schema.validate(events, today=today)
+        rejects = pd.concat([r for r in rejects + [invalid] if len(r)], ignore_index=True) \
+            if any(len(r) for r in rejects + [invalid]) else schema.empty_rejects()
+
+        dup_mask = events["event_id"].duplicated(keep="first")
+        duplicates = events[dup_mask].merge(
+            events[~dup_mask][["event_id", "source_file", "source_line"]],
+            on="event_id", suffixes=("", "_kept"))[
+            ["event_id", "source_file", "source_line", "source_file_kept", "source_line_kept"]]
+        events = events[~dup_mask].sort_values("event_id").reset_index(drop=True)
+
+        for name, c in counts.items():
+            c.loaded = int((events["source_file"] == name).sum())
+            c.rejected = int(rejects.loc[rejects["source_file"] == name, "source_line"].nunique())
+            c.duplicates = int((duplicates["source_file"] == name).sum())
+            c.unplaced = int(((events["source_file"] == name) & events["district_id"].isna()).sum())
+            if c.rows_read != c.loaded + c.rejected + c.duplicates:
+                raise BuildError(f"{name}: {c.rows_read} rows read but {c.loaded} loaded + "
+                                 f"{c.rejected} rejected + {c.duplicates} duplicates; this is a "
+                                 f"bug in the ETL, please report it with the file.")
+
+        progress("writing warehouse")
+        tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        try:
+            _write(tmp, events, districts, rejects, duplicates, registry, counts, version)
+            os.replace(tmp, warehouse)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return BuildResult(warehouse, version, list(counts.values()), rejects)
+
+
+def _write(path: Path, events, districts, rejects, duplicates, registry, counts, version) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(schema.events_ddl())
+        con.register("events_frame", events)
+        con.execute(f"INSERT INTO events SELECT {', '.join(schema.COLUMN_NAMES)} FROM events_frame "
+                    "ORDER BY event_id")
+
+        shown = geo.display_geojson(districts)
+        metric = districts.to_crs(geo.METRIC_CRS)
+        table = pd.DataFrame({
+            "district_id": districts["district_id"],
+            "country": districts["country"],
+            "admin1": districts["admin1"],
+            "admin2": districts["admin2"],
+            "area_km2": (metric.area / 1e6).round(1),
+            "centroid_lat": metric.centroid.to_crs("EPSG:4326").y.round(5),
+            "centroid_lon": metric.centroid.to_crs("EPSG:4326").x.round(5),
+            "geometry_wkb": districts.geometry.to_wkb(),
+            "display_geojson": shapely.to_geojson(shown.geometry.values),
+        })
+        con.register("districts_frame", table)
+        con.execute("CREATE TABLE districts AS SELECT * FROM districts_frame ORDER BY district_id")
+
+        con.register("rejects_frame", rejects.astype({"source_line": "int64"}))
+        con.execute("CREATE TABLE rejects AS SELECT source_file, source_line::INTEGER AS source_line, "
+                    "\"column\", \"value\", reason FROM rejects_frame ORDER BY source_file, source_line, \"column\"")
+        con.register("duplicates_frame", duplicates)
+        con.execute("CREATE TABLE duplicates AS SELECT * FROM duplicates_frame ORDER BY event_id, source_file, source_line")
+
+        sources = pd.DataFrame(registry)
+        sources["file"] = "raw/" + sources["file"]
+        sources["sha256"] = sources["file"].map(lambda f: counts[f].sha256)
+        con.register("sources_frame", sources)
+        con.execute("CREATE TABLE sources AS SELECT * FROM sources_frame ORDER BY file")
+
+        con.execute("CREATE TABLE categories (category VARCHAR PRIMARY KEY, definition VARCHAR, "
+                    "extremist BOOLEAN)")
+        con.executemany("INSERT INTO categories VALUES (?, ?, ?)",
+                        [(k, v, k in schema.EXTREMIST_CATEGORIES) for k, v in schema.CATEGORIES.items()])
+
+        runs = pd.DataFrame([vars(c) for c in counts.values()])
+        runs.insert(0, "version", version)
+        runs.insert(1, "built_at", dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat())
+        con.register("runs_frame", runs)
+        con.execute("CREATE TABLE etl_runs AS SELECT * FROM runs_frame")
+        con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute("INSERT INTO meta VALUES ('version', ?), ('schema', 'events-v1')", [version])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()

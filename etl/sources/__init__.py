@@ -1,0 +1,1 @@
+"""One adapter per input format: raw file -> (canonical events frame, rejects frame)."""

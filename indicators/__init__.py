@@ -1,0 +1,1 @@
+"""Pure query functions over the warehouse: (connection, Filters) -> DataFrame. No streamlit here."""

@@ -1,0 +1,74 @@
+"""The filters every indicator takes, and their SQL (always with ? parameters)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from etl.schema import EXTREMIST_CATEGORIES
+
+COUNTRY_NAMES = {"PAK": "Pakistan", "AFG": "Afghanistan"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """An empty tuple means 'all'. Years are inclusive; `districts` holds district_id values."""
+
+    year_from: int
+    year_to: int
+    countries: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    categories: tuple[str, ...] = EXTREMIST_CATEGORIES
+    actor_groups: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
+
+    def where(self, alias: str = "") -> tuple[str, list]:
+        """A SQL condition over table `events` (optionally aliased) and its parameters."""
+        p = f"{alias}." if alias else ""
+        clauses = [f"{p}event_date >= make_date(?, 1, 1)", f"{p}event_date < make_date(?, 1, 1)"]
+        params: list = [self.year_from, self.year_to + 1]
+        for column, values in (("country", self.countries), ("admin1", self.provinces),
+                               ("district_id", self.districts), ("category", self.categories),
+                               ("actor_group", self.actor_groups), ("dataset", self.datasets)):
+            if values:
+                clauses.append(f"{p}{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        return " AND ".join(clauses), params
+
+    @property
+    def years(self) -> int:
+        return self.year_to - self.year_from + 1
+
+    def previous(self) -> "Filters":
+        """The same filters over the period of equal length just before."""
+        return replace(self, year_from=self.year_from - self.years, year_to=self.year_from - 1)
+
+    def describe(self, district_names: dict[str, str] | None = None) -> str:
+        """The filters in words, for subtitles: 'Sindh and Balochistan, 2014-2017, Islamic State'."""
+        names = district_names or {}
+        parts = []
+        if self.districts:
+            parts.append(_join([names.get(d, d) for d in self.districts]))
+        elif self.provinces:
+            parts.append(_join(self.provinces))
+        elif self.countries:
+            parts.append(_join([COUNTRY_NAMES.get(c, c) for c in self.countries]))
+        else:
+            parts.append("Pakistan and Afghanistan")
+        parts.append(str(self.year_from) if self.years == 1 else f"{self.year_from}-{self.year_to}")
+        if self.actor_groups:
+            parts.append(_join(self.actor_groups))
+        if set(self.categories) != set(EXTREMIST_CATEGORIES):
+            parts.append(_join([c.replace("_", " ") for c in self.categories]) if self.categories
+                         else "all categories")
+        if self.datasets:
+            parts.append("datasets: " + ", ".join(self.datasets))
+        return ", ".join(parts)
+
+
+def _join(items) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) > 4:
+        return f"{', '.join(items[:3])} and {len(items) - 3} more"
+    return f"{', '.join(items[:-1])} and {items[-1]}"

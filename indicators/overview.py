@@ -1,0 +1,121 @@
+"""Indicators of the Overview page: pure queries (connection, Filters) -> DataFrame."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from indicators.filters import Filters
+
+PERIODS = {"month": "month", "quarter": "quarter", "year": "year"}
+
+
+def warehouse_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Short hash of the warehouse's input files (changes whenever a rebuild changes inputs)."""
+    return con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
+    """Values the sidebar offers: year range, countries, provinces, districts, categories,
+    actor groups, datasets."""
+    lo, hi = con.execute("SELECT min(year(event_date)), max(year(event_date)) FROM events").fetchone()
+    provinces = con.execute("SELECT DISTINCT admin1 FROM events WHERE admin1 IS NOT NULL "
+                            "ORDER BY admin1").df()["admin1"].tolist()
+    districts = con.execute(
+        "SELECT d.district_id, d.admin2, d.admin1, d.country, count(e.event_id) AS events "
+        "FROM districts d LEFT JOIN events e USING (district_id) "
+        "GROUP BY ALL ORDER BY d.country DESC, d.admin2").df()
+    return {
+        "years": (int(lo), int(hi)),
+        "countries": con.execute("SELECT DISTINCT country FROM events ORDER BY country DESC").df()["country"].tolist(),
+        "provinces": provinces,
+        "districts": districts,
+        "categories": con.execute("SELECT category FROM categories").df()["category"].tolist(),
+        "actor_groups": con.execute("SELECT actor_group FROM events GROUP BY 1 ORDER BY count(*) DESC, 1")
+        .df()["actor_group"].tolist(),
+        "datasets": con.execute("SELECT DISTINCT dataset FROM events ORDER BY 1").df()["dataset"].tolist(),
+    }
+
+
+def kpis(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """One row per period ('current', 'previous': the period of equal length just before).
+    Columns: period, events, fatalities, injured, districts_affected.
+    fatalities and injured sum the known figures (the sources' maxima); unknown counts add nothing."""
+    rows = []
+    for label, filters in (("current", f), ("previous", f.previous())):
+        where, params = filters.where()
+        events, fatalities, injured, districts = con.execute(
+            f"SELECT count(*), coalesce(sum(fatalities), 0), coalesce(sum(injured), 0), "
+            f"count(DISTINCT district_id) FROM events WHERE {where}", params).fetchone()
+        rows.append({"period": label, "events": events, "fatalities": int(fatalities),
+                     "injured": int(injured), "districts_affected": districts})
+    return pd.DataFrame(rows)
+
+
+def trend(con: duckdb.DuckDBPyConnection, f: Filters, period: str = "year") -> pd.DataFrame:
+    """One row per (period_start, category) with at least one event.
+    Columns: period_start (DATE), category, events, fatalities."""
+    unit = PERIODS[period]  # a fixed word from PERIODS, never user text
+    where, params = f.where()
+    return con.execute(
+        f"SELECT date_trunc('{unit}', event_date)::DATE AS period_start, category, "
+        f"count(*) AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
+        f"FROM events WHERE {where} GROUP BY ALL ORDER BY period_start, category", params).df()
+
+
+def district_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """One row per district with at least one event. Columns: district_id, country, admin1,
+    admin2, events, fatalities."""
+    where, params = f.where("e")
+    return con.execute(
+        f"SELECT d.district_id, d.country, d.admin1, d.admin2, count(*) AS events, "
+        f"coalesce(sum(e.fatalities), 0)::BIGINT AS fatalities "
+        f"FROM events e JOIN districts d USING (district_id) WHERE {where} "
+        f"GROUP BY ALL ORDER BY events DESC, d.admin2", params).df()
+
+
+def unplaced(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Events known only to a province or the country (no district). Columns: geo_precision,
+    area (province or country), events."""
+    where, params = f.where()
+    return con.execute(
+        f"SELECT geo_precision, coalesce(admin1, country) AS area, count(*) AS events "
+        f"FROM events WHERE district_id IS NULL AND {where} GROUP BY ALL ORDER BY events DESC, area",
+        params).df()
+
+
+def event_points(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 5000) -> pd.DataFrame:
+    """Events with a point (source coordinates or a gazetteer town), the deadliest first, at most
+    `limit`. Columns: event_id, event_date, latitude, longitude, category, location, admin2,
+    actor_group, fatalities, source_name, total (points before the limit)."""
+    where, params = f.where()
+    return con.execute(
+        f"SELECT event_id, event_date, latitude, longitude, category, location, admin2, "
+        f"actor_group, fatalities, source_name, count(*) OVER () AS total "
+        f"FROM events WHERE latitude IS NOT NULL AND {where} "
+        f"ORDER BY fatalities DESC NULLS LAST, event_date DESC, event_id LIMIT ?",
+        params + [limit]).df()
+
+
+def recent_events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 10) -> pd.DataFrame:
+    """The latest events with their sources. Columns: event_date, date_precision, category,
+    location, admin2, admin1, actor, fatalities, injured, description, source_name, source_url,
+    event_id."""
+    where, params = f.where()
+    return con.execute(
+        f"SELECT event_date, date_precision, category, location, admin2, admin1, actor, fatalities, "
+        f"injured, description, source_name, source_url, event_id FROM events WHERE {where} "
+        f"ORDER BY event_date DESC, event_id LIMIT ?", params + [limit]).df()
+
+
+def district_shapes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Simplified district outlines for display. Columns: district_id, admin2, admin1, geojson."""
+    return con.execute("SELECT district_id, admin2, admin1, display_geojson AS geojson "
+                       "FROM districts ORDER BY district_id").df()
+
+
+def dataset_names(con: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
+    """Titles of the datasets behind the filtered events (for source lines)."""
+    where, params = f.where()
+    return con.execute(
+        f"SELECT DISTINCT s.short_name FROM sources s JOIN (SELECT DISTINCT source_file FROM events "
+        f"WHERE {where}) e ON e.source_file = s.file ORDER BY 1", params).df()["short_name"].tolist()

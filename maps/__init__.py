@@ -1,0 +1,1 @@
+"""Boundaries in, plotly map figures out."""

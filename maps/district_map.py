@@ -1,0 +1,53 @@
+"""The district choropleth with incident points, on an offline tile map (map_style white-bg)."""
+from __future__ import annotations
+
+import html
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.style import CATEGORY_COLORS, CATEGORY_ORDER, house_style
+
+CENTER = {"lat": 31.5, "lon": 68.5}  # Pakistan and Afghanistan together
+
+
+def feature_collection(shapes: pd.DataFrame) -> dict:
+    """GeoJSON FeatureCollection of the districts (from indicators.overview.district_shapes),
+    each feature's id its district_id."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": row.district_id, "properties": {},
+         "geometry": json.loads(row.geojson)} for row in shapes.itertuples()]}
+
+
+def district_map(geojson: dict, totals: pd.DataFrame, points: pd.DataFrame, subtitle: str,
+                 source: str, metric: str = "events", height: int = 560) -> go.Figure:
+    """Choropleth of `metric` per district (districts without events stay white) with the
+    incident points on top, sized by fatalities and coloured by category."""
+    fig = go.Figure()
+    ids = [f["id"] for f in geojson["features"]]
+    fig.add_choroplethmap(geojson=geojson, locations=ids, z=[0] * len(ids), showscale=False,
+                          colorscale=[[0, "#f7f7f7"], [1, "#f7f7f7"]], hoverinfo="skip",
+                          marker={"line": {"width": 0.4, "color": "#bbb"}}, name="districts")
+    if len(totals):
+        hover = [f"<b>{html.escape(str(r.admin2))}</b>, {html.escape(str(r.admin1 or r.country))}"
+                 f"<br>{r.events} events, {r.fatalities} killed" for r in totals.itertuples()]
+        fig.add_choroplethmap(geojson=geojson, locations=totals["district_id"], z=totals[metric],
+                              colorscale="OrRd", zmin=0, marker={"line": {"width": 0.6, "color": "#888"}},
+                              colorbar={"title": {"text": metric}, "thickness": 12, "len": 0.6},
+                              text=hover, hovertemplate="%{text}<extra></extra>", name=metric)
+    for category in [c for c in CATEGORY_ORDER if c in set(points.get("category", []))]:
+        part = points[points["category"] == category]
+        size = 5 + 3 * np.sqrt(part["fatalities"].fillna(0).astype(float).clip(upper=150))
+        hover = [f"<b>{html.escape(str(r.location or r.admin2 or ''))}</b><br>{r.event_date:%d %b %Y}"
+                 f" · {html.escape(category.replace('_', ' '))}<br>{html.escape(str(r.actor_group))}"
+                 f"<br>killed: {'unknown' if pd.isna(r.fatalities) else int(r.fatalities)}"
+                 f"<br>source: {html.escape(str(r.source_name))}" for r in part.itertuples()]
+        fig.add_scattermap(lat=part["latitude"], lon=part["longitude"], mode="markers",
+                           marker={"size": size, "color": CATEGORY_COLORS[category], "opacity": 0.75},
+                           name=category.replace("_", " "), text=hover, customdata=part[["event_id"]],
+                           hovertemplate="%{text}<extra></extra>")
+    fig.update_layout(map={"style": "white-bg", "center": CENTER, "zoom": 4.3}, height=height,
+                      showlegend=True)
+    return house_style(fig, f"{metric.capitalize()} per district, with incidents", subtitle, source)
