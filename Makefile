@@ -1,0 +1,31 @@
+# The two commands of the README: `make run` (dashboard on http://localhost:8501) and `make test`.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+WAREHOUSE := data/warehouse.duckdb
+INPUTS := $(shell find data/raw data/reference etl -type f -not -name '*.pyc' 2>/dev/null)
+PORT ?= 8501
+
+.PHONY: run test build bench clean
+
+$(BIN)/.installed: requirements.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+# Rebuilt when missing or older than any of its inputs.
+$(WAREHOUSE): $(BIN)/.installed $(INPUTS)
+	$(BIN)/python -m etl build
+
+build: $(WAREHOUSE)
+
+run: $(WAREHOUSE)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(WAREHOUSE)

@@ -1,0 +1,59 @@
+"""Writes the small fixture files of this folder, with their awkward bytes on purpose.
+
+Run `python tests/data/make_fixtures.py` to remake them; the tests read the committed files.
+"""
+import csv
+import io
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def write(name: str, header: list[str], rows: list[list[str]], encoding: str, bom: bool = False,
+          newline: str = "\n") -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=newline)
+    writer.writerow(header)
+    writer.writerows(rows)
+    (HERE / name).write_bytes((b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode(encoding))
+
+
+# Curated format: a UTF-8 BOM, an Urdu place name, a bad date (line 3), a negative count (line 4),
+# an unknown category (line 5), the same event twice (lines 6-7), a future date (line 8), a blank
+# (unknown) death toll, province spellings 'KPK', 'Baluchistan', 'Sind'.
+write("curated_awkward.csv",
+      "event_date,date_end,date_precision,country,admin1,admin2,location,category,actor,assoc_actor,target,killed,injured,description,source_title,source_url,source_publisher,source_date".split(","),
+      [
+          ["2014-11-01", "", "month", "PAK", "Punjab", "Khanewal", "خانیوال Khanewal district", "propaganda", "Unidentified IS sympathisers", "", "general public", "", "", "Wall-chalking test row", "t1", "http://example.org/1", "Dawn", "2014-11-05"],
+          ["2017-13-01", "", "day", "PAK", "Sindh", "Karachi", "Karachi", "attack", "Islamic State", "", "", "3", "", "Bad month", "t2", "http://example.org/2", "Dawn", "2017-01-05"],
+          ["2016-05-02", "", "day", "PAK", "KPK", "Peshawar", "Peshawar", "attack", "Jamaat-ul-Ahrar", "", "police", "-2", "", "Negative toll", "t3", "http://example.org/3", "Dawn", "2016-05-03"],
+          ["2016-05-03", "", "day", "PAK", "Baluchistan", "Quetta", "Quetta", "riot", "Unknown", "", "", "", "", "Unknown category", "t4", "http://example.org/4", "Dawn", "2016-05-04"],
+          ["2015-01-01", "", "year", "PAK", "", "", "", "allegiance", "Jamaat-ul-Ahrar", "", "", "", "", "Pledge, year only", "t5", "http://example.org/5", "CAPS", "2018-02-05"],
+          ["2015-01-01", "", "year", "PAK", "", "", "", "allegiance", "Jamaat-ul-Ahrar", "", "", "", "", "Pledge, year only (again)", "t5", "http://example.org/5", "CAPS", "2018-02-05"],
+          ["2099-01-01", "", "day", "PAK", "Sindh", "Jamshoro", "Sehwan", "attack", "Islamic State", "", "", "", "", "Future", "t6", "http://example.org/6", "Dawn", "2099-01-02"],
+          ["2017-02-16", "", "day", "PAK", "Sind", "Jamshoro", "Shrine of Lal Shahbaz Qalandar, Sehwan", "attack", "Islamic State (claimed via Amaq)", "", "Sufi shrine visitors", "90", "300", "Sehwan", "t7", "http://example.org/7", "Dawn", "2017-02-17"],
+      ], "utf-8", bom=True)
+
+# Suicide-attack format as the original Kaggle releases wrote it: Windows-1252 bytes (line 3),
+# weekday dates with typos ('Sturday-Nov-26-2016'), Killed Min > Killed Max (line 3), an impossible
+# date (line 5), a latitude out of range (line 6), a row with no coordinates (line 7), CRLF endings.
+write("suicide_original_latin1.csv",
+      "S#,Date,Islamic Date,Blast Day Type,Holiday Type,Time,City,Latitude,Longitude,Province,Location,Location Category,Location Sensitivity,Open/Closed Space,Influencing Event/Event,Target Type,Targeted Sect if any,Killed Min,Killed Max,Injured Min,Injured Max,No. of Suicide Blasts,Hospital Names,Temperature(C),Temperature(F),Explosive Weight (max kg)".split(","),
+      [
+          ["1", "Sunday-November 19-1995", "", "", "", "", "Islamabad", "33.718", "73.0718", "Capital", "Egyptian Embassy", "", "", "", "", "Foreigner", "", "14", "15", "", "60", "2", "", "", "", ""],
+          ["2", "Sturday-Nov-26-2016", "", "", "", "", "Karachi", "24.9918", "66.9911", "Sindh", "Caf\u00e9 Ren\u00e9", "", "", "", "", "Civilian", "Shia", "9", "4", "", "", "1", "", "", "", ""],
+          ["3", "Friday-February 16-2017", "", "", "", "", "Sehwan Town", "26.4243", "67.8617", "Sindh", "Shrine", "", "", "", "", "Religious", "Sunni", "88", "90", "", "", "1", "", "", "", ""],
+          ["4", "31/31/2010", "", "", "", "", "Quetta", "30.18", "67.0", "Baluchistan", "Market", "", "", "", "", "Civilian", "", "1", "2", "", "", "1", "", "", "", ""],
+          ["5", "1/5/2011", "", "", "", "", "Quetta", "130.18", "67.0", "Baluchistan", "Market", "", "", "", "", "Civilian", "", "1", "2", "", "", "1", "", "", "", ""],
+          ["6", "3/15/2011", "", "", "", "", "Khanewal", "", "", "Punjab", "Bazaar", "", "", "", "", "Civilian", "", "", "", "", "", "1", "", "", "", ""],
+      ], "cp1252", newline="\r\n")
+
+# Drone-strike format: the 'Total Died Mix' typo, weekday dates, two references in one cell, a row
+# without coordinates, and the totals row that ends the real file.
+write("drone_small.csv",
+      "S#,Date,Time,Location,City,Province,No of Strike,Al-Qaeda,Taliban,Civilians Min,Civilians Max,Foreigners Min,Foreigners Max,Total Died Min,Total Died Mix,Injured Min,Injured Max,Women/Children  ,Special Mention (Site),Comments,References,Longitude,Latitude,Temperature(C),Temperature(F)".split(","),
+      [
+          ["1", "Friday, June 18, 2004", "22:00", "Near Wana", "South Waziristan", "FATA", "1", "", "1", "0", "4", "", "", "", "5", "", "", "N", "", "Strike on a house", "http://archives.dawn.com/2004/06/19/top1.htm", "69.9", "33.0333", "", ""],
+          ["2", "Monday, October 16, 2017", "", "Zero-point", "Lower Kurram Agency", "FATA", "4", "", "5", "", "", "0", "0", "17", "26", "", "", "N", "", "No coordinates", "http://a.example/1; https://b.example/2", "", "", "", ""],
+          ["", "", "", "", "", "", "", "49", "662", "1304", "2542", "68", "372", "1943", "3658", "402", "1329", "", "", "", "", "", "", "", ""],
+      ], "cp1252")

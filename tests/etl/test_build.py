@@ -1,0 +1,227 @@
+"""The warehouse built from the bundled data, and from fixtures: counts, reconciliation, placement,
+idempotence, and that a failed build loses nothing."""
+import csv
+import fcntl
+import hashlib
+import shutil
+import subprocess
+import sys
+from collections import Counter
+
+import duckdb
+import pytest
+
+from etl import geo
+from etl.build import BuildError, build_warehouse
+from tests.conftest import DATA, FIXTURES, ROOT, TODAY
+
+
+def test_every_bundled_event_is_loaded_or_accounted_for(built, con):
+    counts = {c.file: c for c in built.files}
+    assert counts["raw/pakistan_suicide_attacks.csv"].loaded == 496
+    assert counts["raw/pakistan_drone_attacks.csv"].loaded == 404
+    assert counts["raw/pakistan_drone_attacks.csv"].rejected == 1  # the totals row
+    assert counts["raw/isis_network_events.csv"].loaded == 51
+    assert counts["raw/caps_2018_events.csv"].loaded >= 1
+    for c in built.files:
+        assert c.rows_read == c.loaded + c.rejected + c.duplicates
+    total = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert total == sum(c.loaded for c in built.files)
+    assert con.execute("SELECT count(*) FROM events WHERE source_name IS NULL OR source_file IS NULL "
+                       "OR source_line IS NULL").fetchone()[0] == 0
+
+
+def _raw_years(name, date_column, year_of):
+    text = (DATA / "raw" / name).read_bytes().decode("cp1252" if "drone" in name else "utf-8-sig")
+    rows = [r for r in csv.DictReader(text.splitlines()) if r[date_column].strip()]
+    return Counter(year_of(r[date_column].strip()) for r in rows)
+
+
+@pytest.mark.parametrize("name, dataset, date_column, year_of", [
+    ("pakistan_suicide_attacks.csv", "pk_suicide_attacks", "Date", lambda d: int(d[-4:])),
+    ("pakistan_drone_attacks.csv", "pk_drone_strikes", "Date", lambda d: int(d[-4:])),
+    ("isis_network_events.csv", "curated", "event_date", lambda d: int(d[:4])),
+])
+def test_events_per_year_reconcile_with_the_raw_file(con, name, dataset, date_column, year_of):
+    """Counted straight from the CSV with the csv module, independently of the adapters."""
+    expected = _raw_years(name, date_column, year_of)
+    got = dict(con.execute("SELECT year(event_date), count(*) FROM events WHERE source_file = ? "
+                           "GROUP BY 1", [f"raw/{name}"]).fetchall())
+    assert got == dict(expected)
+
+
+def test_fatalities_reconcile_with_the_raw_maximum(con):
+    text = (DATA / "raw" / "pakistan_suicide_attacks.csv").read_text(encoding="utf-8")
+    expected = 0
+    for r in csv.DictReader(text.splitlines()):
+        figures = [int(float(r[c])) for c in ("Killed Min", "Killed Max") if r[c].strip()]
+        expected += max(figures) if figures else 0
+    got = con.execute("SELECT sum(fatalities) FROM events WHERE dataset = 'pk_suicide_attacks'").fetchone()[0]
+    assert got == expected
+
+
+@pytest.mark.parametrize("where, params, district", [
+    ("dataset = 'curated' AND location LIKE ?", ["Sohrab Goth%"], "Karachi"),
+    ("dataset = 'curated' AND location = ?", ["Khanewal district"], "Khanewal"),
+    ("dataset = 'curated' AND location LIKE ?", ["Taxila%"], "Rawalpindi"),
+    ("dataset = 'curated' AND location LIKE ?", ["Shrine of Lal Shahbaz%"], "Jamshoro"),
+    ("dataset = 'curated' AND location LIKE ?", ["Civil Hospital%"], "Quetta"),
+    ("dataset = 'pk_suicide_attacks' AND location LIKE ?", ["%Sehwan Town"], "Jamshoro"),
+    ("dataset = 'pk_suicide_attacks' AND location LIKE ?", ["Khanewal"], "Khanewal"),
+    ("dataset = 'pk_suicide_attacks' AND location LIKE ?", ["Quetta cantt military Check post, Quetta"], "Quetta"),
+    ("dataset = 'pk_suicide_attacks' AND location LIKE ?", ["%, Karachi"], "Karachi"),
+])
+def test_places_land_in_the_right_district(con, where, params, district):
+    found = con.execute(f"SELECT DISTINCT admin2 FROM events WHERE {where}", params).fetchall()
+    assert found == [(district,)]
+
+
+@pytest.mark.parametrize("lat, lon, district", [
+    (33.7463, 72.7874, "Rawalpindi"),   # Taxila
+    (26.4243, 67.8617, "Jamshoro"),     # Sehwan
+    (30.3012, 71.9321, "Khanewal"),
+    (24.8607, 67.0011, "Karachi"),
+    (30.1798, 66.9750, "Quetta"),
+    (34.5553, 69.2075, "Kabul"),
+])
+def test_spatial_join_of_known_towns(lat, lon, district):
+    import pandas as pd
+
+    districts = geo.load_districts(DATA / "raw" / "boundaries")
+    got = geo.spatial_join(pd.DataFrame({"latitude": [lat], "longitude": [lon]}), districts)
+    names = districts.set_index("district_id")["admin2"]
+    assert names[got["district_id"].iloc[0]] == district
+
+
+def test_coordinates_win_over_a_wrong_city_field(con):
+    """Three rows of the suicide file say City=Quetta but their coordinates (and their own text:
+    'Town of Mastung', 'Parachinar', 'Jhal Magsi') are elsewhere; the point decides."""
+    rows = dict(con.execute("SELECT event_id, admin2 FROM events WHERE event_id IN "
+                            "('pk_suicide_attacks:484', 'pk_suicide_attacks:486', "
+                            "'pk_suicide_attacks:492')").fetchall())
+    assert rows == {"pk_suicide_attacks:484": "Mastung", "pk_suicide_attacks:486": "Kurram Agency",
+                    "pk_suicide_attacks:492": "Jhal Magsi"}
+
+
+def test_nearly_every_event_with_coordinates_has_a_district(con):
+    placed, total = con.execute("SELECT count(district_id), count(*) FROM events "
+                                "WHERE geo_precision = 'point'").fetchone()
+    assert placed / total >= 0.95
+
+
+def test_unknown_tolls_stay_null(con):
+    assert con.execute("SELECT count(*) FROM events WHERE dataset = 'curated' AND fatalities IS NULL"
+                       ).fetchone()[0] > 0
+    assert con.execute("SELECT count(*) FROM events WHERE fatalities < 0 OR injured < 0").fetchone()[0] == 0
+
+
+def _tables(path):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        return {n: con.execute(f'SELECT * EXCLUDE (built_at) FROM "{n}"' if n == "etl_runs"
+                               else f'SELECT * FROM "{n}"').df() for n in names}
+    finally:
+        con.close()
+
+
+def test_rebuilding_gives_identical_tables(built, tmp_path):
+    again = build_warehouse(DATA, tmp_path / "again.duckdb", today=TODAY)
+    assert again.version == built.version
+    first, second = _tables(built.warehouse), _tables(again.warehouse)
+    assert first.keys() == second.keys() >= {"events", "districts", "sources", "rejects", "etl_runs"}
+    for name in first:
+        assert first[name].equals(second[name]), name
+
+
+def fixture_data_dir(tmp_path, files):
+    """A data/ folder with the bundled boundaries and references and the given raw files."""
+    data = tmp_path / "data"
+    (data / "raw").mkdir(parents=True)
+    shutil.copytree(DATA / "raw" / "boundaries", data / "raw" / "boundaries")
+    shutil.copytree(DATA / "reference", data / "reference")
+    with open(data / "raw" / "sources.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "format", "dataset", "short_name", "title", "author_publisher",
+                         "origin", "licence"])
+        for name, fmt in files.items():
+            shutil.copy(FIXTURES / name, data / "raw" / name)
+            writer.writerow([name, fmt, fmt, name, name, "tests", "tests", "test fixture"])
+    return data
+
+
+def test_fixture_build_quarantines_with_reasons_and_keeps_duplicates(tmp_path):
+    data = fixture_data_dir(tmp_path, {"curated_awkward.csv": "curated",
+                                       "suicide_original_latin1.csv": "pk_suicide_attacks",
+                                       "drone_small.csv": "pk_drone_strikes"})
+    result = build_warehouse(data, tmp_path / "w.duckdb", today=TODAY)
+    counts = {c.file: c for c in result.files}
+    curated = counts["raw/curated_awkward.csv"]
+    assert (curated.rows_read, curated.loaded, curated.rejected, curated.duplicates) == (8, 3, 4, 1)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    rejects = con.execute("SELECT source_file, source_line, \"column\", \"value\", reason FROM rejects "
+                          "ORDER BY 1, 2").fetchall()
+    assert ("raw/curated_awkward.csv", 3, "event_date", "2017-13-01",
+            "event_date: '2017-13-01' is not a date (expected YYYY-MM-DD, M/D/YYYY, 'Friday, June 18, "
+            "2004', 'Sunday-November 19-1995' or '17 January 2017')") in rejects
+    assert con.execute("SELECT source_line, source_line_kept FROM duplicates").fetchall() == [(7, 6)]
+    # the swapped min/max row and the Latin-1 text survive
+    row = con.execute("SELECT location, fatalities, fatalities_low, qa_flags, admin2 FROM events "
+                      "WHERE event_id = 'pk_suicide_attacks:2'").fetchone()
+    assert row == ("Café René, Karachi", 9, 4, "Killed Min > Killed Max: swapped", "Karachi")
+    # a row without coordinates is placed by its town name
+    assert con.execute("SELECT admin2, geo_precision FROM events WHERE event_id = 'pk_suicide_attacks:6'"
+                       ).fetchone()[0] == "Khanewal"
+    assert con.execute("SELECT admin2 FROM events WHERE event_id = 'pk_drone_strikes:2'").fetchone() == (
+        "Kurram Agency",)
+    con.close()
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_failed_build_leaves_the_previous_warehouse_intact(tmp_path):
+    data = fixture_data_dir(tmp_path, {"drone_small.csv": "pk_drone_strikes"})
+    target = tmp_path / "w.duckdb"
+    build_warehouse(data, target, today=TODAY)
+    before = _sha(target)
+    (data / "raw" / "drone_small.csv").write_text("Date,City\n1/1/2010,Quetta\n")
+    with pytest.raises(BuildError, match=r"raw/drone_small.csv line 1: missing column 'S#'"):
+        build_warehouse(data, target, today=TODAY)
+    assert _sha(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_a_second_build_at_once_is_refused_clearly(tmp_path):
+    data = fixture_data_dir(tmp_path, {"drone_small.csv": "pk_drone_strikes"})
+    target = tmp_path / "w.duckdb"
+    with open(target.with_suffix(".lock"), "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(BuildError, match="another build of .* is running"):
+            build_warehouse(data, target, today=TODAY)
+    assert not target.exists()
+
+
+def test_registry_naming_a_missing_file_says_how_to_fix(tmp_path):
+    data = fixture_data_dir(tmp_path, {"drone_small.csv": "pk_drone_strikes"})
+    (data / "raw" / "drone_small.csv").unlink()
+    with pytest.raises(BuildError, match=r"sources.csv line 2: file='drone_small.csv' is not in .*copy it"):
+        build_warehouse(data, tmp_path / "w.duckdb", today=TODAY)
+
+
+def test_cli_prints_the_summary_and_fails_with_the_message(tmp_path):
+    data = fixture_data_dir(tmp_path, {"drone_small.csv": "pk_drone_strikes"})
+    ok = subprocess.run([sys.executable, "-m", "etl", "build", "--data-dir", str(data), "--out",
+                         str(tmp_path / "w.duckdb")], capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0, ok.stderr
+    assert "raw/drone_small.csv" in ok.stdout and "rows read" in ok.stdout
+    assert "totals row" in ok.stdout
+    (data / "raw" / "drone_small.csv").write_text("Date,City\n1/1/2010,Quetta\n")
+    bad = subprocess.run([sys.executable, "-m", "etl", "build", "--data-dir", str(data), "--out",
+                          str(tmp_path / "w.duckdb")], capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 1
+    assert "missing column 'S#'" in bad.stderr and "previous warehouse" in bad.stderr
+    helped = subprocess.run([sys.executable, "-m", "etl", "build", "--help"], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert helped.returncode == 0 and "--data-dir" in helped.stdout
