@@ -1,0 +1,82 @@
+"""Every page headless under AppTest, on a warehouse built from the bundled data."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import dashboard.data
+from indicators import overview
+from indicators.filters import Filters
+from tests.conftest import ROOT
+
+
+@pytest.fixture()
+def app(built, monkeypatch):
+    monkeypatch.setattr(dashboard.data, "WAREHOUSE", built.warehouse)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_renders_and_a_year_change_moves_the_kpis(app, con):
+    at = app.run()
+    assert not at.exception
+    full = metrics(at)
+    at.sidebar.slider(key="years").set_value((2016, 2017)).run()
+    assert not at.exception
+    expected = overview.kpis(con, Filters(2016, 2017)).set_index("period").loc["current"]
+    assert metrics(at)["Events"] == f"{expected['events']:,}"
+    assert metrics(at)["Events"] != full["Events"]
+    assert at.query_params["years"] == "2016-2017"  # the filter is in the URL
+
+
+def test_a_link_opens_with_its_filters(app, con):
+    app.query_params["years"] = "2014-2017"
+    app.query_params["province"] = ["Sindh", "Balochistan"]
+    app.query_params["actor"] = "Islamic State"
+    at = app.run()
+    assert not at.exception
+    f = Filters(2014, 2017, provinces=("Sindh", "Balochistan"), actor_groups=("Islamic State",))
+    expected = overview.kpis(con, f).set_index("period").loc["current", "events"]
+    assert metrics(at)["Events"] == f"{expected:,}"
+    assert "Sindh and Balochistan, 2014-2017, Islamic State" in at.caption[0].value
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2
+
+
+def test_invalid_url_values_are_ignored_with_a_note(app):
+    app.query_params["years"] = "1900-3000"
+    app.query_params["province"] = "<script>alert(1)</script>"
+    at = app.run()
+    assert not at.exception
+    notes = [w.value for w in at.sidebar.warning]
+    assert any("years='1900-3000' ignored" in n for n in notes)
+    assert any("province=" in n and "ignored" in n for n in notes)
+    assert at.sidebar.slider(key="years").value == (1995, 2019)  # the full range, unchanged
+
+
+def test_adding_drone_strikes_changes_the_count(app):
+    at = app.run()
+    before = metrics(at)["Events"]
+    categories = at.sidebar.multiselect(key="categories")
+    categories.select("state_strike").run()
+    assert not at.exception
+    after = int(metrics(at)["Events"].replace(",", ""))
+    assert after == int(before.replace(",", "")) + 404
+
+
+def test_sources_page_lists_licences_and_rejects(app):
+    at = app.run()
+    at.switch_page("app_pages/methods.py").run()
+    assert not at.exception
+    sources = at.dataframe[0].value
+    assert {"raw/pakistan_suicide_attacks.csv", "raw/pakistan_drone_attacks.csv"} <= set(sources["file"])
+    assert sources["licence"].notna().all()
+    assert any("rows were not loaded" in m.value for m in at.markdown)
+
+
+def test_missing_warehouse_says_how_to_build_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(dashboard.data, "WAREHOUSE", tmp_path / "none.duckdb")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "python -m etl build" in at.error[0].value

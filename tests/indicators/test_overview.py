@@ -1,0 +1,92 @@
+"""Overview indicators against counts made by hand and straight from the raw files."""
+import csv
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl.schema import CATEGORIES, EXTREMIST_CATEGORIES
+from indicators import overview
+from indicators.filters import Filters
+from tests.conftest import DATA
+
+ALL = Filters(1990, 2026)
+
+
+def _raw_rows(name, encoding="utf-8-sig"):
+    text = (DATA / "raw" / name).read_bytes().decode(encoding)
+    return list(csv.DictReader(text.splitlines()))
+
+
+def test_kpis_equal_a_count_straight_from_the_raw_files(con):
+    """2014-2017, extremist categories: every suicide attack of those years plus the curated
+    events of those years whose category is extremist activity (drone strikes are state action)."""
+    suicide = [r for r in _raw_rows("pakistan_suicide_attacks.csv") if 2014 <= int(r["Date"][-4:]) <= 2017]
+    curated = [r for name in ("isis_network_events.csv", "caps_2018_events.csv")
+               for r in _raw_rows(name)
+               if 2014 <= int(r["event_date"][:4]) <= 2017 and r["category"] in EXTREMIST_CATEGORIES]
+    fatalities = sum(max(int(r[c]) for c in ("Killed Min", "Killed Max") if r[c]) for r in suicide
+                     if r["Killed Min"] or r["Killed Max"]) + sum(int(r["killed"]) for r in curated if r["killed"])
+    k = overview.kpis(con, Filters(2014, 2017)).set_index("period")
+    assert k.loc["current", "events"] == len(suicide) + len(curated)
+    assert k.loc["current", "fatalities"] == fatalities
+
+
+def test_drone_strikes_count_only_when_asked_for(con):
+    default = overview.kpis(con, ALL).set_index("period").loc["current", "events"]
+    with_strikes = overview.kpis(con, Filters(1990, 2026, categories=EXTREMIST_CATEGORIES + ("state_strike",)))
+    assert with_strikes.set_index("period").loc["current", "events"] == default + 404
+    assert "state_strike" not in set(overview.trend(con, ALL)["category"])
+
+
+def test_previous_period_has_equal_length():
+    assert Filters(2014, 2017).previous() == Filters(2010, 2013)
+    assert Filters(2016, 2016).previous() == Filters(2015, 2015)
+
+
+def test_describe_states_the_filters_in_words():
+    f = Filters(2014, 2017, provinces=("Sindh", "Balochistan"), actor_groups=("Islamic State",))
+    assert f.describe() == "Sindh and Balochistan, 2014-2017, Islamic State"
+    assert Filters(2016, 2016).describe() == "Pakistan and Afghanistan, 2016"
+    assert Filters(2015, 2019, districts=("PAK-quetta",)).describe({"PAK-quetta": "Quetta"}) == "Quetta, 2015-2019"
+    assert "state strike" in Filters(2004, 2017, categories=("state_strike",)).describe()
+
+
+def test_values_go_in_as_parameters_never_as_sql(con):
+    hostile = Filters(2000, 2020, provinces=("'; DROP TABLE events; --",))
+    assert overview.kpis(con, hostile).set_index("period").loc["current", "events"] == 0
+    assert con.execute("SELECT count(*) FROM events").fetchone()[0] > 900
+
+
+def test_event_points_are_capped_and_say_how_many_there_were(con):
+    f = Filters(1990, 2026, categories=tuple(CATEGORIES))
+    points = overview.event_points(con, f, limit=50)
+    assert len(points) == 50
+    assert points["total"].iloc[0] > 800
+    assert points["fatalities"].is_monotonic_decreasing
+
+
+def test_recent_events_carry_their_source(con):
+    recent = overview.recent_events(con, Filters(2014, 2019), limit=10)
+    assert len(recent) == 10 and recent["source_name"].notna().all()
+    assert recent["event_date"].is_monotonic_decreasing
+
+
+filters = st.builds(
+    lambda years, provinces, categories, groups: Filters(min(years), max(years), provinces=provinces,
+                                                         categories=categories, actor_groups=groups),
+    st.tuples(st.integers(1995, 2019), st.integers(1995, 2019)),
+    st.lists(st.sampled_from(["Sindh", "Balochistan", "Punjab", "Khyber Pakhtunkhwa",
+                              "Federally Administered Tribal Areas"]), unique=True).map(tuple),
+    st.lists(st.sampled_from(list(CATEGORIES)), unique=True).map(tuple),
+    st.lists(st.sampled_from(["Islamic State", "TTP", "Unknown", "United States"]), unique=True).map(tuple),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(f=filters)
+def test_counts_add_up_and_a_filter_never_adds_rows(con, f):
+    events = overview.kpis(con, f).set_index("period").loc["current", "events"]
+    assert overview.trend(con, f, "month")["events"].sum() == events
+    assert overview.district_totals(con, f)["events"].sum() + overview.unplaced(con, f)["events"].sum() == events
+    wider = Filters(f.year_from, f.year_to, categories=())
+    assert events <= overview.kpis(con, wider).set_index("period").loc["current", "events"]
