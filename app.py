@@ -5,7 +5,7 @@ from dashboard import data
 from dashboard.filters import sidebar_filters
 from indicators import overview
 
-st.set_page_config(page_title="Extremist activity indicators", page_icon="📈", layout="wide")
+st.set_page_config(page_title="Extremist activity indicators", page_icon=":material/monitoring:", layout="wide")
 
 try:
     options = data.query(overview.filter_options)
@@ -16,6 +16,6 @@ except data.WarehouseMissing as err:
 st.session_state["filters"] = sidebar_filters(options)
 st.session_state["options"] = options
 st.navigation([
-    st.Page("app_pages/overview.py", title="Overview", icon="📊", default=True),
-    st.Page("app_pages/methods.py", title="Sources & methods", icon="📚"),
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/methods.py", title="Sources & methods", icon=":material/menu_book:"),
 ]).run()

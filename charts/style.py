@@ -24,15 +24,15 @@ def house_style(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Fi
     fig.update_layout(
         title={"text": f"<b>{html.escape(title)}</b><br><span style='font-size:13px;color:#555'>"
                        f"{html.escape(subtitle)}</span>", "x": 0.01, "xanchor": "left",
-               "y": 0.97, "yanchor": "top"},
+               "y": 0.96, "yanchor": "top"},
         font={"family": FONT, "size": 13, "color": "#222"},
-        margin={"t": 80, "b": 70, "l": 50, "r": 20},
+        margin={"t": 110, "b": 60, "l": 50, "r": 20},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.12, "x": 0, "title": None},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "title": None},
         meta={"title": title, "subtitle": subtitle, "source": source},
     )
     fig.add_annotation(text=f"Source: {html.escape(source)}", xref="paper", yref="paper",
-                       x=0, y=0, yshift=-62, xanchor="left", yanchor="bottom", showarrow=False,
+                       x=0, y=0, yshift=-55, xanchor="left", yanchor="bottom", showarrow=False,
                        font={"size": 11, "color": "#666"}, name="source")
     return fig

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from charts.style import CATEGORY_COLORS, CATEGORY_ORDER, house_style
 
-CENTER = {"lat": 31.5, "lon": 68.5}  # Pakistan and Afghanistan together
+CENTER = {"lat": 30.2, "lon": 68.6}  # Pakistan and Afghanistan together
 
 
 def feature_collection(shapes: pd.DataFrame) -> dict:
@@ -22,7 +22,7 @@ def feature_collection(shapes: pd.DataFrame) -> dict:
 
 
 def district_map(geojson: dict, totals: pd.DataFrame, points: pd.DataFrame, subtitle: str,
-                 source: str, metric: str = "events", height: int = 560) -> go.Figure:
+                 source: str, metric: str = "events", height: int = 640) -> go.Figure:
     """Choropleth of `metric` per district (districts without events stay white) with the
     incident points on top, sized by fatalities and coloured by category."""
     fig = go.Figure()
@@ -48,6 +48,6 @@ def district_map(geojson: dict, totals: pd.DataFrame, points: pd.DataFrame, subt
                            marker={"size": size, "color": CATEGORY_COLORS[category], "opacity": 0.75},
                            name=category.replace("_", " "), text=hover, customdata=part[["event_id"]],
                            hovertemplate="%{text}<extra></extra>")
-    fig.update_layout(map={"style": "white-bg", "center": CENTER, "zoom": 4.3}, height=height,
+    fig.update_layout(map={"style": "white-bg", "center": CENTER, "zoom": 4.05}, height=height,
                       showlegend=True)
     return house_style(fig, f"{metric.capitalize()} per district, with incidents", subtitle, source)

@@ -1,0 +1,48 @@
+"""The Overview page in a real browser: change the years in the sidebar, see the KPIs follow."""
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from indicators import overview
+from indicators.filters import Filters
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+SCREENSHOT = ROOT / "docs" / "overview.png"
+
+
+def events_kpi(page: Page):
+    return page.get_by_test_id("stMetric").filter(has_text="Events").get_by_test_id("stMetricValue")
+
+
+def test_year_range_in_the_sidebar_moves_the_kpis(page: Page, server, con):
+    page.set_viewport_size({"width": 1400, "height": 1500})
+    page.goto(server)
+    full = overview.kpis(con, Filters(1995, 2019)).set_index("period").loc["current", "events"]
+    expect(events_kpi(page)).to_have_text(f"{full:,}", timeout=30_000)
+    expect(page.locator(".js-plotly-plot").nth(1)).to_be_visible(timeout=30_000)
+
+    low_thumb = page.get_by_test_id("stSidebar").get_by_role("slider").first
+    low_thumb.focus()
+    for _ in range(2014 - 1995):
+        low_thumb.press("ArrowRight")
+    expect(low_thumb).to_have_value("2014")
+    expected = overview.kpis(con, Filters(2014, 2019)).set_index("period").loc["current", "events"]
+    expect(events_kpi(page)).to_have_text(f"{expected:,}", timeout=30_000)
+    expect(page).to_have_url(re.compile(r"years=2014-2019"))
+    expect(page.get_by_text("2014-2019").first).to_be_visible()
+    # must not happen: an exception box or a run stuck on "Please wait"
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Please wait")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_a_shared_link_opens_with_its_filters(page: Page, server, con):
+    page.goto(f"{server}/?years=2016-2017&province=Balochistan")
+    f = Filters(2016, 2017, provinces=("Balochistan",))
+    expected = overview.kpis(con, f).set_index("period").loc["current", "events"]
+    expect(events_kpi(page)).to_have_text(f"{expected:,}", timeout=30_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)

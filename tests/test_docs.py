@@ -1,0 +1,23 @@
+"""The README says what the code does: its schema and indicator tables come from the code."""
+from etl.schema import CATEGORIES, describe_markdown
+from indicators.registry import INDICATORS
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_schema_table_is_the_schema():
+    assert describe_markdown() in README
+
+
+def test_readme_lists_every_category_and_indicator_with_its_formula():
+    for category, definition in CATEGORIES.items():
+        assert f"| `{category}` | {definition} |" in README
+    for i in INDICATORS:
+        assert f"| {i.name} | {i.definition} | `{i.formula}` | {i.unit} |" in README
+
+
+def test_readme_commands_exist_in_the_makefile():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "make run" in README and "make test" in README
+    assert "\nrun:" in makefile and "\ntest:" in makefile
