@@ -44,8 +44,8 @@ def build(
     if len(result.rejects):
         out_console.print("First rejects (all are in table `rejects`):")
         for r in result.rejects.head(5).itertuples():
-            out_console.print(f"  {r.source_file} line {r.source_line}: {r.column}={r.value!r}: {r.reason}",
-                            highlight=False)
+            cell = "" if r.column == "*" else f" {r.column}={r.value!r}:"
+            out_console.print(f"  {r.source_file} line {r.source_line}:{cell} {r.reason}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import shapely
 
-from etl import geo, schema
+from etl import geo, population, schema
 from etl.sources import curated, pk_drone_strikes, pk_suicide_attacks
 
 ADAPTERS = {
@@ -65,6 +65,7 @@ def input_files(data_dir: Path) -> list[Path]:
     files = [raw / REGISTRY] + [raw / row["file"] for row in read_registry(data_dir)]
     files += sorted((raw / "boundaries").glob("*.geojson"))
     files += sorted((data_dir / "reference").glob("*.csv"))
+    files += [data_dir / population.CENSUS_FILE]
     return files
 
 
@@ -115,6 +116,10 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         version = warehouse_version(data_dir)
         progress("boundaries")
         districts = geo.load_districts(data_dir / "raw" / "boundaries")
+        try:
+            people = population.load_population(data_dir, districts)
+        except (OSError, ValueError) as err:
+            raise BuildError(str(err)) from None
 
         frames, rejects, counts = [], [], {}
         for entry in registry:
@@ -157,14 +162,14 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         try:
-            _write(tmp, events, districts, rejects, duplicates, registry, counts, version)
+            _write(tmp, events, districts, people, rejects, duplicates, registry, counts, version)
             os.replace(tmp, warehouse)
         finally:
             tmp.unlink(missing_ok=True)
         return BuildResult(warehouse, version, list(counts.values()), rejects)
 
 
-def _write(path: Path, events, districts, rejects, duplicates, registry, counts, version) -> None:
+def _write(path: Path, events, districts, people, rejects, duplicates, registry, counts, version) -> None:
     con = duckdb.connect(str(path))
     try:
         con.execute(schema.events_ddl())
@@ -187,6 +192,9 @@ def _write(path: Path, events, districts, rejects, duplicates, registry, counts,
         })
         con.register("districts_frame", table)
         con.execute("CREATE TABLE districts AS SELECT * FROM districts_frame ORDER BY district_id")
+
+        con.register("population_frame", people)
+        con.execute("CREATE TABLE population AS SELECT * FROM population_frame ORDER BY district_id")
 
         con.register("rejects_frame", rejects.astype({"source_line": "int64"}))
         con.execute("CREATE TABLE rejects AS SELECT source_file, source_line::INTEGER AS source_line, "
