@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import shapely
 
-from etl import geo, population, schema
+from etl import geo, population, schema, targets
 from etl.sources import curated, pk_drone_strikes, pk_suicide_attacks
 
 ADAPTERS = {
@@ -136,7 +136,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
 
         progress("placing events in districts")
         events = pd.concat([f for f in frames if len(f)], ignore_index=True)
-        events = geo.place_events(events, districts)
+        events = targets.add_target_classes(geo.place_events(events, districts))
         events, invalid = schema.validate(events, today=today)
         rejects = pd.concat([r for r in rejects + [invalid] if len(r)], ignore_index=True) \
             if any(len(r) for r in rejects + [invalid]) else schema.empty_rejects()

@@ -73,6 +73,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("actor_group", "VARCHAR", "Normalised actor family ('Islamic State', 'TTP', ...); "
            "'Unknown' when the source names none.", True),
     Column("target", "VARCHAR", "Target as reported (type and, where given, sect)."),
+    Column("target_class", "VARCHAR", "Target class derived from `target` by the rules in "
+           "data/reference/target_classes.csv: religious minorities, civilians, security forces, "
+           "government and political, militants, other or unknown."),
+    Column("target_minority", "BOOLEAN", "True when the target is a religious minority (Shi'a incl. "
+           "Hazara and Ismaili, Christian, Ahmadi, Hindu, Sikh, Sufi shrine visitors)."),
     Column("fatalities", "INTEGER", "People killed: the source's maximum figure; null when "
            "unknown (never 0 for unknown)."),
     Column("fatalities_low", "INTEGER", "The source's minimum figure where it gives a range."),
@@ -119,6 +124,8 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             out[c.name] = pd.to_numeric(values, errors="raise").astype("Int64")
         elif c.sql_type == "DOUBLE":
             out[c.name] = pd.to_numeric(values, errors="raise").astype("Float64")
+        elif c.sql_type == "BOOLEAN":
+            out[c.name] = values.astype("boolean")
         elif c.sql_type == "DATE":
             out[c.name] = values.astype(object).where(values.notna(), None)
         else:

@@ -20,6 +20,7 @@ class Filters:
     categories: tuple[str, ...] = EXTREMIST_CATEGORIES
     actor_groups: tuple[str, ...] = ()
     datasets: tuple[str, ...] = ()
+    precise_dates_only: bool = False  # keep only events dated to the day
 
     def where(self, alias: str = "") -> tuple[str, list]:
         """A SQL condition over table `events` (optionally aliased) and its parameters."""
@@ -32,7 +33,13 @@ class Filters:
             if values:
                 clauses.append(f"{p}{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
+        if self.precise_dates_only:
+            clauses.append(f"{p}date_precision = 'day'")
         return " AND ".join(clauses), params
+
+    def all_time(self) -> "Filters":
+        """The same filters over every year (for 'first ever' and baselines)."""
+        return replace(self, year_from=1900, year_to=2999)
 
     @property
     def years(self) -> int:
@@ -62,6 +69,8 @@ class Filters:
                          else "all categories")
         if self.datasets:
             parts.append("datasets: " + ", ".join(self.datasets))
+        if self.precise_dates_only:
+            parts.append("events dated to the day only")
         return ", ".join(parts)
 
 

@@ -1,0 +1,36 @@
+"""Targets as reported -> a target class and a religious-minority flag, from the rules in
+data/reference/target_classes.csv (first match wins; no match: 'other or unknown')."""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "target_classes.csv"
+UNKNOWN = "other or unknown"
+CIVILIAN_CLASSES = ("civilians", "religious minorities")
+
+
+@lru_cache(maxsize=2)
+def load_rules(path: Path = RULES_FILE) -> tuple[tuple[re.Pattern, str, bool], ...]:
+    with open(path, encoding="utf-8") as handle:
+        return tuple((re.compile(r["pattern"], re.IGNORECASE), r["target_class"], r["minority"] == "true")
+                     for r in csv.DictReader(handle))
+
+
+def classify(target: str | None) -> tuple[str, bool]:
+    if isinstance(target, str) and target.strip():
+        for pattern, target_class, minority in load_rules():
+            if pattern.search(target):
+                return target_class, minority
+    return UNKNOWN, False
+
+
+def add_target_classes(events: pd.DataFrame) -> pd.DataFrame:
+    """Fill target_class and target_minority from the target column."""
+    classes = events["target"].map(classify)
+    return events.assign(target_class=classes.map(lambda c: c[0]),
+                         target_minority=classes.map(lambda c: c[1]))

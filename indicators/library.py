@@ -1,0 +1,131 @@
+"""The measures every indicator is built from, computed by period and by breakdown in one query.
+
+`measure_by(con, f, "attacks", ("year", "province"))` -> one row per (period, province) with the
+value. Periods with no events are filled with 0 so that lines and rolling sums are right. An event
+dated only to the year is never put in a month or a quarter: it is left out of sub-year periods and
+counted in `frame.attrs["left_out_imprecise"]`.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from etl.schema import SIGNAL_CATEGORIES
+from etl.targets import CIVILIAN_CLASSES
+from indicators.filters import Filters
+
+_SIGNALS = ", ".join(f"'{c}'" for c in SIGNAL_CATEGORIES)
+_CIVILIAN = ", ".join(f"'{c}'" for c in CIVILIAN_CLASSES)
+_NAMED = "actor_group NOT IN ('Unknown', 'Other')"
+
+# Fixed SQL fragments (never user text): measure id -> aggregate over the filtered events.
+MEASURES: dict[str, str] = {
+    "events": "count(*)",
+    "fatalities": "coalesce(sum(fatalities), 0)",
+    "injured": "coalesce(sum(injured), 0)",
+    "attacks": "count(*) FILTER (WHERE category = 'attack')",
+    "attack_fatalities": "coalesce(sum(fatalities) FILTER (WHERE category = 'attack'), 0)",
+    "signals": f"count(*) FILTER (WHERE category IN ({_SIGNALS}))",
+    "propaganda": "count(*) FILTER (WHERE category = 'propaganda')",
+    "allegiance": "count(*) FILTER (WHERE category = 'allegiance')",
+    "recruitment": "count(*) FILTER (WHERE category = 'recruitment')",
+    "active_districts": "count(DISTINCT district_id)",
+    "active_groups": f"count(DISTINCT actor_group) FILTER (WHERE {_NAMED})",
+    "civilian_attacks": f"count(*) FILTER (WHERE category = 'attack' AND target_class IN ({_CIVILIAN}))",
+    "civilian_fatalities": f"coalesce(sum(fatalities) FILTER (WHERE category = 'attack' "
+                           f"AND target_class IN ({_CIVILIAN})), 0)",
+    "minority_attacks": "count(*) FILTER (WHERE category = 'attack' AND target_minority)",
+    "minority_share": "round(100.0 * count(*) FILTER (WHERE category = 'attack' AND target_minority) "
+                      "/ nullif(count(*) FILTER (WHERE category = 'attack'), 0), 1)",
+}
+
+RATIOS = ("minority_share",)  # an empty period has no share: null, not 0
+
+PERIODS = ("year", "quarter", "month")
+# breakdown id -> (SQL key, extra label columns)
+BREAKDOWNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "province": ("admin1", ()),
+    "district": ("district_id", ("admin2", "admin1")),
+    "category": ("category", ()),
+    "actor_group": ("actor_group", ()),
+    "target_class": ("target_class", ()),
+}
+DIMENSIONS = PERIODS + tuple(BREAKDOWNS)
+# Sub-year periods need events dated at least to the month.
+_PRECISE_ENOUGH = {"year": None, "quarter": "date_precision <> 'year'",
+                   "month": "date_precision <> 'year'"}
+
+
+def measure_by(con: duckdb.DuckDBPyConnection, f: Filters, measure: str,
+               by: tuple[str, ...] = ("year",)) -> pd.DataFrame:
+    """One row per combination of `by` (at most one period and one breakdown). Columns: `period`
+    (DATE, first day) when a period is asked, the breakdown key (and labels for districts), `value`."""
+    if measure not in MEASURES:
+        raise KeyError(f"unknown measure {measure!r} (known: {', '.join(MEASURES)})")
+    unknown = [d for d in by if d not in DIMENSIONS]
+    if unknown or len([d for d in by if d in PERIODS]) > 1 or len([d for d in by if d in BREAKDOWNS]) > 1:
+        raise ValueError(f"by={by!r}: choose at most one of {', '.join(PERIODS)} and one of "
+                         f"{', '.join(BREAKDOWNS)}")
+    period = next((d for d in by if d in PERIODS), None)
+    breakdown = next((d for d in by if d in BREAKDOWNS), None)
+    where, params = f.where()
+    select, group = [], []
+    left_out = 0
+    if period:
+        select.append(f"date_trunc('{period}', event_date)::DATE AS period")
+        group.append("period")
+        if _PRECISE_ENOUGH[period]:
+            left_out = con.execute(f"SELECT count(*) FROM events WHERE {where} AND NOT "
+                                   f"({_PRECISE_ENOUGH[period]})", params).fetchone()[0]
+            where += f" AND {_PRECISE_ENOUGH[period]}"
+    if breakdown:
+        key, labels = BREAKDOWNS[breakdown]
+        select.append(f"{key} AS {breakdown}")
+        select += [f"any_value({label}) AS {label}" for label in labels]
+        group.append(breakdown)
+        if breakdown == "district":
+            where += " AND district_id IS NOT NULL"
+    select.append(f"{MEASURES[measure]} AS value")
+    sql = f"SELECT {', '.join(select)} FROM events WHERE {where}"
+    if group:
+        sql += f" GROUP BY {', '.join(group)} ORDER BY {', '.join(group)}"
+    frame = con.execute(sql, params).df()
+    if period:
+        frame = _fill_periods(frame, f, period, breakdown, None if measure in RATIOS else 0)
+    frame.attrs["left_out_imprecise"] = int(left_out)
+    return frame
+
+
+def _fill_periods(frame: pd.DataFrame, f: Filters, period: str, breakdown: str | None,
+                  fill: float | None) -> pd.DataFrame:
+    """Every period of the selected years, `fill` where a series has no event."""
+    freq = {"year": "YS", "quarter": "QS", "month": "MS"}[period]
+    periods = pd.date_range(f"{f.year_from}-01-01", f"{f.year_to}-12-01", freq=freq).date
+    frame = frame.copy()
+    frame["period"] = pd.to_datetime(frame["period"]).dt.date
+    keys = ["period"] + ([breakdown] if breakdown else [])
+    if breakdown:
+        values = frame[breakdown].dropna().unique()
+        index = pd.MultiIndex.from_product([periods, values], names=keys)
+    else:
+        index = pd.Index(periods, name="period")
+    labels = frame.drop(columns=["period", "value"]).drop_duplicates(breakdown) if breakdown else None
+    full = frame.set_index(keys)["value"].reindex(index)
+    full = (full.fillna(fill).astype("int64") if fill is not None else full).reset_index()
+    if labels is not None and len(labels.columns) > 1:
+        full = full.merge(labels, on=breakdown, how="left")
+    return full
+
+
+def with_rolling_and_change(frame: pd.DataFrame, windows: tuple[int, ...] = (3, 12)) -> pd.DataFrame:
+    """Add rolling sums over `windows` periods and the change against the previous period
+    (`change_pct`, null where the previous value is 0), per series."""
+    breakdown = [c for c in frame.columns if c in BREAKDOWNS]
+    out = frame.sort_values(breakdown + ["period"]).copy()
+    grouped = out.groupby(breakdown)["value"] if breakdown else out["value"]
+    for w in windows:
+        out[f"rolling_{w}"] = (grouped.transform(lambda s: s.rolling(w, min_periods=1).sum())
+                               if breakdown else grouped.rolling(w, min_periods=1).sum())
+    previous = grouped.shift(1)
+    out["change_pct"] = ((out["value"] - previous) / previous.where(previous != 0) * 100).round(1)
+    return out.reset_index(drop=True)
