@@ -17,5 +17,7 @@ st.session_state["filters"] = sidebar_filters(options)
 st.session_state["options"] = options
 st.navigation([
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/trends.py", title="Trends", icon=":material/trending_up:"),
+    st.Page("app_pages/timeline.py", title="Timeline", icon=":material/timeline:"),
     st.Page("app_pages/methods.py", title="Sources & methods", icon=":material/menu_book:"),
 ]).run()

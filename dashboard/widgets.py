@@ -31,3 +31,14 @@ def events_table(frame: pd.DataFrame) -> None:
             "source_name": st.column_config.TextColumn("source"),
             "source_url": st.column_config.LinkColumn("link", display_text="open"),
         })
+
+
+def rate_table(rates: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Rates for display: 'no data' where there is no population figure, never 0 or infinity."""
+    names = [c for c in ("admin2", "admin1") if c in rates]
+    return pd.DataFrame({
+        **{c: rates[c] for c in names},
+        measure: rates["value"].astype(int),
+        "population 2017": rates["pop_2017"].map(lambda p: "no data" if pd.isna(p) else f"{int(p):,}"),
+        "per 100,000": rates["per_100k"].map(lambda r: "no data" if pd.isna(r) else f"{r:.3f}"),
+    })

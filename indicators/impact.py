@@ -92,3 +92,15 @@ def gti_style(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "province
         out = out.merge(names, on="unit", how="left")
     out.attrs["reference_max"] = reference_max
     return out.sort_values(["year", "score", "unit"], ascending=[True, False, True]).reset_index(drop=True)
+
+
+def gti_table(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "province") -> pd.DataFrame:
+    """GTI-style scores as a table: one row per unit, one column per selected year (the latest
+    year's highest first)."""
+    scores = gti_style(con, f, level)
+    if scores.empty:
+        return pd.DataFrame(columns=["unit"])
+    names = "admin2" if level == "district" else "unit"
+    table = scores.pivot_table(index=names, columns="year", values="score").reset_index()
+    table.columns = [str(c) for c in table.columns]
+    return table.sort_values([str(f.year_to), names], ascending=[False, True]).reset_index(drop=True)

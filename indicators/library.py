@@ -129,3 +129,18 @@ def with_rolling_and_change(frame: pd.DataFrame, windows: tuple[int, ...] = (3, 
     previous = grouped.shift(1)
     out["change_pct"] = ((out["value"] - previous) / previous.where(previous != 0) * 100).round(1)
     return out.reset_index(drop=True)
+
+
+def top_series(frame: pd.DataFrame, breakdown: str, n: int = 6) -> list:
+    """The `n` values of `breakdown` with the largest total (ties by name)."""
+    totals = frame.groupby(breakdown)["value"].sum().reset_index()
+    return totals.sort_values(["value", breakdown], ascending=[False, True])[breakdown].head(n).tolist()
+
+
+def wide(frame: pd.DataFrame, breakdown: str | None, label: str | None = None) -> pd.DataFrame:
+    """The numbers behind a chart: one row per period, one column per series."""
+    if not breakdown:
+        return frame[["period", "value"]].rename(columns={"value": "total"})
+    names = frame[label].fillna(frame[breakdown]) if label and label in frame else frame[breakdown]
+    return frame.assign(series=names).pivot_table(index="period", columns="series", values="value",
+                                                  aggfunc="sum").reset_index()

@@ -29,3 +29,13 @@ def rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def categories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The controlled list. Columns: category, definition, extremist."""
     return con.execute("SELECT * FROM categories").df()
+
+
+def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What each dataset covers. Columns: dataset, events, first_date, last_date, countries,
+    with_district (events placed in a district), source_files."""
+    return con.execute(
+        "SELECT dataset, count(*) AS events, min(event_date) AS first_date, max(event_date) AS last_date, "
+        "string_agg(DISTINCT country, ', ' ORDER BY country) AS countries, "
+        "count(district_id) AS with_district, string_agg(DISTINCT source_file, ', ' ORDER BY source_file) "
+        "AS source_files FROM events GROUP BY dataset ORDER BY dataset").df()
