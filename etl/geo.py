@@ -174,7 +174,7 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
         values = ev[column] if column in ev else pd.Series(None, index=ev.index, dtype=object)
         ev[column] = values.astype(object).where(values.notna(), None)
     for column in ("latitude", "longitude"):
-        ev[column] = pd.to_numeric(ev[column]).astype(float)
+        ev[column] = pd.to_numeric(ev[column]).astype(float) if column in ev else float("nan")
     lookup = districts.drop(columns="geometry").set_index("district_id")
 
     # 1. Named events without coordinates: a town from the gazetteer gives a point.

@@ -41,7 +41,8 @@ def rates(con: duckdb.DuckDBPyConnection, f: Filters, measure: str = "events",
     if f.districts and level == "district":
         units = units[units["district_id"].isin(f.districts)]
     out = units.merge(counts, on=key, how="left")
-    out["value"] = out["value"].fillna(0)
+    out["value"] = out["value"].fillna(0).astype(float)
+    out["pop_2017"] = out["pop_2017"].astype(float)
     out["per_100k"] = (out["value"] / out["pop_2017"] * 100_000).where(out["pop_2017"] > 0).round(3)
     return out.sort_values(["per_100k", "value"], ascending=False, na_position="last").reset_index(drop=True)
 
@@ -64,8 +65,10 @@ def _raw_scores(con, f: Filters, level: str) -> pd.DataFrame:
         params).df()
 
 
-def _weighted(raw: pd.DataFrame, years: range) -> pd.DataFrame:
+def _weighted(raw: pd.DataFrame, years: range, units: list | None = None) -> pd.DataFrame:
     table = raw.pivot_table(index="unit", columns="year", values="raw", aggfunc="sum", fill_value=0)
+    if units is not None:
+        table = table.reindex(sorted(set(table.index) | set(units)), fill_value=0)
     rows = []
     for year in years:
         weighted = sum(w * table.get(year - k, pd.Series(0, index=table.index))
@@ -84,7 +87,15 @@ def gti_style(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "province
     reference = _raw_scores(con, Filters(1900, 2999, categories=("attack",)), level)
     all_years = range(int(reference["year"].min()), int(reference["year"].max()) + 1) if len(reference) else range(0)
     reference_max = float(_weighted(reference, all_years)["weighted"].max()) if len(reference) else 0.0
-    out = _weighted(raw, range(f.year_from, f.year_to + 1))
+    key = LEVELS[level]
+    units = [u for (u,) in con.execute(f"SELECT DISTINCT {key} FROM districts WHERE {key} IS NOT NULL "
+                                        "AND (country IN (SELECT UNNEST(?)) OR len(?) = 0)",
+                                        [list(f.countries), list(f.countries)]).fetchall()]
+    if level == "province" and f.provinces:
+        units = [u for u in units if u in f.provinces]
+    if level == "district" and f.districts:
+        units = [u for u in units if u in f.districts]
+    out = _weighted(raw, range(f.year_from, f.year_to + 1), units)
     out = out.merge(raw, on=["unit", "year"], how="left").fillna({"raw": 0})
     out["score"] = out["weighted"].map(lambda w: gti_band(w, reference_max))
     if level == "district":

@@ -80,7 +80,7 @@ def measure_by(con: duckdb.DuckDBPyConnection, f: Filters, measure: str,
             where += f" AND {_PRECISE_ENOUGH[period]}"
     if breakdown:
         key, labels = BREAKDOWNS[breakdown]
-        select.append(f"{key} AS {breakdown}")
+        select.append(f"coalesce({key}, '(not known)') AS {breakdown}")
         select += [f"any_value({label}) AS {label}" for label in labels]
         group.append(breakdown)
         if breakdown == "district":

@@ -1,7 +1,9 @@
 """Shared fixtures: one warehouse built from the bundled data for the whole test session."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -26,5 +28,33 @@ def built(tmp_path_factory):
 @pytest.fixture()
 def con(built):
     connection = duckdb.connect(str(built.warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+def fixture_data_dir(tmp_path, files):
+    """A data/ folder with the bundled boundaries and references and the given raw files."""
+    data = tmp_path / "data"
+    (data / "raw").mkdir(parents=True)
+    shutil.copytree(DATA / "raw" / "boundaries", data / "raw" / "boundaries")
+    shutil.copytree(DATA / "reference", data / "reference")
+    shutil.copytree(DATA / "population", data / "population")
+    with open(data / "raw" / "sources.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "format", "dataset", "short_name", "title", "author_publisher",
+                         "origin", "licence"])
+        for name, fmt in files.items():
+            shutil.copy(FIXTURES / name, data / "raw" / name)
+            writer.writerow([name, fmt, fmt, name, name, "tests", "tests", "test fixture"])
+    return data
+
+
+@pytest.fixture(scope="session")
+def fixture_con(tmp_path_factory):
+    """A warehouse of tests/data/indicator_events.csv, whose values the tests work out by hand."""
+    tmp = tmp_path_factory.mktemp("indicator_fixture")
+    data = fixture_data_dir(tmp, {"indicator_events.csv": "curated"})
+    build_warehouse(data, tmp / "w.duckdb", today=TODAY)
+    connection = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
     yield connection
     connection.close()

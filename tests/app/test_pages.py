@@ -80,3 +80,55 @@ def test_missing_warehouse_says_how_to_build_it(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert "python -m etl build" in at.error[0].value
+
+
+def test_trends_page_breakdowns_and_comparisons(app, con):
+    at = app.run()
+    at.switch_page("app_pages/trends.py").run()
+    assert not at.exception
+    at.selectbox(key="trend_indicator").set_value("attacks").run()
+    at.selectbox(key="trend_breakdown").set_value("province").run()
+    assert not at.exception
+    compare = at.multiselect(key="trend_series_province")
+    assert 1 <= len(compare.value) <= 6
+    compare.set_value(["Balochistan", "Sindh"]).run()
+    at.toggle(key="trend_small").set_value(True).run()
+    at.selectbox(key="trend_rolling").set_value(3).run()
+    assert not at.exception
+    numbers = at.dataframe[0].value
+    assert set(numbers.columns) == {"period", "Balochistan", "Sindh"}
+    at.segmented_control(key="trend_period").set_value("month").run()
+    at.selectbox(key="trend_indicator").set_value("diffusion").run()
+    assert not at.exception
+    assert any("dated only to the year" in c.value for c in at.caption)
+
+
+def test_trends_page_answers_the_expansion_questions(app, con):
+    app.query_params["actor"] = "Islamic State"
+    app.query_params["years"] = "2014-2019"
+    at = app.run()
+    at.switch_page("app_pages/trends.py").run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe]
+    new = next(t for t in tables if "new_districts" in t.columns)
+    assert new["new_districts"].tolist()[:2] == [5, 1]  # 2014: 5 districts, 2015: 1 (see the CLI test)
+    assert any("unit" in t.columns for t in tables)  # GTI-style scores by province
+
+
+def test_timeline_page_shows_the_lineage_with_sources(app):
+    at = app.run()
+    at.switch_page("app_pages/timeline.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert {"allegiance", "propaganda"} <= set(table["category"])
+    assert table["source_name"].notna().all()
+
+
+def test_methods_page_prints_the_registry(app):
+    at = app.run()
+    at.switch_page("app_pages/methods.py").run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Impact score (GTI-style) (`gti_score`)" in text and "W = 16 raw(y)" in text
+    coverage = at.dataframe[1].value
+    assert dict(zip(coverage["dataset"], coverage["events"]))["pk_suicide_attacks"] == 496

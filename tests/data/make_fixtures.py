@@ -57,3 +57,27 @@ write("drone_small.csv",
           ["2", "Monday, October 16, 2017", "", "Zero-point", "Lower Kurram Agency", "FATA", "4", "", "5", "", "", "0", "0", "17", "26", "", "", "N", "", "No coordinates", "http://a.example/1; https://b.example/2", "", "", "", ""],
           ["", "", "", "", "", "", "", "49", "662", "1304", "2542", "68", "372", "1943", "3658", "402", "1329", "", "", "", "", "", "", "", ""],
       ], "cp1252")
+
+# Indicator fixture: eleven events whose indicator values are worked out by hand in
+# tests/indicators/test_library.py (test data only; not real events).
+CURATED_HEADER = "event_date,date_end,date_precision,country,admin1,admin2,location,category,actor,assoc_actor,target,killed,injured,description,source_title,source_url,source_publisher,source_date".split(",")
+
+
+def event(date, precision, admin1, admin2, category, actor, target="", killed="", injured="", n=0):
+    return [date, "", precision, "PAK", admin1, admin2, admin2, category, actor, "", target, killed,
+            injured, f"fixture event {n}", "fixture", f"http://example.org/fixture/{n}", "Fixture", date[:4] + "-12-31"]
+
+
+write("indicator_events.csv", CURATED_HEADER, [
+    event("2014-10-16", "day", "Sindh", "Karachi", "propaganda", "IS sympathisers", n=1),
+    event("2014-11-01", "month", "Punjab", "Khanewal", "propaganda", "IS sympathisers", n=2),
+    event("2015-01-01", "year", "", "", "allegiance", "Jamaat-ul-Ahrar", n=3),
+    event("2015-05-13", "day", "Sindh", "Karachi", "attack", "Islamic State", "Ismaili Shi'a bus passengers", "45", "13", n=4),
+    event("2016-08-08", "day", "Balochistan", "Quetta", "attack", "Jamaat-ul-Ahrar", "lawyers", "70", "100", n=5),
+    event("2016-10-24", "day", "Balochistan", "Quetta", "attack", "Islamic State Khorasan Province", "police cadets", "61", "165", n=6),
+    event("2016-11-12", "day", "Balochistan", "Khuzdar", "attack", "Islamic State", "Sufi shrine visitors", "52", "", n=7),
+    event("2017-02-16", "day", "Sindh", "Jamshoro", "attack", "Islamic State", "Sufi shrine visitors", "90", "300", n=8),
+    event("2017-02-10", "day", "Sindh", "Hyderabad", "recruitment", "Islamic State", "medical student", n=9),
+    event("2017-06-02", "day", "Balochistan", "Mastung", "counter_terrorism", "Pakistani security forces", "IS commanders", "12", n=10),
+    event("2016-10-05", "day", "Balochistan", "Quetta", "attack", "Islamic State", "Shi'a worshippers", "2", "", n=11),
+], "utf-8")

@@ -3,7 +3,6 @@ idempotence, and that a failed build loses nothing."""
 import csv
 import fcntl
 import hashlib
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -13,7 +12,7 @@ import pytest
 
 from etl import geo
 from etl.build import BuildError, build_warehouse
-from tests.conftest import DATA, FIXTURES, ROOT, TODAY
+from tests.conftest import DATA, ROOT, TODAY, fixture_data_dir
 
 
 def test_every_bundled_event_is_loaded_or_accounted_for(built, con):
@@ -132,22 +131,6 @@ def test_rebuilding_gives_identical_tables(built, tmp_path):
     assert first.keys() == second.keys() >= {"events", "districts", "sources", "rejects", "etl_runs"}
     for name in first:
         assert first[name].equals(second[name]), name
-
-
-def fixture_data_dir(tmp_path, files):
-    """A data/ folder with the bundled boundaries and references and the given raw files."""
-    data = tmp_path / "data"
-    (data / "raw").mkdir(parents=True)
-    shutil.copytree(DATA / "raw" / "boundaries", data / "raw" / "boundaries")
-    shutil.copytree(DATA / "reference", data / "reference")
-    with open(data / "raw" / "sources.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "format", "dataset", "short_name", "title", "author_publisher",
-                         "origin", "licence"])
-        for name, fmt in files.items():
-            shutil.copy(FIXTURES / name, data / "raw" / name)
-            writer.writerow([name, fmt, fmt, name, name, "tests", "tests", "test fixture"])
-    return data
 
 
 def test_fixture_build_quarantines_with_reasons_and_keeps_duplicates(tmp_path):

@@ -1,0 +1,50 @@
+"""`python -m indicators` gives the same numbers as the functions the dashboard calls."""
+import json
+import subprocess
+import sys
+
+from indicators import spread
+from indicators.filters import Filters
+from indicators.registry import INDICATORS
+from tests.conftest import ROOT
+
+
+def run(*args, warehouse):
+    return subprocess.run([sys.executable, "-m", "indicators", *args, "--warehouse", str(warehouse)]
+                          if args[0] == "show" else [sys.executable, "-m", "indicators", *args],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def test_list_prints_every_definition(built):
+    out = run("list", warehouse=built.warehouse)
+    assert out.returncode == 0
+    for ind in INDICATORS:
+        assert f"{ind.id}: {ind.name}" in out.stdout and ind.formula in out.stdout
+
+
+def test_new_districts_of_the_islamic_state_as_json_match_the_function(built, con):
+    out = run("show", "new_districts", "--years", "2014-2019", "--actor-group", "Islamic State",
+              "--format", "json", warehouse=built.warehouse)
+    assert out.returncode == 0, out.stderr
+    expected = spread.new_district_counts(con, Filters(2014, 2019, actor_groups=("Islamic State",)))
+    assert json.loads(out.stdout) == json.loads(expected.to_json(orient="records"))
+    assert json.loads(out.stdout)[0]["districts"] == "Karachi, Khanewal, Lahore, Larkana, Peshawar"
+
+
+def test_csv_by_province_and_a_district_by_name(built):
+    out = run("show", "attacks_per_100k", "--by", "district", "--district", "Quetta", "--years", "2014-2017",
+              "--format", "csv", warehouse=built.warehouse)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("district_id,admin2") and len(lines) == 2 and ",Quetta," in lines[1]
+
+
+def test_mistakes_get_a_message_not_a_traceback(built):
+    bad = run("show", "gti_score", "--by", "month", warehouse=built.warehouse)
+    assert bad.returncode == 2 and "cannot be shown by month" in bad.stderr and "Traceback" not in bad.stderr
+    bad = run("show", "events", "--years", "2017-2014", warehouse=built.warehouse)
+    assert bad.returncode == 2 and "first year is after the last" in bad.stderr
+    bad = run("show", "nonsense", warehouse=built.warehouse)
+    assert bad.returncode == 2 and "unknown indicator 'nonsense'" in bad.stderr
+    bad = run("show", "events", "--district", "Atlantis", warehouse=built.warehouse)
+    assert bad.returncode == 2 and "no such district" in bad.stderr
