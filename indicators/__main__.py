@@ -2,43 +2,25 @@
 numbers from the command line, computed by the same functions."""
 from __future__ import annotations
 
-import os
-import re
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from etl.schema import EXTREMIST_CATEGORIES
-from indicators.filters import Filters
+from indicators import cli_options as opt
 from indicators.registry import BY_ID, INDICATORS, compute
 
-ROOT = Path(__file__).resolve().parent.parent
-WAREHOUSE = Path(os.environ.get("DASHBOARD_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
 app = typer.Typer(help="Indicators of the dashboard, from the warehouse.", no_args_is_help=True,
                   add_completion=False)
-err = Console(stderr=True)
 
 
 class Format(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
-
-
-def fail(message: str) -> None:
-    err.print(f"[bold red]Error:[/] {message}", highlight=False)
-    raise typer.Exit(2)
-
-
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    if not path.exists():
-        fail(f"no warehouse at {path}; build it with `python -m etl build`.")
-    return duckdb.connect(str(path), read_only=True)
 
 
 @app.command("list")
@@ -50,52 +32,28 @@ def list_indicators() -> None:
                    f"  by:         {', '.join(i.dimensions)}\n")
 
 
-def _years(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", text.strip())
-    if not match:
-        fail(f"--years {text!r}: expected YYYY or YYYY-YYYY, for example 2014-2017")
-    start, end = int(match[1]), int(match[2] or match[1])
-    if end < start:
-        fail(f"--years {text!r}: the first year is after the last")
-    return start, end
-
-
 @app.command()
 def show(
     indicator: str = typer.Argument(..., help="Indicator id (see `list`)."),
     by: str = typer.Option("year", help="year|quarter|month|province|district|category|actor_group|"
                                          "target_class, or a period and a breakdown: 'year,province'."),
-    years: str = typer.Option("2014-2019", help="YYYY-YYYY"),
-    country: Optional[List[str]] = typer.Option(None, help="ISO3, repeatable"),
-    province: Optional[List[str]] = typer.Option(None, help="repeatable"),
-    district: Optional[List[str]] = typer.Option(None, help="district name or id, repeatable"),
-    category: Optional[List[str]] = typer.Option(None, help="repeatable; default: extremist activity"),
-    actor_group: Optional[List[str]] = typer.Option(None, "--actor-group", help="repeatable"),
-    dataset: Optional[List[str]] = typer.Option(None, help="repeatable"),
-    precise_dates_only: bool = typer.Option(False, help="Only events dated to the day."),
+    years: str = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
+    province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
+    category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
+    dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
     fmt: Format = typer.Option(Format.table, "--format"),
-    warehouse: Path = typer.Option(WAREHOUSE),
+    warehouse: Path = opt.WAREHOUSE,
 ) -> None:
     """Compute one indicator with the filters, as a table, CSV or JSON."""
     if indicator not in BY_ID:
-        fail(f"unknown indicator {indicator!r}; `python -m indicators list` shows them")
-    con = connect(warehouse)
-    ids = []
-    for name in district or []:
-        found = con.execute("SELECT district_id FROM districts WHERE district_id = ? OR lower(admin2) = lower(?)",
-                            [name, name]).fetchall()
-        if not found:
-            fail(f"--district {name!r}: no such district in the boundary layer")
-        ids += [r[0] for r in found]
-    start, end = _years(years)
-    f = Filters(start, end, countries=tuple(country or ()), provinces=tuple(province or ()),
-                districts=tuple(ids), categories=tuple(category) if category else EXTREMIST_CATEGORIES,
-                actor_groups=tuple(actor_group or ()), datasets=tuple(dataset or ()),
-                precise_dates_only=precise_dates_only)
+        opt.fail(f"unknown indicator {indicator!r}; `python -m indicators list` shows them")
+    con = opt.connect(warehouse)
+    f = opt.build_filters(con, years, country, province, district, category, actor_group, dataset,
+                          precise_dates_only)
     try:
         frame = compute(con, indicator, f, tuple(d.strip() for d in by.split(",")))
     except (ValueError, KeyError) as error:
-        fail(str(error).strip("'\""))
+        opt.fail(str(error).strip("'\""))
     if fmt is Format.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
     elif fmt is Format.json:

@@ -119,3 +119,13 @@ def dataset_names(con: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
     return con.execute(
         f"SELECT DISTINCT s.short_name FROM sources s JOIN (SELECT DISTINCT source_file FROM events "
         f"WHERE {where}) e ON e.source_file = s.file ORDER BY 1", params).df()["short_name"].tolist()
+
+
+def filtered_events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None = None) -> pd.DataFrame:
+    """The filtered events with every schema column, newest first (for data downloads)."""
+    where, params = f.where()
+    sql = f"SELECT * FROM events WHERE {where} ORDER BY event_date DESC, event_id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = params + [limit]
+    return con.execute(sql, params).df()

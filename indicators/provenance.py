@@ -39,3 +39,12 @@ def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "string_agg(DISTINCT country, ', ' ORDER BY country) AS countries, "
         "count(district_id) AS with_district, string_agg(DISTINCT source_file, ', ' ORDER BY source_file) "
         "AS source_files FROM events GROUP BY dataset ORDER BY dataset").df()
+
+
+def source_line(con: duckdb.DuckDBPyConnection, f) -> str:
+    """The source line of a chart: the datasets behind the filtered events and the data stamp."""
+    from indicators.overview import dataset_names
+
+    built, version = con.execute("SELECT min(built_at), min(version) FROM etl_runs").fetchone()
+    names = "; ".join(dataset_names(con, f)) or "no events match the filters"
+    return f"{names} · data as of {str(built)[:10]}, version {version}"

@@ -1,0 +1,1 @@
+"""Exports for presentations: static charts, data files and the briefing deck."""

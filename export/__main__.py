@@ -1,0 +1,98 @@
+"""`python -m export deck|chart|data`: the dashboard's exports from the command line."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from charts import catalog
+from export import render, tables
+from export.deck import build_deck
+from indicators import cli_options as opt
+from indicators import overview, provenance
+
+app = typer.Typer(help="Slide-ready charts, data files and the briefing deck.", no_args_is_help=True,
+                  add_completion=False)
+
+
+def _setup(warehouse, years, country, province, district, category, actor_group, dataset, precise):
+    con = opt.connect(warehouse)
+    f = opt.build_filters(con, years, country, province, district, category, actor_group, dataset, precise)
+    return con, f, (lambda fn, *args: fn(con, *args))
+
+
+def _suffix(out: Path, allowed: tuple[str, ...]) -> str:
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix not in allowed:
+        opt.fail(f"-o {out}: the file name must end in {', '.join('.' + a for a in allowed)}")
+    return suffix
+
+
+@app.command()
+def deck(out: Path = typer.Option(..., "-o", "--output", help="brief.pptx or brief.pdf"),
+         fmt: Optional[str] = typer.Option(None, "--format", help="pptx|pdf (default: from -o)"),
+         years: str = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
+         province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
+         category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
+         dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
+         warehouse: Path = opt.WAREHOUSE) -> None:
+    """The briefing deck for the filters."""
+    kind = fmt or _suffix(out, ("pptx", "pdf"))
+    if kind not in ("pptx", "pdf"):
+        opt.fail(f"--format {kind!r}: expected pptx or pdf")
+    _, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
+                         precise_dates_only)
+    try:
+        out.write_bytes(build_deck(query, f, kind))
+    except render.ExportUnavailable as err:
+        opt.fail(str(err))
+    typer.echo(f"wrote {out} ({f.describe()})")
+
+
+@app.command()
+def chart(chart_id: str = typer.Argument(..., help=f"one of: {', '.join(catalog.CHARTS)}"),
+          out: Path = typer.Option(..., "-o", "--output", help="FILE.png|.svg|.pdf|.html"),
+          years: str = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
+          province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
+          category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
+          dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
+          warehouse: Path = opt.WAREHOUSE) -> None:
+    """One chart of the dashboard, titled and sourced, as PNG (1600x900 at scale 2), SVG, PDF or HTML."""
+    kind = _suffix(out, ("png", "svg", "pdf", "html"))
+    if chart_id not in catalog.CHARTS:
+        opt.fail(f"unknown chart {chart_id!r} (known: {', '.join(catalog.CHARTS)})")
+    _, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
+                         precise_dates_only)
+    if chart_id == "district_map" and kind != "html":
+        chart_id = "district_map_static"
+    fig, _ = catalog.chart(query, chart_id, f)
+    try:
+        out.write_bytes(render.export_figure(render.for_slide(fig) if kind != "html" else fig, kind))
+    except render.ExportUnavailable as err:
+        opt.fail(str(err))
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
+def data(out: Path = typer.Option(..., "-o", "--output", help="FILE.csv|.xlsx|.geojson"),
+         years: str = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
+         province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
+         category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
+         dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
+         warehouse: Path = opt.WAREHOUSE) -> None:
+    """The filtered events (every column, with their sources) as CSV, XLSX or GeoJSON."""
+    kind = _suffix(out, ("csv", "xlsx", "geojson"))
+    con, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
+                           precise_dates_only)
+    events = overview.filtered_events(con, f)
+    note = f"{f.describe()}. Source: {provenance.source_line(con, f)}"
+    payload = {"csv": lambda: tables.csv_bytes(events),
+               "xlsx": lambda: tables.xlsx_bytes(events, "events", note),
+               "geojson": lambda: tables.geojson_bytes(events)}[kind]()
+    out.write_bytes(payload)
+    typer.echo(f"wrote {out}: {len(events)} events ({f.describe()})")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,157 @@
+"""The briefing deck for the current filters, as PPTX (python-pptx) or PDF.
+
+Slides: a title slide (filters in words, date), a KPI slide, one slide per chart of the Overview and
+Trends pages plus the district map (a native text title, the chart as a picture, the sources in the
+notes), and a sources-and-methods slide.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import plotly.graph_objects as go
+from pptx import Presentation
+from pptx.util import Emu, Pt
+
+from charts import catalog
+from charts.style import FONT
+from export.render import figure_bytes, for_slide
+from indicators import overview, provenance
+from indicators.filters import Filters
+from indicators.registry import BY_ID
+
+DECK_CHARTS = ("events_by_category", "district_map_static", "signals", "districts_affected",
+               "attacks_by_province", "minority_share")
+W, H = Emu(12192000), Emu(6858000)  # 16:9
+
+
+def deck_content(query, f: Filters, today: dt.date | None = None) -> dict:
+    """Everything the deck shows, computed once: titles, KPIs, charts, sources."""
+    subtitle, source = catalog.context(query, f)
+    kpis = query(overview.kpis, f).set_index("period")
+    previous = f.previous()
+    charts = []
+    for chart_id in DECK_CHARTS:
+        fig, _ = catalog.chart(query, chart_id, f)
+        charts.append({"id": chart_id, "title": fig.layout.meta["title"], "figure": fig,
+                       "notes": f"{fig.layout.meta['title']}. {subtitle}. Source: {source}"})
+    sources = query(provenance.sources)
+    return {
+        "title": "Extremist activity indicators: briefing",
+        "subtitle": subtitle,
+        "date": (today or dt.date.today()).strftime("%d %B %Y"),
+        "source": source,
+        "kpis": [(label, int(kpis.loc["current", key]), int(kpis.loc["previous", key]))
+                 for key, label in (("events", "Events"), ("fatalities", "Fatalities"),
+                                    ("districts_affected", "Districts affected"), ("injured", "Injured"))],
+        "previous": f"{previous.year_from}-{previous.year_to}" if previous.years > 1 else str(previous.year_from),
+        "charts": charts,
+        "sources": [f"{r.title}: {r.author_publisher} ({r.licence})" for r in sources.itertuples()],
+        "methods": [f"{BY_ID[i].name}: {BY_ID[i].definition}" for i in
+                    ("events", "fatalities", "districts_affected", "signals", "minority_share")],
+    }
+
+
+def _change(now: int, before: int) -> str:
+    return "new" if before == 0 and now else ("" if before == 0 else f"{(now - before) / before:+.0%}")
+
+
+def _text(slide, text: str, left, top, width, height, size: int, bold: bool = False, color=None):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate(text.split("\n")):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size, paragraph.font.bold, paragraph.font.name = Pt(size), bold, "Arial"
+    return box
+
+
+def build_pptx(content: dict) -> bytes:
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = W, H
+    blank, title_only = deck.slide_layouts[6], deck.slide_layouts[5]
+
+    slide = deck.slides.add_slide(blank)
+    _text(slide, content["title"], Emu(600000), Emu(2000000), Emu(11000000), Emu(1000000), 36, True)
+    _text(slide, f"{content['subtitle']}\n{content['date']}", Emu(600000), Emu(3100000),
+          Emu(11000000), Emu(1200000), 20)
+    _text(slide, f"Source: {content['source']}", Emu(600000), Emu(5900000), Emu(11000000),
+          Emu(600000), 11)
+    slide.notes_slide.notes_text_frame.text = f"Sources: {content['source']}"
+
+    slide = deck.slides.add_slide(title_only)
+    slide.shapes.title.text = "Key figures"
+    rows = len(content["kpis"]) + 1
+    table = slide.shapes.add_table(rows, 4, Emu(600000), Emu(1700000), Emu(11000000),
+                                   Emu(500000 * rows)).table
+    for j, head in enumerate(("", content["subtitle"].split(", ")[1] if ", " in content["subtitle"]
+                              else "selected period", content["previous"], "change")):
+        table.cell(0, j).text = head
+    for i, (label, now, before) in enumerate(content["kpis"], start=1):
+        for j, value in enumerate((label, f"{now:,}", f"{before:,}", _change(now, before))):
+            table.cell(i, j).text = value
+    _text(slide, f"{content['subtitle']}. Source: {content['source']}", Emu(600000), Emu(5900000),
+          Emu(11000000), Emu(600000), 11)
+    slide.notes_slide.notes_text_frame.text = (
+        f"Key figures for {content['subtitle']}, against {content['previous']}. Fatalities and injured "
+        f"sum known figures (the sources' maxima). Sources: {content['source']}")
+
+    for chart in content["charts"]:
+        slide = deck.slides.add_slide(title_only)
+        slide.shapes.title.text = chart["title"]
+        png = figure_bytes(for_slide(chart["figure"]), "png", scale=1.5)
+        slide.shapes.add_picture(io.BytesIO(png), Emu(700000), Emu(1450000), width=Emu(10800000))
+        slide.notes_slide.notes_text_frame.text = chart["notes"]
+
+    slide = deck.slides.add_slide(title_only)
+    slide.shapes.title.text = "Sources and methods"
+    _text(slide, "\n".join(["Data:"] + content["sources"] + ["", "Definitions:"] + content["methods"]),
+          Emu(600000), Emu(1450000), Emu(11000000), Emu(4800000), 11)
+    slide.notes_slide.notes_text_frame.text = f"Sources: {content['source']}"
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def _text_page(title: str, lines: list[str], footer: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=f"<b>{title}</b>", x=0.02, y=0.95, xref="paper", yref="paper",
+                       showarrow=False, xanchor="left", yanchor="top", font={"size": 30})
+    fig.add_annotation(text="<br>".join(lines), x=0.02, y=0.8, xref="paper", yref="paper",
+                       showarrow=False, xanchor="left", yanchor="top", align="left", font={"size": 15})
+    fig.add_annotation(text=footer, x=0.02, y=0.02, xref="paper", yref="paper", showarrow=False,
+                       xanchor="left", yanchor="bottom", font={"size": 11, "color": "#666"})
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white",
+                      font={"family": FONT}, margin={"l": 40, "r": 40, "t": 40, "b": 40})
+    return fig
+
+
+def build_pdf(content: dict) -> bytes:
+    """The same slides as PDF pages (each rendered by kaleido, then joined)."""
+    import html
+
+    from pypdf import PdfReader, PdfWriter
+
+    pages = [_text_page(content["title"], [html.escape(content["subtitle"]), content["date"]],
+                        html.escape(f"Source: {content['source']}")),
+             _text_page("Key figures", [f"{html.escape(label)}: {now:,} (previous period "
+                                        f"{content['previous']}: {before:,}, {_change(now, before)})"
+                                        for label, now, before in content["kpis"]],
+                        html.escape(f"{content['subtitle']}. Source: {content['source']}"))]
+    pages += [for_slide(c["figure"]) for c in content["charts"]]
+    pages.append(_text_page("Sources and methods",
+                            [html.escape(t) for t in ["Data:"] + content["sources"] + ["", "Definitions:"]
+                             + [m[:160] for m in content["methods"]]], ""))
+    writer = PdfWriter()
+    for fig in pages:
+        for page in PdfReader(io.BytesIO(figure_bytes(fig, "pdf"))).pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def build_deck(query, f: Filters, fmt: str = "pptx", today: dt.date | None = None) -> bytes:
+    content = deck_content(query, f, today)
+    return build_pptx(content) if fmt == "pptx" else build_pdf(content)
