@@ -1,19 +1,18 @@
 """Overview for a briefing: KPIs, the trend by category, the district map and the latest events."""
 import streamlit as st
 
-from charts.trend import trend_chart
+from charts import catalog
 from dashboard import data
-from dashboard.filters import district_labels
-from dashboard.widgets import delta, events_table
+from dashboard.widgets import briefing_downloads, delta, download_menu, events_table
 from indicators import overview
-from maps.district_map import district_map, feature_collection
 
 f = st.session_state["filters"]
-options = st.session_state["options"]
-subtitle = f.describe(district_labels(options))
-source = "; ".join(data.query(overview.dataset_names, f)) or "no events match the filters"
+subtitle, source = catalog.context(data.query, f)
 
-st.title("Extremist activity indicators")
+head, menu = st.columns([4, 1], vertical_alignment="bottom")
+head.title("Extremist activity indicators")
+with menu:
+    briefing_downloads(f)
 st.caption(f"{subtitle} · data version {data.version()}")
 
 k = data.query(overview.kpis, f).set_index("period")
@@ -25,27 +24,29 @@ for col, (metric, label) in zip(cols, (("events", "Events"), ("fatalities", "Fat
     col.metric(label, f"{now:,}", delta(now, before), delta_color="inverse",
                help=f"Against {f.previous().year_from}-{f.previous().year_to}: {before:,}")
 
-period = st.segmented_control("Period", ["month", "quarter", "year"], default="year",
-                              key="period") or "year"
-st.plotly_chart(trend_chart(data.query(overview.trend, f, period), period, subtitle, source),
-                width="stretch", key="trend_chart")
+left, right = st.columns([4, 1], vertical_alignment="bottom")
+period = left.segmented_control("Period", ["month", "quarter", "year"], default="year",
+                                key="period") or "year"
+fig, table = catalog.overview_trend(data.query, f, period)
+with right:
+    download_menu(fig, table, "events_by_category")
+st.plotly_chart(fig, width="stretch", key="trend_chart")
 
-metric = st.segmented_control("Colour districts by", ["events", "fatalities"], default="events",
-                              key="map_metric") or "events"
+left, right = st.columns([4, 1], vertical_alignment="bottom")
+metric = left.segmented_control("Colour districts by", ["events", "fatalities"], default="events",
+                                key="map_metric") or "events"
+tile, static, totals = catalog.district_map_pair(data.query, f, metric)
+with right:
+    download_menu(tile, totals, "district_map", static=static)
+st.plotly_chart(tile, width="stretch", key="district_map")
 points = data.query(overview.event_points, f, 5000)
-st.plotly_chart(district_map(feature_collection(data.query(overview.district_shapes)),
-                             data.query(overview.district_totals, f), points, subtitle, source, metric),
-                width="stretch", key="district_map")
-notes = []
 if len(points) and points["total"].iloc[0] > len(points):
-    notes.append(f"showing the {len(points):,} deadliest of {points['total'].iloc[0]:,} incidents")
+    st.caption(f"showing the {len(points):,} deadliest of {points['total'].iloc[0]:,} incidents")
 unplaced = data.query(overview.unplaced, f)
 if len(unplaced):
     listed = ", ".join(f"{r.area} ({r.events})" for r in unplaced.itertuples())
-    notes.append(f"{unplaced['events'].sum():,} events known only to a province or the country are "
-                 f"counted in the totals but not drawn: {listed}")
-for note in notes:
-    st.caption(note)
+    st.caption(f"{unplaced['events'].sum():,} events known only to a province or the country are "
+               f"counted in the totals but not drawn: {listed}")
 
 st.subheader("Most recent events")
 events_table(data.query(overview.recent_events, f, 15))

@@ -1,16 +1,14 @@
 """Trends: any indicator over time, broken down and compared, with pledges marked on the axis."""
 import streamlit as st
 
-from charts.lines import indicator_lines
+from charts import catalog
 from dashboard import data
-from dashboard.filters import district_labels
-from dashboard.widgets import rate_table
-from indicators import impact, library, overview, spread, timeline
+from dashboard.widgets import download_menu, rate_table
+from indicators import impact, library, spread
 from indicators.registry import BY_ID, INDICATORS, compute
 
 f = st.session_state["filters"]
-subtitle = f.describe(district_labels(st.session_state["options"]))
-source = "; ".join(data.query(overview.dataset_names, f)) or "no events match the filters"
+subtitle, source = catalog.context(data.query, f)
 BREAKDOWN_NAMES = {"": "none", "category": "category", "actor_group": "actor group",
                    "province": "province", "district": "district", "target_class": "target class"}
 
@@ -26,36 +24,30 @@ breakdown = c3.selectbox("Break down by", breakdowns, format_func=BREAKDOWN_NAME
 st.caption(f"**{ind.question}** {ind.definition} Formula: `{ind.formula}`.")
 
 frame = data.query(compute, ind.id, f, (period, breakdown) if breakdown else (period,))
-if ind.kind == "diffusion":
-    frame = frame.assign(value=frame["share_pct"])
-label = "admin2" if breakdown == "district" else None
+chosen = ()
 if breakdown and len(frame):
+    label = "admin2" if breakdown == "district" else None
     names = dict(zip(frame[breakdown], frame[label].fillna(frame[breakdown]))) if label else None
-    chosen = st.multiselect("Compare (up to six)", sorted(frame[breakdown].unique(), key=str),
-                            default=library.top_series(frame, breakdown), max_selections=6,
-                            format_func=(names.get if names else str), key=f"trend_series_{breakdown}")
-    frame = frame[frame[breakdown].isin(chosen)]
-o1, o2, o3 = st.columns(3)
+    chosen = tuple(st.multiselect("Compare (up to six)", sorted(frame[breakdown].unique(), key=str),
+                                  default=library.top_series(frame, breakdown), max_selections=6,
+                                  format_func=(names.get if names else str), key=f"trend_series_{breakdown}"))
+o1, o2, o3, o4 = st.columns([2, 2, 2, 1], vertical_alignment="bottom")
 can_smooth = ind.kind == "measure" and ind.measure not in library.RATIOS
 rolling = o1.selectbox("Smooth", [0, 3, 12], format_func=lambda w: f"rolling {w}-{period} sum" if w else "none",
                        key="trend_rolling", disabled=not can_smooth)
 small = o2.toggle("Small multiples", value=False, key="trend_small", disabled=not breakdown)
 marks = o3.toggle("Mark pledges and announcements", value=True, key="trend_marks")
-if rolling and can_smooth:
-    frame = library.with_rolling_and_change(frame, (rolling,))
-    frame = frame.assign(value=frame[f"rolling_{rolling}"])
-unit = "% of districts" if ind.kind == "diffusion" else ind.unit
-title = f"{ind.name} per {period}" + (f", by {BREAKDOWN_NAMES[breakdown]}" if breakdown else "")
-st.plotly_chart(indicator_lines(frame, breakdown or None, "value", unit, title, subtitle, source,
-                                small_multiples=small and bool(breakdown),
-                                milestones=data.query(timeline.milestones, f) if marks else None),
-                width="stretch", key="trend_lines")
+fig, table = catalog.indicator_chart(data.query, f, ind.id, period, breakdown or None, chosen, small,
+                                     rolling if can_smooth else 0, marks)
+with o4:
+    download_menu(fig, table, f"trend_{ind.id}")
+st.plotly_chart(fig, width="stretch", key="trend_lines")
 left_out = frame.attrs.get("left_out_imprecise", 0)
 if left_out:
     st.caption(f"{left_out} events dated only to the year are not placed in a {period}; they count in "
                "yearly views.")
 with st.expander("The numbers behind the chart"):
-    st.dataframe(library.wide(frame, breakdown or None, label), hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch")
 
 st.header("Is the network growing, and where?")
 left, right = st.columns(2)

@@ -66,9 +66,21 @@ def indicator_chart(query: Query, f: Filters, indicator: str, period: str = "yea
     title = f"{ind.name} per {period}" + (f", by {by}" if breakdown else "")
     marks = query(timeline.milestones, f) if milestones else None
     fig = indicator_lines(frame, breakdown, "value", unit, title, subtitle, source,
-                          small_multiples=small_multiples and bool(breakdown), milestones=marks)
+                          small_multiples=small_multiples and bool(breakdown), milestones=marks,
+                          period=period)
     label = "admin2" if breakdown == "district" else None
     return fig, library.wide(frame, breakdown, label)
+
+
+def district_map_pair(query: Query, f: Filters, metric: str = "events"):
+    """(tile map, a function making the static map from the same data, totals): the page shows the
+    first and offers the second for PNG/SVG/PDF downloads without querying again."""
+    subtitle, source = context(query, f)
+    totals = query(overview.district_totals, f)
+    points = query(overview.event_points, f, 5000)
+    shapes = feature_collection(query(overview.district_shapes))
+    tile = district_map(shapes, totals, points, subtitle, source, metric)
+    return tile, (lambda: static_district_map(shapes, totals, points, subtitle, source, metric)), totals
 
 
 CHARTS: dict[str, tuple[str, Callable[[Query, Filters], Chart]]] = {

@@ -12,7 +12,7 @@ from charts.style import house_style
 
 def indicator_lines(frame: pd.DataFrame, series: str | None, value: str, unit: str, title: str,
                     subtitle: str, source: str, small_multiples: bool = False,
-                    milestones: pd.DataFrame | None = None) -> go.Figure:
+                    milestones: pd.DataFrame | None = None, period: str = "year") -> go.Figure:
     """Lines of `value` over `period`, one per value of the `series` column (or one line)."""
     shown = frame.copy()
     shown["period"] = pd.to_datetime(shown["period"])
@@ -31,7 +31,7 @@ def indicator_lines(frame: pd.DataFrame, series: str | None, value: str, unit: s
                       labels={value: unit, "period": "", **({label_col: ""} if label_col else {})})
         height = 460
     fig.update_yaxes(rangemode="tozero", gridcolor="#eee")
-    fig.update_xaxes(showgrid=False)
+    fig.update_xaxes(showgrid=False, **({"dtick": "M12", "tickformat": "%Y"} if period == "year" else {}))
     if milestones is not None and len(milestones):
         for row in milestones.itertuples():
             fig.add_vline(x=pd.Timestamp(row.mid_date).timestamp() * 1000, line_width=1,

@@ -42,3 +42,65 @@ def rate_table(rates: pd.DataFrame, measure: str) -> pd.DataFrame:
         "population 2017": rates["pop_2017"].map(lambda p: "no data" if pd.isna(p) else f"{int(p):,}"),
         "per 100,000": rates["per_100k"].map(lambda r: "no data" if pd.isna(r) else f"{r:.3f}"),
     })
+
+
+def download_menu(fig, table: pd.DataFrame, name: str, static=None) -> None:
+    """A 'Download' menu next to a chart: PNG (1600x900, scale 2), SVG, PDF, interactive HTML, and
+    the chart's data as CSV and XLSX. Files are made only when clicked. `static` makes the figure
+    used for PNG/SVG/PDF (the map's static variant); by default the chart itself."""
+    from export import render, tables
+
+    can_render = render.chromium_available()
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    note = f"{meta.get('title', name)}. {meta.get('subtitle', '')}. Source: {meta.get('source', '')}"
+    with st.popover("Download", icon=":material/download:"):
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf")):
+            st.download_button(fmt.upper(), key=f"{name}_{fmt}", file_name=f"{name}.{fmt}", mime=mime,
+                               data=lambda fmt=fmt: render.figure_bytes(
+                                   render.for_slide(static() if static else fig), fmt),
+                               on_click="ignore", disabled=not can_render)
+        if not can_render:
+            st.caption(render.INSTALL_HINT)
+        st.download_button("HTML (interactive)", key=f"{name}_html", file_name=f"{name}.html",
+                           mime="text/html", data=lambda: render.figure_html(fig), on_click="ignore")
+        st.download_button("Data (CSV)", key=f"{name}_csv", file_name=f"{name}.csv", mime="text/csv",
+                           data=lambda: tables.csv_bytes(table), on_click="ignore")
+        st.download_button("Data (XLSX)", key=f"{name}_xlsx", file_name=f"{name}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           data=lambda: tables.xlsx_bytes(table, name, note), on_click="ignore")
+
+
+def briefing_downloads(f) -> None:
+    """The one-click briefing deck (PPTX, PDF) and the filtered events (CSV, XLSX, GeoJSON)."""
+    from dashboard import data
+    from export import render, tables
+    from export.deck import build_deck
+    from indicators import overview, provenance
+
+    cursor = data.connection()  # a cursor of its own for the download threads
+
+    def query(fn, *args):
+        return fn(cursor, *args)
+
+    note = f"{f.describe()}. Source: {provenance.source_line(cursor, f)}"
+    with st.popover("Briefing & data", icon=":material/slideshow:"):
+        can_render = render.chromium_available()
+        st.download_button("Briefing deck (PPTX)", key="deck_pptx", file_name="briefing.pptx",
+                           mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                           data=lambda: build_deck(query, f, "pptx"), on_click="ignore", disabled=not can_render)
+        st.download_button("Briefing deck (PDF)", key="deck_pdf", file_name="briefing.pdf",
+                           mime="application/pdf", data=lambda: build_deck(query, f, "pdf"),
+                           on_click="ignore", disabled=not can_render)
+        if not can_render:
+            st.caption(render.INSTALL_HINT)
+        st.caption("The filtered events, with their sources:")
+        st.download_button("Events (CSV)", key="events_csv", file_name="events.csv", mime="text/csv",
+                           data=lambda: tables.csv_bytes(overview.filtered_events(cursor, f)), on_click="ignore")
+        st.download_button("Events (XLSX)", key="events_xlsx", file_name="events.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           data=lambda: tables.xlsx_bytes(overview.filtered_events(cursor, f), "events", note),
+                           on_click="ignore")
+        st.download_button("Events with coordinates (GeoJSON)", key="events_geojson",
+                           file_name="events.geojson", mime="application/geo+json",
+                           data=lambda: tables.geojson_bytes(overview.filtered_events(cursor, f)),
+                           on_click="ignore")

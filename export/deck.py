@@ -16,7 +16,7 @@ from pptx.util import Emu, Pt
 from charts import catalog
 from charts.style import FONT
 from export.render import figure_bytes, for_slide
-from indicators import overview, provenance
+from indicators import overview, provenance, spread
 from indicators.filters import Filters
 from indicators.registry import BY_ID
 
@@ -36,6 +36,7 @@ def deck_content(query, f: Filters, today: dt.date | None = None) -> dict:
         charts.append({"id": chart_id, "title": fig.layout.meta["title"], "figure": fig,
                        "notes": f"{fig.layout.meta['title']}. {subtitle}. Source: {source}"})
     sources = query(provenance.sources)
+    new = query(spread.new_district_counts, f)
     return {
         "title": "Extremist activity indicators: briefing",
         "subtitle": subtitle,
@@ -46,6 +47,7 @@ def deck_content(query, f: Filters, today: dt.date | None = None) -> dict:
                                     ("districts_affected", "Districts affected"), ("injured", "Injured"))],
         "previous": f"{previous.year_from}-{previous.year_to}" if previous.years > 1 else str(previous.year_from),
         "charts": charts,
+        "new_districts": [(int(r.year), int(r.new_districts), r.districts) for r in new.itertuples()],
         "sources": [f"{r.title}: {r.author_publisher} ({r.licence})" for r in sources.itertuples()],
         "methods": [f"{BY_ID[i].name}: {BY_ID[i].definition}" for i in
                     ("events", "fatalities", "districts_affected", "signals", "minority_share")],
@@ -105,6 +107,21 @@ def build_pptx(content: dict) -> bytes:
         slide.notes_slide.notes_text_frame.text = chart["notes"]
 
     slide = deck.slides.add_slide(title_only)
+    slide.shapes.title.text = "New districts per year"
+    rows = len(content["new_districts"]) + 1
+    table = slide.shapes.add_table(rows, 3, Emu(600000), Emu(1500000), Emu(11000000),
+                                   Emu(min(4300000, 380000 * rows))).table
+    for j, head in enumerate(("year", "new districts", "where")):
+        table.cell(0, j).text = head
+    for i, row in enumerate(content["new_districts"], start=1):
+        for j, value in enumerate(row):
+            table.cell(i, j).text = str(value)
+            table.cell(i, j).text_frame.paragraphs[0].font.size = Pt(12)
+    _text(slide, f"{BY_ID['new_districts'].definition} {content['subtitle']}.", Emu(600000),
+          Emu(5900000), Emu(11000000), Emu(600000), 11)
+    slide.notes_slide.notes_text_frame.text = f"Sources: {content['source']}"
+
+    slide = deck.slides.add_slide(title_only)
     slide.shapes.title.text = "Sources and methods"
     _text(slide, "\n".join(["Data:"] + content["sources"] + ["", "Definitions:"] + content["methods"]),
           Emu(600000), Emu(1450000), Emu(11000000), Emu(4800000), 11)
@@ -118,6 +135,9 @@ def _text_page(title: str, lines: list[str], footer: str) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=f"<b>{title}</b>", x=0.02, y=0.95, xref="paper", yref="paper",
                        showarrow=False, xanchor="left", yanchor="top", font={"size": 30})
+    import textwrap
+
+    lines = [w for line in lines for w in (textwrap.wrap(line, 150) or [""])]
     fig.add_annotation(text="<br>".join(lines), x=0.02, y=0.8, xref="paper", yref="paper",
                        showarrow=False, xanchor="left", yanchor="top", align="left", font={"size": 15})
     fig.add_annotation(text=footer, x=0.02, y=0.02, xref="paper", yref="paper", showarrow=False,
@@ -140,6 +160,9 @@ def build_pdf(content: dict) -> bytes:
                                         for label, now, before in content["kpis"]],
                         html.escape(f"{content['subtitle']}. Source: {content['source']}"))]
     pages += [for_slide(c["figure"]) for c in content["charts"]]
+    pages.append(_text_page("New districts per year",
+                            [f"{y}: {n} {html.escape(d)}" for y, n, d in content["new_districts"]],
+                            html.escape(content["subtitle"])))
     pages.append(_text_page("Sources and methods",
                             [html.escape(t) for t in ["Data:"] + content["sources"] + ["", "Definitions:"]
                              + [m[:160] for m in content["methods"]]], ""))

@@ -50,7 +50,9 @@ def geojson_bytes(events: pd.DataFrame) -> bytes:
     located = events[events["latitude"].notna() & events["longitude"].notna()]
     frame = _plain(located.drop(columns=["latitude", "longitude"]))
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+        elif frame[column].dtype == object:
             frame[column] = frame[column].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
     layer = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(located["longitude"], located["latitude"]),
                              crs="EPSG:4326")

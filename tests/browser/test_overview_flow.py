@@ -46,3 +46,22 @@ def test_a_shared_link_opens_with_its_filters(page: Page, server, con):
     expected = overview.kpis(con, f).set_index("period").loc["current", "events"]
     expect(events_kpi(page)).to_have_text(f"{expected:,}", timeout=30_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_downloading_a_chart_gives_a_titled_slide_sized_file(page: Page, server, tmp_path):
+    page.goto(f"{server}/?years=2014-2017")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    page.get_by_test_id("stPopover").filter(has_text="Download").first.click()
+    with page.expect_download(timeout=60_000) as csv_download:
+        page.get_by_test_id("stPopoverBody").get_by_role("button", name="Data (CSV)").click()
+    text = (tmp_path / "c.csv")
+    csv_download.value.save_as(text)
+    assert text.read_text(encoding="utf-8-sig").startswith("period_start,category,events,fatalities")
+    with page.expect_download(timeout=60_000) as png_download:
+        page.get_by_test_id("stPopoverBody").get_by_role("button", name="PNG", exact=True).click()
+    png = tmp_path / "c.png"
+    png_download.value.save_as(png)
+    from PIL import Image
+
+    assert Image.open(png).size == (3200, 1800)
+    expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -81,3 +81,11 @@ write("indicator_events.csv", CURATED_HEADER, [
     event("2017-06-02", "day", "Balochistan", "Mastung", "counter_terrorism", "Pakistani security forces", "IS commanders", "12", n=10),
     event("2016-10-05", "day", "Balochistan", "Quetta", "attack", "Islamic State", "Shi'a worshippers", "2", "", n=11),
 ], "utf-8")
+
+# Hostile text: formulas and markup in event fields must stay text in every export and page.
+write("hostile_events.csv", CURATED_HEADER, [
+    ["2016-03-01", "", "day", "PAK", "Sindh", "Karachi", "<script>alert(1)</script>", "propaganda",
+     "=HYPERLINK(\"http://example.org\",\"click\")", "", "@SUM(A1:A9)", "", "",
+     "+cmd|' /C calc'!A0 <img src=x onerror=alert(1)> [link](javascript:alert(1))", "fixture",
+     "http://example.org/hostile", "-Fixture", "2016-03-02"],
+], "utf-8")
