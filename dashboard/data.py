@@ -25,7 +25,27 @@ class WarehouseMissing(RuntimeError):
 
 @st.cache_resource(max_entries=2)
 def _open(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+    """A read-only connection to the warehouse file as it is now.
+
+    DuckDB keeps one database instance per path in a process, so after a rebuild has renamed a
+    new file over the old path, connecting to the same path again would give the old instance
+    (the old file). Each version is therefore opened through a hard link of its own
+    (`data/.readers/<mtime>.duckdb`): new sessions read the new file while queries already running
+    finish on the old one.
+    """
+    readers = Path(path).parent / ".readers"
+    readers.mkdir(exist_ok=True)
+    link = readers / f"{mtime_ns}.duckdb"
+    try:
+        if not link.exists():
+            os.link(path, link)
+        for old in readers.glob("*.duckdb"):
+            if old != link and old.stat().st_mtime_ns < mtime_ns:
+                old.unlink(missing_ok=True)  # open handles keep working on Linux
+        target = str(link)
+    except OSError:
+        target = path  # no hard links here (another file system): a rebuild needs a restart
+    return duckdb.connect(target, read_only=True)
 
 
 def connection() -> duckdb.DuckDBPyConnection:

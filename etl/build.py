@@ -112,6 +112,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
     """Build `warehouse` from the files under `data_dir`; return the counts per file."""
     data_dir, warehouse = Path(data_dir), Path(warehouse)
     with build_lock(warehouse):
+        for stale in warehouse.parent.glob(f".{warehouse.name}.*.tmp"):
+            stale.unlink(missing_ok=True)  # left by a build that was killed; we hold the lock
         registry = read_registry(data_dir)
         version = warehouse_version(data_dir)
         progress("boundaries")

@@ -132,3 +132,28 @@ def test_methods_page_prints_the_registry(app):
     assert "Impact score (GTI-style) (`gti_score`)" in text and "W = 16 raw(y)" in text
     coverage = at.dataframe[1].value
     assert dict(zip(coverage["dataset"], coverage["events"]))["pk_suicide_attacks"] == 496
+
+
+def test_corrupt_warehouse_says_how_to_rebuild(tmp_path, monkeypatch):
+    broken = tmp_path / "warehouse.duckdb"
+    broken.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setattr(dashboard.data, "WAREHOUSE", broken)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "cannot be opened" in at.error[0].value and "python -m etl build" in at.error[0].value
+
+
+def test_a_rebuild_is_picked_up_without_an_error(built, tmp_path, monkeypatch):
+    """The page keeps its session while the warehouse file is replaced by a new build."""
+    from etl.build import build_warehouse
+    from tests.conftest import TODAY, fixture_data_dir
+
+    live = tmp_path / "warehouse.duckdb"
+    live.write_bytes(built.warehouse.read_bytes())
+    monkeypatch.setattr(dashboard.data, "WAREHOUSE", live)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    before = metrics(at)["Events"]
+    build_warehouse(fixture_data_dir(tmp_path / "fx", {"indicator_events.csv": "curated"}), live, today=TODAY)
+    at.run()
+    assert not at.exception
+    assert metrics(at)["Events"] != before
