@@ -78,8 +78,10 @@ def district_map_pair(query: Query, f: Filters, metric: str = "events"):
     subtitle, source = context(query, f)
     totals = query(overview.district_totals, f)
     points = query(overview.event_points, f, 5000)
-    shapes = feature_collection(query(overview.district_shapes))
-    tile = district_map(shapes, totals, points, subtitle, source, metric)
+    frame = query(overview.district_shapes)
+    shapes = feature_collection(frame)
+    names = dict(zip(frame["district_id"], frame["admin2"] + ", " + frame["admin1"].fillna("Afghanistan")))
+    tile = district_map(shapes, totals, points, subtitle, source, metric, names=names)
     return tile, (lambda: static_district_map(shapes, totals, points, subtitle, source, metric)), totals
 
 

@@ -22,21 +22,30 @@ def feature_collection(shapes: pd.DataFrame) -> dict:
 
 
 def district_map(geojson: dict, totals: pd.DataFrame, points: pd.DataFrame, subtitle: str,
-                 source: str, metric: str = "events", height: int = 640) -> go.Figure:
-    """Choropleth of `metric` per district (districts without events stay white) with the
-    incident points on top, sized by fatalities and coloured by category."""
+                 source: str, metric: str = "events", height: int = 640,
+                 names: dict[str, str] | None = None) -> go.Figure:
+    """Choropleth of `metric` per district (districts without events pale grey) with the incident
+    points on top, sized by fatalities and coloured by category. One choropleth trace carries the
+    outlines once (the GeoJSON is the bulk of what the browser receives)."""
     fig = go.Figure()
     ids = [f["id"] for f in geojson["features"]]
-    fig.add_choroplethmap(geojson=geojson, locations=ids, z=[0] * len(ids), showscale=False,
-                          colorscale=[[0, "#f7f7f7"], [1, "#f7f7f7"]], hoverinfo="skip",
-                          marker={"line": {"width": 0.4, "color": "#bbb"}}, name="districts")
-    if len(totals):
-        hover = [f"<b>{html.escape(str(r.admin2))}</b>, {html.escape(str(r.admin1 or r.country))}"
-                 f"<br>{r.events} events, {r.fatalities} killed" for r in totals.itertuples()]
-        fig.add_choroplethmap(geojson=geojson, locations=totals["district_id"], z=totals[metric],
-                              colorscale="OrRd", zmin=0, marker={"line": {"width": 0.6, "color": "#888"}},
-                              colorbar={"title": {"text": metric}, "thickness": 12, "len": 0.6},
-                              text=hover, hovertemplate="%{text}<extra></extra>", name=metric)
+    by_id = totals.set_index("district_id") if len(totals) else None
+    values = [float(by_id[metric].get(i, 0)) if by_id is not None else 0.0 for i in ids]
+    hover = []
+    for i in ids:
+        label = html.escape((names or {}).get(i, i))
+        if by_id is not None and i in by_id.index:
+            r = by_id.loc[i]
+            hover.append(f"<b>{label}</b><br>{int(r['events'])} events, {int(r['fatalities'])} killed")
+        else:
+            hover.append(f"<b>{label}</b><br>no events")
+    top = max(values) if values else 0
+    scale = [[0, "#f7f7f7"], [1e-6, "#fef0d9"], [0.25, "#fdcc8a"], [0.5, "#fc8d59"], [0.75, "#e34a33"],
+             [1, "#b30000"]]
+    fig.add_choroplethmap(geojson=geojson, locations=ids, z=values, zmin=0, zmax=max(top, 1),
+                          colorscale=scale, marker={"line": {"width": 0.5, "color": "#aaa"}},
+                          colorbar={"title": {"text": metric}, "thickness": 12, "len": 0.6},
+                          text=hover, hovertemplate="%{text}<extra></extra>", name=metric)
     for category in [c for c in CATEGORY_ORDER if c in set(points.get("category", []))]:
         part = points[points["category"] == category]
         size = 5 + 3 * np.sqrt(part["fatalities"].fillna(0).astype(float).clip(upper=150))

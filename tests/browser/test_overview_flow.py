@@ -36,6 +36,10 @@ def test_year_range_in_the_sidebar_moves_the_kpis(page: Page, server, con):
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_text("Please wait")).to_have_count(0)
     page.wait_for_load_state("networkidle")
+    expect(page.locator(".js-plotly-plot").nth(1).locator("canvas").first).to_be_visible(timeout=30_000)
+    expect(page.locator(".js-plotly-plot").nth(1).locator(".choroplethmap, .choroplethmaplayer, path").first
+           ).to_be_attached(timeout=30_000)
+    page.wait_for_timeout(1500)  # let maplibre paint the canvas before the screenshot (no DOM event for it)
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
