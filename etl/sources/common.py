@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import math
 import re
 from pathlib import Path
 
@@ -24,7 +26,9 @@ def read_text(path: Path) -> tuple[str, str]:
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) for every data row; line 1 is the header. Cells are stripped strings."""
     text, _ = read_text(path)
-    reader = csv.reader(text.splitlines(keepends=True))
+    # A StringIO with newline="" splits records only where CSV does (\n, \r): str.splitlines
+    # would also split inside a cell at characters such as U+2028 and break the row in two.
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]
     rows = []
     line = reader.line_num + 1
@@ -41,7 +45,10 @@ def number(text: str) -> float | None:
     text = (text or "").strip().replace(",", "")
     if text == "":
         return None
-    return float(text)
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
 
 
 def count(text: str) -> int | None:
