@@ -17,5 +17,7 @@ st.session_state["filters"] = sidebar_filters(options)
 st.session_state["options"] = options
 st.navigation([
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/map.py", title="Map", icon=":material/map:"),
+    st.Page("app_pages/events.py", title="Events", icon=":material/table_rows:"),
     st.Page("app_pages/methods.py", title="Sources & methods", icon=":material/menu_book:"),
 ]).run()

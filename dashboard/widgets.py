@@ -31,3 +31,41 @@ def events_table(frame: pd.DataFrame) -> None:
             "source_name": st.column_config.TextColumn("source"),
             "source_url": st.column_config.LinkColumn("link", display_text="open"),
         })
+
+
+MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+def plain(text) -> str:
+    """`text` (a place or group name from the data) escaped for st.markdown/st.caption/st.subheader,
+    so that it shows as typed: no link, image or formatting can come from the data."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+EVENT_COLUMN_CONFIG = {
+    "event_date": st.column_config.DateColumn("date"),
+    "date_precision": st.column_config.TextColumn("date known to", width="small",
+                                                  help="day, month or year"),
+    "geo_precision": st.column_config.TextColumn("place known to", width="small",
+                                                 help="point (source coordinates), place (a town), "
+                                                      "district, province or country"),
+    "admin2": st.column_config.TextColumn("district"),
+    "admin1": st.column_config.TextColumn("province"),
+    "actor_group": st.column_config.TextColumn("actor group"),
+    "fatalities": st.column_config.NumberColumn("killed", help="blank = unknown"),
+    "injured": st.column_config.NumberColumn("injured", help="blank = unknown"),
+    "description": st.column_config.TextColumn("what happened", width="large"),
+    "source_name": st.column_config.TextColumn("source"),
+    "source_title": st.column_config.TextColumn("source title"),
+    "source_url": st.column_config.LinkColumn("link", display_text="open source",
+                                              help="The report the event is cited from"),
+    "source_date": st.column_config.DateColumn("published"),
+    "event_id": st.column_config.TextColumn("event id"),
+}
+
+
+def events_grid(frame: pd.DataFrame, key: str | None = None) -> None:
+    """Any selection of event columns (indicators.events.COLUMNS) as a table: sources as links,
+    precision of date and place labelled; text is shown as text (st.dataframe never renders it)."""
+    st.dataframe(frame, hide_index=True, width="stretch", key=key,
+                 column_config={c: v for c, v in EVENT_COLUMN_CONFIG.items() if c in frame.columns})

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import shapely
 
-from etl import geo, schema
+from etl import boundaries, geo, schema
 from etl.sources import curated, pk_drone_strikes, pk_suicide_attacks
 
 ADAPTERS = {
@@ -64,6 +64,7 @@ def input_files(data_dir: Path) -> list[Path]:
     raw = data_dir / "raw"
     files = [raw / REGISTRY] + [raw / row["file"] for row in read_registry(data_dir)]
     files += sorted((raw / "boundaries").glob("*.geojson"))
+    files += sorted((raw / "boundaries").glob(boundaries.REGISTRY))  # layers loaded by the user
     files += sorted((data_dir / "reference").glob("*.csv"))
     return files
 
@@ -114,7 +115,10 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         registry = read_registry(data_dir)
         version = warehouse_version(data_dir)
         progress("boundaries")
-        districts = geo.load_districts(data_dir / "raw" / "boundaries")
+        try:
+            districts, provinces = boundaries.load_boundaries(data_dir / "raw" / "boundaries")
+        except geo.GeoError as err:
+            raise BuildError(str(err)) from None
 
         frames, rejects, counts = [], [], {}
         for entry in registry:
@@ -158,6 +162,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         tmp.unlink(missing_ok=True)
         try:
             _write(tmp, events, districts, rejects, duplicates, registry, counts, version)
+            boundaries.write_provinces(tmp, provinces)
             os.replace(tmp, warehouse)
         finally:
             tmp.unlink(missing_ok=True)
