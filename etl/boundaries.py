@@ -61,6 +61,11 @@ def read_layer(path: Path, name_field: str, parent_field: str | None = None) -> 
                        f"and load it again.")
     if layer.crs.to_epsg() != 4326:
         layer = layer.to_crs("EPSG:4326")
+    minx, miny, maxx, maxy = layer.total_bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise GeoError(f"{path}: its coordinates ({minx:.0f}, {miny:.0f} ... {maxx:.0f}, {maxy:.0f}) "
+                       f"are not longitudes and latitudes, but the file says (or GeoJSON assumes) "
+                       f"EPSG:4326. Set the file's real CRS and load it again.")
     repaired = layer.geometry.make_valid()
     # make_valid may turn a bow-tie into a collection with stray lines: keep the polygons.
     layer["geometry"] = repaired.map(_polygons)
@@ -256,3 +261,20 @@ def write_registry(boundaries_dir: Path, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=REGISTRY_FIELDS)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def snapshot(boundaries_dir: Path) -> dict[str, bytes]:
+    """The registry and the layers it names, to put back if a rebuild with a new layer fails."""
+    boundaries_dir = Path(boundaries_dir)
+    names = [REGISTRY] + [r["file"] for r in registered(boundaries_dir)]
+    return {n: (boundaries_dir / n).read_bytes() for n in names if (boundaries_dir / n).exists()}
+
+
+def restore(boundaries_dir: Path, saved: dict[str, bytes]) -> None:
+    boundaries_dir = Path(boundaries_dir)
+    for row in registered(boundaries_dir):
+        if row["file"] not in saved:
+            (boundaries_dir / row["file"]).unlink(missing_ok=True)
+    (boundaries_dir / REGISTRY).unlink(missing_ok=True)
+    for name, content in saved.items():
+        (boundaries_dir / name).write_bytes(content)
