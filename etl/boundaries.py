@@ -219,11 +219,12 @@ def register(boundaries_dir: Path, original: Path, level: str, name_field: str,
     Returns the registry row. Raises GeoError before writing anything when the layer is unusable."""
     boundaries_dir, original = Path(boundaries_dir), Path(original)
     if level not in LEVELS:
-        raise GeoError(f"--level {level!r}: expected one of {', '.join(LEVELS)}.")
+        raise GeoError(f"{original}: --level {level!r}: expected one of {', '.join(LEVELS)}.")
     if country is not None and country not in COUNTRIES:
-        raise GeoError(f"--country {country!r}: expected one of {', '.join(COUNTRIES)}.")
+        raise GeoError(f"{original}: --country {country!r}: expected one of {', '.join(COUNTRIES)}.")
     if parent_field and level == "province":
-        raise GeoError("--parent-field is for district layers (the province of each district).")
+        raise GeoError(f"{original}: --parent-field is for district layers (the province of "
+                       f"each district); leave it out for a province layer.")
     layer = read_layer(original, name_field, parent_field)
     country = country or guess_country(layer, geo.load_districts(boundaries_dir), original)
     if level == "district":  # fails here, before anything is written, if names collide
