@@ -14,6 +14,8 @@ from maps.area_map import BASEMAPS, METRIC_LABELS, area_map
 
 POINT_CAP = 5000
 PANEL_ROWS = 100
+PANEL_COLUMNS = ("event_date", "date_precision", "category", "location", "geo_precision", "actor",
+                 "fatalities", "source_name", "source_url", "description", "admin2", "admin1")
 
 f = st.session_state["filters"]
 years = ["all"] + [str(y) for y in range(f.year_from, f.year_to + 1)]
@@ -38,23 +40,25 @@ def new_click(chart_key: str) -> dict | None:
 
 
 st.title("Map")
-c1, c2, c3, c4, c5 = st.columns([1.2, 1.6, 2.4, 1, 1.4])
+c1, c2, c3 = st.columns([1, 1.3, 1])
 level = c1.segmented_control("Areas", geography.LEVELS, default="district", key="map_level") or "district"
 metric = c2.segmented_control("Colour by", list(geography.METRICS), default="events", key="map_metric",
                               format_func=METRIC_LABELS.get,
                               help="signal events: propaganda, allegiance and recruitment") or "events"
+basemap = c3.selectbox("Basemap", list(BASEMAPS), key="map_basemap",
+                       help="The street map loads tiles from openstreetmap.org: it needs internet. "
+                            "Without it the outlines are drawn on white.")
 year_click = new_click("spread_chart")
 if year_click is not None and str(year_click.get("x")) in years:
     st.session_state["map_year"] = str(year_click["x"])  # a click on a year of the spread chart
 if st.session_state.get("map_year") not in years:
     st.session_state["map_year"] = "all"
-period = c3.select_slider("Year", years, key="map_year",
-                          help="One year of the selected range, to see the spread over time")
-show_points = c4.toggle("Incidents", key="map_points", help=f"Events with a point, the deadliest "
-                        f"{POINT_CAP:,} at most, sized by fatalities and coloured by category")
-basemap = c5.selectbox("Basemap", list(BASEMAPS), key="map_basemap",
-                       help="The street map loads tiles from openstreetmap.org: it needs internet. "
-                            "Without it the outlines are drawn on white.")
+c4, c5 = st.columns([3, 1])
+period = c4.select_slider("Year", years, key="map_year",
+                          help="One year of the selected range, to see the spread over time "
+                               "(or click a year in the spread chart below the map)")
+show_points = c5.toggle("Incident points", key="map_points", help=f"Events with a point, the "
+                        f"deadliest {POINT_CAP:,} at most, sized by fatalities and coloured by category")
 
 mf = f if period == "all" else replace(f, year_from=int(period), year_to=int(period))
 shapes = data.query(geography.area_shapes, level)
@@ -151,4 +155,5 @@ st.caption((f"Narrowed by the bars clicked: {plain(', '.join(narrowed))} (double
             f"clear). " if narrowed else "Click a bar above to narrow this table. ")
            + f"{total:,} events" + (f"; the {PANEL_ROWS} latest are shown (the Events page pages "
                                     f"through all of them)." if total > PANEL_ROWS else "."))
-events_grid(data.query(events.event_page, tf, "", "date", True, 1, PANEL_ROWS), key="unit_events")
+events_grid(data.query(events.event_page, tf, "", "date", True, 1, PANEL_ROWS, PANEL_COLUMNS),
+            key="unit_events")

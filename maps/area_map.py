@@ -18,7 +18,7 @@ METRIC_LABELS = {"events": "events", "fatalities": "people killed", "signals": "
 
 def area_map(shapes: pd.DataFrame, values: pd.DataFrame, metric: str, level: str, subtitle: str,
              source: str, points: pd.DataFrame | None = None, map_style: str = "white-bg",
-             selected: str | None = None, height: int = 640) -> go.Figure:
+             selected: str | None = None, height: int = 720) -> go.Figure:
     """Choropleth of `metric` over every unit of `shapes` (indicators.geography.area_shapes; units
     without events are 0, drawn white), values from indicators.geography.area_values, and the
     incident points (indicators.geography.incident_points) when given. `selected` outlines one unit.
@@ -47,7 +47,7 @@ def area_map(shapes: pd.DataFrame, values: pd.DataFrame, metric: str, level: str
                               name="selected", showlegend=False)
     if points is not None and len(points):
         _add_points(fig, points)
-    fig.update_layout(map={"style": map_style, "center": CENTER, "zoom": 4.05}, height=height,
+    fig.update_layout(map={"style": map_style, "center": CENTER, "zoom": 4.5}, height=height,
                       showlegend=True, clickmode="event+select")
     title = f"{METRIC_LABELS[metric].capitalize()} per {level}"
     return house_style(fig, title + (", with incidents" if points is not None and len(points) else ""),
