@@ -122,14 +122,14 @@ m1.metric("Events", f"{int(k['events']):,}")
 m2.metric("Fatalities", f"{int(k['fatalities']):,}")
 m3.metric("Signal events", f"{int(values.set_index('unit_id')['signals'].get(unit_id, 0)):,}")
 
-t1, t2, t3 = st.columns([2, 1.2, 1.2])
 trend = trend_chart(data.query(overview.trend, uf, "year"), "year", usub, source)
-t1.plotly_chart(trend, width="stretch", key="unit_trend", on_select="rerun", selection_mode="points")
-t2.plotly_chart(top_chart(data.query(geography.top_values, uf, "actor_group", 8), "Top actor groups",
-                          usub, source), width="stretch", key="unit_actors", on_select="rerun",
-                selection_mode="points")
-t3.plotly_chart(top_chart(data.query(geography.top_values, uf, "category", 8), "Categories", usub,
-                          source), width="stretch", key="unit_categories", on_select="rerun",
+st.plotly_chart(trend, width="stretch", key="unit_trend", on_select="rerun", selection_mode="points")
+t2, t3 = st.columns(2)
+t2.plotly_chart(top_chart(data.query(geography.top_values, uf, "actor_group", 8),
+                          "Top actor groups, events", usub, source), width="stretch",
+                key="unit_actors", on_select="rerun", selection_mode="points")
+t3.plotly_chart(top_chart(data.query(geography.top_values, uf, "category", 8), "Categories, events",
+                          usub, source), width="stretch", key="unit_categories", on_select="rerun",
                 selection_mode="points")
 
 # A click on a bar narrows the events table to what the bar stands for.

@@ -34,7 +34,7 @@ def top_chart(frame: pd.DataFrame, title: str, subtitle: str, source: str) -> go
     fig.add_bar(x=frame["events"], y=labels, orientation="h", marker_color=colors,
                 customdata=frame[["value", "fatalities"]],
                 hovertemplate="%{y}: %{x} events, %{customdata[1]} killed<extra></extra>")
-    fig.update_layout(height=max(260, 110 + 28 * len(frame)), xaxis_title="events", showlegend=False,
+    fig.update_layout(height=max(280, 190 + 28 * len(frame)), showlegend=False,
                       xaxis={"gridcolor": "#eee", "rangemode": "tozero"})
     if frame.empty:
         fig.add_annotation(text="No events", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)

@@ -9,10 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.style import CATEGORY_COLORS, CATEGORY_ORDER, house_style
-from maps.district_map import CENTER, feature_collection
+from maps.district_map import feature_collection
 
 # map_style values: white-bg needs nothing from the network; the street map needs internet.
 BASEMAPS = {"none (offline)": "white-bg", "street map (needs internet)": "open-street-map"}
+# Pakistan and Afghanistan filling a 720-pixel-high figure on a wide page.
+VIEW = {"center": {"lat": 30.9, "lon": 68.6}, "zoom": 4.7}
 METRIC_LABELS = {"events": "events", "fatalities": "people killed", "signals": "signal events"}
 
 
@@ -47,7 +49,7 @@ def area_map(shapes: pd.DataFrame, values: pd.DataFrame, metric: str, level: str
                               name="selected", showlegend=False)
     if points is not None and len(points):
         _add_points(fig, points)
-    fig.update_layout(map={"style": map_style, "center": CENTER, "zoom": 4.5}, height=height,
+    fig.update_layout(map={"style": map_style, **VIEW}, height=height,
                       showlegend=True, clickmode="event+select")
     title = f"{METRIC_LABELS[metric].capitalize()} per {level}"
     return house_style(fig, title + (", with incidents" if points is not None and len(points) else ""),

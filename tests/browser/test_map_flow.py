@@ -12,7 +12,7 @@ SCREENSHOT = ROOT / "docs" / "map.png"
 
 
 def test_choosing_a_district_shows_its_events_and_sources(page: Page, server, con):
-    page.set_viewport_size({"width": 1600, "height": 1800})
+    page.set_viewport_size({"width": 1600, "height": 3000})  # the whole page, for the screenshot
     page.goto(f"{server}/map")
     box = page.get_by_test_id("stSelectbox").filter(has_text="Open a district")
     expect(box).to_be_visible(timeout=30_000)
