@@ -41,4 +41,19 @@ INDICATORS: tuple[Indicator, ...] = (
               "Filtered events per district of the boundary layer (Pakistan 2015 layout, Afghanistan "
               "geoBoundaries ADM2), placed by coordinates or by the district the source names.",
               "count(events) group by district_id", "events"),
+    Indicator("signals", "Signal events", "Are the weak signals building up here?",
+              "Filtered events whose category is propaganda, allegiance or recruitment: the public "
+              "signs of a group building support, before or beside its attacks. Counted among the "
+              "selected categories only.",
+              "count(events where category in (propaganda, allegiance, recruitment))", "events"),
+    Indicator("province_events", "Events per province", "Which provinces carry the activity?",
+              "Filtered events per province: districts dissolved into provinces when the warehouse is "
+              "built (or a province layer loaded with `python -m etl boundaries`). An event known only "
+              "to its province counts here; one known only to the country is listed under the map. "
+              "Afghanistan is one country-wide unit until a layer with Afghan provinces is loaded.",
+              "count(events) group by country, admin1", "events"),
+    Indicator("spread", "Spread", "Is the activity reaching new places?",
+              "Districts (or provinces) with at least one filtered event, per year of the selected "
+              "range; years without events count 0.",
+              "count(distinct district_id) group by year(event_date)", "districts per year"),
 )
