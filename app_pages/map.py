@@ -72,16 +72,19 @@ ids = set(shapes["unit_id"])
 click = new_click("area_map")
 if click is not None:
     custom = click.get("customdata") or [click.get("location")]
-    unit_id = custom[0] if isinstance(custom, list) else custom
-    if unit_id in ids:
-        st.session_state[unit_key] = unit_id
+    custom = custom if isinstance(custom, list) else [custom]
+    if custom[0] in ids:
+        st.session_state[unit_key] = custom[0]
+    # an incident point carries (district_id, event_id): remember the event to show it first
+    st.session_state["map_incident"] = custom[1] if len(custom) > 1 else None
 if st.session_state.get(unit_key) not in ids:
     st.session_state[unit_key] = None
 counts = dict(zip(values["unit_id"], values["events"]))
 order = sorted(shapes.itertuples(), key=lambda r: (-counts.get(r.unit_id, 0), r.name))
 labels = {r.unit_id: f"{r.name} ({r.parent}), {counts.get(r.unit_id, 0):,} events" for r in order}
 unit_id = st.selectbox(f"Open a {level}", [r.unit_id for r in order], key=unit_key,
-                       format_func=labels.get, placeholder=f"Click a {level} on the map, or choose it here")
+                       format_func=labels.get, placeholder=f"Click a {level} on the map, or choose it here",
+                       on_change=lambda: st.session_state.pop("map_incident", None))
 
 points = data.query(geography.incident_points, mf, POINT_CAP) if show_points else None
 st.plotly_chart(area_map(shapes, values, metric, level, subtitle, source, points, BASEMAPS[basemap],
@@ -148,6 +151,11 @@ bar = clicked("unit_categories")
 if bar is not None and bar["customdata"][0] in tf.categories:
     tf = replace(tf, categories=(bar["customdata"][0],))
     narrowed.append(bar["customdata"][0].replace("_", " "))
+
+incident = st.session_state.get("map_incident")
+if incident and level == "district":
+    st.subheader("The incident clicked on the map", anchor=False)
+    events_grid(data.query(events.event_by_id, incident, PANEL_COLUMNS), key="unit_incident")
 
 total = data.query(events.event_count, tf, "")
 st.subheader("Events and their sources", anchor=False)

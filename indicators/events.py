@@ -56,3 +56,12 @@ def event_page(con: duckdb.DuckDBPyConnection, f: Filters, text: str = "", sort:
     return con.execute(
         f"SELECT {', '.join(columns)} FROM events WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
         params + [int(page_size), (max(int(page), 1) - 1) * int(page_size)]).df()
+
+
+def event_by_id(con: duckdb.DuckDBPyConnection, event_id: str,
+                columns: tuple[str, ...] = DEFAULT_COLUMNS) -> pd.DataFrame:
+    """The one event with this id (an empty frame if there is none). Columns: `columns`."""
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown or not columns:
+        raise ValueError(f"columns {unknown}: expected some of {', '.join(COLUMNS)}")
+    return con.execute(f"SELECT {', '.join(columns)} FROM events WHERE event_id = ?", [event_id]).df()

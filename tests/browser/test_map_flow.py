@@ -95,3 +95,24 @@ def test_a_click_on_a_district_of_the_map_opens_it(page: Page, server, con):
     expect(table.get_by_role("gridcell", name="https://www.dawn.com/news/1419812",
                              include_hidden=True)).to_be_attached(timeout=30_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_a_click_on_an_incident_shows_it_and_opens_its_district(page: Page, server, con):
+    lat, lon = con.execute("SELECT latitude, longitude FROM events WHERE source_file = "
+                           "'raw/isis_network_events.csv' AND source_line = 37").fetchone()
+    page.set_viewport_size({"width": 1600, "height": 3000})
+    page.goto(f"{server}/map")
+    page.get_by_test_id("stCheckbox").filter(has_text="Incident points").click()
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart.get_by_text("Events per district, with incidents")).to_be_attached(timeout=30_000)
+    page.wait_for_function("document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map.loaded()")
+    x, y = chart.evaluate("(gd, ll) => { const m = gd._fullLayout.map._subplot.map;"
+                          " const p = m.project(ll); const r = m.getCanvas().getBoundingClientRect();"
+                          " return [r.left + p.x, r.top + p.y]; }", [lon, lat])
+    page.mouse.click(x, y)
+    expect(page.get_by_role("heading", name="The incident clicked on the map")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Mastung (Balochistan)")).to_be_visible()
+    incident = page.get_by_test_id("stDataFrame").filter(has=page.get_by_role(
+        "gridcell", name="Mastung", include_hidden=True)).first
+    expect(incident.get_by_role("row", include_hidden=True)).to_have_count(2)  # header + the incident
+    expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -103,3 +103,11 @@ def test_search_count_and_pages(con):
     assert first["fatalities"].is_monotonic_decreasing
     with pytest.raises(ValueError):
         events.event_page(con, IS, "", "event_date; DROP TABLE events")
+
+
+def test_event_by_id_gives_one_event_with_its_source(con):
+    event_id = con.execute("SELECT event_id FROM events WHERE source_file = 'raw/isis_network_events.csv' "
+                           "AND source_line = 48").fetchone()[0]
+    row = events.event_by_id(con, event_id, ("event_date", "source_name", "source_url"))
+    assert len(row) == 1 and row["source_name"].iloc[0] == "Dawn"
+    assert events.event_by_id(con, "no such id").empty
