@@ -7,7 +7,7 @@ import streamlit as st
 from charts.bars import spread_chart, top_chart
 from charts.trend import trend_chart
 from dashboard import data
-from dashboard.widgets import events_grid, plain
+from dashboard.widgets import chart_click, events_grid, new_chart_click, plain
 from indicators import events, geography, overview
 from indicators.filters import COUNTRY_NAMES
 from maps.area_map import BASEMAPS, METRIC_LABELS, area_map
@@ -20,25 +20,6 @@ PANEL_COLUMNS = ("event_date", "date_precision", "category", "location", "geo_pr
 f = st.session_state["filters"]
 years = ["all"] + [str(y) for y in range(f.year_from, f.year_to + 1)]
 
-
-def clicked(chart_key: str) -> dict | None:
-    """The point last clicked in a chart of the previous run (None when nothing is selected)."""
-    state = st.session_state.get(chart_key)
-    points = state.selection.points if state and state.get("selection") else []
-    return points[0] if points else None
-
-
-def new_click(chart_key: str) -> dict | None:
-    """The clicked point if it changed since it was last acted on (so a box change still wins)."""
-    point = clicked(chart_key)
-    marker = repr(point)
-    if point is None or st.session_state.get(f"{chart_key}_seen") == marker:
-        st.session_state[f"{chart_key}_seen"] = marker
-        return None
-    st.session_state[f"{chart_key}_seen"] = marker
-    return point
-
-
 st.title("Map")
 c1, c2, c3 = st.columns([1, 1.3, 1])
 level = c1.segmented_control("Areas", geography.LEVELS, default="district", key="map_level") or "district"
@@ -48,7 +29,7 @@ metric = c2.segmented_control("Colour by", list(geography.METRICS), default="eve
 basemap = c3.selectbox("Basemap", list(BASEMAPS), key="map_basemap",
                        help="The street map loads tiles from openstreetmap.org: it needs internet. "
                             "Without it the outlines are drawn on white.")
-year_click = new_click("spread_chart")
+year_click = new_chart_click("spread_chart")
 if year_click is not None and str(year_click.get("x")) in years:
     st.session_state["map_year"] = str(year_click["x"])  # a click on a year of the spread chart
 if st.session_state.get("map_year") not in years:
@@ -69,7 +50,7 @@ source = "; ".join(data.query(overview.dataset_names, mf)) or "no events match t
 # Open a unit: a click on the map (on a district, or on an incident inside one) or the select box.
 unit_key = f"map_unit_{level}"
 ids = set(shapes["unit_id"])
-click = new_click("area_map")
+click = new_chart_click("area_map")
 if click is not None:
     custom = click.get("customdata") or [click.get("location")]
     custom = custom if isinstance(custom, list) else [custom]
@@ -137,17 +118,17 @@ t3.plotly_chart(top_chart(data.query(geography.top_values, uf, "category", 8), "
 
 # A click on a bar narrows the events table to what the bar stands for.
 tf, narrowed = uf, []
-bar = clicked("unit_trend")
+bar = chart_click("unit_trend")
 if bar is not None and bar.get("x"):
     year = int(str(bar["x"])[:4])
     category = trend.data[bar["curve_number"]].name.replace(" ", "_")
     tf = replace(tf, year_from=year, year_to=year, categories=(category,))
     narrowed.append(f"{year}, {category.replace('_', ' ')}")
-bar = clicked("unit_actors")
+bar = chart_click("unit_actors")
 if bar is not None:
     tf = replace(tf, actor_groups=(bar["customdata"][0],))
     narrowed.append(bar["customdata"][0])
-bar = clicked("unit_categories")
+bar = chart_click("unit_categories")
 if bar is not None and bar["customdata"][0] in tf.categories:
     tf = replace(tf, categories=(bar["customdata"][0],))
     narrowed.append(bar["customdata"][0].replace("_", " "))

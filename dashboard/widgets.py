@@ -71,3 +71,22 @@ def events_grid(frame: pd.DataFrame, key: str | None = None) -> None:
     precision of date and place labelled; text is shown as text (st.dataframe never renders it)."""
     st.dataframe(frame, hide_index=True, width="stretch", key=key,
                  column_config={c: v for c, v in EVENT_COLUMN_CONFIG.items() if c in frame.columns})
+
+
+def chart_click(chart_key: str) -> dict | None:
+    """The point last clicked in a st.plotly_chart(on_select="rerun", key=chart_key) of the previous
+    run, as Streamlit gives it (None when nothing is selected)."""
+    state = st.session_state.get(chart_key)
+    points = state.selection.points if state and state.get("selection") else []
+    return points[0] if points else None
+
+
+def new_chart_click(chart_key: str) -> dict | None:
+    """The clicked point if it changed since it was last acted on (so a box change still wins)."""
+    point = chart_click(chart_key)
+    marker = repr(point)
+    if point is None or st.session_state.get(f"{chart_key}_seen") == marker:
+        st.session_state[f"{chart_key}_seen"] = marker
+        return None
+    st.session_state[f"{chart_key}_seen"] = marker
+    return point

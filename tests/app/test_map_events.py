@@ -121,3 +121,12 @@ def test_event_text_is_shown_as_text(app, con):
     at.toggle(key="map_points").set_value(True).run()
     hover = [h for t in map_figure(at)["data"] if t["type"] == "scattermap" for h in t["text"]]
     assert hover and all("<script" not in h for h in hover)
+
+
+def test_names_from_the_data_are_escaped_before_markdown():
+    """Captions and headers of the Map page show area names through plain(): a name cannot
+    become a link, an image or formatting."""
+    from dashboard.widgets import plain
+    assert plain("[click](http://evil.example) **b** <img>") == \
+        r"\[click\]\(http\://evil\.example\) \*\*b\*\* \<img\>"
+    assert plain("Dera Ghazi Khan") == "Dera Ghazi Khan"
