@@ -19,5 +19,7 @@ st.navigation([
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
     st.Page("app_pages/trends.py", title="Trends", icon=":material/trending_up:"),
     st.Page("app_pages/timeline.py", title="Timeline", icon=":material/timeline:"),
+    st.Page("app_pages/map.py", title="Map", icon=":material/map:"),
+    st.Page("app_pages/events.py", title="Events", icon=":material/table_rows:"),
     st.Page("app_pages/methods.py", title="Sources & methods", icon=":material/menu_book:"),
 ]).run()

@@ -17,7 +17,8 @@ st.dataframe(data.query(provenance.coverage), hide_index=True, width="stretch")
 st.markdown(
     "**Boundaries.** Pakistan districts (about 2015, FATA separate): public CartoDB export mirrored "
     "in github saadkhalid90/terrorMaps, **no licence stated**: an official layer (for example OCHA "
-    "COD-AB, CC BY 3.0 IGO) can replace it. Afghanistan districts: geoBoundaries AFG ADM2 "
+    "COD-AB, CC BY 3.0 IGO) can replace it with `python -m etl boundaries` (see the README). "
+    "Afghanistan districts: geoBoundaries AFG ADM2 "
     "(AGCHO/AIMS 2014), public domain; geoBoundaries asks for attribution: Runfola, D. et al. (2020) "
     "geoBoundaries: A global database of political administrative boundaries. PLoS ONE 15(4): "
     "e0231866. **Population**: Pakistan Bureau of Statistics, 2017 census (provisional), by district; "

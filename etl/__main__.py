@@ -1,4 +1,4 @@
-"""The ETL command line: `python -m etl build`."""
+"""The ETL command line: `python -m etl build`, `python -m etl boundaries`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -46,6 +46,49 @@ def build(
         for r in result.rejects.head(5).itertuples():
             cell = "" if r.column == "*" else f" {r.column}={r.value!r}:"
             out_console.print(f"  {r.source_file} line {r.source_line}:{cell} {r.reason}", highlight=False)
+
+
+@app.command("boundaries")
+def boundaries_command(
+    file: Path = typer.Argument(None, help="Boundary layer: GeoJSON, GeoPackage or zipped shapefile."),
+    level: str = typer.Option(..., help="district or province."),
+    name_field: str = typer.Option(None, help="Field holding each unit's name."),
+    parent_field: str = typer.Option(None, help="District layers: the field holding the province."),
+    country: str = typer.Option(None, help="PAK or AFG (guessed from where the layer lies if not given)."),
+    bundled: bool = typer.Option(False, "--bundled", help="Go back to the bundled layer for --country and --level."),
+    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/ and reference/."),
+    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to rebuild."),
+) -> None:
+    """Use another boundary layer (an official district layer, say) in place of the bundled one for
+    a country and level, then rebuild so that every event is placed in the new units."""
+    from etl import boundaries
+    from etl.geo import GeoError
+
+    folder = data_dir / "raw" / "boundaries"
+    saved = boundaries.snapshot(folder)
+    try:
+        if bundled:
+            if not country:
+                raise GeoError("--bundled needs --country (PAK or AFG) and --level.")
+            boundaries.unregister(folder, country, level)
+            console.print(f"Using the bundled {level} layer for {country} again.", highlight=False)
+        else:
+            if file is None or not name_field:
+                raise GeoError("give the layer FILE and --name-field (or --bundled to go back).")
+            row = boundaries.register(folder, file, level, name_field, parent_field, country)
+            console.print(f"{file}: {level} layer for {row['country']} saved as "
+                          f"raw/boundaries/{row['file']} and recorded in raw/boundaries/"
+                          f"{boundaries.REGISTRY}.", highlight=False)
+        result = build_warehouse(data_dir, out, progress=lambda step: console.log(step))
+    except (GeoError, BuildError) as err:
+        boundaries.restore(folder, saved)
+        console.print(f"[bold red]Boundaries not changed:[/] {err}\nThe layers and the warehouse "
+                      f"are as they were.", highlight=False)
+        raise typer.Exit(1)
+    placed = sum(c.loaded - c.unplaced for c in result.files)
+    unplaced = sum(c.unplaced for c in result.files)
+    out_console.print(f"Rebuilt {out.name} (version {result.version}): {placed} events in a "
+                      f"district, {unplaced} known only to a province or the country.", highlight=False)
 
 
 if __name__ == "__main__":

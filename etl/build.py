@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import shapely
 
-from etl import geo, population, schema, targets
+from etl import boundaries, geo, population, schema, targets
 from etl.sources import curated, pk_drone_strikes, pk_suicide_attacks
 
 ADAPTERS = {
@@ -53,6 +53,7 @@ class BuildResult:
     version: str
     files: list[FileCount] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=schema.empty_rejects)
+    notes: list[str] = field(default_factory=list)
 
 
 def file_sha256(path: Path) -> str:
@@ -64,8 +65,9 @@ def input_files(data_dir: Path) -> list[Path]:
     raw = data_dir / "raw"
     files = [raw / REGISTRY] + [raw / row["file"] for row in read_registry(data_dir)]
     files += sorted((raw / "boundaries").glob("*.geojson"))
+    files += sorted((raw / "boundaries").glob(boundaries.REGISTRY))  # layers loaded by the user
     files += sorted((data_dir / "reference").glob("*.csv"))
-    files += [data_dir / population.CENSUS_FILE]
+    files += [p for p in [data_dir / population.CENSUS_FILE] if p.exists()]
     return files
 
 
@@ -117,11 +119,16 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         registry = read_registry(data_dir)
         version = warehouse_version(data_dir)
         progress("boundaries")
-        districts = geo.load_districts(data_dir / "raw" / "boundaries")
         try:
-            people = population.load_population(data_dir, districts)
-        except (OSError, ValueError) as err:
+            districts, provinces = boundaries.load_boundaries(data_dir / "raw" / "boundaries")
+        except geo.GeoError as err:
             raise BuildError(str(err)) from None
+        try:
+            people, notes = population.load_population(data_dir, districts)
+        except (OSError, ValueError) as err:
+            raise BuildError(f"{population.CENSUS_FILE}: {err}") from None
+        for note in notes:
+            progress(f"warning: {note}")
 
         frames, rejects, counts = [], [], {}
         for entry in registry:
@@ -165,10 +172,11 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         tmp.unlink(missing_ok=True)
         try:
             _write(tmp, events, districts, people, rejects, duplicates, registry, counts, version)
+            boundaries.write_provinces(tmp, provinces)
             os.replace(tmp, warehouse)
         finally:
             tmp.unlink(missing_ok=True)
-        return BuildResult(warehouse, version, list(counts.values()), rejects)
+        return BuildResult(warehouse, version, list(counts.values()), rejects, notes)
 
 
 def _write(path: Path, events, districts, people, rejects, duplicates, registry, counts, version) -> None:

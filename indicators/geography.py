@@ -1,0 +1,130 @@
+"""Indicators of the Map page: values per district or province, the outlines to draw them on,
+incident points, spread over time, and the profile of one area. Pure queries (connection,
+Filters) -> DataFrame.
+
+Levels: 'district' (table `districts`, events joined by district_id) and 'province' (table
+`provinces`, made at build time; events joined by country and admin1, or by country alone where
+the country has no province layer). An event known only to a province counts on the province map
+but not on the district map; one known only to the country counts on neither; the `not_on_map`
+indicator lists them.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import duckdb
+import pandas as pd
+
+from etl.schema import SIGNAL_CATEGORIES
+from indicators.filters import Filters
+
+LEVELS = ("district", "province")
+METRICS = {
+    "events": "filtered events",
+    "fatalities": "people killed (known tolls, sources' maxima)",
+    "signals": "filtered events that are propaganda, allegiance or recruitment (weak signals)",
+}
+# The join of events to each level's units, and the unit's columns (fixed SQL, never user text).
+_JOIN = {
+    "district": ("districts u ON u.district_id = e.district_id",
+                 "u.district_id AS unit_id, u.admin2 AS name, coalesce(u.admin1, u.country) AS parent, u.country"),
+    "province": ("provinces u ON u.country = e.country AND (u.admin1 IS NULL OR u.admin1 = e.admin1)",
+                 "u.province_id AS unit_id, u.name, u.country AS parent, u.country"),
+}
+_SIGNALS = f"count(*) FILTER (WHERE e.category IN ({', '.join(repr(c) for c in SIGNAL_CATEGORIES)}))"
+TOP_COLUMNS = ("actor_group", "category")
+
+
+def _level(level: str) -> tuple[str, str]:
+    if level not in _JOIN:
+        raise ValueError(f"level={level!r}: expected one of {', '.join(LEVELS)}")
+    return _JOIN[level]
+
+
+def area_values(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "district") -> pd.DataFrame:
+    """One row per district (or province) with at least one filtered event.
+    Columns: unit_id, name, parent (province or country), country, events, fatalities, signals."""
+    join, columns = _level(level)
+    where, params = f.where("e")
+    return con.execute(
+        f"SELECT {columns}, count(*) AS events, coalesce(sum(e.fatalities), 0)::BIGINT AS fatalities, "
+        f"{_SIGNALS} AS signals FROM events e JOIN {join} WHERE {where} "
+        f"GROUP BY ALL ORDER BY events DESC, name", params).df()
+
+
+def area_shapes(con: duckdb.DuckDBPyConnection, level: str = "district") -> pd.DataFrame:
+    """Every unit of the level with its simplified outline. Columns: unit_id, name, parent,
+    country, geojson."""
+    _level(level)
+    if level == "district":
+        sql = ("SELECT district_id AS unit_id, admin2 AS name, coalesce(admin1, country) AS parent, "
+               "country, display_geojson AS geojson FROM districts ORDER BY country DESC, name")
+    else:
+        sql = ("SELECT province_id AS unit_id, name, country AS parent, country, "
+               "display_geojson AS geojson FROM provinces ORDER BY country DESC, name")
+    return con.execute(sql).df()
+
+
+def not_on_map(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "district") -> pd.DataFrame:
+    """Filtered events that have no unit at this level (known only to a province or the country,
+    or a province the layer does not have). Columns: geo_precision, area, events."""
+    join, _ = _level(level)
+    where, params = f.where("e")
+    return con.execute(
+        f"SELECT e.geo_precision, coalesce(e.admin1, e.country) AS area, count(*) AS events "
+        f"FROM events e LEFT JOIN {join} WHERE u.country IS NULL AND {where} "
+        f"GROUP BY ALL ORDER BY events DESC, area", params).df()
+
+
+def incident_points(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 5000) -> pd.DataFrame:
+    """Events with a point (source coordinates or a gazetteer town), the deadliest first, at most
+    `limit`. Columns: event_id, district_id, event_date, latitude, longitude, category, place,
+    actor, fatalities, source_name, total (points before the limit)."""
+    where, params = f.where()
+    return con.execute(
+        f"SELECT event_id, district_id, event_date, latitude, longitude, category, "
+        f"coalesce(location, admin2, admin1, country) AS place, coalesce(actor, actor_group) AS actor, "
+        f"fatalities, source_name, count(*) OVER () AS total "
+        f"FROM events WHERE latitude IS NOT NULL AND {where} "
+        f"ORDER BY fatalities DESC NULLS LAST, event_date DESC, event_id LIMIT ?",
+        params + [limit]).df()
+
+
+def spread(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """One row per year of the filter range (years without events too). Columns: year, events,
+    districts_affected, provinces_affected (distinct province names among events with one)."""
+    where, params = f.where()
+    return con.execute(
+        f"WITH years AS (SELECT range::INTEGER AS year FROM range(?, ?)), "
+        f"counts AS (SELECT year(event_date) AS year, count(*) AS events, "
+        f"count(DISTINCT district_id) AS districts_affected, "
+        f"count(DISTINCT country || coalesce(admin1, '')) FILTER (WHERE admin1 IS NOT NULL) "
+        f"AS provinces_affected FROM events WHERE {where} GROUP BY 1) "
+        f"SELECT y.year, coalesce(c.events, 0) AS events, "
+        f"coalesce(c.districts_affected, 0) AS districts_affected, "
+        f"coalesce(c.provinces_affected, 0) AS provinces_affected "
+        f"FROM years y LEFT JOIN counts c USING (year) ORDER BY y.year",
+        [f.year_from, f.year_to + 1] + params).df()
+
+
+def narrow(f: Filters, level: str, unit: dict) -> Filters:
+    """The filters of one unit (a row of area_shapes): its district, or its province (by country
+    and admin1), or its whole country where the country has no province layer."""
+    _level(level)
+    if level == "district":
+        return replace(f, districts=(unit["unit_id"],))
+    if unit["unit_id"] == unit["country"]:  # a country-wide unit: no province layer
+        return replace(f, countries=(unit["country"],))
+    return replace(f, countries=(unit["country"],), provinces=(unit["name"],))
+
+
+def top_values(con: duckdb.DuckDBPyConnection, f: Filters, column: str, limit: int = 10) -> pd.DataFrame:
+    """The commonest values of `column` (actor_group or category) among the filtered events.
+    Columns: value, events, fatalities."""
+    if column not in TOP_COLUMNS:
+        raise ValueError(f"column={column!r}: expected one of {', '.join(TOP_COLUMNS)}")
+    where, params = f.where()
+    return con.execute(
+        f"SELECT {column} AS value, count(*) AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
+        f"FROM events WHERE {where} GROUP BY 1 ORDER BY events DESC, value LIMIT ?",
+        params + [limit]).df()

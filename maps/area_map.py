@@ -1,0 +1,71 @@
+"""The Map page's figure: one choropleth of districts or provinces (the outlines sent once, every
+unit in one trace), optional incident points, on an offline tile map by default."""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.style import CATEGORY_COLORS, CATEGORY_ORDER, house_style
+from maps.district_map import feature_collection
+
+# map_style values: white-bg needs nothing from the network; the street map needs internet.
+BASEMAPS = {"none (offline)": "white-bg", "street map (needs internet)": "open-street-map"}
+# Pakistan and Afghanistan filling a 720-pixel-high figure on a wide page.
+VIEW = {"center": {"lat": 30.9, "lon": 68.6}, "zoom": 4.7}
+METRIC_LABELS = {"events": "events", "fatalities": "people killed", "signals": "signal events"}
+
+
+def area_map(shapes: pd.DataFrame, values: pd.DataFrame, metric: str, level: str, subtitle: str,
+             source: str, points: pd.DataFrame | None = None, map_style: str = "white-bg",
+             selected: str | None = None, height: int = 720) -> go.Figure:
+    """Choropleth of `metric` over every unit of `shapes` (indicators.geography.area_shapes; units
+    without events are 0, drawn white), values from indicators.geography.area_values, and the
+    incident points (indicators.geography.incident_points) when given. `selected` outlines one unit.
+    Every unit carries its unit_id as customdata, so a click says which unit it was."""
+    merged = shapes[["unit_id", "name", "parent"]].merge(
+        values[["unit_id", "events", "fatalities", "signals"]], on="unit_id", how="left")
+    merged[["events", "fatalities", "signals"]] = merged[["events", "fatalities", "signals"]].fillna(0).astype(int)
+    geojson = feature_collection(shapes.rename(columns={"unit_id": "district_id"}))
+    hover = [f"<b>{html.escape(str(r.name))}</b>, {html.escape(str(r.parent))}<br>{r.events:,} events, "
+             f"{r.fatalities:,} killed, {r.signals:,} signals" for r in merged.itertuples()]
+    top = max(int(merged[metric].max()), 1)
+    fig = go.Figure()
+    fig.add_choroplethmap(
+        geojson=geojson, locations=merged["unit_id"], z=merged[metric], zmin=0, zmax=top,
+        colorscale=[[0, "#ffffff"], [1e-9, "#fee8c8"], [0.5, "#fc8d59"], [1, "#b30000"]],
+        marker={"line": {"width": 0.5, "color": "#999"}, "opacity": 0.85},
+        colorbar={"title": {"text": METRIC_LABELS[metric]}, "thickness": 12, "len": 0.6},
+        text=hover, customdata=merged[["unit_id"]], hovertemplate="%{text}<extra></extra>",
+        name=f"{level}s", showlegend=False)
+    if selected is not None and selected in set(shapes["unit_id"]):
+        outline = {"type": "FeatureCollection",  # only the selected feature: the outlines go once
+                   "features": [g for g in geojson["features"] if g["id"] == selected]}
+        fig.add_choroplethmap(geojson=outline, locations=[selected], z=[1], showscale=False,
+                              colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                              marker={"line": {"width": 3, "color": "#111"}}, hoverinfo="skip",
+                              name="selected", showlegend=False)
+    if points is not None and len(points):
+        _add_points(fig, points)
+    fig.update_layout(map={"style": map_style, **VIEW}, height=height,
+                      showlegend=True, clickmode="event+select")
+    title = f"{METRIC_LABELS[metric].capitalize()} per {level}"
+    return house_style(fig, title + (", with incidents" if points is not None and len(points) else ""),
+                       subtitle, source)
+
+
+def _add_points(fig: go.Figure, points: pd.DataFrame) -> None:
+    for category in [c for c in CATEGORY_ORDER if c in set(points["category"])]:
+        part = points[points["category"] == category]
+        size = 5 + 3 * np.sqrt(part["fatalities"].fillna(0).astype(float).clip(upper=150))
+        hover = [f"<b>{html.escape(str(r.place))}</b><br>{r.event_date:%d %b %Y} · "
+                 f"{html.escape(category.replace('_', ' '))}<br>actor: {html.escape(str(r.actor))}"
+                 f"<br>killed: {'unknown' if pd.isna(r.fatalities) else int(r.fatalities)}"
+                 f"<br>source: {html.escape(str(r.source_name))}" for r in part.itertuples()]
+        fig.add_scattermap(lat=part["latitude"].round(4), lon=part["longitude"].round(4), mode="markers",
+                           marker={"size": size.round(1), "color": CATEGORY_COLORS[category], "opacity": 0.75},
+                           name=category.replace("_", " "), text=hover,
+                           customdata=part[["district_id", "event_id"]],
+                           hovertemplate="%{text}<extra></extra>")

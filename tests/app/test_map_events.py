@@ -1,0 +1,132 @@
+"""The Map and Events pages headless under AppTest, on the warehouse built from the bundled data."""
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import dashboard.data
+from indicators import events, geography
+from indicators.filters import Filters
+from tests.conftest import ROOT
+
+ALL = Filters(1995, 2019)
+
+
+@pytest.fixture()
+def app(built, monkeypatch):
+    monkeypatch.setattr(dashboard.data, "WAREHOUSE", built.warehouse)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    return at
+
+
+def open_page(at, page):
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    return at
+
+
+def map_figure(at):
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def array(value) -> list:
+    """A figure array as a list (plotly writes numeric arrays as base64 typed arrays)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)
+
+
+def z_by_location(fig) -> dict:
+    return dict(zip(fig["data"][0]["locations"], array(fig["data"][0]["z"])))
+
+
+def test_map_draws_every_district_and_notes_the_unplaced(app, con):
+    at = open_page(app, "map")
+    fig = map_figure(at)
+    choropleth = fig["data"][0]
+    assert choropleth["type"] == "choroplethmap" and len(choropleth["locations"]) == 148 + 398
+    assert fig["layout"]["map"]["style"] == "white-bg"  # offline by default
+    by_id = z_by_location(fig)
+    assert by_id["PAK-peshawar"] == geography.area_values(con, ALL).set_index("unit_id").loc["PAK-peshawar", "events"]
+    assert any("have no district and are not on this map" in c.value and "Pakistan (7" in c.value
+               for c in at.caption)
+
+
+def test_level_metric_year_and_points_change_the_map(app, con):
+    at = open_page(app, "map")
+    at.segmented_control(key="map_metric").set_value("fatalities").run()
+    fig = map_figure(at)
+    expected = geography.area_values(con, ALL).set_index("unit_id").loc["PAK-quetta", "fatalities"]
+    assert z_by_location(fig)["PAK-quetta"] == expected
+    at.segmented_control(key="map_level").set_value("province").run()
+    assert not at.exception
+    assert len(map_figure(at)["data"][0]["locations"]) == 9
+    at.select_slider(key="map_year").set_value("2017").run()
+    fig = map_figure(at)
+    expected = geography.area_values(con, Filters(2017, 2017), "province").set_index("unit_id")
+    assert z_by_location(fig)["PAK-balochistan"] == \
+        expected.loc["PAK-balochistan", "fatalities"]
+    assert "2017" in fig["layout"]["meta"]["subtitle"]
+    at.toggle(key="map_points").set_value(True).run()
+    points = [t for t in map_figure(at)["data"] if t["type"] == "scattermap"]
+    assert sum(len(array(t["lat"])) for t in points) == len(geography.incident_points(con, Filters(2017, 2017)))
+
+
+def test_choosing_a_district_opens_its_panel_with_sourced_events(app, con):
+    at = open_page(app, "map")
+    assert not at.metric  # no panel before a district is chosen
+    at.selectbox(key="map_unit_district").set_value("PAK-mastung").run()
+    assert not at.exception
+    f = Filters(1995, 2019, districts=("PAK-mastung",))
+    assert {m.label: m.value for m in at.metric}["Events"] == f"{events.event_count(con, f):,}"
+    table = at.dataframe[0].value
+    assert len(table) == events.event_count(con, f)
+    assert set(table["admin2"]) == {"Mastung"} and table["source_name"].notna().all()
+    assert table["source_url"].str.startswith("http").any()
+    # the selected district is outlined on the map
+    assert map_figure(at)["data"][1]["locations"] == ["PAK-mastung"]
+
+
+def test_events_page_search_sort_and_pages(app, con):
+    at = open_page(app, "events")
+    total = events.event_count(con, ALL)
+    assert at.metric[0].value == f"{total:,}"
+    first = at.dataframe[0].value
+    assert len(first) == 50
+    at.number_input(key="events_page").set_value(2).run()
+    second = at.dataframe[0].value
+    assert f"Rows 51-100 of {total:,}, page 2 of" in at.caption[-1].value
+    assert set(first["description"]).isdisjoint(set(second["description"]))  # the page moved
+    at.text_input(key="events_search").input("Safoora").run()
+    assert not at.exception
+    assert at.metric[0].value == "2" and len(at.dataframe[0].value) == 2
+    assert at.number_input(key="events_page").value == 1  # a new search starts at page 1
+    at.text_input(key="events_search").input("").run()
+    at.selectbox(key="events_sort").set_value("fatalities").run()
+    assert at.dataframe[0].value["fatalities"].iloc[0] == \
+        con.execute("SELECT max(fatalities) FROM events WHERE category IN "
+                    "('attack','propaganda','allegiance','recruitment')").fetchone()[0]
+    at.multiselect(key="events_columns").set_value(["event_date", "source_url"]).run()
+    assert list(at.dataframe[0].value.columns) == ["event_date", "source_url"]
+
+
+def test_event_text_is_shown_as_text(app, con):
+    """A description is never rendered as Markdown or HTML: the page shows events only through
+    st.dataframe, and the map's hover text is escaped."""
+    at = open_page(app, "events")
+    assert not [m for m in at.markdown if "http" in m.value]
+    at = open_page(app, "map")
+    at.toggle(key="map_points").set_value(True).run()
+    hover = [h for t in map_figure(at)["data"] if t["type"] == "scattermap" for h in t["text"]]
+    assert hover and all("<script" not in h for h in hover)
+
+
+def test_names_from_the_data_are_escaped_before_markdown():
+    """Captions and headers of the Map page show area names through plain(): a name cannot
+    become a link, an image or formatting."""
+    from dashboard.widgets import plain
+    assert plain("[click](http://evil.example) **b** <img>") == \
+        r"\[click\]\(http\://evil\.example\) \*\*b\*\* \<img\>"
+    assert plain("Dera Ghazi Khan") == "Dera Ghazi Khan"
