@@ -20,15 +20,22 @@ import duckdb
 import pandas as pd
 import shapely
 
-from etl import geo, schema
-from etl.sources import curated, pk_drone_strikes, pk_suicide_attacks
+from etl import duplicates as links, geo, schema
+from etl.sources import acled, curated, gtd, pk_drone_strikes, pk_suicide_attacks, template, ucdp
 
 ADAPTERS = {
     "curated": curated.load,
     "pk_suicide_attacks": pk_suicide_attacks.load,
     "pk_drone_strikes": pk_drone_strikes.load,
+    "acled": acled.load,
+    "gtd": gtd.load,
+    "ucdp": ucdp.load,
+    "events": template.load,
 }
 REGISTRY = "sources.csv"
+# Files analysts import (`python -m etl import`, the Data page): data/imports/, same registry columns.
+IMPORTS = "imports"
+IMPORTS_REGISTRY = "imports.csv"
 
 
 class BuildError(RuntimeError):
@@ -53,6 +60,7 @@ class BuildResult:
     version: str
     files: list[FileCount] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=schema.empty_rejects)
+    probable_duplicates: pd.DataFrame = field(default_factory=lambda: links.empty())
 
 
 def file_sha256(path: Path) -> str:
@@ -63,6 +71,9 @@ def input_files(data_dir: Path) -> list[Path]:
     """Every file a build reads, in a stable order (its hashes make the warehouse version)."""
     raw = data_dir / "raw"
     files = [raw / REGISTRY] + [raw / row["file"] for row in read_registry(data_dir)]
+    if (data_dir / IMPORTS / IMPORTS_REGISTRY).exists():
+        files += [data_dir / IMPORTS / IMPORTS_REGISTRY]
+        files += [data_dir / IMPORTS / row["file"] for row in read_registry(data_dir, IMPORTS)]
     files += sorted((raw / "boundaries").glob("*.geojson"))
     files += sorted((data_dir / "reference").glob("*.csv"))
     return files
@@ -76,8 +87,12 @@ def warehouse_version(data_dir: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def read_registry(data_dir: Path) -> list[dict[str, str]]:
-    path = data_dir / "raw" / REGISTRY
+def read_registry(data_dir: Path, folder: str = "raw") -> list[dict[str, str]]:
+    """The rows of data/raw/sources.csv (or, with folder='imports', of data/imports/imports.csv,
+    which may be absent: nothing imported yet)."""
+    path = data_dir / folder / (REGISTRY if folder == "raw" else IMPORTS_REGISTRY)
+    if folder != "raw" and not path.exists():
+        return []
     if not path.exists():
         raise BuildError(f"{path}: missing. It lists the raw files to load (file, format, "
                          f"dataset, title, author_publisher, origin, licence).")
@@ -87,8 +102,8 @@ def read_registry(data_dir: Path) -> list[dict[str, str]]:
         if row["format"] not in ADAPTERS:
             raise BuildError(f"{path} line {line}: format={row['format']!r} is not known "
                              f"(expected one of {', '.join(ADAPTERS)}).")
-        if not (data_dir / "raw" / row["file"]).exists():
-            raise BuildError(f"{path} line {line}: file={row['file']!r} is not in {data_dir / 'raw'}; "
+        if not (data_dir / folder / row["file"]).exists():
+            raise BuildError(f"{path} line {line}: file={row['file']!r} is not in {data_dir / folder}; "
                              f"copy it there or remove the line.")
     return rows
 
@@ -111,21 +126,23 @@ def build_warehouse(data_dir: Path, warehouse: Path,
     """Build `warehouse` from the files under `data_dir`; return the counts per file."""
     data_dir, warehouse = Path(data_dir), Path(warehouse)
     with build_lock(warehouse):
-        registry = read_registry(data_dir)
+        registry = [dict(r, folder="raw") for r in read_registry(data_dir)]
+        registry += [dict(r, folder=IMPORTS) for r in read_registry(data_dir, IMPORTS)]
         version = warehouse_version(data_dir)
         progress("boundaries")
         districts = geo.load_districts(data_dir / "raw" / "boundaries")
 
         frames, rejects, counts = [], [], {}
         for entry in registry:
-            name = f"raw/{entry['file']}"
+            name = f"{entry['folder']}/{entry['file']}"
             progress(name)
             try:
-                events, bad = ADAPTERS[entry["format"]](data_dir / "raw" / entry["file"], name)
+                events, bad = ADAPTERS[entry["format"]](data_dir / name, name)
             except ValueError as err:
                 raise BuildError(str(err)) from None
-            counts[name] = FileCount(name, entry["dataset"], rows_read=len(events) + len(bad),
-                                     sha256=file_sha256(data_dir / "raw" / entry["file"]))
+            read = len(events) + (bad["source_line"].nunique() if len(bad) else 0)
+            counts[name] = FileCount(name, entry["dataset"], rows_read=read,
+                                     sha256=file_sha256(data_dir / name))
             frames.append(events)
             rejects.append(bad)
 
@@ -142,6 +159,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             on="event_id", suffixes=("", "_kept"))[
             ["event_id", "source_file", "source_line", "source_file_kept", "source_line_kept"]]
         events = events[~dup_mask].sort_values("event_id").reset_index(drop=True)
+        progress("linking probable duplicates across datasets")
+        probable = links.link(events)
 
         for name, c in counts.items():
             c.loaded = int((events["source_file"] == name).sum())
@@ -158,10 +177,11 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         tmp.unlink(missing_ok=True)
         try:
             _write(tmp, events, districts, rejects, duplicates, registry, counts, version)
+            links.write(tmp, probable)
             os.replace(tmp, warehouse)
         finally:
             tmp.unlink(missing_ok=True)
-        return BuildResult(warehouse, version, list(counts.values()), rejects)
+        return BuildResult(warehouse, version, list(counts.values()), rejects, probable)
 
 
 def _write(path: Path, events, districts, rejects, duplicates, registry, counts, version) -> None:
@@ -195,7 +215,7 @@ def _write(path: Path, events, districts, rejects, duplicates, registry, counts,
         con.execute("CREATE TABLE duplicates AS SELECT * FROM duplicates_frame ORDER BY event_id, source_file, source_line")
 
         sources = pd.DataFrame(registry)
-        sources["file"] = "raw/" + sources["file"]
+        sources["file"] = sources.pop("folder") + "/" + sources["file"]
         sources["sha256"] = sources["file"].map(lambda f: counts[f].sha256)
         con.register("sources_frame", sources)
         con.execute("CREATE TABLE sources AS SELECT * FROM sources_frame ORDER BY file")

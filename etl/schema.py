@@ -34,6 +34,11 @@ DATASETS: dict[str, str] = {
     "curated": "Hand-coded, cited events of the Islamic State network in Pakistan and Afghanistan",
     "pk_suicide_attacks": "Pakistan suicide bombing attacks 1995-2017 (Usmani, Kaggle)",
     "pk_drone_strikes": "US drone strikes in Pakistan 2004-2017 (Usmani / Pakistan Body Count, Kaggle)",
+    # Imported by analysts (python -m etl import, the Data page); never bundled.
+    "acled": "ACLED export or API download imported by an analyst",
+    "gtd": "Global Terrorism Database (START) export imported by an analyst",
+    "ucdp": "UCDP Georeferenced Event Dataset export imported by an analyst",
+    "events": "Events coded by an analyst in the event template",
 }
 
 DATE_PRECISIONS = ("day", "month", "year")
