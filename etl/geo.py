@@ -122,14 +122,21 @@ def find_town(text: str | None, country: str) -> tuple[float, float] | None:
     if not text:
         return None
     words = key(text).split()
-    towns = gazetteer()
+    towns = _town_points()
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
-            hit = towns.index.isin([(" ".join(words[i:i + size]), country)])
-            if hit.any():
-                row = towns[hit].iloc[0]
-                return float(row["latitude"]), float(row["longitude"])
+            hit = towns.get((" ".join(words[i:i + size]), country))
+            if hit is not None:
+                return hit
     return None
+
+
+@lru_cache(maxsize=1)
+def _town_points() -> dict[tuple[str, str], tuple[float, float]]:
+    """The gazetteer as a dict (key, country) -> (lat, lon), for fast lookups."""
+    towns = gazetteer()
+    return {k: (float(lat), float(lon)) for k, lat, lon in
+            zip(towns.index, towns["latitude"], towns["longitude"])}
 
 
 def match_district(name: str | None, country: str, districts: pd.DataFrame) -> pd.Series | None:
@@ -224,7 +231,8 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
         ev.loc[known, "district_id"].map(lookup["admin1"]).notna(), ev.loc[known, "admin1"])
     ev.loc[known, "country"] = ev.loc[known, "district_id"].map(lookup["country"])
     ev.loc[~known, "admin2"] = None
-    ev["admin1"] = ev["admin1"].map(normalise_province)
+    provinces = {p: normalise_province(p) for p in pd.unique(ev["admin1"].dropna())}
+    ev["admin1"] = ev["admin1"].map(provinces).astype(object).where(ev["admin1"].notna(), None)
     return ev.drop(columns="place_hint")
 
 

@@ -120,9 +120,8 @@ def check_file(path: Path, name: str, max_bytes: int = MAX_BYTES) -> None:
         raise ImportProblem(f"{name}: no such file.")
     size = path.stat().st_size
     if size > max_bytes:
-        raise ImportProblem(f"{name}: is {size / 1e6:,.1f} MB, over the limit of "
-                            f"{max_bytes / 1e6:,.0f} MB; split the export by year and import the "
-                            f"parts.")
+        raise ImportProblem(f"{name}: is {_size(size)}, over the limit of {_size(max_bytes)}; "
+                            f"split the export by year and import the parts.")
     head = path.read_bytes()[:8192] if size else b""
     if not head.strip():
         raise ImportProblem(f"{name}: is empty; export the data again (with its header row).")
@@ -138,6 +137,10 @@ def check_file(path: Path, name: str, max_bytes: int = MAX_BYTES) -> None:
     records = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
     if len(records) < 2:
         raise ImportProblem(f"{name}: has a header but no data rows; export the data again.")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
 def safe_name(original: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources import mapping
-from etl.sources.table import Cells, country, precision, read_table
+from etl.sources.table import Cells, country, precision, read_table, region_point
 
 DATASET = "acled"
 SOURCE_NAME = "ACLED (Armed Conflict Location & Event Data)"
@@ -38,6 +38,7 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     date_precision, _ = precision(c, DATASET, "time_precision", "day")
     geo_precision, keep = precision(c, DATASET, "geo_precision", "point")
     lat, lon = c.numbers("latitude"), c.numbers("longitude")
+    region_point(c, lat.where(keep), lon.where(keep))
     fatalities = c.counts("fatalities")
     inter = c.text("inter1").str.lower().str.replace(r"\.0$", "", regex=True)
     role = pd.Series("non_state", index=frame.index, dtype=object) \

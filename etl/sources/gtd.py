@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources import mapping
-from etl.sources.table import Cells, country, precision, read_table
+from etl.sources.table import Cells, country, precision, read_table, region_point
 
 DATASET = "gtd"
 SOURCE_NAME = "Global Terrorism Database (START, University of Maryland)"
@@ -39,6 +39,7 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     iso = country(c, "country_txt")
     geo_precision, keep = precision(c, DATASET, "specificity", "point")
     lat, lon = c.numbers("latitude"), c.numbers("longitude")
+    region_point(c, lat.where(keep), lon.where(keep))
     fatalities = c.counts("nkill", unknown=("-99", "-9"))
     injured = c.counts("nwound", unknown=("-99", "-9"))
     role = pd.Series("non_state", index=frame.index, dtype=object)

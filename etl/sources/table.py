@@ -337,3 +337,18 @@ def country(cells: Cells, column: str, fallback: str | None = None) -> pd.Series
                lambda v: f"{column}: {v!r} is outside the dashboard's region (Pakistan and "
                          f"Afghanistan); the row is not loaded")
     return iso
+
+
+# Pakistan and Afghanistan with a margin: a point outside is a typo or swapped coordinates.
+REGION_BOX = {"latitude": (23.0, 39.0), "longitude": (60.0, 78.0)}
+
+
+def region_point(cells: Cells, lat: pd.Series, lon: pd.Series) -> None:
+    """Reject rows whose point lies outside Pakistan and Afghanistan's box."""
+    (lat_lo, lat_hi), (lon_lo, lon_hi) = REGION_BOX["latitude"], REGION_BOX["longitude"]
+    inside = lat.between(lat_lo, lat_hi) & lon.between(lon_lo, lon_hi)
+    shown = lat.astype(str) + ", " + lon.astype(str)
+    cells.fail(lat.notna() & lon.notna() & ~inside, "latitude", shown,
+               lambda v: f"latitude, longitude = {v} is outside Pakistan and Afghanistan "
+                         f"(latitude {lat_lo:g} to {lat_hi:g}, longitude {lon_lo:g} to {lon_hi:g}); "
+                         f"check the coordinates (swapped?)")

@@ -12,7 +12,7 @@ import pandas as pd
 from etl import schema
 from etl.sources import mapping
 from etl.sources.common import short_hash
-from etl.sources.table import Cells, country, read_table
+from etl.sources.table import Cells, country, read_table, region_point
 
 DATASET = "events"
 COLUMNS = tuple(n for n in schema.COLUMN_NAMES if n not in ("source_file", "source_line"))
@@ -34,6 +34,7 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         if col != "source_line":
             out[col] = c.counts(col)
     out["latitude"], out["longitude"] = c.numbers("latitude"), c.numbers("longitude")
+    region_point(c, out["latitude"], out["longitude"])
     out["country"] = country(c, "country")
     ids = c.text("event_id")
     hashed = pd.Series([short_hash(*r) for r in zip(c.text("event_date"), c.text("category"),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources import mapping
-from etl.sources.table import LINE, Cells, country, precision, read_table
+from etl.sources.table import LINE, Cells, country, precision, read_table, region_point
 
 DATASET = "ucdp"
 SOURCE_NAME = "UCDP Georeferenced Event Dataset (Uppsala Conflict Data Program)"
@@ -51,6 +51,7 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     date_precision, _ = precision(c, DATASET, "date_prec", "day")
     geo_precision, keep = precision(c, DATASET, "where_prec", "point")
     lat, lon = c.numbers("latitude"), c.numbers("longitude")
+    region_point(c, lat.where(keep), lon.where(keep))
     high, low, best = c.counts("high"), c.counts("low"), c.counts("best")
     high = high.where(high.notna(), best)
     side_a, side_b = c.text("side_a"), c.text("side_b")

@@ -275,6 +275,8 @@ def main():
     for r in gtd_rows:
         sheet.append([int(v) if v.lstrip("-").isdigit() else (float(v) if v.replace(".", "", 1)
                       .lstrip("-").isdigit() else v) for v in r])
+    import datetime
+    book.properties.created = book.properties.modified = datetime.datetime(2024, 1, 1)
     book.save(HERE / "gtd.xlsx")
     (HERE / "ucdp_ged.csv").write_bytes(
         csv_bytes(UCDP, [row(UCDP, **r) for r in UCDP_ROWS], trailing=(1,)))
@@ -317,6 +319,7 @@ def write_bad():
         "acled_bad_date.csv": one(event_date="2023-02-30"),
         "acled_bad_latitude.csv": one(latitude="123.5"),
         "acled_outside_region.csv": one(country="India", iso="356"),
+        "acled_point_outside_region.csv": one(latitude="48.8566", longitude="2.3522"),
         "acled_negative_fatalities.csv": one(fatalities="-3"),
         "acled_protest.csv": one(event_type="Protests", sub_event_type="Peaceful protest",
                                  inter1="Protesters"),
