@@ -18,4 +18,5 @@ st.session_state["options"] = options
 st.navigation([
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
     st.Page("app_pages/methods.py", title="Sources & methods", icon=":material/menu_book:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
 ]).run()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -23,9 +24,25 @@ class WarehouseMissing(RuntimeError):
     pass
 
 
-@st.cache_resource(max_entries=2)
+_held: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
+_held_lock = threading.Lock()
+
+
 def _open(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+    """One read-only connection per warehouse file, reopened when the file's mtime changes.
+
+    The old connection is closed first: DuckDB reuses an open database of the same path within
+    a process, so without closing it a rebuild (an import from the Data page) would not be seen.
+    """
+    with _held_lock:
+        held = _held.get(path)
+        if held is not None and held[0] == mtime_ns:
+            return held[1]
+        if held is not None:
+            held[1].close()
+        con = duckdb.connect(path, read_only=True)
+        _held[path] = (mtime_ns, con)
+        return con
 
 
 def connection() -> duckdb.DuckDBPyConnection:

@@ -29,3 +29,12 @@ def rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def categories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The controlled list. Columns: category, definition, extremist."""
     return con.execute("SELECT * FROM categories").df()
+
+
+def imported_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Files analysts imported (data/imports). Columns: file, imported_as, dataset, title,
+    events (loaded from the file), sha256."""
+    return con.execute(
+        "SELECT s.file, s.short_name AS imported_as, s.dataset, s.title, count(e.event_id) AS events, "
+        "s.sha256 FROM sources s LEFT JOIN events e ON e.source_file = s.file "
+        "WHERE s.file LIKE 'imports/%' GROUP BY ALL ORDER BY s.file").df()

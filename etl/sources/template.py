@@ -57,3 +57,27 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def empty_csv() -> str:
     """The template's header line (what the Data page offers for download)."""
     return ",".join(COLUMNS) + "\n"
+
+
+def example_csv(curated_file: Path, rows: int = 5) -> str:
+    """A filled template: the first `rows` real, cited events of the curated file (for example
+    data/raw/isis_network_events.csv) written in the template's columns."""
+    import csv
+    import io
+
+    with open(curated_file, encoding="utf-8-sig") as handle:
+        source = [r for _, r in zip(range(rows), csv.DictReader(handle))]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for r in source:
+        actor = r["actor"] if not r["assoc_actor"] else f"{r['actor']} (with {r['assoc_actor']})"
+        writer.writerow({
+            "event_date": r["event_date"], "date_end": r["date_end"],
+            "date_precision": r["date_precision"], "country": r["country"], "admin1": r["admin1"],
+            "admin2": r["admin2"], "location": r["location"], "category": r["category"],
+            "actor": actor, "target": r["target"], "fatalities": r["killed"],
+            "injured": r["injured"], "description": r["description"],
+            "source_name": r["source_publisher"], "source_title": r["source_title"],
+            "source_url": r["source_url"], "source_date": r["source_date"]})
+    return out.getvalue()
