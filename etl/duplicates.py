@@ -37,20 +37,28 @@ def link(events: pd.DataFrame) -> pd.DataFrame:
     try:
         con.register("ev", frame)
         con.register("family", family)
+        # Equi-join on (category, day, dataset pair): each event is listed under the day before,
+        # its day and the day after, once for every other dataset that sorts before its own, so
+        # no pair of events of the same dataset is ever compared (a 1M-row import stays fast).
         pairs = con.execute(f"""
-            WITH e AS (SELECT ev.*, coalesce(f.parent, ev.actor_group) AS root
-                       FROM ev LEFT JOIN family f USING (actor_group))
+            WITH e AS (SELECT ev.*, coalesce(f.parent, ev.actor_group) AS root,
+                              ev.event_date::DATE AS day
+                       FROM ev LEFT JOIN family f USING (actor_group)),
+            names AS (SELECT DISTINCT dataset AS other FROM ev),
+            shifted AS (SELECT e.event_id, e.category, n.other, e.day + o.offset_days::INTEGER AS day
+                        FROM e JOIN names n ON n.other < e.dataset
+                        CROSS JOIN (SELECT unnest(range(-{MAX_DAYS}, {MAX_DAYS} + 1)) AS offset_days) o),
+            candidates AS (SELECT a.event_id, s.event_id AS linked_event_id
+                           FROM e a JOIN shifted s
+                             ON s.other = a.dataset AND s.category = a.category AND s.day = a.day)
             SELECT a.event_id, b.event_id AS linked_event_id,
-                   abs(date_diff('day', a.event_date, b.event_date)) AS days_apart,
+                   abs(date_diff('day', a.day, b.day)) AS days_apart,
                    round(6371 * 2 * asin(sqrt(
                        pow(sin(radians(b.latitude - a.latitude) / 2), 2) +
                        cos(radians(a.latitude)) * cos(radians(b.latitude)) *
                        pow(sin(radians(b.longitude - a.longitude) / 2), 2))), 2) AS distance_km
-            FROM e a JOIN e b
-              ON a.dataset < b.dataset
-             AND b.event_date BETWEEN a.event_date - INTERVAL {MAX_DAYS} DAY
-                                  AND a.event_date + INTERVAL {MAX_DAYS} DAY
-             AND a.category = b.category
+            FROM candidates c JOIN e a ON a.event_id = c.event_id
+                              JOIN e b ON b.event_id = c.linked_event_id
             WHERE (a.actor_group = b.actor_group OR a.root = b.root
                    OR a.actor_group IN (?, ?) OR b.actor_group IN (?, ?))
               AND ((a.district_id IS NOT NULL AND a.district_id = b.district_id)

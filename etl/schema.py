@@ -149,10 +149,14 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> tuple[pd.Data
     def flag(mask: pd.Series, column: str, reason: str) -> None:
         nonlocal bad
         mask = mask.fillna(False).astype(bool)
-        for idx in frame.index[mask]:
-            row = frame.loc[idx]
-            problems.append(reject(row["source_file"], row["source_line"], column,
-                                   row[column], reason))
+        if mask.any():
+            problems.append(pd.DataFrame({
+                "source_file": frame.loc[mask, "source_file"],
+                "source_line": frame.loc[mask, "source_line"].astype(int),
+                "column": column,
+                "value": frame.loc[mask, column].map(lambda v: None if v is None or v is pd.NA
+                                                     else str(v)),
+                "reason": reason}))
         bad = bad | mask
 
     for c in COLUMNS:
@@ -174,13 +178,13 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> tuple[pd.Data
          "longitude must be between -180 and 180")
     flag(frame["latitude"].isna() != frame["longitude"].isna(), "latitude",
          "latitude and longitude must both be given or both be empty")
+    dates = {name: pd.to_datetime(frame[name], errors="coerce") for name in DATE_COLUMNS}
     for name in DATE_COLUMNS:
-        flag(frame[name].map(lambda d: d is not None and d > today), name,
-             f"{name} is in the future")
-    flag(frame.apply(lambda r: r["date_end"] is not None and r["date_end"] < r["event_date"], axis=1)
-         if len(frame) else pd.Series(False, index=frame.index, dtype=bool),
+        flag(dates[name] > pd.Timestamp(today), name, f"{name} is in the future")
+    flag(dates["date_end"].notna() & (dates["date_end"] < dates["event_date"]),
          "date_end", "date_end is before event_date")
-    rejects = pd.DataFrame(problems, columns=list(REJECT_COLUMNS)) if problems else empty_rejects()
+    rejects = pd.concat(problems, ignore_index=True)[list(REJECT_COLUMNS)] if problems \
+        else empty_rejects()
     return frame[~bad].copy(), rejects
 
 

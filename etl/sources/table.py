@@ -207,7 +207,7 @@ class Cells:
     def __init__(self, frame: pd.DataFrame, name: str):
         self.frame, self.name = frame, name
         self.bad = pd.Series(False, index=frame.index)
-        self.problems: list[dict] = []
+        self.problems: list[pd.DataFrame] = []
         if "_extra" in frame:
             extra = frame["_extra"].str.startswith("\x00extra:")
             self.fail(extra, "*", frame["_extra"].str.replace("\x00extra:", "", regex=False),
@@ -223,12 +223,20 @@ class Cells:
     def fail(self, mask: pd.Series, column: str, values: pd.Series, reason,
              keys: pd.Series | None = None) -> None:
         """Reject rows in `mask` (that have no problem yet); `reason(value)` says why (or
-        `reason(keys[row])` when keys are given)."""
+        `reason(keys[row])` when keys are given). Reasons are made once per distinct value."""
         mask = mask.fillna(False).astype(bool) & ~self.bad
-        for idx in self.frame.index[mask.to_numpy()]:
-            value = values[idx]
-            self.problems.append(schema.reject(self.name, self.frame.at[idx, LINE], column, value,
-                                               reason(value if keys is None else keys[idx])))
+        if not mask.any():
+            return
+        shown = values[mask].astype(object)
+        basis = shown if keys is None else keys[mask].astype(object)
+        reasons = {k: reason(k) for k in pd.unique(basis)}
+        self.problems.append(pd.DataFrame({
+            "source_file": self.name,
+            "source_line": self.frame.loc[mask, LINE].astype(int),
+            "column": column,
+            "value": shown.map(lambda v: None if v is None else str(v)),
+            "reason": basis.map(reasons),
+        }))
         self.bad |= mask
 
     def dates(self, column: str, formats: tuple[str, ...], expected: str) -> pd.Series:
@@ -266,7 +274,8 @@ class Cells:
         frame = pd.DataFrame(events, index=self.frame.index)
         frame["source_file"] = self.name
         frame["source_line"] = self.frame[LINE].astype(int)
-        rejects = pd.DataFrame(self.problems, columns=list(schema.REJECT_COLUMNS))
+        rejects = pd.concat(self.problems, ignore_index=True)[list(schema.REJECT_COLUMNS)] \
+            if self.problems else schema.empty_rejects()
         return frame[~self.bad].reset_index(drop=True), rejects
 
 
