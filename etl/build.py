@@ -147,6 +147,12 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             rejects.append(bad)
 
         progress("placing events in districts")
+        if any(pd.api.types.is_datetime64_any_dtype(f.get("event_date")) for f in frames):
+            # the vectorised adapters give datetime64 dates: the same type for every frame
+            for f in frames:
+                for column in schema.DATE_COLUMNS:
+                    if column in f:
+                        f[column] = pd.to_datetime(f[column]).astype("datetime64[s]")
         events = pd.concat([f for f in frames if len(f)], ignore_index=True)
         events = geo.place_events(events, districts)
         events, invalid = schema.validate(events, today=today)

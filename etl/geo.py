@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -154,20 +155,43 @@ def match_district(name: str | None, country: str, districts: pd.DataFrame) -> p
 
 def spatial_join(points: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
     """district_id for each row of `points` (latitude/longitude), NaN where none is near."""
-    pts = gpd.GeoDataFrame(points[[]].copy(), geometry=gpd.points_from_xy(
-        points["longitude"].astype(float), points["latitude"].astype(float)), crs="EPSG:4326")
-    inside = gpd.sjoin(pts, districts[["district_id", "geometry"]], how="left", predicate="within")
-    inside = inside.sort_values("district_id").loc[~inside.sort_values("district_id").index.duplicated()]
-    result = inside["district_id"].reindex(pts.index)
+    result = pd.Series(_inside(points["longitude"].astype(float).to_numpy(),
+                               points["latitude"].astype(float).to_numpy(), districts),
+                       index=points.index, dtype=object)
     missing = result.isna()
     if missing.any():
-        near = gpd.sjoin_nearest(pts[missing].to_crs(METRIC_CRS),
+        lost = points[missing]
+        pts = gpd.GeoDataFrame(lost[[]].copy(), geometry=gpd.points_from_xy(
+            lost["longitude"].astype(float), lost["latitude"].astype(float)), crs="EPSG:4326")
+        near = gpd.sjoin_nearest(pts.to_crs(METRIC_CRS),
                                  districts[["district_id", "geometry"]].to_crs(METRIC_CRS),
                                  how="left", max_distance=NEAR_KM * 1000)
         near = near.sort_values("district_id")
         near = near.loc[~near.index.duplicated()]
         result.loc[missing] = near["district_id"].reindex(result.index[missing])
     return result.to_frame("district_id")
+
+
+def _inside(x, y, districts: gpd.GeoDataFrame):
+    """district_id of the district containing each point (None outside all); where districts
+    overlap, the smallest district_id. Points are sorted by longitude once, so each district
+    tests only the points inside its bounding box, against its prepared polygon."""
+    out = np.full(len(x), None, dtype=object)
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    for district_id, shape in sorted(zip(districts["district_id"], districts.geometry.values),
+                                     reverse=True):  # smallest id written last, so it wins
+        minx, miny, maxx, maxy = shape.bounds
+        lo, hi = np.searchsorted(xs, minx, "left"), np.searchsorted(xs, maxx, "right")
+        if lo == hi:
+            continue
+        idx = order[lo:hi]
+        idx = idx[(y[idx] >= miny) & (y[idx] <= maxy)]
+        if len(idx):
+            shapely.prepare(shape)
+            hit = shapely.contains_xy(shape, x[idx], y[idx])
+            out[idx[hit]] = district_id
+    return out
 
 
 def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -124,6 +124,8 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             out[c.name] = pd.to_numeric(values, errors="raise").astype("Int64")
         elif c.sql_type == "DOUBLE":
             out[c.name] = pd.to_numeric(values, errors="raise").astype("Float64")
+        elif c.sql_type == "DATE" and pd.api.types.is_datetime64_any_dtype(values):
+            out[c.name] = values  # the vectorised adapters' datetime64 (NaT = none)
         elif c.sql_type == "DATE":
             out[c.name] = values.astype(object).where(values.notna(), None)
         else:
@@ -162,8 +164,10 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> tuple[pd.Data
     for c in COLUMNS:
         col = frame[c.name]
         if c.required:
-            flag(col.isna() | (col.astype(str).str.strip() == ""), c.name,
-                 f"{c.name} is required and is empty")
+            empty = col.isna()
+            if col.dtype == object:
+                empty |= col.astype(str).str.strip() == ""
+            flag(empty, c.name, f"{c.name} is required and is empty")
         if c.allowed:
             flag(col.notna() & ~col.isin(c.allowed), c.name,
                  f"{c.name} must be one of {', '.join(c.allowed)}")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources import mapping
-from etl.sources.table import Cells, country, precision, read_table, region_point
+from etl.sources.table import Cells, country, nulls, precision, read_table, region_point
 
 DATASET = "acled"
 SOURCE_NAME = "ACLED (Armed Conflict Location & Event Data)"
@@ -23,10 +23,11 @@ RENAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%d/%m/%Y")
 DATE_STYLES = "2023-01-31, 16 May 2025, 01-January-2015 or 9-May-20"
 STATE, FOREIGN = {"1", "state forces"}, {"8", "external/other forces"}
+USED = REQUIRED + ("time_precision", "geo_precision", "admin1", "admin2", "location", "inter1", "sub_event_type", "assoc_actor_1", "actor2", "notes", "source")
 
 
 def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = read_table(path, name).rename(columns=RENAMES)
+    frame = read_table(path, name, USED).rename(columns=RENAMES)
     return events(frame, name)
 
 
@@ -54,18 +55,18 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         "date_precision": date_precision,
         "country": iso,
         "admin1": mapping.provinces(c.text("admin1")),
-        "admin2": c.text("admin2").replace("", None),
-        "location": c.text("location").replace("", None),
-        "place_hint": c.text("location").replace("", None),
+        "admin2": nulls(c.text("admin2")),
+        "location": nulls(c.text("location")),
+        "place_hint": nulls(c.text("location")),
         "latitude": lat.where(keep),
         "longitude": lon.where(keep),
         "geo_precision": geo_precision,
         "category": category,
-        "actor": actor.replace("", None),
+        "actor": nulls(actor),
         "actor_group": mapping.groups(actor1, assoc),
-        "target": c.text("actor2").replace("", None),
+        "target": nulls(c.text("actor2")),
         "fatalities": fatalities,
-        "description": c.text("notes").replace("", None),
+        "description": nulls(c.text("notes")),
         "source_name": SOURCE_NAME,
         "source_title": ("ACLED, citing " + sources).where(sources.ne(""), "ACLED"),
     })

@@ -10,16 +10,17 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources import mapping
-from etl.sources.table import Cells, country, precision, read_table, region_point
+from etl.sources.table import Cells, country, nulls, precision, read_table, region_point
 
 DATASET = "gtd"
 SOURCE_NAME = "Global Terrorism Database (START, University of Maryland)"
 REQUIRED = ("eventid", "iyear", "imonth", "iday", "country_txt", "latitude", "longitude",
             "attacktype1_txt", "gname", "nkill")
+USED = REQUIRED + ("specificity", "provstate", "city", "location", "gname2", "nwound", "targtype1_txt", "target1", "summary", "scite1", "dbsource")
 
 
 def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return events(read_table(path, name), name)
+    return events(read_table(path, name, USED), name)
 
 
 def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -55,22 +56,22 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return c.result({
         "event_id": DATASET + ":" + event_id,
         "dataset": DATASET,
-        "event_date": date.dt.date.where(date.notna(), None),
+        "event_date": date,
         "date_precision": date_precision,
         "country": iso,
         "admin1": mapping.provinces(c.text("provstate")),
-        "location": location.replace("", None),
-        "place_hint": city.replace("", None),
+        "location": nulls(location),
+        "place_hint": nulls(city),
         "latitude": lat.where(keep),
         "longitude": lon.where(keep),
         "geo_precision": geo_precision,
         "category": category,
-        "actor": actor.replace("", None),
+        "actor": nulls(actor),
         "actor_group": mapping.groups(gname, gname2),
-        "target": target.replace("", None),
+        "target": nulls(target),
         "fatalities": fatalities,
         "injured": injured,
-        "description": c.text("summary").replace("", None),
+        "description": nulls(c.text("summary")),
         "source_name": SOURCE_NAME,
         "source_title": cite.where(cite.ne(""), "GTD, " + c.text("dbsource")),
     })

@@ -6,27 +6,26 @@ import pandas as pd
 
 from etl.actors import UNKNOWN, actor_group
 from etl.geo import normalise_province
-from etl.sources.table import Cells, event_categories
+from etl.sources.table import Cells, event_categories, per_value
 
 UNKNOWN_NAMES = {"", "unknown", "unidentified", "unknown group"}
 
 
 def groups(actor: pd.Series, assoc: pd.Series) -> pd.Series:
     """actor_group per row, computed once per distinct (actor, associated actor)."""
-    keys = actor.str.cat(assoc, sep="\x1f")
-    found = {}
-    for k in pd.unique(keys):
+    keys = actor.astype("str").str.cat(assoc.astype("str"), sep="\x1f")
+
+    def group(k: str) -> str:
         a, b = k.split("\x1f", 1)
         a = None if a.strip().lower() in UNKNOWN_NAMES else a
         b = None if b.strip().lower() in UNKNOWN_NAMES else b
-        found[k] = actor_group(a, b) if (a or b) else UNKNOWN
-    return keys.map(found)
+        return actor_group(a, b) if (a or b) else UNKNOWN
+    return per_value(keys, group)
 
 
 def provinces(raw: pd.Series) -> pd.Series:
-    found = {v: (None if v.strip().lower() in UNKNOWN_NAMES else normalise_province(v))
-             for v in pd.unique(raw)}
-    return raw.map(found)
+    return per_value(raw, lambda v: None if v is None or v.strip().lower() in UNKNOWN_NAMES
+                     else normalise_province(v))
 
 
 def categories(cells: Cells, dataset: str, fields: tuple[str, ...], role: pd.Series) -> pd.Series:
@@ -34,9 +33,9 @@ def categories(cells: Cells, dataset: str, fields: tuple[str, ...], role: pd.Ser
     row's actor role (non_state, state, foreign) picks the column. Unmapped rows are rejected."""
     table = event_categories()
     values = [cells.text(f) for f in fields]
-    keys = role.astype(object)
+    keys = role.astype("str")
     for v in values:
-        keys = keys.str.cat(v.astype(object), sep="\x1f")
+        keys = keys.str.cat(v.astype("str"), sep="\x1f")
     found, why = {}, {}
     for k in pd.unique(keys):
         r, *vals = k.split("\x1f")
@@ -53,6 +52,6 @@ def categories(cells: Cells, dataset: str, fields: tuple[str, ...], role: pd.Ser
                   f"data/reference/event_categories.csv" if category == "" else
                   f"{shown or fields[0] + ' is empty'} is not in data/reference/event_categories.csv; "
                   f"add a line mapping it to a category")
-    result = keys.map(found)
+    result = per_value(keys, found.get)
     cells.fail(result.isna(), fields[0], values[0], lambda k: why[k], keys=keys)
     return result

@@ -56,9 +56,10 @@ def normalise_header(names) -> list[str]:
     return out
 
 
-def read_table(path: Path, name: str) -> pd.DataFrame:
+def read_table(path: Path, name: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Every data row of a CSV, JSON (ACLED API) or XLSX file as text cells (stripped, '' for blank),
-    with lower-case headers and the row's line in column `_line` (1 = header)."""
+    with lower-case headers and the row's line in column `_line` (1 = header). `columns` (lower
+    case) lets the fast CSV reader skip the columns an adapter does not use."""
     data = Path(path).read_bytes()
     if not data.strip():
         raise FileProblem(f"{name}: is empty; export the data again (with its header row).")
@@ -66,33 +67,45 @@ def read_table(path: Path, name: str) -> pd.DataFrame:
         return _read_xlsx(path, name)
     if data.lstrip()[:1] in (b"{", b"["):
         return _read_json(data, name)
-    text = decode(data, name)
     try:
-        frame = _read_csv_fast(text)
-    except Exception:  # ragged rows, quotes: the csv module reads what pyarrow refuses
-        frame = _read_csv_rows(text, name)
+        return _read_csv_fast(data, columns)
+    except Exception:  # ragged rows, quotes, Latin-1: the csv module reads what pyarrow refuses
+        frame = _read_csv_rows(decode(data, name), name)
     return _tidy(frame)
 
 
-def _read_csv_fast(text: str) -> pd.DataFrame:
+def _read_csv_fast(data: bytes, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """pyarrow's multi-threaded reader on UTF-8 bytes; refuses (raises) anything unusual.
+    Rows are not dropped here: a row of empty cells is rejected by the adapter with a reason."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    first = text.split("\n", 1)[0]
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary")
+    end = data.find(b"\n")
+    first = data[:end if end >= 0 else len(data)].decode("utf-8-sig")
     header = normalise_header(next(csv.reader([first])))
-    body = text.encode("utf-8")
+    wanted = [h for h in header if columns is None or h in columns or h in _ALIASES]
     table = pacsv.read_csv(
-        io.BytesIO(body),
+        io.BytesIO(data),
         read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
         parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
         convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
-    frame = table.to_pandas()
-    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
-    if lines != len(frame) + 1:  # blank lines or newlines inside cells: exact lines need the csv module
+                                             include_columns=wanted, strings_can_be_null=False,
+                                             quoted_strings_can_be_null=False))
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines != table.num_rows + 1:  # blank lines or newlines inside cells: exact lines need csv
         raise ValueError("line numbers would not match")
+    table = table.rename_columns(wanted)
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+    for c in wanted:
+        frame[c] = frame[c].str.strip()
     frame[LINE] = np.arange(2, len(frame) + 2)
     return frame
+
+
+# Older spellings the adapters rename (kept when `columns` names only the current ones).
+_ALIASES = {"ally_actor_1", "ally_actor_2", "best_est", "high_est", "low_est"}
 
 
 def _read_csv_rows(text: str, name: str) -> pd.DataFrame:
@@ -179,7 +192,7 @@ def _xlsx_text(value) -> str:
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     cells = [c for c in frame.columns if c != LINE]
     for c in cells:
-        frame[c] = frame[c].astype(str).str.strip()
+        frame[c] = frame[c].astype("str").str.strip()
     if cells and len(frame):
         blank = np.logical_and.reduce([(frame[c] == "").to_numpy() for c in cells])
         frame = frame[~blank]
@@ -217,8 +230,8 @@ class Cells:
     def text(self, column: str) -> pd.Series:
         """The column's cells ('' when the file has no such column)."""
         if column in self.frame:
-            return self.frame[column].astype(object)
-        return pd.Series("", index=self.frame.index, dtype=object)
+            return self.frame[column]
+        return pd.Series("", index=self.frame.index, dtype="str")
 
     def fail(self, mask: pd.Series, column: str, values: pd.Series, reason,
              keys: pd.Series | None = None) -> None:
@@ -240,18 +253,27 @@ class Cells:
         self.bad |= mask
 
     def dates(self, column: str, formats: tuple[str, ...], expected: str) -> pd.Series:
-        """datetime.date per row (None for blank); rows with an unreadable date are rejected."""
+        """The date of each row as datetime64 (NaT for blank), parsed once per distinct text;
+        rows with an unreadable date are rejected."""
         raw = self.text(column)
-        parsed = {v: _parse_date(v, formats) for v in pd.unique(raw) if v != ""}
-        values = raw.map(parsed)
+        values = pd.to_datetime(per_value(raw, lambda v: _parse_date(v, formats) if v else None))
         self.fail(raw.ne("") & values.isna(), column, raw,
                   lambda v: f"{column}: {v!r} is not a date (expected {expected})")
-        return values.where(values.notna(), None)
+        return values
 
     def numbers(self, column: str) -> pd.Series:
         raw = self.text(column)
-        values = pd.to_numeric(raw.str.replace(",", "", regex=False).replace("", np.nan),
-                               errors="coerce").astype(float)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        cleaned = pc.replace_substring(pa.array(raw, type=pa.string(), from_pandas=True), ",", "")
+        cleaned = pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
+        try:  # strict and fast (pyarrow); any text in the column: the row-exact slow path
+            values = pd.Series(pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False),
+                               index=raw.index)
+        except pa.ArrowInvalid:
+            values = pd.to_numeric(pd.Series(cleaned.to_pandas(), index=raw.index),
+                                   errors="coerce").astype(float)
         self.fail(raw.ne("") & values.isna(), column, raw, lambda v: f"{column}: {v!r} is not a number")
         return values
 
@@ -277,6 +299,24 @@ class Cells:
         rejects = pd.concat(self.problems, ignore_index=True)[list(schema.REJECT_COLUMNS)] \
             if self.problems else schema.empty_rejects()
         return frame[~self.bad].reset_index(drop=True), rejects
+
+
+def nulls(series: pd.Series) -> pd.Series:
+    """Text cells as an object Series with None for blank (what the schema's columns hold)."""
+    values = series.to_numpy(dtype=object, na_value=None)
+    values[values == ""] = None
+    return pd.Series(values, index=series.index, dtype=object)
+
+
+def per_value(series: pd.Series, func) -> pd.Series:
+    """`func(value)` for each row, computed once per distinct value (object Series; a missing
+    value gives func(None))."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    for i, value in enumerate(uniques):
+        mapped[i] = func(value)
+    mapped[-1] = func(None) if (codes < 0).any() else None
+    return pd.Series(mapped[codes], index=series.index, dtype=object)
 
 
 def _parse_date(text: str, formats: tuple[str, ...]):
@@ -323,8 +363,8 @@ def precision(cells: Cells, dataset: str, field: str, default: str) -> tuple[pd.
     raw = cells.text(field)
     known = {code: value for (d, f, code), value in table.items() if d == dataset and f == field}
     codes = raw.str.replace(r"\.0$", "", regex=True)
-    prec = codes.map(lambda c: known[c][0] if c in known else (default if c == "" else None))
-    keep = codes.map(lambda c: known[c][1] if c in known else c == "")
+    prec = per_value(codes, lambda c: known[c][0] if c in known else (default if not c else None))
+    keep = per_value(codes, lambda c: known[c][1] if c in known else not c)
     cells.fail(prec.isna(), field, raw,
                lambda v: f"{field}: {v!r} is not a known code (expected one of "
                          f"{', '.join(sorted(known))}; see data/reference/precision_codes.csv)")
@@ -341,7 +381,7 @@ def country(cells: Cells, column: str, fallback: str | None = None) -> pd.Series
     if fallback and (raw == "").all():
         raw = cells.text(fallback)
         column = fallback
-    iso = raw.str.lower().map(COUNTRIES)
+    iso = per_value(raw.str.lower(), COUNTRIES.get)
     cells.fail(iso.isna(), column, raw,
                lambda v: f"{column}: {v!r} is outside the dashboard's region (Pakistan and "
                          f"Afghanistan); the row is not loaded")

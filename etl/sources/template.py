@@ -12,7 +12,7 @@ import pandas as pd
 from etl import schema
 from etl.sources import mapping
 from etl.sources.common import short_hash
-from etl.sources.table import Cells, country, read_table, region_point
+from etl.sources.table import Cells, country, nulls, read_table, region_point
 
 DATASET = "events"
 COLUMNS = tuple(n for n in schema.COLUMN_NAMES if n not in ("source_file", "source_line"))
@@ -27,7 +27,7 @@ def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     c = Cells(frame, name)
-    out = {col: c.text(col).replace("", None) for col in COLUMNS if col in frame}
+    out = {col: nulls(c.text(col)) for col in COLUMNS if col in frame}
     for col in schema.DATE_COLUMNS:
         out[col] = c.dates(col, DATE_FORMATS, DATE_STYLES)
     for col in schema.INT_COLUMNS:
@@ -45,12 +45,12 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     out["dataset"] = DATASET
     out["date_precision"] = c.text("date_precision").replace("", "day")
     group = c.text("actor_group")
-    out["actor_group"] = group.where(group.ne(""), mapping.groups(c.text("actor"), c.text("target").map(lambda _: "")))
+    out["actor_group"] = group.where(group.ne(""), mapping.groups(c.text("actor"), c.text("no such column")))
     out["admin1"] = mapping.provinces(c.text("admin1"))
     geo = c.text("geo_precision")
     has_point = out["latitude"].notna() & out["longitude"].notna()
     out["geo_precision"] = geo.where(geo.ne(""), pd.Series("point", index=frame.index).where(has_point, None))
-    out["place_hint"] = c.text("location").replace("", None)
+    out["place_hint"] = nulls(c.text("location"))
     return c.result(out)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources import mapping
-from etl.sources.table import LINE, Cells, country, precision, read_table, region_point
+from etl.sources.table import LINE, Cells, country, nulls, precision, read_table, region_point
 
 DATASET = "ucdp"
 SOURCE_NAME = "UCDP Georeferenced Event Dataset (Uppsala Conflict Data Program)"
@@ -24,10 +24,11 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%m/%d/
                 "%m/%d/%Y")
 DATE_STYLES = "2020-03-27, 2020-03-27 00:00:00.000 or 03/27/2020 00:00:00"
 OWN = {"government of pakistan", "government of afghanistan"}
+USED = REQUIRED + ("date_end", "best", "high", "low", "adm_1", "adm_2", "where_description", "conflict_name", "source_headline")
 
 
 def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = read_table(path, name).rename(columns=RENAMES)
+    frame = read_table(path, name, USED).rename(columns=RENAMES)
     return events(drop_hxl(frame), name)
 
 
@@ -75,20 +76,20 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         "event_id": DATASET + ":" + event_id,
         "dataset": DATASET,
         "event_date": start,
-        "date_end": end.where(end.map(lambda d: d is not None) & (end != start), None),
+        "date_end": end.where(end.notna() & (end != start)),
         "date_precision": date_precision,
         "country": iso,
         "admin1": mapping.provinces(admin1),
-        "admin2": admin2.replace("", None),
-        "location": where.replace("", None),
-        "place_hint": admin2.replace("", None),
+        "admin2": nulls(admin2),
+        "location": nulls(where),
+        "place_hint": nulls(admin2),
         "latitude": lat.where(keep),
         "longitude": lon.where(keep),
         "geo_precision": geo_precision,
         "category": category,
-        "actor": actor.replace("", None),
+        "actor": nulls(actor),
         "actor_group": mapping.groups(actor, pd.Series("", index=frame.index, dtype=object)),
-        "target": target.replace("", None),
+        "target": nulls(target),
         "fatalities": high,
         "fatalities_low": low,
         "description": description,
