@@ -248,7 +248,7 @@ class Cells:
             "source_line": self.frame.loc[mask, LINE].astype(int),
             "column": column,
             "value": shown.map(lambda v: None if v is None else str(v)),
-            "reason": basis.map(reasons),
+            "reason": basis.map(reasons.__getitem__),
         }))
         self.bad |= mask
 
@@ -317,6 +317,26 @@ def per_value(series: pd.Series, func) -> pd.Series:
         mapped[i] = func(value)
     mapped[-1] = func(None) if (codes < 0).any() else None
     return pd.Series(mapped[codes], index=series.index, dtype=object)
+
+
+def per_combination(columns: list[pd.Series], func) -> pd.Series:
+    """`func(*values)` for each row, computed once per distinct combination of the columns'
+    values (object Series)."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    levels = []
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        key = key * (len(uniques) + 1) + codes
+        levels.append(uniques)
+    combos, inverse = np.unique(key, return_inverse=True)
+    mapped = np.empty(len(combos), dtype=object)
+    for i, k in enumerate(combos):
+        values = []
+        for uniques in reversed(levels):
+            k, code = divmod(int(k), len(uniques) + 1)
+            values.append(uniques[code])
+        mapped[i] = func(*reversed(values))
+    return pd.Series(mapped[inverse.reshape(-1)], index=columns[0].index, dtype=object)
 
 
 def _parse_date(text: str, formats: tuple[str, ...]):
@@ -396,8 +416,9 @@ def region_point(cells: Cells, lat: pd.Series, lon: pd.Series) -> None:
     """Reject rows whose point lies outside Pakistan and Afghanistan's box."""
     (lat_lo, lat_hi), (lon_lo, lon_hi) = REGION_BOX["latitude"], REGION_BOX["longitude"]
     inside = lat.between(lat_lo, lat_hi) & lon.between(lon_lo, lon_hi)
-    shown = lat.astype(str) + ", " + lon.astype(str)
-    cells.fail(lat.notna() & lon.notna() & ~inside, "latitude", shown,
+    outside = lat.notna() & lon.notna() & ~inside
+    shown = (lat[outside].astype(str) + ", " + lon[outside].astype(str)).reindex(lat.index)
+    cells.fail(outside, "latitude", shown,
                lambda v: f"latitude, longitude = {v} is outside Pakistan and Afghanistan "
                          f"(latitude {lat_lo:g} to {lat_hi:g}, longitude {lon_lo:g} to {lon_hi:g}); "
                          f"check the coordinates (swapped?)")
