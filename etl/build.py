@@ -13,11 +13,13 @@ import hashlib
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from etl import duplicates as links, geo, schema
@@ -64,7 +66,19 @@ class BuildResult:
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    stat = Path(path).stat()
+    return _sha256(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _sha256(path: str, mtime_ns: int, size: int) -> str:
+    """Hash of a file, remembered while its mtime and size stay the same (a build and an import
+    hash the same big export several times)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 24), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def input_files(data_dir: Path) -> list[Path]:
@@ -194,7 +208,7 @@ def _write(path: Path, events, districts, rejects, duplicates, registry, counts,
     con = duckdb.connect(str(path))
     try:
         con.execute(schema.events_ddl())
-        con.register("events_frame", events)
+        con.register("events_frame", pa.Table.from_pandas(events, preserve_index=False))
         con.execute(f"INSERT INTO events SELECT {', '.join(schema.COLUMN_NAMES)} FROM events_frame "
                     "ORDER BY event_id")
 
