@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import fcntl
-import hashlib
 import io
 import os
 import re
@@ -29,7 +28,7 @@ import pandas as pd
 
 from etl import build, schema
 from etl.sources import acled, curated, gtd, pk_drone_strikes, pk_suicide_attacks, template, ucdp
-from etl.sources.table import FileProblem, decode, header_of
+from etl.sources.table import FileProblem, decode, header_of, read_table
 
 MAX_BYTES = 1024 * 1024 * 1024  # the CLI's default limit; the Data page uses a smaller one
 REGISTRY_COLUMNS = ("file", "format", "dataset", "short_name", "title", "author_publisher",
@@ -132,7 +131,13 @@ def check_file(path: Path, name: str, max_bytes: int = MAX_BYTES) -> None:
         raise ImportProblem(f"{name}: is not a text file (it contains NUL bytes); export it as "
                             f"CSV (UTF-8 or Latin-1), JSON or XLSX and import it again.")
     if head[:4] == b"PK\x03\x04" or head.lstrip()[:1] in (b"{", b"["):
-        return  # rows of workbooks and JSON are counted when read
+        try:
+            rows = len(read_table(path, name))
+        except FileProblem as err:
+            raise ImportProblem(str(err)) from None
+        if not rows:
+            raise ImportProblem(f"{name}: has no data rows; export the data again.")
+        return
     text = decode(path.read_bytes()[:1 << 20], name)
     records = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
     if len(records) < 2:

@@ -313,6 +313,7 @@ def write_bad():
         "header_only.csv": (",".join(ACLED) + "\n").encode(),
         "broken.json": b'{"status": 200, "data": [{"event_id_cnty": "PAK1",',
         "no_data.json": b'{"status": 200, "success": true}',
+        "empty_api.json": b'{"status": 200, "success": true, "count": 0, "data": []}',
         "fake.xlsx": b"PK\x03\x04 this is not a workbook",
         "big.csv": (",".join(ACLED) + "\n").encode() + b"x," * 600,
         "acled_as_gtd.csv": one(),
