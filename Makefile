@@ -3,7 +3,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 WAREHOUSE := data/warehouse.duckdb
-INPUTS := $(shell find data/raw data/reference data/population etl -type f -not -name '*.pyc' 2>/dev/null)
+INPUTS := $(shell find data/raw data/reference data/population data/imports etl -type f -not -name '*.pyc' 2>/dev/null)
 PORT ?= 8501
 
 .PHONY: run test build bench clean

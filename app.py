@@ -22,4 +22,5 @@ st.navigation([
     st.Page("app_pages/map.py", title="Map", icon=":material/map:"),
     st.Page("app_pages/events.py", title="Events", icon=":material/table_rows:"),
     st.Page("app_pages/methods.py", title="Sources & methods", icon=":material/menu_book:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
 ]).run()

@@ -91,5 +91,31 @@ def boundaries_command(
                       f"district, {unplaced} known only to a province or the country.", highlight=False)
 
 
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="ACLED (CSV or API JSON), GTD (CSV or XLSX), UCDP GED "
+                                "CSV, the event template, or a bundled format."),
+    format: str = typer.Option("auto", "--format", help="auto, acled, gtd, ucdp, events, curated, "
+                               "pk_suicide_attacks or pk_drone_strikes."),
+    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/, reference/ and imports/."),
+    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
+    max_mb: int = typer.Option(1024, help="Refuse files larger than this many megabytes."),
+) -> None:
+    """Copy FILE into data/imports/, register it and rebuild the warehouse; print what loaded."""
+    from etl.imports import ImportProblem, import_file
+
+    try:
+        with console.status("importing") as status:
+            summary = import_file(file, data_dir, out, format, original=file.name,
+                                  max_bytes=max_mb * 1024 * 1024,
+                                  progress=lambda step: status.update(f"importing: {step}"))
+    except ImportProblem as err:
+        console.print(f"[bold red]Import failed:[/] {err}\nThe warehouse and data/imports are "
+                      f"unchanged.", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    for line in summary.lines():
+        out_console.print(line, highlight=False, soft_wrap=True)
+
+
 if __name__ == "__main__":
     app()

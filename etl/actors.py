@@ -38,3 +38,11 @@ def actor_group(*names: str | None) -> str:
             if pattern.search(name):
                 return group
     return OTHER
+
+
+@lru_cache(maxsize=4)
+def parents(path: Path = RULES_FILE) -> dict[str, str]:
+    """actor_group -> its parent group where the rules record one (Jamaat-ul-Ahrar -> TTP)."""
+    with open(path, encoding="utf-8") as handle:
+        return {row["actor_group"]: row["parent"] for row in csv.DictReader(handle)
+                if (row.get("parent") or "").strip()}

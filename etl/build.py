@@ -13,22 +13,32 @@ import hashlib
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from etl import boundaries, geo, population, schema, targets
-from etl.sources import curated, pk_drone_strikes, pk_suicide_attacks
+from etl import duplicates as links
+from etl.sources import acled, curated, gtd, pk_drone_strikes, pk_suicide_attacks, template, ucdp
 
 ADAPTERS = {
     "curated": curated.load,
     "pk_suicide_attacks": pk_suicide_attacks.load,
     "pk_drone_strikes": pk_drone_strikes.load,
+    "acled": acled.load,
+    "gtd": gtd.load,
+    "ucdp": ucdp.load,
+    "events": template.load,
 }
 REGISTRY = "sources.csv"
+# Files analysts import (`python -m etl import`, the Data page): data/imports/, same registry columns.
+IMPORTS = "imports"
+IMPORTS_REGISTRY = "imports.csv"
 
 
 class BuildError(RuntimeError):
@@ -54,16 +64,32 @@ class BuildResult:
     files: list[FileCount] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=schema.empty_rejects)
     notes: list[str] = field(default_factory=list)
+    probable_duplicates: pd.DataFrame = field(default_factory=lambda: links.empty())
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    stat = Path(path).stat()
+    return _sha256(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _sha256(path: str, mtime_ns: int, size: int) -> str:
+    """Hash of a file, remembered while its mtime and size stay the same (a build and an import
+    hash the same big export several times)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 24), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def input_files(data_dir: Path) -> list[Path]:
     """Every file a build reads, in a stable order (its hashes make the warehouse version)."""
     raw = data_dir / "raw"
     files = [raw / REGISTRY] + [raw / row["file"] for row in read_registry(data_dir)]
+    if (data_dir / IMPORTS / IMPORTS_REGISTRY).exists():
+        files += [data_dir / IMPORTS / IMPORTS_REGISTRY]
+        files += [data_dir / IMPORTS / row["file"] for row in read_registry(data_dir, IMPORTS)]
     files += sorted((raw / "boundaries").glob("*.geojson"))
     files += sorted((raw / "boundaries").glob(boundaries.REGISTRY))  # layers loaded by the user
     files += sorted((data_dir / "reference").glob("*.csv"))
@@ -79,8 +105,12 @@ def warehouse_version(data_dir: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def read_registry(data_dir: Path) -> list[dict[str, str]]:
-    path = data_dir / "raw" / REGISTRY
+def read_registry(data_dir: Path, folder: str = "raw") -> list[dict[str, str]]:
+    """The rows of data/raw/sources.csv (or, with folder='imports', of data/imports/imports.csv,
+    which may be absent: nothing imported yet)."""
+    path = data_dir / folder / (REGISTRY if folder == "raw" else IMPORTS_REGISTRY)
+    if folder != "raw" and not path.exists():
+        return []
     if not path.exists():
         raise BuildError(f"{path}: missing. It lists the raw files to load (file, format, "
                          f"dataset, title, author_publisher, origin, licence).")
@@ -90,8 +120,8 @@ def read_registry(data_dir: Path) -> list[dict[str, str]]:
         if row["format"] not in ADAPTERS:
             raise BuildError(f"{path} line {line}: format={row['format']!r} is not known "
                              f"(expected one of {', '.join(ADAPTERS)}).")
-        if not (data_dir / "raw" / row["file"]).exists():
-            raise BuildError(f"{path} line {line}: file={row['file']!r} is not in {data_dir / 'raw'}; "
+        if not (data_dir / folder / row["file"]).exists():
+            raise BuildError(f"{path} line {line}: file={row['file']!r} is not in {data_dir / folder}; "
                              f"copy it there or remove the line.")
     return rows
 
@@ -116,7 +146,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
     with build_lock(warehouse):
         for stale in warehouse.parent.glob(f".{warehouse.name}.*.tmp"):
             stale.unlink(missing_ok=True)  # left by a build that was killed; we hold the lock
-        registry = read_registry(data_dir)
+        registry = [dict(r, folder="raw") for r in read_registry(data_dir)]
+        registry += [dict(r, folder=IMPORTS) for r in read_registry(data_dir, IMPORTS)]
         version = warehouse_version(data_dir)
         progress("boundaries")
         try:
@@ -132,18 +163,25 @@ def build_warehouse(data_dir: Path, warehouse: Path,
 
         frames, rejects, counts = [], [], {}
         for entry in registry:
-            name = f"raw/{entry['file']}"
+            name = f"{entry['folder']}/{entry['file']}"
             progress(name)
             try:
-                events, bad = ADAPTERS[entry["format"]](data_dir / "raw" / entry["file"], name)
+                events, bad = ADAPTERS[entry["format"]](data_dir / name, name)
             except ValueError as err:
                 raise BuildError(str(err)) from None
-            counts[name] = FileCount(name, entry["dataset"], rows_read=len(events) + len(bad),
-                                     sha256=file_sha256(data_dir / "raw" / entry["file"]))
+            read = len(events) + (bad["source_line"].nunique() if len(bad) else 0)
+            counts[name] = FileCount(name, entry["dataset"], rows_read=read,
+                                     sha256=file_sha256(data_dir / name))
             frames.append(events)
             rejects.append(bad)
 
         progress("placing events in districts")
+        if any(pd.api.types.is_datetime64_any_dtype(f.get("event_date")) for f in frames):
+            # the vectorised adapters give datetime64 dates: the same type for every frame
+            for f in frames:
+                for column in schema.DATE_COLUMNS:
+                    if column in f:
+                        f[column] = pd.to_datetime(f[column]).astype("datetime64[s]")
         events = pd.concat([f for f in frames if len(f)], ignore_index=True)
         events = targets.add_target_classes(geo.place_events(events, districts))
         events, invalid = schema.validate(events, today=today)
@@ -156,6 +194,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             on="event_id", suffixes=("", "_kept"))[
             ["event_id", "source_file", "source_line", "source_file_kept", "source_line_kept"]]
         events = events[~dup_mask].sort_values("event_id").reset_index(drop=True)
+        progress("linking probable duplicates across datasets")
+        probable = links.link(events)
 
         for name, c in counts.items():
             c.loaded = int((events["source_file"] == name).sum())
@@ -173,17 +213,18 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         try:
             _write(tmp, events, districts, people, rejects, duplicates, registry, counts, version)
             boundaries.write_provinces(tmp, provinces)
+            links.write(tmp, probable)
             os.replace(tmp, warehouse)
         finally:
             tmp.unlink(missing_ok=True)
-        return BuildResult(warehouse, version, list(counts.values()), rejects, notes)
+        return BuildResult(warehouse, version, list(counts.values()), rejects, notes, probable)
 
 
 def _write(path: Path, events, districts, people, rejects, duplicates, registry, counts, version) -> None:
     con = duckdb.connect(str(path))
     try:
         con.execute(schema.events_ddl())
-        con.register("events_frame", events)
+        con.register("events_frame", pa.Table.from_pandas(events, preserve_index=False))
         con.execute(f"INSERT INTO events SELECT {', '.join(schema.COLUMN_NAMES)} FROM events_frame "
                     "ORDER BY event_id")
 
@@ -213,7 +254,7 @@ def _write(path: Path, events, districts, people, rejects, duplicates, registry,
         con.execute("CREATE TABLE duplicates AS SELECT * FROM duplicates_frame ORDER BY event_id, source_file, source_line")
 
         sources = pd.DataFrame(registry)
-        sources["file"] = "raw/" + sources["file"]
+        sources["file"] = sources.pop("folder") + "/" + sources["file"]
         sources["sha256"] = sources["file"].map(lambda f: counts[f].sha256)
         con.register("sources_frame", sources)
         con.execute("CREATE TABLE sources AS SELECT * FROM sources_frame ORDER BY file")

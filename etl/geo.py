@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -122,14 +123,21 @@ def find_town(text: str | None, country: str) -> tuple[float, float] | None:
     if not text:
         return None
     words = key(text).split()
-    towns = gazetteer()
+    towns = _town_points()
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
-            hit = towns.index.isin([(" ".join(words[i:i + size]), country)])
-            if hit.any():
-                row = towns[hit].iloc[0]
-                return float(row["latitude"]), float(row["longitude"])
+            hit = towns.get((" ".join(words[i:i + size]), country))
+            if hit is not None:
+                return hit
     return None
+
+
+@lru_cache(maxsize=1)
+def _town_points() -> dict[tuple[str, str], tuple[float, float]]:
+    """The gazetteer as a dict (key, country) -> (lat, lon), for fast lookups."""
+    towns = gazetteer()
+    return {k: (float(lat), float(lon)) for k, lat, lon in
+            zip(towns.index, towns["latitude"], towns["longitude"])}
 
 
 def match_district(name: str | None, country: str, districts: pd.DataFrame) -> pd.Series | None:
@@ -147,20 +155,43 @@ def match_district(name: str | None, country: str, districts: pd.DataFrame) -> p
 
 def spatial_join(points: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
     """district_id for each row of `points` (latitude/longitude), NaN where none is near."""
-    pts = gpd.GeoDataFrame(points[[]].copy(), geometry=gpd.points_from_xy(
-        points["longitude"].astype(float), points["latitude"].astype(float)), crs="EPSG:4326")
-    inside = gpd.sjoin(pts, districts[["district_id", "geometry"]], how="left", predicate="within")
-    inside = inside.sort_values("district_id").loc[~inside.sort_values("district_id").index.duplicated()]
-    result = inside["district_id"].reindex(pts.index)
+    result = pd.Series(_inside(points["longitude"].astype(float).to_numpy(),
+                               points["latitude"].astype(float).to_numpy(), districts),
+                       index=points.index, dtype=object)
     missing = result.isna()
     if missing.any():
-        near = gpd.sjoin_nearest(pts[missing].to_crs(METRIC_CRS),
+        lost = points[missing]
+        pts = gpd.GeoDataFrame(lost[[]].copy(), geometry=gpd.points_from_xy(
+            lost["longitude"].astype(float), lost["latitude"].astype(float)), crs="EPSG:4326")
+        near = gpd.sjoin_nearest(pts.to_crs(METRIC_CRS),
                                  districts[["district_id", "geometry"]].to_crs(METRIC_CRS),
                                  how="left", max_distance=NEAR_KM * 1000)
         near = near.sort_values("district_id")
         near = near.loc[~near.index.duplicated()]
         result.loc[missing] = near["district_id"].reindex(result.index[missing])
     return result.to_frame("district_id")
+
+
+def _inside(x, y, districts: gpd.GeoDataFrame):
+    """district_id of the district containing each point (None outside all); where districts
+    overlap, the smallest district_id. Points are sorted by longitude once, so each district
+    tests only the points inside its bounding box, against its prepared polygon."""
+    out = np.full(len(x), None, dtype=object)
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    for district_id, shape in sorted(zip(districts["district_id"], districts.geometry.values),
+                                     reverse=True):  # smallest id written last, so it wins
+        minx, miny, maxx, maxy = shape.bounds
+        lo, hi = np.searchsorted(xs, minx, "left"), np.searchsorted(xs, maxx, "right")
+        if lo == hi:
+            continue
+        idx = order[lo:hi]
+        idx = idx[(y[idx] >= miny) & (y[idx] <= maxy)]
+        if len(idx):
+            shapely.prepare(shape)
+            hit = shapely.contains_xy(shape, x[idx], y[idx])
+            out[idx[hit]] = district_id
+    return out
 
 
 def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -224,7 +255,8 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
         ev.loc[known, "district_id"].map(lookup["admin1"]).notna(), ev.loc[known, "admin1"])
     ev.loc[known, "country"] = ev.loc[known, "district_id"].map(lookup["country"])
     ev.loc[~known, "admin2"] = None
-    ev["admin1"] = ev["admin1"].map(normalise_province)
+    provinces = {p: normalise_province(p) for p in pd.unique(ev["admin1"].dropna())}
+    ev["admin1"] = ev["admin1"].map(provinces).astype(object).where(ev["admin1"].notna(), None)
     return ev.drop(columns="place_hint")
 
 

@@ -34,6 +34,11 @@ DATASETS: dict[str, str] = {
     "curated": "Hand-coded, cited events of the Islamic State network in Pakistan and Afghanistan",
     "pk_suicide_attacks": "Pakistan suicide bombing attacks 1995-2017 (Usmani, Kaggle)",
     "pk_drone_strikes": "US drone strikes in Pakistan 2004-2017 (Usmani / Pakistan Body Count, Kaggle)",
+    # Imported by analysts (python -m etl import, the Data page); never bundled.
+    "acled": "ACLED export or API download imported by an analyst",
+    "gtd": "Global Terrorism Database (START) export imported by an analyst",
+    "ucdp": "UCDP Georeferenced Event Dataset export imported by an analyst",
+    "events": "Events coded by an analyst in the event template",
 }
 
 DATE_PRECISIONS = ("day", "month", "year")
@@ -126,6 +131,8 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             out[c.name] = pd.to_numeric(values, errors="raise").astype("Float64")
         elif c.sql_type == "BOOLEAN":
             out[c.name] = values.astype("boolean")
+        elif c.sql_type == "DATE" and pd.api.types.is_datetime64_any_dtype(values):
+            out[c.name] = values  # the vectorised adapters' datetime64 (NaT = none)
         elif c.sql_type == "DATE":
             out[c.name] = values.astype(object).where(values.notna(), None)
         else:
@@ -151,17 +158,23 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> tuple[pd.Data
     def flag(mask: pd.Series, column: str, reason: str) -> None:
         nonlocal bad
         mask = mask.fillna(False).astype(bool)
-        for idx in frame.index[mask]:
-            row = frame.loc[idx]
-            problems.append(reject(row["source_file"], row["source_line"], column,
-                                   row[column], reason))
+        if mask.any():
+            problems.append(pd.DataFrame({
+                "source_file": frame.loc[mask, "source_file"],
+                "source_line": frame.loc[mask, "source_line"].astype(int),
+                "column": column,
+                "value": frame.loc[mask, column].map(lambda v: None if v is None or v is pd.NA
+                                                     else str(v)),
+                "reason": reason}))
         bad = bad | mask
 
     for c in COLUMNS:
         col = frame[c.name]
         if c.required:
-            flag(col.isna() | (col.astype(str).str.strip() == ""), c.name,
-                 f"{c.name} is required and is empty")
+            empty = col.isna()
+            if col.dtype == object:
+                empty |= col.astype(str).str.strip() == ""
+            flag(empty, c.name, f"{c.name} is required and is empty")
         if c.allowed:
             flag(col.notna() & ~col.isin(c.allowed), c.name,
                  f"{c.name} must be one of {', '.join(c.allowed)}")
@@ -176,13 +189,13 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> tuple[pd.Data
          "longitude must be between -180 and 180")
     flag(frame["latitude"].isna() != frame["longitude"].isna(), "latitude",
          "latitude and longitude must both be given or both be empty")
+    dates = {name: pd.to_datetime(frame[name], errors="coerce") for name in DATE_COLUMNS}
     for name in DATE_COLUMNS:
-        flag(frame[name].map(lambda d: d is not None and d > today), name,
-             f"{name} is in the future")
-    flag(frame.apply(lambda r: r["date_end"] is not None and r["date_end"] < r["event_date"], axis=1)
-         if len(frame) else pd.Series(False, index=frame.index, dtype=bool),
+        flag(dates[name] > pd.Timestamp(today), name, f"{name} is in the future")
+    flag(dates["date_end"].notna() & (dates["date_end"] < dates["event_date"]),
          "date_end", "date_end is before event_date")
-    rejects = pd.DataFrame(problems, columns=list(REJECT_COLUMNS)) if problems else empty_rejects()
+    rejects = pd.concat(problems, ignore_index=True)[list(REJECT_COLUMNS)] if problems \
+        else empty_rejects()
     return frame[~bad].copy(), rejects
 
 

@@ -48,3 +48,10 @@ def source_line(con: duckdb.DuckDBPyConnection, f) -> str:
     built, version = con.execute("SELECT min(built_at), min(version) FROM etl_runs").fetchone()
     names = "; ".join(dataset_names(con, f)) or "no events match the filters"
     return f"{names} · data as of {str(built)[:10]}, version {version}"
+def imported_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Files analysts imported (data/imports). Columns: file, imported_as, dataset, title,
+    events (loaded from the file), sha256."""
+    return con.execute(
+        "SELECT s.file, s.short_name AS imported_as, s.dataset, s.title, count(e.event_id) AS events, "
+        "s.sha256 FROM sources s LEFT JOIN events e ON e.source_file = s.file "
+        "WHERE s.file LIKE 'imports/%' GROUP BY ALL ORDER BY s.file").df()

@@ -1,0 +1,60 @@
+"""Data: import an ACLED, GTD or UCDP export or a filled template; see what loaded and what did not."""
+import streamlit as st
+
+from dashboard import data, uploads
+from indicators import provenance
+
+st.title("Data")
+st.markdown(
+    "Import an **ACLED** export (CSV, or the API's JSON), a **GTD** export (CSV or XLSX), a **UCDP "
+    "GED** CSV, or events you coded yourself in the **event template**. The file is kept in "
+    "`data/imports/` (never committed: your licence stays yours), the warehouse is rebuilt, and "
+    "every row is accounted for: loaded, rejected with its reason, or a duplicate. Same file "
+    "again: nothing changes. A newer export with the same file name replaces the older one.")
+
+left, right = st.columns(2)
+left.download_button("Empty event template (CSV)", uploads.template_csv(),
+                     file_name="event_template.csv", mime="text/csv", key="template_download")
+right.download_button("Filled example: 5 real, cited events (CSV)", uploads.example_csv(),
+                      file_name="event_template_example.csv", mime="text/csv",
+                      key="example_download")
+
+upload = st.file_uploader(f"File to import (CSV, JSON or XLSX; at most {uploads.MAX_MB} MB; "
+                          "use `python -m etl import` for bigger files)", type=uploads.TYPES,
+                          max_upload_size=uploads.MAX_MB, key="upload")
+fmt = st.selectbox("Format", uploads.CHOICES, key="import_format",
+                   help="auto detects the format from the header row.")
+if upload is not None and st.button("Import", type="primary", key="import_button"):
+    try:
+        with st.spinner(f"Importing {upload.name} and rebuilding the warehouse"):
+            st.session_state["import_summary"] = uploads.import_upload(
+                upload.name, upload.getvalue(), fmt)
+        st.session_state.pop("years", None)  # show the new data's whole year range
+        st.rerun()
+    except uploads.ImportProblem as err:
+        st.error(f"{err}\n\nThe warehouse and data/imports are unchanged.")
+
+summary = st.session_state.get("import_summary")
+if summary is not None:
+    lines = summary.lines()
+    (st.info if summary.status == "unchanged" else st.success)(lines[0])
+    if summary.counts is not None:
+        c = summary.counts
+        cols = st.columns(5)
+        for col, (label, value) in zip(cols, (
+                ("Rows read", c.rows_read), ("Loaded", c.loaded), ("Rejected", c.rejected),
+                ("Duplicate ids", c.duplicates), ("Without a district", c.unplaced))):
+            col.metric(label, f"{value:,}")
+        st.caption(f"{summary.probable_duplicates:,} loaded events are probable duplicates of "
+                   "events of another dataset (linked in table duplicate_links, not deleted).")
+        if len(summary.rejects):
+            st.markdown(f"**{c.rejected:,} rows were not loaded**"
+                        + (" (the first 1,000 are shown)" if len(summary.rejects) > 1000 else "") + ":")
+            st.dataframe(summary.rejects.head(1000), hide_index=True, width="stretch")
+
+st.subheader("Imported files")
+imported = data.query(provenance.imported_files)
+if imported.empty:
+    st.caption("Nothing imported yet.")
+else:
+    st.dataframe(imported, hide_index=True, width="stretch")

@@ -1,0 +1,36 @@
+"""The Data page's import: the same `etl.imports.import_file` as `python -m etl import`, on the
+uploaded bytes, into the dashboard's data folder and warehouse."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from dashboard import data
+from etl.imports import FORMATS, ImportProblem, ImportSummary, import_file
+from etl.sources import template
+
+DATA_DIR = Path(os.environ.get("DASHBOARD_DATA_DIR", data.ROOT / "data"))
+MAX_MB = 200  # the page's limit (the CLI takes up to 1 GB: import bigger files there)
+TYPES = ["csv", "json", "xlsx", "txt"]
+CHOICES = ["auto", *FORMATS]
+
+__all__ = ["CHOICES", "MAX_MB", "TYPES", "ImportProblem", "ImportSummary", "import_upload",
+           "template_csv", "example_csv"]
+
+
+def import_upload(name: str, content: bytes, fmt: str = "auto") -> ImportSummary:
+    """Import uploaded bytes (named `name` by the user) and rebuild the warehouse."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload"
+        path.write_bytes(content)
+        return import_file(path, DATA_DIR, data.WAREHOUSE, fmt, original=name,
+                           max_bytes=MAX_MB * 1024 * 1024)
+
+
+def template_csv() -> bytes:
+    return template.empty_csv().encode("utf-8")
+
+
+def example_csv() -> bytes:
+    return template.example_csv(DATA_DIR / "raw" / "isis_network_events.csv").encode("utf-8")

@@ -1,0 +1,104 @@
+"""Probable duplicates across datasets: the same incident reported by two datasets (for example an
+attack in both GTD and ACLED) is linked, never deleted.
+
+Two events of different datasets are linked when their dates are at most a day apart, they are in
+the same district or within NEAR_KM of each other, their categories are equal, and their actor
+groups are compatible (equal, one is Unknown or Other, or one is the parent of the other, as
+Jamaat-ul-Ahrar and TTP). Linked events form clusters (connected components); table
+`duplicate_links` has one row per linked pair with the cluster's id (its smallest event_id).
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from etl.actors import OTHER, UNKNOWN, parents
+
+NEAR_KM = 10.0
+MAX_DAYS = 1
+COLUMNS = ("cluster_id", "event_id", "linked_event_id", "days_apart", "distance_km")
+
+
+def empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS})
+
+
+def link(events: pd.DataFrame) -> pd.DataFrame:
+    """The linked pairs of `events` (canonical frame), with cluster ids."""
+    if events["dataset"].nunique() < 2:
+        return empty()
+    frame = events[["event_id", "dataset", "event_date", "district_id", "latitude", "longitude",
+                    "category", "actor_group"]].copy()
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    frame["latitude"] = frame["latitude"].astype(float)
+    frame["longitude"] = frame["longitude"].astype(float)
+    family = pd.DataFrame([(g, p) for g, p in parents().items()], columns=["actor_group", "parent"])
+    con = duckdb.connect()
+    try:
+        con.register("ev", frame)
+        con.register("family", family)
+        # Equi-join on (category, day, dataset pair): each event is listed under the day before,
+        # its day and the day after, once for every other dataset that sorts before its own, so
+        # no pair of events of the same dataset is ever compared (a 1M-row import stays fast).
+        pairs = con.execute(f"""
+            WITH e AS (SELECT ev.*, coalesce(f.parent, ev.actor_group) AS root,
+                              ev.event_date::DATE AS day
+                       FROM ev LEFT JOIN family f USING (actor_group)),
+            names AS (SELECT DISTINCT dataset AS other FROM ev),
+            shifted AS (SELECT e.event_id, e.category, n.other, e.day + o.offset_days::INTEGER AS day
+                        FROM e JOIN names n ON n.other < e.dataset
+                        CROSS JOIN (SELECT unnest(range(-{MAX_DAYS}, {MAX_DAYS} + 1)) AS offset_days) o),
+            candidates AS (SELECT a.event_id, s.event_id AS linked_event_id
+                           FROM e a JOIN shifted s
+                             ON s.other = a.dataset AND s.category = a.category AND s.day = a.day)
+            SELECT a.event_id, b.event_id AS linked_event_id,
+                   abs(date_diff('day', a.day, b.day)) AS days_apart,
+                   round(6371 * 2 * asin(sqrt(
+                       pow(sin(radians(b.latitude - a.latitude) / 2), 2) +
+                       cos(radians(a.latitude)) * cos(radians(b.latitude)) *
+                       pow(sin(radians(b.longitude - a.longitude) / 2), 2))), 2) AS distance_km
+            FROM candidates c JOIN e a ON a.event_id = c.event_id
+                              JOIN e b ON b.event_id = c.linked_event_id
+            WHERE (a.actor_group = b.actor_group OR a.root = b.root
+                   OR a.actor_group IN (?, ?) OR b.actor_group IN (?, ?))
+              AND ((a.district_id IS NOT NULL AND a.district_id = b.district_id)
+                   OR distance_km <= ?)
+            ORDER BY 1, 2""", [UNKNOWN, OTHER, UNKNOWN, OTHER, NEAR_KM]).df()
+    finally:
+        con.close()
+    if not len(pairs):
+        return empty()
+    pairs.insert(0, "cluster_id", _clusters(pairs))
+    return pairs[list(COLUMNS)]
+
+
+def _clusters(pairs: pd.DataFrame) -> list[str]:
+    """Connected components of the pairs, each named by its smallest event_id."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in zip(pairs["event_id"], pairs["linked_event_id"]):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return [find(a) for a in pairs["event_id"]]
+
+
+def write(path, pairs: pd.DataFrame) -> None:
+    """Table duplicate_links in the warehouse at `path`."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("CREATE TABLE duplicate_links (cluster_id VARCHAR, event_id VARCHAR, "
+                    "linked_event_id VARCHAR, days_apart INTEGER, distance_km DOUBLE)")
+        if len(pairs):
+            con.register("pairs", pairs)
+            con.execute("INSERT INTO duplicate_links SELECT * FROM pairs ORDER BY cluster_id, "
+                        "event_id, linked_event_id")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()

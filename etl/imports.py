@@ -1,0 +1,227 @@
+"""Importing an analyst's file: detect its format, keep a copy under data/imports/, register it in
+data/imports/imports.csv and rebuild the warehouse, all or nothing.
+
+Rules:
+- the copy's name is generated (`<format>-<first 12 hex of sha256>.<ext>`); the user's file name is
+  kept only as text in the registry (short_name), never used as a path;
+- the same bytes again (same sha256) change nothing;
+- a file of the same format and the same original file name replaces the older one (a newer
+  export of the same dataset): its events are replaced by the new file's;
+- a whole-file problem (empty, binary, UTF-16, unknown header, no data rows, too large, a build
+  that fails) raises ImportProblem naming the file and what to do; the registry, data/imports
+  and the warehouse are then as they were.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fcntl
+import io
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import build, schema
+from etl.sources import acled, curated, gtd, pk_drone_strikes, pk_suicide_attacks, template, ucdp
+from etl.sources.table import FileProblem, decode, header_of, read_table
+
+MAX_BYTES = 1024 * 1024 * 1024  # the CLI's default limit; the Data page uses a smaller one
+REGISTRY_COLUMNS = ("file", "format", "dataset", "short_name", "title", "author_publisher",
+                    "origin", "licence")
+# Columns each format needs (lower-case), in the order auto-detection tries them.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "acled": acled.REQUIRED,
+    "gtd": gtd.REQUIRED,
+    "ucdp": ucdp.REQUIRED,
+    "events": template.REQUIRED,
+    "curated": curated.COLUMNS,
+    "pk_suicide_attacks": tuple(c.lower() for c in pk_suicide_attacks.COLUMNS),
+    "pk_drone_strikes": tuple(c.lower() for c in pk_drone_strikes.COLUMNS),
+}
+ALIASES = {**acled.RENAMES, **ucdp.RENAMES, "total died max": "total died mix"}
+PUBLISHERS = {"acled": acled.SOURCE_NAME, "gtd": gtd.SOURCE_NAME, "ucdp": ucdp.SOURCE_NAME,
+              "events": "Events coded by an analyst (event template)",
+              "curated": "Events coded by an analyst (curated format)",
+              "pk_suicide_attacks": pk_suicide_attacks.SOURCE_NAME,
+              "pk_drone_strikes": pk_drone_strikes.SOURCE_NAME}
+EXTENSIONS = {"csv", "json", "xlsx", "txt"}
+
+
+class ImportProblem(ValueError):
+    """The file cannot be imported as it is; nothing was changed. The message says what to do."""
+
+
+@dataclass
+class ImportSummary:
+    original: str
+    format: str
+    status: str  # imported, replaced, unchanged
+    stored: str = ""
+    replaced: str = ""
+    counts: build.FileCount | None = None
+    rejects: pd.DataFrame = field(default_factory=schema.empty_rejects)
+    probable_duplicates: int = 0
+
+    def lines(self, first: int = 5) -> list[str]:
+        """The summary in words (the CLI prints it, the Data page shows it)."""
+        if self.status == "unchanged":
+            return [f"{self.original}: already imported as {self.stored} (same contents); "
+                    f"nothing changed."]
+        c = self.counts
+        out = [f"{self.original}: imported as {self.stored} (format {self.format})"
+               + (f", replacing {self.replaced}" if self.replaced else "") + ".",
+               f"rows read {c.rows_read:,}; loaded {c.loaded:,}; rejected {c.rejected:,}; "
+               f"duplicate ids {c.duplicates:,}; probable duplicates of other datasets "
+               f"{self.probable_duplicates:,}; events without a district {c.unplaced:,}."]
+        if len(self.rejects):
+            reasons = self.rejects.groupby("reason").size().sort_values(ascending=False)
+            out.append(f"First reasons for rejects ({len(reasons)} distinct; all are in table "
+                       f"`rejects` and on the Data page):")
+            for reason, n in reasons.head(first).items():
+                out.append(f"  {n:,} x {reason}")
+        return out
+
+
+def detect(path: Path, name: str, wanted: str = "auto") -> str:
+    """The format of the file from its header; ImportProblem listing what each format misses."""
+    try:
+        header = {ALIASES.get(h, h) for h in header_of(path, name)}
+    except FileProblem as err:
+        raise ImportProblem(str(err)) from None
+    missing = {f: [c for c in cols if c not in header] for f, cols in FORMATS.items()}
+    if wanted != "auto":
+        if wanted not in FORMATS:
+            raise ImportProblem(f"{name}: format {wanted!r} is not known (expected auto or one "
+                                f"of {', '.join(FORMATS)}).")
+        if missing[wanted]:
+            raise ImportProblem(f"{name}: is not a {wanted} file: the header lacks "
+                                f"{', '.join(missing[wanted])}. Check the export, or use "
+                                f"--format auto to detect the format.")
+        return wanted
+    for f, gaps in missing.items():
+        if not gaps:
+            return f
+    listing = "; ".join(f"{f} lacks {', '.join(gaps)}" for f, gaps in missing.items())
+    raise ImportProblem(f"{name}: the header matches no format the dashboard reads ({listing}). "
+                        f"Export the file with its original column names, or fill in the event "
+                        f"template from the Data page.")
+
+
+def check_file(path: Path, name: str, max_bytes: int = MAX_BYTES) -> None:
+    """Whole-file problems, before anything is copied."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportProblem(f"{name}: no such file.")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ImportProblem(f"{name}: is {_size(size)}, over the limit of {_size(max_bytes)}; "
+                            f"split the export by year and import the parts.")
+    head = path.read_bytes()[:8192] if size else b""
+    if not head.strip():
+        raise ImportProblem(f"{name}: is empty; export the data again (with its header row).")
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ImportProblem(f"{name}: is UTF-16 encoded (as Excel's 'Unicode text'); save it as "
+                            f"'CSV UTF-8' and import it again.")
+    if head[:4] != b"PK\x03\x04" and b"\x00" in head:
+        raise ImportProblem(f"{name}: is not a text file (it contains NUL bytes); export it as "
+                            f"CSV (UTF-8 or Latin-1), JSON or XLSX and import it again.")
+    if head[:4] == b"PK\x03\x04" or head.lstrip()[:1] in (b"{", b"["):
+        try:
+            rows = len(read_table(path, name))
+        except FileProblem as err:
+            raise ImportProblem(str(err)) from None
+        if not rows:
+            raise ImportProblem(f"{name}: has no data rows; export the data again.")
+        return
+    text = decode(path.read_bytes()[:1 << 20], name)
+    records = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
+    if len(records) < 2:
+        raise ImportProblem(f"{name}: has a header but no data rows; export the data again.")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def safe_name(original: str) -> str:
+    """The user's file name as text: its last part, printable, at most 120 characters."""
+    base = re.split(r"[\\/]", str(original))[-1]
+    base = re.sub(r"[^\w.\- ()]+", "_", base).strip(" .") or "upload"
+    return base[:120]
+
+
+def import_file(path: Path, data_dir: Path, warehouse: Path, fmt: str = "auto",
+                original: str | None = None, max_bytes: int = MAX_BYTES,
+                today: dt.date | None = None, progress=lambda step: None) -> ImportSummary:
+    """Import the file at `path` (named `original` by the user) and rebuild the warehouse."""
+    path, data_dir = Path(path), Path(data_dir)
+    original = safe_name(original or path.name)
+    check_file(path, original, max_bytes)
+    fmt = detect(path, original, fmt)
+    digest = build.file_sha256(path)
+    ext = original.rsplit(".", 1)[-1].lower() if "." in original else "csv"
+    stored = f"{fmt}-{digest[:12]}.{ext if ext in EXTENSIONS else 'csv'}"
+    folder = data_dir / build.IMPORTS
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        registry_path = folder / build.IMPORTS_REGISTRY
+        before = registry_path.read_bytes() if registry_path.exists() else None
+        rows = build.read_registry(data_dir, build.IMPORTS)
+        for row in rows:
+            if build.file_sha256(folder / row["file"]) == digest:
+                return ImportSummary(original, row["format"], "unchanged", stored=f"imports/{row['file']}")
+        older = [r for r in rows if r["format"] == fmt and r["short_name"].lower() == original.lower()]
+        rows = [r for r in rows if r not in older]
+        rows.append({
+            "file": stored, "format": fmt, "dataset": fmt, "short_name": original,
+            "title": f"{original} (imported {dt.date.today().isoformat()})",
+            "author_publisher": PUBLISHERS[fmt],
+            "origin": "imported by an analyst (python -m etl import or the Data page)",
+            "licence": "the analyst's licence; kept in data/imports, never committed",
+        })
+        shutil.copyfile(path, folder / stored)
+        _write_registry(registry_path, rows)
+        try:
+            result = build.build_warehouse(data_dir, warehouse, progress=progress, today=today)
+        except build.BuildError as err:
+            (folder / stored).unlink(missing_ok=True)
+            if before is None:
+                registry_path.unlink(missing_ok=True)
+            else:
+                registry_path.write_bytes(before)
+            raise ImportProblem(f"{original}: not imported: {err} Nothing was changed.") from None
+        for row in older:
+            (folder / row["file"]).unlink(missing_ok=True)
+    name = f"{build.IMPORTS}/{stored}"
+    counts = next(c for c in result.files if c.file == name)
+    return ImportSummary(original, fmt, "replaced" if older else "imported", stored=name,
+                         replaced=", ".join(f"imports/{r['file']}" for r in older), counts=counts,
+                         rejects=result.rejects[result.rejects["source_file"] == name]
+                         .reset_index(drop=True),
+                         probable_duplicates=_probable(result.warehouse, name))
+
+
+def _probable(warehouse: Path, name: str) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(
+            "SELECT count(DISTINCT e.event_id) FROM events e JOIN duplicate_links l "
+            "ON e.event_id IN (l.event_id, l.linked_event_id) WHERE e.source_file = ?",
+            [name]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def _write_registry(path: Path, rows: list[dict]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(REGISTRY_COLUMNS), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, path)

@@ -1,0 +1,72 @@
+"""ACLED exports: the CSV of the export tool (current 31-column layout, the 2018-2020 layout, old
+UPPERCASE files with ALLY_ACTOR_1/2, spreadsheet re-saves with '9-May-20' dates) and the API's JSON
+(rows under "data"). Event ids are `acled:<event_id_cnty>`.
+
+inter1 decides whose action it is: 1 / 'State forces' = the country's state, 8 / 'External/Other
+forces' = a foreign state, anything else a non-state group; data/reference/event_categories.csv
+maps (sub_)event_type and that role to our category.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from etl.sources import mapping
+from etl.sources.table import Cells, country, nulls, precision, read_table, region_point
+
+DATASET = "acled"
+SOURCE_NAME = "ACLED (Armed Conflict Location & Event Data)"
+REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "country", "latitude",
+            "longitude", "fatalities")
+RENAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%d/%m/%Y")
+DATE_STYLES = "2023-01-31, 16 May 2025, 01-January-2015 or 9-May-20"
+STATE, FOREIGN = {"1", "state forces"}, {"8", "external/other forces"}
+USED = REQUIRED + ("time_precision", "geo_precision", "admin1", "admin2", "location", "inter1", "sub_event_type", "assoc_actor_1", "actor2", "notes", "source")
+
+
+def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = read_table(path, name, USED).rename(columns=RENAMES)
+    return events(frame, name)
+
+
+def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    c = Cells(frame, name)
+    event_id = c.require("event_id_cnty", "every ACLED row has an event id")
+    date = c.dates("event_date", DATE_FORMATS, DATE_STYLES)
+    iso = country(c, "country")
+    date_precision, _ = precision(c, DATASET, "time_precision", "day")
+    geo_precision, keep = precision(c, DATASET, "geo_precision", "point")
+    lat, lon = c.numbers("latitude"), c.numbers("longitude")
+    region_point(c, lat.where(keep), lon.where(keep))
+    fatalities = c.counts("fatalities")
+    inter = c.text("inter1").str.lower().str.replace(r"\.0$", "", regex=True)
+    role = pd.Series("non_state", index=frame.index, dtype=object) \
+        .mask(inter.isin(STATE), "state").mask(inter.isin(FOREIGN), "foreign")
+    category = mapping.categories(c, DATASET, ("sub_event_type", "event_type"), role)
+    actor1, assoc = c.text("actor1"), c.text("assoc_actor_1")
+    actor = actor1.where(assoc.eq(""), actor1 + " (with " + assoc + ")")
+    sources = c.text("source")
+    return c.result({
+        "event_id": DATASET + ":" + event_id,
+        "dataset": DATASET,
+        "event_date": date,
+        "date_precision": date_precision,
+        "country": iso,
+        "admin1": mapping.provinces(c.text("admin1")),
+        "admin2": nulls(c.text("admin2")),
+        "location": nulls(c.text("location")),
+        "place_hint": nulls(c.text("location")),
+        "latitude": lat.where(keep),
+        "longitude": lon.where(keep),
+        "geo_precision": geo_precision,
+        "category": category,
+        "actor": nulls(actor),
+        "actor_group": mapping.groups(actor1, assoc),
+        "target": nulls(c.text("actor2")),
+        "fatalities": fatalities,
+        "description": nulls(c.text("notes")),
+        "source_name": SOURCE_NAME,
+        "source_title": ("ACLED, citing " + sources).where(sources.ne(""), "ACLED"),
+    })

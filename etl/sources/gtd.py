@@ -1,0 +1,77 @@
+"""The Global Terrorism Database (START): the Latin-1 CSV and the XLSX, ~135 columns of which these
+are read. imonth/iday 0 = unknown: the event keeps month or year precision on the 1st. nkill /
+nwound blank = unknown (null, not 0). specificity 4-5 (admin1 centroid, unknown) drop the point.
+Event ids are `gtd:<eventid>`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from etl.sources import mapping
+from etl.sources.table import Cells, country, nulls, precision, read_table, region_point
+
+DATASET = "gtd"
+SOURCE_NAME = "Global Terrorism Database (START, University of Maryland)"
+REQUIRED = ("eventid", "iyear", "imonth", "iday", "country_txt", "latitude", "longitude",
+            "attacktype1_txt", "gname", "nkill")
+USED = REQUIRED + ("specificity", "provstate", "city", "location", "gname2", "nwound", "targtype1_txt", "target1", "summary", "scite1", "dbsource")
+
+
+def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return events(read_table(path, name, USED), name)
+
+
+def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    c = Cells(frame, name)
+    event_id = c.require("eventid", "every GTD row has an eventid")
+    year, month, day = c.counts("iyear"), c.counts("imonth"), c.counts("iday")
+    c.fail(year.isna(), "iyear", c.text("iyear"), lambda v: "iyear is empty (the year is required)")
+    month, day = month.fillna(0), day.fillna(0)
+    text = (year.astype(str) + "-" + month.clip(lower=1).astype(str).str.zfill(2) + "-"
+            + day.where(month > 0, 0).clip(lower=1).astype(str).str.zfill(2))
+    date = pd.to_datetime(text.where(year.notna()), format="%Y-%m-%d", errors="coerce")
+    shown = c.text("iyear") + "/" + c.text("imonth") + "/" + c.text("iday")
+    c.fail(year.notna() & date.isna(), "iday", shown,
+           lambda v: f"iyear/imonth/iday {v} is not a date (month 0-12, day 0-31; 0 = unknown)")
+    date_precision = pd.Series("day", index=frame.index, dtype=object) \
+        .mask(day.eq(0), "month").mask(month.eq(0), "year")
+    iso = country(c, "country_txt")
+    geo_precision, keep = precision(c, DATASET, "specificity", "point")
+    lat, lon = c.numbers("latitude"), c.numbers("longitude")
+    region_point(c, lat.where(keep), lon.where(keep))
+    fatalities = c.counts("nkill", unknown=("-99", "-9"))
+    injured = c.counts("nwound", unknown=("-99", "-9"))
+    role = pd.Series("non_state", index=frame.index, dtype=object)
+    category = mapping.categories(c, DATASET, ("attacktype1_txt",), role)
+    gname, gname2 = c.text("gname"), c.text("gname2")
+    known2 = ~gname2.str.lower().isin(mapping.UNKNOWN_NAMES)
+    actor = gname.where(~known2, gname + " (with " + gname2 + ")")
+    actor = actor.where(~gname.str.lower().isin(mapping.UNKNOWN_NAMES) | known2, None)
+    target = c.text("targtype1_txt").str.cat(c.text("target1"), sep=": ").str.strip(": ")
+    city = c.text("city").where(~c.text("city").str.lower().isin(mapping.UNKNOWN_NAMES), "")
+    location = city.str.cat(c.text("location"), sep="; ").str.strip("; ")
+    cite = c.text("scite1")
+    return c.result({
+        "event_id": DATASET + ":" + event_id,
+        "dataset": DATASET,
+        "event_date": date,
+        "date_precision": date_precision,
+        "country": iso,
+        "admin1": mapping.provinces(c.text("provstate")),
+        "location": nulls(location),
+        "place_hint": nulls(city),
+        "latitude": lat.where(keep),
+        "longitude": lon.where(keep),
+        "geo_precision": geo_precision,
+        "category": category,
+        "actor": nulls(actor),
+        "actor_group": mapping.groups(gname, gname2),
+        "target": nulls(target),
+        "fatalities": fatalities,
+        "injured": injured,
+        "description": nulls(c.text("summary")),
+        "source_name": SOURCE_NAME,
+        "source_title": cite.where(cite.ne(""), "GTD, " + c.text("dbsource")),
+    })

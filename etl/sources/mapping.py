@@ -1,0 +1,55 @@
+"""Shared per-distinct-value mappings for the vectorised adapters: actor groups, provinces,
+categories (from data/reference/event_categories.csv)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.actors import UNKNOWN, actor_group
+from etl.geo import normalise_province
+from etl.sources.table import Cells, event_categories, per_combination, per_value
+
+UNKNOWN_NAMES = {"", "unknown", "unidentified", "unknown group"}
+
+
+def groups(actor: pd.Series, assoc: pd.Series) -> pd.Series:
+    """actor_group per row, computed once per distinct (actor, associated actor)."""
+    def group(a, b) -> str:
+        a = None if not isinstance(a, str) or a.strip().lower() in UNKNOWN_NAMES else a
+        b = None if not isinstance(b, str) or b.strip().lower() in UNKNOWN_NAMES else b
+        return actor_group(a, b) if (a or b) else UNKNOWN
+    return per_combination([actor, assoc], group)
+
+
+def provinces(raw: pd.Series) -> pd.Series:
+    return per_value(raw, lambda v: None if v is None or v.strip().lower() in UNKNOWN_NAMES
+                     else normalise_province(v))
+
+
+def categories(cells: Cells, dataset: str, fields: tuple[str, ...], role: pd.Series) -> pd.Series:
+    """Our category per row: the first of `fields` whose value is in the table decides; the
+    row's actor role (non_state, state, foreign) picks the column. Unmapped rows are rejected."""
+    table = event_categories()
+    values = [cells.text(f) for f in fields]
+    why: dict = {}
+
+    def lookup(r, *vals):
+        vals = ["" if not isinstance(v, str) else v for v in vals]
+        category = None
+        for field, value in zip(fields, vals):
+            hit = table.get((dataset, field, value.strip().lower()))
+            if hit is not None:
+                category = hit[r] or ""
+                break
+        shown = ", ".join(f"{f}={v!r}" for f, v in zip(fields, vals) if v)
+        key = (r, *vals)
+        why[key] = (f"{shown or fields[0] + ' is empty'} (actor role {r.replace('_', '-')}) is not "
+                    f"one of the dashboard's categories; to load such rows add a line to "
+                    f"data/reference/event_categories.csv" if category == "" else
+                    f"{shown or fields[0] + ' is empty'} is not in data/reference/event_categories.csv; "
+                    f"add a line mapping it to a category")
+        return key if not category else category
+
+    looked = per_combination([role, *values], lookup)
+    result = looked.where(looked.map(lambda v: isinstance(v, str)), None)
+    cells.fail(result.isna(), fields[0], values[0], lambda k: why[k], keys=looked)
+    return result

@@ -1,0 +1,70 @@
+"""The Data page under AppTest: upload a file, see the summary and the rejects, and the Overview
+count the new events; a bad file gives its message and changes nothing."""
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import dashboard.data
+import dashboard.uploads
+from etl.build import build_warehouse
+from tests.conftest import DATA, FIXTURES, ROOT, TODAY
+
+
+@pytest.fixture()
+def app(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "raw", data / "raw")
+    shutil.copytree(DATA / "reference", data / "reference")
+    build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
+    monkeypatch.setattr(dashboard.data, "WAREHOUSE", data / "warehouse.duckdb")
+    monkeypatch.setattr(dashboard.uploads, "DATA_DIR", data)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(app):
+    at = app.run()
+    before = int(metrics(at)["Events"].replace(",", ""))
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception
+    assert any("Nothing imported yet" in c.value for c in at.caption)
+    content = (FIXTURES / "imports" / "gtd_latin1.csv").read_bytes()
+    at.file_uploader(key="upload").set_value(("gtd_latin1.csv", content, "text/csv")).run()
+    at.button(key="import_button").click().run()
+    assert not at.exception
+    assert "gtd_latin1.csv: imported as imports/gtd-" in at.success[0].value
+    shown = metrics(at)
+    assert (shown["Rows read"], shown["Loaded"], shown["Rejected"]) == ("6", "4", "2")
+    rejects, imported = (d.value for d in at.dataframe)
+    assert "country_txt: 'India' is outside the dashboard's region (Pakistan and Afghanistan); " \
+           "the row is not loaded" in rejects["reason"].tolist()
+    assert imported["imported_as"].tolist() == ["gtd_latin1.csv"]
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception
+    assert int(metrics(at)["Events"].replace(",", "")) == before + 4  # four GTD attacks
+
+
+def test_a_bad_upload_shows_its_message_and_changes_nothing(app):
+    at = app.run()
+    at.switch_page("app_pages/data.py").run()
+    version = dashboard.data.version()
+    at.file_uploader(key="upload").set_value(("notes.csv", b"name,when\nx,2020\n", "text/csv")).run()
+    at.button(key="import_button").click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("notes.csv: the header matches no format the dashboard reads")
+    assert "unchanged" in at.error[0].value
+    assert dashboard.data.version() == version
+
+
+def test_template_downloads_are_the_schema_and_real_curated_rows():
+    header = dashboard.uploads.template_csv().decode().strip().split(",")
+    assert header[:3] == ["event_id", "dataset", "event_date"] and "source_line" not in header
+    example = dashboard.uploads.example_csv().decode()
+    assert example.splitlines()[0].split(",") == header
+    first_real = (DATA / "raw" / "isis_network_events.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert first_real.split(",")[0] in example.splitlines()[1]
+    assert "https://www.dawn.com/news/1129775" in example  # the real cited source of that row

@@ -1,0 +1,77 @@
+"""The Data page in a real browser: upload a GTD export, see the summary; then the Overview counts
+the new events. Runs its own server on a copy of data/ so that the upload never touches data/."""
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from etl.build import build_warehouse
+from tests.browser.conftest import _free_port
+from tests.conftest import DATA, FIXTURES, ROOT, TODAY
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def import_server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("import_flow") / "data"
+    shutil.copytree(DATA / "raw", data / "raw")
+    shutil.copytree(DATA / "reference", data / "reference")
+    build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
+    port = _free_port()
+    env = {**os.environ, "DASHBOARD_WAREHOUSE": str(data / "warehouse.duckdb"),
+           "DASHBOARD_DATA_DIR": str(data)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"streamlit did not start:\n{proc.stdout.read()}")
+        time.sleep(0.2)
+    yield url, data
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def metric(page: Page, label: str):
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def test_upload_a_gtd_export_and_see_it_counted(page: Page, import_server):
+    url, data = import_server
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    page.goto(url)
+    expect(metric(page, "Events")).not_to_have_text("", timeout=30_000)
+    before = int(metric(page, "Events").inner_text().replace(",", ""))
+
+    page.goto(f"{url}/data")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        str(FIXTURES / "imports" / "gtd_latin1.csv"))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("gtd_latin1.csv: imported as imports/gtd-")).to_be_visible(timeout=60_000)
+    expect(metric(page, "Loaded")).to_have_text("4")
+    expect(metric(page, "Rejected")).to_have_text("2")
+    expect(page.get_by_test_id("stException")).to_have_count(0)  # never a traceback
+    assert (data / "imports" / "imports.csv").exists()
+
+    page.get_by_test_id("stSidebarNav").get_by_text("Overview").click()
+    expect(metric(page, "Events")).to_have_text(f"{before + 4:,}", timeout=30_000)

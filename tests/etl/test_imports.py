@@ -1,0 +1,268 @@
+"""Importing analysts' files: each format from the fixtures of tests/data/imports/ (made by
+make_import_fixtures.py from the published column lists), the bad-file corpus of tests/data/bad/
+with the exact message of each, idempotence and replacement, and the CLI."""
+import csv
+import datetime as dt
+import hashlib
+import shutil
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from etl.imports import ImportProblem, detect, import_file, safe_name
+from tests.conftest import DATA, FIXTURES, ROOT, TODAY
+
+IMPORTS = FIXTURES / "imports"
+BAD = FIXTURES / "bad"
+with open(BAD / "expected.csv", encoding="utf-8") as _handle:
+    EXPECTED = list(csv.DictReader(_handle))
+
+
+@pytest.fixture()
+def data_dir(tmp_path):
+    """A data/ folder with the bundled raw files, boundaries and references (no imports yet)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "raw", data / "raw")
+    shutil.copytree(DATA / "reference", data / "reference")
+    return data
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """A data/ folder with one import done and its warehouse built (copied by tests that need it)."""
+    data = tmp_path_factory.mktemp("seeded") / "data"
+    shutil.copytree(DATA / "raw", data / "raw")
+    shutil.copytree(DATA / "reference", data / "reference")
+    import_file(IMPORTS / "acled_api.json", data, data / "warehouse.duckdb", today=TODAY)
+    return data
+
+
+def run_import(data_dir, name, fmt="auto", **kw):
+    return import_file(IMPORTS / name, data_dir, data_dir / "warehouse.duckdb", fmt,
+                       original=name, today=TODAY, **kw)
+
+
+def query(data_dir, sql, params=()):
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def test_bad_corpus_has_at_least_15_files_each_with_its_message():
+    files = {p.name for p in BAD.iterdir() if p.name != "expected.csv"}
+    assert len(files) >= 15
+    assert files == {e["file"] for e in EXPECTED}
+
+
+@pytest.mark.parametrize("case", [e for e in EXPECTED if e["kind"] == "file"], ids=lambda e: e["file"])
+def test_whole_file_problems_give_their_exact_message_and_change_nothing(seeded, tmp_path, case):
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded, data_dir)
+    before = (sha(data_dir / "warehouse.duckdb"), sha(data_dir / "imports" / "imports.csv"),
+              sorted(p.name for p in (data_dir / "imports").iterdir()))
+    with pytest.raises(ImportProblem) as err:
+        import_file(BAD / case["file"], data_dir, data_dir / "warehouse.duckdb", case["format"],
+                    original=case["file"], max_bytes=int(case["max_bytes"] or 10**9), today=TODAY)
+    assert str(err.value) == case["message"]
+    after = (sha(data_dir / "warehouse.duckdb"), sha(data_dir / "imports" / "imports.csv"),
+             sorted(p.name for p in (data_dir / "imports").iterdir()))
+    assert after == before
+
+
+@pytest.mark.parametrize("case", [e for e in EXPECTED if e["kind"] != "file"], ids=lambda e: e["file"])
+def test_row_problems_quarantine_the_row_with_its_exact_reason(data_dir, case):
+    summary = import_file(BAD / case["file"], data_dir, data_dir / "warehouse.duckdb",
+                          case["format"], original=case["file"], today=TODAY)
+    c = summary.counts
+    assert c.rows_read == c.loaded + c.rejected + c.duplicates
+    if case["kind"] == "row":
+        assert case["message"] in summary.rejects["reason"].tolist()
+        stored = query(data_dir, "SELECT reason FROM rejects WHERE source_file = ?", [summary.stored])
+        assert (case["message"],) in stored
+    else:
+        assert case["message"] in summary.lines()
+
+
+def test_acled_export_with_bom_multiline_notes_and_every_row_accounted_for(data_dir):
+    s = run_import(data_dir, "acled_export_bom.csv")
+    c = s.counts
+    assert (c.rows_read, c.loaded, c.rejected, c.duplicates) == (8, 3, 4, 1)
+    rows = dict((r[0], r[1:]) for r in query(
+        data_dir, "SELECT event_id, event_date, category, actor_group, admin2, fatalities, "
+        "date_precision, geo_precision, source_line FROM events WHERE dataset = 'acled'"))
+    assert rows["acled:PAK1001"] == (dt.date(2023, 1, 30), "attack", "Islamic State", "Peshawar", 84,
+                                     "day", "point", 2)
+    # a US drone strike (inter1 'External/Other forces') is state action, in Nangarhar
+    assert rows["acled:AFG2001"][1:3] == ("state_strike", "United States")
+    # state forces against TTP: counter-terrorism; geo_precision 3 -> district, time_precision 2 -> day
+    assert rows["acled:PAK1005"][1] == "counter_terrorism"
+    assert rows["acled:PAK1005"][6:8] == ("district", 9)
+    lines = sorted(r[0] for r in query(data_dir, "SELECT source_line FROM rejects WHERE source_file = ?",
+                                       [s.stored]))
+    assert lines == [5, 6, 7, 8]  # the multi-line note of row 1 makes the file's lines 2-3
+
+
+def test_acled_numeric_inter_codes_old_uppercase_layout_and_api_json(data_dir):
+    run_import(data_dir, "acled_2019_numeric_inter.csv")
+    run_import(data_dir, "acled_old_uppercase.csv")
+    s = run_import(data_dir, "acled_api.json")
+    assert (s.format, s.counts.loaded) == ("acled", 2)
+    rows = dict((r[0], r[1:]) for r in query(
+        data_dir, "SELECT event_id, event_date, date_precision, category, actor_group, admin1, "
+        "admin2 FROM events WHERE dataset = 'acled'"))
+    assert rows["acled:PAK51"][2] == "counter_terrorism"  # inter1 = 1: state forces
+    assert rows["acled:PAK52"][3:5] == ("Jamaat-ul-Ahrar", "Balochistan")  # 'Baluchistan'
+    assert rows["acled:1PAK"][:2] == (dt.date(2020, 5, 9), "day")  # '9-May-20'
+    assert rows["acled:2PAK"][1] == "month"  # time_precision 3
+    assert rows["acled:2PAK"][3] == "Islamic State"  # ALLY_ACTOR_1 = Daesh
+    assert rows["acled:AFG9001"][5] == "Kabul"
+
+
+@pytest.mark.parametrize("name", ["gtd_latin1.csv", "gtd.xlsx"])
+def test_gtd_csv_and_xlsx_unknown_days_tolls_and_specificity(data_dir, name):
+    s = run_import(data_dir, name)
+    assert (s.format, s.counts.rows_read, s.counts.loaded, s.counts.rejected) == ("gtd", 6, 4, 2)
+    rows = dict((r[0], r[1:]) for r in query(
+        data_dir, "SELECT event_id, event_date, date_precision, fatalities, injured, actor_group, "
+        "latitude, admin1, geo_precision, target FROM events WHERE dataset = 'gtd'"))
+    assert rows["gtd:201502000001"][:2] == (dt.date(2015, 2, 1), "month")  # iday 0
+    assert rows["gtd:201500000001"][:2] == (dt.date(2015, 1, 1), "year")  # imonth 0
+    assert rows["gtd:201502000001"][2] is None  # nkill blank = unknown, not 0
+    assert rows["gtd:201503010001"][2] is None  # -99 = unknown
+    assert rows["gtd:201501300001"][4] == "Islamic State"  # Khorasan Chapter of the Islamic State
+    assert rows["gtd:201500000001"][4] == "Jaish-e-Khorasan"  # not the Islamic State
+    # specificity 4: the province centroid is dropped, the province ('Bolochistan') kept
+    assert rows["gtd:201500000001"][5:8] == (None, "Balochistan", "province")
+    assert rows["gtd:201501300001"][8] == "Private Citizens & Property: Caf\u00e9 patrons"  # Latin-1
+
+
+def test_ucdp_ged_trailing_comma_multiline_and_hdx_variant(data_dir):
+    s = run_import(data_dir, "ucdp_ged.csv")
+    assert (s.counts.rows_read, s.counts.loaded, s.counts.rejected) == (5, 4, 1)
+    rows = dict((r[0], r[1:]) for r in query(
+        data_dir, "SELECT event_id, actor_group, category, fatalities, fatalities_low, admin2, "
+        "geo_precision, date_end, date_precision FROM events WHERE dataset = 'ucdp'"))
+    assert rows["ucdp:101"][:5] == ("TTP", "attack", 7, 4, "Quetta")  # side_b acts; high/low
+    assert rows["ucdp:104"][1] == "state_strike" and rows["ucdp:104"][6] == dt.date(2015, 7, 3)
+    assert rows["ucdp:105"][5] == "country" and rows["ucdp:105"][7] == "year"
+    hdx = run_import(data_dir, "ucdp_hdx.csv")
+    # the same ids as the GED file: counted as duplicate ids, the HXL row is not data
+    assert (hdx.counts.rows_read, hdx.counts.duplicates) == (2, 2)
+
+
+def test_template_and_bundled_formats_import(data_dir):
+    s = run_import(data_dir, "template_events.csv")
+    assert (s.format, s.counts.loaded, s.counts.rejected) == ("events", 2, 1)
+    assert query(data_dir, "SELECT admin2, actor_group FROM events WHERE event_id = 'events:t1'") == [
+        ("Quetta", "Jamaat-ul-Ahrar")]
+    for name, fmt in (("suicide_original_latin1.csv", "pk_suicide_attacks"),
+                      ("drone_small.csv", "pk_drone_strikes"), ("curated_awkward.csv", "curated")):
+        summary = import_file(FIXTURES / name, data_dir, data_dir / "warehouse.duckdb",
+                              original=name, today=TODAY)
+        assert summary.format == fmt
+        c = summary.counts
+        assert c.rows_read == c.loaded + c.rejected + c.duplicates
+
+
+def test_reimport_is_a_no_op_and_a_newer_export_replaces_the_older(data_dir, tmp_path):
+    first = run_import(data_dir, "acled_api.json")
+    version = query(data_dir, "SELECT value FROM meta WHERE key = 'version'")
+    again = run_import(data_dir, "acled_api.json")
+    assert again.status == "unchanged" and "nothing changed" in again.lines()[0]
+    assert query(data_dir, "SELECT value FROM meta WHERE key = 'version'") == version
+    newer = tmp_path / "acled_api.json"
+    text = (IMPORTS / "acled_api.json").read_text().replace('"fatalities": "20"', '"fatalities": "21"')
+    newer.write_text(text)
+    replaced = import_file(newer, data_dir, data_dir / "warehouse.duckdb", original="acled_api.json",
+                           today=TODAY)
+    assert replaced.status == "replaced" and replaced.replaced == first.stored
+    assert not (data_dir / first.stored).exists()
+    assert query(data_dir, "SELECT fatalities, source_file FROM events WHERE event_id = 'acled:AFG9001'") == [
+        (21, replaced.stored)]
+    registry = list(csv.DictReader(open(data_dir / "imports" / "imports.csv", encoding="utf-8")))
+    assert [r["file"] for r in registry] == [replaced.stored.removeprefix("imports/")]
+
+
+def test_build_reproduces_the_warehouse_from_raw_and_imports(data_dir, tmp_path):
+    from etl.build import build_warehouse
+
+    run_import(data_dir, "gtd_latin1.csv")
+    run_import(data_dir, "ucdp_ged.csv")
+    again = build_warehouse(data_dir, tmp_path / "again.duckdb", today=TODAY)
+    ours = query(data_dir, "SELECT count(*), sum(fatalities) FROM events")
+    con = duckdb.connect(str(again.warehouse), read_only=True)
+    assert con.execute("SELECT count(*), sum(fatalities) FROM events").fetchall() == ours
+    assert {"imports/" in f.file for f in again.files} == {True, False}
+    con.close()
+
+
+def test_probable_duplicates_across_datasets_are_linked_not_deleted(data_dir):
+    """GTD 201501300001 and ACLED-style template rows are different days; the UCDP event 101 and a
+    template row made from it are the same incident: same day, same district, same group."""
+    run_import(data_dir, "ucdp_ged.csv")
+    rows = [["event_id", "event_date", "date_precision", "country", "admin2", "location", "latitude",
+             "longitude", "category", "actor", "source_name"],
+            ["", "2015-03-11", "day", "PAK", "Quetta", "Quetta", "30.19", "66.99", "attack",
+             "Tehreek-e-Taliban Pakistan", "Dawn"]]
+    path = data_dir.parent / "same_incident.csv"
+    with open(path, "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    s = import_file(path, data_dir, data_dir / "warehouse.duckdb", original=path.name, today=TODAY)
+    assert s.probable_duplicates == 1
+    links = query(data_dir, "SELECT event_id, linked_event_id, days_apart FROM duplicate_links "
+                  "WHERE linked_event_id = 'ucdp:101' OR event_id = 'ucdp:101'")
+    assert len(links) == 1 and links[0][2] == 1
+    assert query(data_dir, "SELECT count(*) FROM events WHERE event_id IN (?, ?)", links[0][:2]) == [(2,)]
+
+
+def test_detect_names_the_format_from_the_header():
+    assert detect(IMPORTS / "acled_old_uppercase.csv", "x") == "acled"
+    assert detect(IMPORTS / "gtd.xlsx", "x") == "gtd"
+    assert detect(IMPORTS / "ucdp_hdx.csv", "x") == "ucdp"  # best_est etc.
+    assert detect(DATA / "raw" / "pakistan_drone_attacks.csv", "x") == "pk_drone_strikes"
+    assert detect(DATA / "raw" / "isis_network_events.csv", "x") == "curated"
+
+
+@pytest.mark.parametrize("given, safe", [("../../etc/passwd", "passwd"), ("C:\\x\\acled.csv", "acled.csv"),
+                                         ("a;rm -rf.csv", "a_rm -rf.csv"), ("", "upload")])
+def test_the_user_file_name_is_never_a_path(given, safe):
+    assert safe_name(given) == safe
+
+
+def test_cli_imports_prints_the_summary_and_refuses_a_bad_file(data_dir):
+    out = data_dir / "warehouse.duckdb"
+    ok = subprocess.run([sys.executable, "-m", "etl", "import", str(IMPORTS / "gtd_latin1.csv"),
+                         "--data-dir", str(data_dir), "--out", str(out)],
+                        capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0, ok.stderr
+    assert "rows read 6; loaded 4; rejected 2" in ok.stdout
+    assert "country_txt: 'India' is outside the dashboard's region" in ok.stdout
+    before = sha(out)
+    bad = subprocess.run([sys.executable, "-m", "etl", "import", str(BAD / "unknown_header.csv"),
+                          "--data-dir", str(data_dir), "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 1
+    assert "unknown_header.csv: the header matches no format" in bad.stderr
+    assert "warehouse and data/imports are unchanged" in bad.stderr
+    assert sha(out) == before
+    forced = subprocess.run([sys.executable, "-m", "etl", "import", str(IMPORTS / "gtd_latin1.csv"),
+                             "--format", "ucdp", "--data-dir", str(data_dir), "--out", str(out)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert forced.returncode == 1 and "is not a ucdp file: the header lacks id," in forced.stderr
+
+
+def test_imported_files_are_never_committed():
+    ignored = subprocess.run(["git", "check-ignore", "data/imports/acled-0123456789ab.csv",
+                              "data/imports/imports.csv"], capture_output=True, text=True, cwd=ROOT)
+    assert ignored.stdout.split() == ["data/imports/acled-0123456789ab.csv", "data/imports/imports.csv"]
+    kept = subprocess.run(["git", "check-ignore", "data/imports/README.md"], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert kept.returncode == 1  # not ignored
