@@ -25,6 +25,7 @@ import pandas as pd
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from etl import duplicates as links  # noqa: E402
 from etl import schema  # noqa: E402
 from etl.build import build_warehouse  # noqa: E402
 from indicators import events, geography, overview  # noqa: E402
@@ -77,8 +78,9 @@ def synthetic_warehouse(bundled: Path, path: Path, n: int, seed: int = 7) -> flo
     cols = [c for c in schema.COLUMN_NAMES if c in frame.columns]
     out.execute(f"INSERT INTO events ({', '.join(cols)}) SELECT {', '.join(cols)} FROM frame")
     out.execute(f"ATTACH '{bundled}' AS b (READ_ONLY)")
-    for table in ("districts", "provinces", "categories", "meta"):
+    for table in ("districts", "provinces", "categories", "meta", "duplicate_links"):
         out.execute(f"CREATE TABLE {table} AS SELECT * FROM b.{table}")
+    out.execute(links.SECONDARIES_VIEW)
     out.execute("CREATE TABLE sources AS SELECT 'raw/synthetic.csv' AS file, 'synthetic' AS short_name")
     out.execute("DETACH b")
     out.execute("CHECKPOINT")

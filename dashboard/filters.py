@@ -29,6 +29,11 @@ def _from_url(options: dict) -> list[str]:
             st.session_state["years"] = (start, end)
         else:
             notes.append(f"years={params['years'][:40]!r} ignored: expected YYYY-YYYY within {lo}-{hi}")
+    if "duplicates" in params:
+        if params["duplicates"] == "all":
+            st.session_state["all_duplicates"] = True
+        else:
+            notes.append(f"duplicates={params['duplicates'][:40]!r} ignored: expected 'all'")
     allowed = {"countries": options["countries"], "provinces": options["provinces"],
                "districts": options["districts"]["district_id"].tolist(),
                "categories": options["categories"], "actor_groups": options["actor_groups"],
@@ -51,6 +56,8 @@ def _to_url(f: Filters, options: dict) -> None:
     wanted: dict[str, str | list[str]] = {}
     if (f.year_from, f.year_to) != options["years"]:
         wanted["years"] = f"{f.year_from}-{f.year_to}"
+    if f.all_duplicates:
+        wanted["duplicates"] = "all"
     for key, param in MULTI.items():
         value = list(getattr(f, key))
         default = list(EXTREMIST_CATEGORIES) if key == "categories" else []
@@ -94,11 +101,16 @@ def sidebar_filters(options: dict) -> Filters:
                                      "US drone strikes (state action) are shown only when added.")
     actors = sb.multiselect("Actor group", options["actor_groups"], key="actor_groups", placeholder="All")
     datasets = sb.multiselect("Dataset", options["datasets"], key="datasets", placeholder="All")
+    st.session_state.setdefault("all_duplicates", False)
+    all_duplicates = sb.toggle("Count probable duplicates separately", key="all_duplicates",
+                               help="The same incident reported by two datasets (dates within a day, "
+                                    "same district or within 10 km, same category, compatible actor "
+                                    "group) counts once by default.")
     for note in st.session_state.get("url_notes", []):
         sb.warning(note, icon="⚠️")
     f = Filters(year_from=years[0], year_to=years[1], countries=tuple(countries),
                 provinces=tuple(provinces), districts=tuple(chosen), categories=tuple(categories),
-                actor_groups=tuple(actors), datasets=tuple(datasets))
+                actor_groups=tuple(actors), datasets=tuple(datasets), all_duplicates=all_duplicates)
     _to_url(f, options)
     return f
 

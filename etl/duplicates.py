@@ -89,6 +89,13 @@ def _clusters(pairs: pd.DataFrame) -> list[str]:
     return [find(a) for a in pairs["event_id"]]
 
 
+# The events counted only through their cluster: every member but the cluster's id. Indicators
+# leave them out unless a user asks for every event (Filters.all_duplicates).
+SECONDARIES_VIEW = """CREATE VIEW duplicate_secondaries AS
+    SELECT event_id FROM duplicate_links WHERE event_id <> cluster_id
+    UNION SELECT linked_event_id FROM duplicate_links WHERE linked_event_id <> cluster_id"""
+
+
 def write(path, pairs: pd.DataFrame) -> None:
     """Table duplicate_links in the warehouse at `path`."""
     con = duckdb.connect(str(path))
@@ -99,6 +106,7 @@ def write(path, pairs: pd.DataFrame) -> None:
             con.register("pairs", pairs)
             con.execute("INSERT INTO duplicate_links SELECT * FROM pairs ORDER BY cluster_id, "
                         "event_id, linked_event_id")
+        con.execute(SECONDARIES_VIEW)
         con.execute("CHECKPOINT")
     finally:
         con.close()

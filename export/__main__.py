@@ -16,9 +16,11 @@ app = typer.Typer(help="Slide-ready charts, data files and the briefing deck.", 
                   add_completion=False)
 
 
-def _setup(warehouse, years, country, province, district, category, actor_group, dataset, precise):
+def _setup(warehouse, years, country, province, district, category, actor_group, dataset, precise,
+           all_duplicates=False):
     con = opt.connect(warehouse)
-    f = opt.build_filters(con, years, country, province, district, category, actor_group, dataset, precise)
+    f = opt.build_filters(con, years, country, province, district, category, actor_group, dataset, precise,
+                          all_duplicates)
     return con, f, (lambda fn, *args: fn(con, *args))
 
 
@@ -36,13 +38,13 @@ def deck(out: Path = typer.Option(..., "-o", "--output", help="brief.pptx or bri
          province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
          category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
          dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
-         warehouse: Path = opt.WAREHOUSE) -> None:
+         all_duplicates: bool = opt.ALL_DUPLICATES, warehouse: Path = opt.WAREHOUSE) -> None:
     """The briefing deck for the filters."""
     kind = fmt or _suffix(out, ("pptx", "pdf"))
     if kind not in ("pptx", "pdf"):
         opt.fail(f"--format {kind!r}: expected pptx or pdf")
     _, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
-                         precise_dates_only)
+                         precise_dates_only, all_duplicates)
     try:
         out.write_bytes(build_deck(query, f, kind))
     except render.ExportUnavailable as err:
@@ -57,13 +59,13 @@ def chart(chart_id: str = typer.Argument(..., help=f"one of: {', '.join(catalog.
           province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
           category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
           dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
-          warehouse: Path = opt.WAREHOUSE) -> None:
+          all_duplicates: bool = opt.ALL_DUPLICATES, warehouse: Path = opt.WAREHOUSE) -> None:
     """One chart of the dashboard, titled and sourced, as PNG (1600x900 at scale 2), SVG, PDF or HTML."""
     kind = _suffix(out, ("png", "svg", "pdf", "html"))
     if chart_id not in catalog.CHARTS:
         opt.fail(f"unknown chart {chart_id!r} (known: {', '.join(catalog.CHARTS)})")
     _, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
-                         precise_dates_only)
+                         precise_dates_only, all_duplicates)
     if chart_id == "district_map" and kind != "html":
         chart_id = "district_map_static"
     fig, _ = catalog.chart(query, chart_id, f)
@@ -80,11 +82,11 @@ def data(out: Path = typer.Option(..., "-o", "--output", help="FILE.csv|.xlsx|.g
          province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
          category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
          dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
-         warehouse: Path = opt.WAREHOUSE) -> None:
+         all_duplicates: bool = opt.ALL_DUPLICATES, warehouse: Path = opt.WAREHOUSE) -> None:
     """The filtered events (every column, with their sources) as CSV, XLSX or GeoJSON."""
     kind = _suffix(out, ("csv", "xlsx", "geojson"))
     con, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
-                           precise_dates_only)
+                           precise_dates_only, all_duplicates)
     events = overview.filtered_events(con, f)
     note = f"{f.describe()}. Source: {provenance.source_line(con, f)}"
     payload = {"csv": lambda: tables.csv_bytes(events),

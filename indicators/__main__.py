@@ -41,6 +41,7 @@ def show(
     province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
     category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
     dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
+    all_duplicates: bool = opt.ALL_DUPLICATES,
     fmt: Format = typer.Option(Format.table, "--format"),
     warehouse: Path = opt.WAREHOUSE,
 ) -> None:
@@ -49,7 +50,7 @@ def show(
         opt.fail(f"unknown indicator {indicator!r}; `python -m indicators list` shows them")
     con = opt.connect(warehouse)
     f = opt.build_filters(con, years, country, province, district, category, actor_group, dataset,
-                          precise_dates_only)
+                          precise_dates_only, all_duplicates)
     try:
         frame = compute(con, indicator, f, tuple(d.strip() for d in by.split(",")))
     except (ValueError, KeyError) as error:

@@ -25,6 +25,8 @@ CATEGORY = typer.Option(None, "--category", help="repeatable; default: extremist
 ACTOR_GROUP = typer.Option(None, "--actor-group", help="repeatable")
 DATASET = typer.Option(None, "--dataset", help="repeatable")
 PRECISE = typer.Option(False, "--precise-dates-only", help="Only events dated to the day.")
+ALL_DUPLICATES = typer.Option(False, "--all-duplicates",
+                              help="Count every member of a cluster of probable duplicates.")
 WAREHOUSE = typer.Option(DEFAULT_WAREHOUSE, "--warehouse", help="Warehouse file to read.")
 
 
@@ -52,7 +54,7 @@ def parse_years(text: str) -> tuple[int, int]:
 def build_filters(con: duckdb.DuckDBPyConnection, years: str, country: Optional[List[str]],
                   province: Optional[List[str]], district: Optional[List[str]],
                   category: Optional[List[str]], actor_group: Optional[List[str]],
-                  dataset: Optional[List[str]], precise: bool) -> Filters:
+                  dataset: Optional[List[str]], precise: bool, all_duplicates: bool = False) -> Filters:
     ids = []
     for name in district or []:
         found = con.execute("SELECT district_id FROM districts WHERE district_id = ? OR lower(admin2) = lower(?)",
@@ -64,4 +66,4 @@ def build_filters(con: duckdb.DuckDBPyConnection, years: str, country: Optional[
     return Filters(start, end, countries=tuple(country or ()), provinces=tuple(province or ()),
                    districts=tuple(ids), categories=tuple(category) if category else EXTREMIST_CATEGORIES,
                    actor_groups=tuple(actor_group or ()), datasets=tuple(dataset or ()),
-                   precise_dates_only=precise)
+                   precise_dates_only=precise, all_duplicates=all_duplicates)

@@ -21,6 +21,7 @@ class Filters:
     actor_groups: tuple[str, ...] = ()
     datasets: tuple[str, ...] = ()
     precise_dates_only: bool = False  # keep only events dated to the day
+    all_duplicates: bool = False  # count every member of a cluster of probable duplicates
 
     def where(self, alias: str = "") -> tuple[str, list]:
         """A SQL condition over table `events` (optionally aliased) and its parameters."""
@@ -35,6 +36,8 @@ class Filters:
                 params.extend(values)
         if self.precise_dates_only:
             clauses.append(f"{p}date_precision = 'day'")
+        if not self.all_duplicates:
+            clauses.append(f"{p}event_id NOT IN (SELECT event_id FROM duplicate_secondaries)")
         return " AND ".join(clauses), params
 
     def all_time(self) -> "Filters":
@@ -71,6 +74,8 @@ class Filters:
             parts.append("datasets: " + ", ".join(self.datasets))
         if self.precise_dates_only:
             parts.append("events dated to the day only")
+        if self.all_duplicates:
+            parts.append("probable duplicates counted separately")
         return ", ".join(parts)
 
 

@@ -157,3 +157,12 @@ def test_a_rebuild_is_picked_up_without_an_error(built, tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert metrics(at)["Events"] != before
+
+
+def test_probable_duplicates_toggle_and_link(app, con):
+    at = app.run()
+    once = overview.kpis(con, Filters(1995, 2019)).set_index("period").loc["current", "events"]
+    every = overview.kpis(con, Filters(1995, 2019, all_duplicates=True)).set_index("period").loc["current", "events"]
+    assert every > once and metrics(at)["Events"] == f"{once:,}"
+    at.sidebar.toggle(key="all_duplicates").set_value(True).run()
+    assert metrics(at)["Events"] == f"{every:,}" and at.query_params["duplicates"] == "all"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import shutil
 import socket
 import subprocess
@@ -41,16 +42,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(built):
-    """URL of a Streamlit server running app.py on the session's warehouse."""
+@contextmanager
+def streamlit_server(env: dict):
+    """A Streamlit server running app.py with `env` on a free loopback port; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_WAREHOUSE": str(built.warehouse)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -64,9 +64,18 @@ def server(built):
             proc.kill()
             raise RuntimeError(f"streamlit did not start:\n{proc.stdout.read()}")
         time.sleep(0.2)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    """URL of a Streamlit server running app.py on the session's warehouse."""
+    with streamlit_server({"DASHBOARD_WAREHOUSE": str(built.warehouse)}) as url:
+        yield url

@@ -1,18 +1,13 @@
 """The Data page in a real browser: upload a GTD export, see the summary; then the Overview counts
 the new events. Runs its own server on a copy of data/ so that the upload never touches data/."""
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from etl.build import build_warehouse
-from tests.browser.conftest import _free_port
-from tests.conftest import DATA, FIXTURES, ROOT, TODAY
+from tests.browser.conftest import streamlit_server
+from tests.conftest import DATA, FIXTURES, TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -23,33 +18,9 @@ def import_server(tmp_path_factory):
     shutil.copytree(DATA / "raw", data / "raw")
     shutil.copytree(DATA / "reference", data / "reference")
     build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_WAREHOUSE": str(data / "warehouse.duckdb"),
-           "DASHBOARD_DATA_DIR": str(data)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"streamlit did not start:\n{proc.stdout.read()}")
-        time.sleep(0.2)
-    yield url, data
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    env = {"DASHBOARD_WAREHOUSE": str(data / "warehouse.duckdb"), "DASHBOARD_DATA_DIR": str(data)}
+    with streamlit_server(env) as url:
+        yield url, data
 
 
 def metric(page: Page, label: str):

@@ -14,7 +14,6 @@ Run from the project root: .venv/bin/python tests/data/make_boundary_fixtures.py
 - not_a_layer.geojson: text that is not GeoJSON.
 """
 import json
-import shutil
 import tempfile
 import zipfile
 from pathlib import Path

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from etl.schema import CATEGORIES
 from indicators import alerts, impact, library, spread, timeline
 from indicators.filters import Filters
-from indicators.registry import BY_ID, INDICATORS, compute
+from indicators.registry import INDICATORS, compute
 from tests.conftest import DATA
 
 F = Filters(2014, 2017)

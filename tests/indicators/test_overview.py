@@ -26,9 +26,26 @@ def test_kpis_equal_a_count_straight_from_the_raw_files(con):
                if 2014 <= int(r["event_date"][:4]) <= 2017 and r["category"] in EXTREMIST_CATEGORIES]
     fatalities = sum(max(int(r[c]) for c in ("Killed Min", "Killed Max") if r[c]) for r in suicide
                      if r["Killed Min"] or r["Killed Max"]) + sum(int(r["killed"]) for r in curated if r["killed"])
-    k = overview.kpis(con, Filters(2014, 2017)).set_index("period")
+    k = overview.kpis(con, Filters(2014, 2017, all_duplicates=True)).set_index("period")
     assert k.loc["current", "events"] == len(suicide) + len(curated)
     assert k.loc["current", "fatalities"] == fatalities
+
+
+def test_probable_duplicates_count_once_by_default(con):
+    """The same incident in two datasets (the curated file and the suicide-attack file both have,
+    for example, the Sehwan shrine bombing of 16 Feb 2017) counts once unless asked otherwise."""
+    secondaries = con.execute(
+        "SELECT count(*) FROM duplicate_secondaries JOIN events USING (event_id) WHERE "
+        "year(event_date) BETWEEN 2014 AND 2017 AND category IN ('attack', 'propaganda', "
+        "'allegiance', 'recruitment')").fetchone()[0]
+    assert secondaries > 0
+    once = overview.kpis(con, Filters(2014, 2017)).set_index("period").loc["current", "events"]
+    every = overview.kpis(con, Filters(2014, 2017, all_duplicates=True)).set_index("period").loc["current", "events"]
+    assert once == every - secondaries
+    sehwan = con.execute("SELECT count(*) FROM duplicate_links l JOIN events a ON a.event_id = l.event_id "
+                         "JOIN events b ON b.event_id = l.linked_event_id WHERE a.event_date = DATE "
+                         "'2017-02-16' AND a.admin2 = 'Jamshoro' AND b.admin2 = 'Jamshoro'").fetchone()[0]
+    assert sehwan == 1
 
 
 def test_drone_strikes_count_only_when_asked_for(con):
