@@ -7,8 +7,8 @@ import streamlit as st
 from charts.bars import spread_chart, top_chart
 from charts.trend import trend_chart
 from dashboard import data
-from dashboard.widgets import chart_click, events_grid, new_chart_click, plain
-from indicators import events, geography, overview
+from dashboard.widgets import chart_click, download_menu, events_grid, new_chart_click, plain
+from indicators import events, geography, overview, provenance
 from indicators.filters import COUNTRY_NAMES
 from maps.area_map import BASEMAPS, METRIC_LABELS, area_map
 
@@ -45,7 +45,7 @@ mf = f if period == "all" else replace(f, year_from=int(period), year_to=int(per
 shapes = data.query(geography.area_shapes, level)
 values = data.query(geography.area_values, mf, level)
 subtitle = mf.describe({r.unit_id: r.name for r in shapes.itertuples()})
-source = "; ".join(data.query(overview.dataset_names, mf)) or "no events match the filters"
+source = data.query(provenance.source_line, mf)
 
 # Open a unit: a click on the map (on a district, or on an incident inside one) or the select box.
 unit_key = f"map_unit_{level}"
@@ -68,9 +68,9 @@ unit_id = st.selectbox(f"Open a {level}", [r.unit_id for r in order], key=unit_k
                        on_change=lambda: st.session_state.pop("map_incident", None))
 
 points = data.query(geography.incident_points, mf, POINT_CAP) if show_points else None
-st.plotly_chart(area_map(shapes, values, metric, level, subtitle, source, points, BASEMAPS[basemap],
-                         selected=unit_id),
-                width="stretch", key="area_map", on_select="rerun", selection_mode="points")
+map_fig = area_map(shapes, values, metric, level, subtitle, source, points, BASEMAPS[basemap], selected=unit_id)
+download_menu(map_fig, values, f"{level}_map")
+st.plotly_chart(map_fig, width="stretch", key="area_map", on_select="rerun", selection_mode="points")
 
 notes = []
 if points is not None and len(points) and points["total"].iloc[0] > len(points):
@@ -87,9 +87,10 @@ if BASEMAPS[basemap] != "white-bg":
 for note in notes:
     st.caption(note)
 
-st.plotly_chart(spread_chart(data.query(geography.spread, f), "district" if level == "district" else
-                             "province", f.describe(), source),
-                width="stretch", key="spread_chart", on_select="rerun", selection_mode="points")
+spread = data.query(geography.spread, f)
+spread_fig = spread_chart(spread, "district" if level == "district" else "province", f.describe(), source)
+download_menu(spread_fig, spread, "spread")
+st.plotly_chart(spread_fig, width="stretch", key="spread_chart", on_select="rerun", selection_mode="points")
 
 if unit_id is None:
     st.info(f"Click a {level} on the map or choose it in the box above to see its trend, its groups "
@@ -106,15 +107,18 @@ m1.metric("Events", f"{int(k['events']):,}")
 m2.metric("Fatalities", f"{int(k['fatalities']):,}")
 m3.metric("Signal events", f"{int(values.set_index('unit_id')['signals'].get(unit_id, 0)):,}")
 
-trend = trend_chart(data.query(overview.trend, uf, "year"), "year", usub, source)
+unit_trend = data.query(overview.trend, uf, "year")
+trend = trend_chart(unit_trend, "year", usub, source)
+download_menu(trend, unit_trend, "unit_trend")
 st.plotly_chart(trend, width="stretch", key="unit_trend", on_select="rerun", selection_mode="points")
 t2, t3 = st.columns(2)
-t2.plotly_chart(top_chart(data.query(geography.top_values, uf, "actor_group", 8),
-                          "Top actor groups, events", usub, source), width="stretch",
-                key="unit_actors", on_select="rerun", selection_mode="points")
-t3.plotly_chart(top_chart(data.query(geography.top_values, uf, "category", 8), "Categories, events",
-                          usub, source), width="stretch", key="unit_categories", on_select="rerun",
-                selection_mode="points")
+for column, field, title, key in ((t2, "actor_group", "Top actor groups, events", "unit_actors"),
+                                  (t3, "category", "Categories, events", "unit_categories")):
+    top = data.query(geography.top_values, uf, field, 8)
+    top_fig = top_chart(top, title, usub, source)
+    with column:
+        download_menu(top_fig, top, key)
+        st.plotly_chart(top_fig, width="stretch", key=key, on_select="rerun", selection_mode="points")
 
 # A click on a bar narrows the events table to what the bar stands for.
 tf, narrowed = uf, []
