@@ -4,6 +4,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from indicators.overview import dataset_names
+
 
 def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per raw file. Columns: file, dataset, title, author_publisher, origin, licence,
@@ -43,8 +45,6 @@ def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def source_line(con: duckdb.DuckDBPyConnection, f) -> str:
     """The source line of a chart: the datasets behind the filtered events and the data stamp."""
-    from indicators.overview import dataset_names
-
     built, version = con.execute("SELECT min(built_at), min(version) FROM etl_runs").fetchone()
     names = "; ".join(dataset_names(con, f)) or "no events match the filters"
     return f"{names} · data as of {str(built)[:10]}, version {version}"
