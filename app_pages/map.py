@@ -67,7 +67,7 @@ unit_id = st.selectbox(f"Open a {level}", [r.unit_id for r in order], key=unit_k
                        format_func=labels.get, placeholder=f"Click a {level} on the map, or choose it here",
                        on_change=lambda: st.session_state.pop("map_incident", None))
 
-points = data.query(geography.incident_points, mf, POINT_CAP) if show_points else None
+points = data.query(overview.event_points, mf, POINT_CAP) if show_points else None
 map_fig = area_map(shapes, values, metric, level, subtitle, source, points, BASEMAPS[basemap], selected=unit_id)
 download_menu(map_fig, values, f"{level}_map")
 st.plotly_chart(map_fig, width="stretch", key="area_map", on_select="rerun", selection_mode="points")

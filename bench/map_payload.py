@@ -92,7 +92,7 @@ def map_page(con, f: Filters, level: str = "district"):
     """Every query one rerun of the Map page makes (with a district opened and incidents on)."""
     shapes = geography.area_shapes(con, level)
     values = geography.area_values(con, f, level)
-    points = geography.incident_points(con, f, POINT_CAP)
+    points = overview.event_points(con, f, POINT_CAP)
     geography.not_on_map(con, f, level)
     geography.spread(con, f)
     overview.dataset_names(con, f)
@@ -139,7 +139,7 @@ def measure(label: str, path: Path, runs: int, naive_limit: int) -> list[str]:
     rows.append(f"{'':<10}{'':>10}  figure JSON, capped points   {ours / 1e6:8.2f} MB  "
                 f"({len(points):,} points; to_json {ours_s:.2f} s)")
     start = time.perf_counter()
-    every = geography.incident_points(con, ALL, min(n, naive_limit))
+    every = overview.event_points(con, ALL, min(n, naive_limit))
     naive_fig = area_map(shapes, values, "events", "district", ALL.describe(), "bench", every)
     naive = len(naive_fig.to_json().encode())
     naive_s = time.perf_counter() - start

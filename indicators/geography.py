@@ -76,20 +76,6 @@ def not_on_map(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "distric
         f"GROUP BY ALL ORDER BY events DESC, area", params).df()
 
 
-def incident_points(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 5000) -> pd.DataFrame:
-    """Events with a point (source coordinates or a gazetteer town), the deadliest first, at most
-    `limit`. Columns: event_id, district_id, event_date, latitude, longitude, category, place,
-    actor, fatalities, source_name, total (points before the limit)."""
-    where, params = f.where()
-    return con.execute(
-        f"SELECT event_id, district_id, event_date, latitude, longitude, category, "
-        f"coalesce(location, admin2, admin1, country) AS place, coalesce(actor, actor_group) AS actor, "
-        f"fatalities, source_name, count(*) OVER () AS total "
-        f"FROM events WHERE latitude IS NOT NULL AND {where} "
-        f"ORDER BY fatalities DESC NULLS LAST, event_date DESC, event_id LIMIT ?",
-        params + [limit]).df()
-
-
 def spread(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """One row per year of the filter range (years without events too). Columns: year, events,
     districts_affected, provinces_affected (distinct province names among events with one)."""

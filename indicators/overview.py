@@ -85,12 +85,15 @@ def unplaced(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 def event_points(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 5000) -> pd.DataFrame:
     """Events with a point (source coordinates or a gazetteer town), the deadliest first, at most
-    `limit`. Columns: event_id, event_date, latitude, longitude, category, location, admin2,
-    actor_group, fatalities, source_name, total (points before the limit)."""
+    `limit` (the maps of the Overview and the Map page). Columns: event_id, district_id, event_date,
+    latitude, longitude, category, location, admin2, place (location, else the smallest area
+    known), actor_group, actor (as reported, else the group), fatalities, source_name, total
+    (points before the limit)."""
     where, params = f.where()
     return con.execute(
-        f"SELECT event_id, event_date, latitude, longitude, category, location, admin2, "
-        f"actor_group, fatalities, source_name, count(*) OVER () AS total "
+        f"SELECT event_id, district_id, event_date, latitude, longitude, category, location, admin2, "
+        f"coalesce(location, admin2, admin1, country) AS place, actor_group, "
+        f"coalesce(actor, actor_group) AS actor, fatalities, source_name, count(*) OVER () AS total "
         f"FROM events WHERE latitude IS NOT NULL AND {where} "
         f"ORDER BY fatalities DESC NULLS LAST, event_date DESC, event_id LIMIT ?",
         params + [limit]).df()

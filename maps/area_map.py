@@ -23,7 +23,7 @@ def area_map(shapes: pd.DataFrame, values: pd.DataFrame, metric: str, level: str
              selected: str | None = None, height: int = 720) -> go.Figure:
     """Choropleth of `metric` over every unit of `shapes` (indicators.geography.area_shapes; units
     without events are 0, drawn white), values from indicators.geography.area_values, and the
-    incident points (indicators.geography.incident_points) when given. `selected` outlines one unit.
+    incident points (indicators.overview.event_points) when given. `selected` outlines one unit.
     Every unit carries its unit_id as customdata, so a click says which unit it was."""
     merged = shapes[["unit_id", "name", "parent"]].merge(
         values[["unit_id", "events", "fatalities", "signals"]], on="unit_id", how="left")

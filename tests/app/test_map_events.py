@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dashboard.data
-from indicators import events, geography
+from indicators import events, geography, overview
 from indicators.filters import Filters
 from tests.conftest import ROOT
 
@@ -71,7 +71,7 @@ def test_level_metric_year_and_points_change_the_map(app, con):
     assert "2017" in fig["layout"]["meta"]["subtitle"]
     at.toggle(key="map_points").set_value(True).run()
     points = [t for t in map_figure(at)["data"] if t["type"] == "scattermap"]
-    assert sum(len(array(t["lat"])) for t in points) == len(geography.incident_points(con, Filters(2017, 2017)))
+    assert sum(len(array(t["lat"])) for t in points) == len(overview.event_points(con, Filters(2017, 2017)))
 
 
 def test_choosing_a_district_opens_its_panel_with_sourced_events(app, con):

@@ -79,7 +79,7 @@ def test_narrow_and_top_values_of_one_district(con):
 
 
 def test_incident_points_are_capped_deadliest_first(con):
-    points = geography.incident_points(con, Filters(1995, 2019), limit=10)
+    points = overview.event_points(con, Filters(1995, 2019), limit=10)
     assert len(points) == 10 and points["total"].iloc[0] > 10
     assert points["fatalities"].is_monotonic_decreasing
     assert points["source_name"].notna().all()
