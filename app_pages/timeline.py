@@ -24,4 +24,4 @@ st.plotly_chart(fig, width="stretch", key="lineage")
 if len(signals) and signals["total"].iloc[0] > len(signals):
     st.caption(f"showing the first {len(signals):,} of {signals['total'].iloc[0]:,} events")
 st.subheader("Pledges, announcements, propaganda and recruitment, with their sources")
-events_table(signals.assign(admin1=None, injured=None, fatalities=None))
+events_table(signals)

@@ -12,7 +12,6 @@ Usage: .venv/bin/python bench/map_payload.py [--events 1000000] [--runs 5] [--na
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ from etl import schema  # noqa: E402
 from etl.build import build_warehouse  # noqa: E402
 from indicators import events, geography, overview  # noqa: E402
 from indicators.filters import Filters  # noqa: E402
+from timing import timed  # noqa: E402  (bench/timing.py)
 from maps.area_map import area_map  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,16 +111,6 @@ def events_page(con, f: Filters, text: str = "", page: int = 1):
     events.event_page(con, f, text, "date", True, page, 50)
 
 
-def timed(fn, runs: int) -> tuple[float, float]:
-    times = []
-    for i in range(runs):
-        start = time.perf_counter()
-        fn(FILTERS[i % len(FILTERS)])
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
-
-
 def measure(label: str, path: Path, runs: int, naive_limit: int) -> list[str]:
     con = duckdb.connect(str(path), read_only=True)
     n = con.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -130,11 +120,11 @@ def measure(label: str, path: Path, runs: int, naive_limit: int) -> list[str]:
     start = time.perf_counter()
     ours = len(fig.to_json().encode())
     ours_s = time.perf_counter() - start
-    p50, p95 = timed(lambda f: map_page(con, f), runs)
+    p50, p95 = timed(lambda f: map_page(con, f), FILTERS, runs)
     rows.append(f"{label:<10}{n:>10,}  map page queries            p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
-    p50, p95 = timed(lambda f: events_page(con, f, "", 3), runs)
+    p50, p95 = timed(lambda f: events_page(con, f, "", 3), FILTERS, runs)
     rows.append(f"{'':<10}{'':>10}  events page (page 3)         p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
-    p50, p95 = timed(lambda f: events_page(con, f, "peshawar islamic", 1), runs)
+    p50, p95 = timed(lambda f: events_page(con, f, "peshawar islamic", 1), FILTERS, runs)
     rows.append(f"{'':<10}{'':>10}  events page (2-word search)  p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
     rows.append(f"{'':<10}{'':>10}  figure JSON, capped points   {ours / 1e6:8.2f} MB  "
                 f"({len(points):,} points; to_json {ours_s:.2f} s)")

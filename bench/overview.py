@@ -7,7 +7,6 @@ Usage: .venv/bin/python bench/overview.py [--runs 30]
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -19,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from etl.build import build_warehouse  # noqa: E402
 from indicators import overview  # noqa: E402
 from indicators.filters import Filters  # noqa: E402
+from timing import timed  # noqa: E402  (bench/timing.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 FILTERS = [Filters(2014, 2017, provinces=("Sindh", "Balochistan")), Filters(2004, 2017),
@@ -50,16 +50,6 @@ def naive_page(frame, f):
     sub.sort_values("event_date").tail(15)
 
 
-def timed(fn, runs):
-    times = []
-    for i in range(runs):
-        start = time.perf_counter()
-        fn(FILTERS[i % len(FILTERS)])
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
@@ -73,8 +63,8 @@ def main() -> None:
         con = duckdb.connect(str(path), read_only=True)
         frame = con.execute("SELECT * FROM events").df()
         frame["event_date"] = frame["event_date"].astype("datetime64[ns]")
-        ours = timed(lambda f: page(con, f), args.runs)
-        naive = timed(lambda f: naive_page(frame, f), args.runs)
+        ours = timed(lambda f: page(con, f), FILTERS, args.runs)
+        naive = timed(lambda f: naive_page(frame, f), FILTERS, args.runs)
         con.close()
     print(f"events: {events}   build: {build_s:.2f} s ({events / build_s:,.0f} rows/s, incl. boundaries)")
     print(f"{'overview page recompute':<28}{'p50 ms':>10}{'p95 ms':>10}")

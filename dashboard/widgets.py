@@ -13,24 +13,16 @@ def delta(now: int, before: int) -> str | None:
 
 
 def events_table(frame: pd.DataFrame) -> None:
-    """Events with their sources as links (text is shown as text, never as HTML)."""
+    """Events with their sources as links (text is shown as text, never as HTML); the place is the
+    reported location, else the district or province."""
     if frame.empty:
         st.info("No events match the filters.")
         return
-    shown = frame.assign(place=frame["location"].fillna(frame["admin2"]).fillna(frame["admin1"]))
-    st.dataframe(
-        shown[["event_date", "date_precision", "category", "place", "actor", "fatalities",
-               "injured", "description", "source_name", "source_url"]],
-        hide_index=True, width="stretch",
-        column_config={
-            "event_date": st.column_config.DateColumn("date"),
-            "date_precision": st.column_config.TextColumn("date known to", width="small"),
-            "fatalities": st.column_config.NumberColumn("killed", help="blank = unknown"),
-            "injured": st.column_config.NumberColumn("injured", help="blank = unknown"),
-            "description": st.column_config.TextColumn("what happened", width="large"),
-            "source_name": st.column_config.TextColumn("source"),
-            "source_url": st.column_config.LinkColumn("link", display_text="open"),
-        })
+    area = frame["admin2"].fillna(frame["admin1"]) if "admin1" in frame else frame["admin2"]
+    shown = frame.assign(location=frame["location"].fillna(area))
+    columns = [c for c in ("event_date", "date_precision", "category", "location", "actor", "fatalities",
+                           "injured", "description", "source_name", "source_url") if c in shown]
+    events_grid(shown[columns])
 
 
 def rate_table(rates: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -82,7 +74,9 @@ def briefing_downloads(f) -> None:
     def query(fn, *args):
         return fn(cursor, *args)
 
-    note = f"{f.describe()}. Source: {provenance.source_line(cursor, f)}"
+    def note() -> str:  # only when a file is asked for, not on every rerun
+        return f"{f.describe()}. Source: {provenance.source_line(cursor, f)}"
+
     with st.popover("Briefing & data", icon=":material/slideshow:"):
         can_render = render.chromium_available()
         st.download_button("Briefing deck (PPTX)", key="deck_pptx", file_name="briefing.pptx",
@@ -98,7 +92,7 @@ def briefing_downloads(f) -> None:
                            data=lambda: tables.csv_bytes(overview.filtered_events(cursor, f)), on_click="ignore")
         st.download_button("Events (XLSX)", key="events_xlsx", file_name="events.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           data=lambda: tables.xlsx_bytes(overview.filtered_events(cursor, f), "events", note),
+                           data=lambda: tables.xlsx_bytes(overview.filtered_events(cursor, f), "events", note()),
                            on_click="ignore")
         st.download_button("Events with coordinates (GeoJSON)", key="events_geojson",
                            file_name="events.geojson", mime="application/geo+json",
