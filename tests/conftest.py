@@ -18,6 +18,18 @@ FIXTURES = Path(__file__).resolve().parent / "data"
 TODAY = dt.date(2026, 11, 24)
 
 
+def warehouse_tables(path) -> dict:
+    """Every table and view of the warehouse at `path`, rows in a fixed order, build times left out."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        return {n: con.execute(f'SELECT * EXCLUDE (built_at) FROM "{n}" ORDER BY ALL' if n == "etl_runs"
+                               else f'SELECT * FROM "{n}" ORDER BY ALL').df().reset_index(drop=True)
+                for n in names}
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """(BuildResult, path) of a warehouse built from the bundled data/."""

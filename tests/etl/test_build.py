@@ -12,7 +12,7 @@ import pytest
 
 from etl import geo
 from etl.build import BuildError, build_warehouse
-from tests.conftest import DATA, ROOT, TODAY, fixture_data_dir
+from tests.conftest import DATA, ROOT, TODAY, fixture_data_dir, warehouse_tables
 
 
 def test_every_bundled_event_is_loaded_or_accounted_for(built, con):
@@ -114,20 +114,10 @@ def test_unknown_tolls_stay_null(con):
     assert con.execute("SELECT count(*) FROM events WHERE fatalities < 0 OR injured < 0").fetchone()[0] == 0
 
 
-def _tables(path):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
-        return {n: con.execute(f'SELECT * EXCLUDE (built_at) FROM "{n}"' if n == "etl_runs"
-                               else f'SELECT * FROM "{n}"').df() for n in names}
-    finally:
-        con.close()
-
-
 def test_rebuilding_gives_identical_tables(built, tmp_path):
     again = build_warehouse(DATA, tmp_path / "again.duckdb", today=TODAY)
     assert again.version == built.version
-    first, second = _tables(built.warehouse), _tables(again.warehouse)
+    first, second = warehouse_tables(built.warehouse), warehouse_tables(again.warehouse)
     assert first.keys() == second.keys() >= {"events", "districts", "sources", "rejects", "etl_runs"}
     for name in first:
         assert first[name].equals(second[name]), name
