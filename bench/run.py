@@ -1,0 +1,370 @@
+"""The speed benchmark (`make bench`): synthetic ACLED exports of 100k and 1M events (10M with
+--rows 10000000) imported into a warehouse, then every page measured in-process and in a real
+browser, beside the naive way of the same page. Prints a table and writes bench/RESULTS.md.
+
+    .venv/bin/python bench/run.py [--rows 100000 1000000] [--runs 15] [--no-browser]
+
+For each size:
+- import: `etl.imports.import_file` of the CSV (bench/generate.py) into a fresh data folder holding
+  the bundled files: read, map, assign districts, validate, link duplicates, write the warehouse;
+- in-process recompute: every indicator call one rerun of a page makes (recorded by running the
+  page under streamlit's AppTest) replayed, uncached, for a series of filter changes;
+- naive: the Overview page the way a typical Streamlit dashboard does it (the events in a pandas
+  DataFrame, boolean mask and groupby per rerun, every point sent to the map), in the same run;
+- browser: a real Streamlit server and Debian's Chromium (Playwright): cold start (from
+  `streamlit run` to the first chart), then per page a series of year-slider changes, timed from the
+  key press until the script has finished, no element is stale and the next frame is painted, with
+  the websocket bytes each rerun sends; the server's peak RSS (VmHWM).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402  (bench/generate.py)
+from indicators.filters import Filters  # noqa: E402
+
+PAGES = ("overview", "trends", "timeline", "map", "events")
+TARGETS_1M = {"browser_p50": 1.0, "cold_start": 5.0, "rss_gb": 1.5, "recompute_p50_ms": 100,
+              "import_s": 5.0, "naive_ratio": 50, "payload_mb": 2.0}
+
+
+def percentile(values, q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else float("nan")
+
+
+def summary(values) -> tuple[float, float]:
+    return (statistics.median(values), percentile(values, 0.95)) if values else (float("nan"),) * 2
+
+
+# --- import ------------------------------------------------------------------------------------
+
+def data_folder(base: Path) -> Path:
+    """A data folder holding the bundled inputs (what `python -m etl build` reads)."""
+    data = base / "data"
+    for part in ("raw", "reference", "population"):
+        shutil.copytree(ROOT / "data" / part, data / part)
+    return data
+
+
+def measure_import(csv: Path, runs: int, keep: Path) -> tuple[list[float], dict]:
+    """Seconds of each import run; the last run's warehouse is moved to `keep`."""
+    from etl.imports import import_file
+
+    times, counts = [], {}
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench_import_") as tmp:
+            data = data_folder(Path(tmp))
+            start = time.perf_counter()
+            result = import_file(csv, data, data / "warehouse.duckdb", original=csv.name)
+            times.append(time.perf_counter() - start)
+            c = result.counts
+            counts = {"read": c.rows_read, "loaded": c.loaded, "rejected": c.rejected, "unplaced": c.unplaced}
+            shutil.move(data / "warehouse.duckdb", keep)
+    return times, counts
+
+
+# --- in-process --------------------------------------------------------------------------------
+
+def record_calls(warehouse: Path) -> dict[str, list]:
+    """The indicator calls each page makes in one rerun, recorded under AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    import dashboard.data as data
+
+    calls: list = []
+    original = data.query
+
+    def recording(fn, *args):
+        calls.append((fn, args))
+        return original(fn, *args)
+
+    data.WAREHOUSE, data.query = warehouse, recording
+    pages = {}
+    try:
+        for page in PAGES:
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+            calls.clear()
+            at.switch_page(f"app_pages/{page}.py").run()
+            if at.exception:
+                raise RuntimeError(f"{page}: {at.exception[0].value}")
+            unique = []
+            for fn, args in calls:
+                # calls without filters (options, outlines) do not change with a filter change
+                if any(isinstance(a, Filters) for a in args) and (fn, args) not in unique:
+                    unique.append((fn, args))
+            pages[page] = unique
+    finally:
+        data.query = original
+    return pages
+
+
+def filter_changes(con, runs: int) -> list[Filters]:
+    """A user's series of filter changes: years, a province, an actor group."""
+    from indicators.overview import filter_options
+
+    lo, hi = filter_options(con)["years"]
+    series = []
+    for i in range(runs):
+        f = Filters(lo + i % 7, hi - i % 3)
+        if i % 3 == 1:
+            f = replace(f, provinces=("Khyber Pakhtunkhwa",))
+        elif i % 3 == 2:
+            f = replace(f, actor_groups=("Islamic State", "TTP"))
+        series.append(f)
+    return series
+
+
+def replay(con, calls, f: Filters) -> None:
+    for fn, args in calls:
+        fn(con, *(f if isinstance(a, Filters) else a for a in args))
+
+
+def measure_recompute(warehouse: Path, calls: dict, changes: list[Filters]) -> dict[str, list[float]]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        replay(con, calls["overview"], changes[0])  # warm the file cache once
+        out = {}
+        for page, page_calls in calls.items():
+            times = []
+            for f in changes:
+                start = time.perf_counter()
+                replay(con, page_calls, f)
+                times.append((time.perf_counter() - start) * 1000)
+            out[page] = times
+        return out
+    finally:
+        con.close()
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure_naive(warehouse: Path, changes: list[Filters]) -> dict:
+    """The Overview page the naive way: one DataFrame, mask and groupby per rerun, all points."""
+    import pandas as pd
+    import plotly.express as px
+
+    before = rss_mb()
+    start = time.perf_counter()
+    con = duckdb.connect(str(warehouse), read_only=True)
+    df = con.execute("SELECT event_id, event_date, country, admin1, admin2, district_id, category, "
+                     "actor_group, dataset, fatalities, injured, latitude, longitude, location, "
+                     "actor, source_name FROM events").df()
+    con.close()
+    df["year"] = pd.to_datetime(df["event_date"]).dt.year
+    load = time.perf_counter() - start
+    memory = rss_mb() - before
+
+    def page(f: Filters) -> int:
+        mask = df["year"].between(f.year_from, f.year_to) & df["category"].isin(f.categories)
+        if f.provinces:
+            mask &= df["admin1"].isin(f.provinces)
+        if f.actor_groups:
+            mask &= df["actor_group"].isin(f.actor_groups)
+        now = df[mask]
+        span = f.year_to - f.year_from + 1
+        pmask = df["year"].between(f.year_from - span, f.year_from - 1) & df["category"].isin(f.categories)
+        before_ = df[pmask]
+        _ = [(x["event_id"].count(), x["fatalities"].sum(), x["district_id"].nunique(), x["injured"].sum())
+             for x in (now, before_)]
+        trend = now.groupby(["year", "category"]).size().reset_index(name="events")
+        totals = now.groupby("district_id").agg(events=("event_id", "size"), fatalities=("fatalities", "sum"))
+        recent = now.sort_values("event_date", ascending=False).head(15)
+        fig_trend = px.bar(trend, x="year", y="events", color="category")
+        points = now.dropna(subset=["latitude", "longitude"])
+        fig_map = px.scatter_map(points, lat="latitude", lon="longitude", color="category",
+                                 hover_name="location", hover_data=["event_date", "actor", "fatalities"],
+                                 map_style="white-bg")
+        del totals, recent
+        return len(fig_trend.to_json()) + len(fig_map.to_json())
+
+    times, sizes = [], []
+    for f in changes:
+        t = time.perf_counter()
+        sizes.append(page(f))
+        times.append((time.perf_counter() - t) * 1000)
+    return {"times": times, "bytes": statistics.median(sizes), "load": load, "memory_mb": memory}
+
+
+# --- browser -----------------------------------------------------------------------------------
+
+def measure_browser(warehouse: Path, changes: int) -> dict:
+    """Cold start, and per page the filter change -> redrawn times and websocket bytes."""
+    from playwright.sync_api import sync_playwright
+
+    import server  # noqa: E402  (bench/server.py)
+
+    results: dict = {"pages": {}}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=server.chromium(), args=server.CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.add_init_script(server.COUNT_RUNS)
+        received = [0]
+        page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload))))
+        start = time.perf_counter()
+        with server.streamlit(warehouse) as (url, proc):
+            page.goto(url, timeout=600_000)
+            page.locator(".js-plotly-plot").first.wait_for(timeout=600_000)
+            results["cold_start"] = time.perf_counter() - start
+            server.wait_until_done(page)
+            for name in PAGES:
+                page.goto(f"{url}/{'' if name == 'overview' else name}", timeout=600_000)
+                server.wait_until_done(page)
+                thumb = page.get_by_test_id("stSidebar").get_by_role("slider").first
+                times, sizes = [], []
+                for i in range(changes):
+                    thumb.focus()
+                    received[0], seen = 0, server.runs(page)
+                    t = time.perf_counter()
+                    thumb.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+                    server.wait_until_done(page, after=seen)
+                    times.append(time.perf_counter() - t)
+                    sizes.append(received[0])
+                    if page.get_by_test_id("stException").count():
+                        raise RuntimeError(f"{name}: an exception box after a filter change")
+                results["pages"][name] = {"times": times, "bytes": statistics.median(sizes)}
+            results["rss_mb"] = server.peak_rss_mb(proc.pid)
+        browser.close()
+    return results
+
+
+# --- report ------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal"))) / 1024 / 1024
+    import pandas
+    import plotly
+    import streamlit
+    chromium = subprocess.run([server_chromium(), "--version"], capture_output=True, text=True).stdout.strip()
+    return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {platform.platform()}; "
+            f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, pandas "
+            f"{pandas.__version__}, Streamlit {streamlit.__version__}, plotly {plotly.__version__}, "
+            f"{chromium or 'no chromium'}")
+
+
+def server_chromium() -> str:
+    import server  # noqa: E402
+    return server.chromium()
+
+
+def fmt(value, unit="", digits=2) -> str:
+    return "n/a" if value != value else f"{value:,.{digits}f}{unit}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=15, help="filter changes per page")
+    parser.add_argument("--import-runs", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+
+    report = []
+    for rows in args.rows:
+        print(f"== {rows:,} events")
+        csv, _ = generate.generate(rows, progress=lambda m: print(m, flush=True))
+        warehouse = generate.OUT / f"warehouse_{rows}.duckdb"
+        runs = args.import_runs if rows <= 1_000_000 else 1
+        imports, counts = measure_import(csv, runs, warehouse)
+        print(f"  import: median {statistics.median(imports):.1f} s ({rows / statistics.median(imports):,.0f} rows/s), {counts}")
+        calls = record_calls(warehouse)
+        con = duckdb.connect(str(warehouse), read_only=True)
+        events = con.execute("SELECT count(*) FROM events").fetchone()[0]
+        changes = filter_changes(con, args.runs)
+        con.close()
+        recompute = measure_recompute(warehouse, calls, changes)
+        for page, times in recompute.items():
+            print(f"  in-process {page}: p50 {summary(times)[0]:.0f} ms, p95 {summary(times)[1]:.0f} ms "
+                  f"({len(calls[page])} queries)")
+        naive = measure_naive(warehouse, changes[: max(3, args.runs // 3)])
+        ratio = summary(naive["times"])[0] / summary(recompute["overview"])[0]
+        print(f"  naive overview: p50 {summary(naive['times'])[0]:,.0f} ms, {naive['bytes'] / 1e6:.1f} MB "
+              f"-> ours {ratio:,.0f}x faster")
+        browser = None if args.no_browser else measure_browser(warehouse, args.runs)
+        if browser:
+            print(f"  browser cold start {browser['cold_start']:.1f} s, server peak RSS {browser['rss_mb']:,.0f} MB")
+            for page, r in browser["pages"].items():
+                print(f"  browser {page}: p50 {summary(r['times'])[0]:.2f} s, p95 {summary(r['times'])[1]:.2f} s, "
+                      f"{r['bytes'] / 1e6:.2f} MB per rerun")
+        report.append(dict(rows=rows, events=events, imports=imports, counts=counts, calls=calls,
+                           recompute=recompute, naive=naive, ratio=ratio, browser=browser))
+    write_results(args.output, report, args)
+    print(f"wrote {args.output}")
+
+
+def write_results(path: Path, report: list[dict], args) -> None:
+    lines = ["# Benchmark results", "",
+             f"`make bench` ({' '.join(sys.argv[1:]) or 'defaults'}) on "
+             f"{time.strftime('%Y-%m-%d')}, {machine()}.", "",
+             "Synthetic ACLED-format events from bench/generate.py (not real data). Times are the "
+             f"median (p50) and 95th percentile of {args.runs} filter changes per page; import over "
+             f"{args.import_runs} runs (1 at 10M). Targets are the ones of the speed issue, at 1M "
+             "events unless said.", ""]
+    for r in report:
+        rows, b = r["rows"], r["browser"]
+        imp = statistics.median(r["imports"])
+        lines += [f"## {rows:,} generated rows ({r['events']:,} events in the warehouse with the bundled data)", "",
+                  "| measure | p50 | p95 | target | met |", "|---|---|---|---|---|"]
+
+        def row(name, p50, p95, target, ok):
+            lines.append(f"| {name} | {p50} | {p95} | {target} | {'yes' if ok else '**no**'} |")
+
+        big = rows >= 1_000_000
+        row("import (read, districts, validate, link, write)", f"{imp:.1f} s = {rows / imp:,.0f} rows/s",
+            f"max {max(r['imports']):.1f} s", "1M in <= 5 s" if rows == 1_000_000 else "-",
+            rows != 1_000_000 or imp <= TARGETS_1M["import_s"])
+        for page, times in r["recompute"].items():
+            p50, p95 = summary(times)
+            row(f"in-process recompute, {page} ({len(r['calls'][page])} queries)", f"{p50:.0f} ms",
+                f"{p95:.0f} ms", "<= 100 ms at 1M" if rows == 1_000_000 else "-",
+                rows != 1_000_000 or p50 <= TARGETS_1M["recompute_p50_ms"])
+        n50, n95 = summary(r["naive"]["times"])
+        row("naive Overview (pandas mask + groupby + all points)", f"{n50:,.0f} ms", f"{n95:,.0f} ms", "-", True)
+        row("ours vs naive, Overview", f"{r['ratio']:,.0f}x faster", "", ">= 50x at 1M",
+            rows != 1_000_000 or r["ratio"] >= TARGETS_1M["naive_ratio"])
+        row("naive: payload per rerun / DataFrame memory / load",
+            f"{r['naive']['bytes'] / 1e6:,.1f} MB", f"{r['naive']['memory_mb']:,.0f} MB, {r['naive']['load']:.1f} s", "-", True)
+        if b:
+            row("browser cold start (streamlit run -> first chart)", f"{b['cold_start']:.1f} s", "",
+                "<= 5 s at 1M", rows != 1_000_000 or b["cold_start"] <= TARGETS_1M["cold_start"])
+            limit = 1.0 if rows <= 1_000_000 else 3.0
+            for page, p in b["pages"].items():
+                p50, p95 = summary(p["times"])
+                row(f"browser: filter change -> redrawn, {page}", f"{p50:.2f} s", f"{p95:.2f} s",
+                    f"p50 <= {limit:.0f} s", p50 <= limit or rows < 1_000_000 and p50 <= 1.0)
+                row(f"browser: bytes per rerun, {page}", f"{p['bytes'] / 1e6:.2f} MB", "", "<= 2 MB",
+                    p["bytes"] <= TARGETS_1M["payload_mb"] * 1e6)
+            row("server peak RSS", f"{b['rss_mb']:,.0f} MB", "", "<= 1.5 GB at 1M",
+                not big or rows > 1_000_000 or b["rss_mb"] <= TARGETS_1M["rss_gb"] * 1024)
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""A real Streamlit server on loopback and Debian's Chromium, for the benchmark scripts."""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# counts the script runs the page has seen finish (add it with page.add_init_script)
+COUNT_RUNS = """window.__runs = 0;
+new MutationObserver(records => { for (const r of records)
+  if (r.target.getAttribute('data-test-script-state') === 'notRunning' && r.oldValue === 'running')
+    window.__runs += 1; }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+  attributeFilter: ['data-test-script-state']});"""
+# the script has run, nothing is greyed out as stale, and a frame has been painted since
+DONE = """() => new Promise(resolve => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const idle = app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-stale="true"]')
+    && !document.querySelector('[data-testid="stSkeleton"]');
+  if (!idle) return resolve(false);
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
+})"""
+
+
+def chromium() -> str:
+    return shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit(warehouse: Path):
+    """Yield (url, process) of `streamlit run app.py` serving `warehouse`, once it answers."""
+    port = free_port()
+    env = {**os.environ, "DASHBOARD_WAREHOUSE": str(warehouse)}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                             "--server.fileWatcherType", "none"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("streamlit exited at start") from None
+                time.sleep(0.05)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def runs(page) -> int:
+    return page.evaluate("window.__runs")
+
+
+def wait_until_done(page, after: int = -1, timeout: float = 120) -> None:
+    """Block until the page has seen more than `after` script runs finish (see COUNT_RUNS) and
+    its elements are drawn."""
+    deadline = time.monotonic() + timeout
+    while not (runs(page) > after and page.evaluate(DONE)):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page did not finish its rerun")
+        time.sleep(0.01)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
