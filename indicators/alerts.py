@@ -33,33 +33,41 @@ def escalation_alerts(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 5
     Columns: month, district_id, admin2, actor_group, events, baseline_per_month, previous_max,
     p_value, reason. Most recent first."""
     where, params = f.all_time().where("e")
-    monthly = con.execute(
-        f"SELECT e.district_id, d.admin2, e.actor_group, date_trunc('month', e.event_date)::DATE AS month, "
-        f"count(*) AS events FROM events e JOIN districts d USING (district_id) "
-        f"WHERE {where} AND e.date_precision <> 'year' AND e.event_date < make_date(?, 1, 1) "
-        f"GROUP BY ALL", params + [f.year_to + 1]).df()
+    # each (district, actor group, month) with its trailing window of BASELINE_MONTHS calendar
+    # months, computed by DuckDB; Python only scores the few months that beat their maximum
+    candidates = con.execute(
+        f"""WITH monthly AS (
+                SELECT e.district_id, d.admin2, e.actor_group,
+                       date_trunc('month', e.event_date)::DATE AS month, count(*) AS events
+                FROM events e JOIN districts d USING (district_id)
+                WHERE {where} AND e.date_precision <> 'year' AND e.event_date < make_date(?, 1, 1)
+                GROUP BY ALL),
+            windowed AS (
+                SELECT *, coalesce(sum(events) OVER w, 0) AS window_events,
+                       coalesce(max(events) OVER w, 0) AS previous_max
+                FROM monthly
+                WINDOW w AS (PARTITION BY district_id, actor_group ORDER BY month
+                             RANGE BETWEEN INTERVAL {BASELINE_MONTHS} MONTH PRECEDING
+                                       AND INTERVAL 1 MONTH PRECEDING))
+            SELECT * FROM windowed
+            WHERE month >= make_date(?, 1, 1) AND events >= ? AND events > previous_max""",
+        params + [f.year_to + 1, f.year_from, MIN_EVENTS]).df()
+    kind = "events" if len(f.categories) != 1 else f"{f.categories[0].replace('_', ' ')} events"
     rows = []
-    for (district_id, group), series in monthly.groupby(["district_id", "actor_group"]):
-        counts = series.set_index(pd.to_datetime(series["month"]))["events"]
-        for month, events in counts.items():
-            if month.year < f.year_from or events < MIN_EVENTS:
-                continue
-            start = month - pd.DateOffset(months=BASELINE_MONTHS)
-            window = counts[(counts.index >= start) & (counts.index < month)]
-            baseline = window.sum() / BASELINE_MONTHS
-            previous_max = int(window.max()) if len(window) else 0
-            p = poisson_sf(int(events), baseline)
-            if events > previous_max and p < P_THRESHOLD:
-                name = series["admin2"].iloc[0]
-                kind = "events" if len(f.categories) != 1 else f"{f.categories[0].replace('_', ' ')} events"
-                rows.append({
-                    "month": month.date(), "district_id": district_id, "admin2": name,
-                    "actor_group": group, "events": int(events),
-                    "baseline_per_month": round(baseline, 2), "previous_max": previous_max,
-                    "p_value": round(p, 4),
-                    "reason": f"{name} ({group}): {events} {kind} in {month:%b %Y}, the highest in "
-                              f"{BASELINE_MONTHS // 12} years; baseline {baseline:.1f}/month",
-                })
+    for c in candidates.itertuples():
+        baseline = c.window_events / BASELINE_MONTHS
+        p = poisson_sf(int(c.events), baseline)
+        if p < P_THRESHOLD:
+            month = pd.Timestamp(c.month)
+            rows.append({
+                "month": month.date(), "district_id": c.district_id, "admin2": c.admin2,
+                "actor_group": c.actor_group, "events": int(c.events),
+                "baseline_per_month": round(baseline, 2), "previous_max": int(c.previous_max),
+                "p_value": round(p, 4),
+                "reason": f"{c.admin2} ({c.actor_group}): {c.events} {kind} in {month:%b %Y}, the "
+                          f"highest in {BASELINE_MONTHS // 12} years; baseline {baseline:.1f}/month",
+            })
     out = pd.DataFrame(rows, columns=["month", "district_id", "admin2", "actor_group", "events",
                                       "baseline_per_month", "previous_max", "p_value", "reason"])
-    return out.sort_values(["month", "events"], ascending=False).head(limit).reset_index(drop=True)
+    return out.sort_values(["month", "events", "district_id", "actor_group"],
+                           ascending=[False, False, True, True]).head(limit).reset_index(drop=True)
