@@ -4,6 +4,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from etl import schema
 from indicators.filters import Filters
 
 PERIODS = {"month": "month", "quarter": "quarter", "year": "year"}
@@ -127,7 +128,8 @@ def dataset_names(con: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
 def filtered_events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None = None) -> pd.DataFrame:
     """The filtered events with every schema column, newest first (for data downloads)."""
     where, params = f.where()
-    sql = f"SELECT * FROM events WHERE {where} ORDER BY event_date DESC, event_id"
+    sql = (f"SELECT {', '.join(schema.COLUMN_NAMES)} FROM events WHERE {where} "
+           f"ORDER BY event_date DESC, event_id")
     if limit is not None:
         sql += " LIMIT ?"
         params = params + [limit]
