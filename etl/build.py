@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from etl import boundaries, geo, population, schema, targets
+from etl import boundaries, derived, geo, population, schema, targets
 from etl import duplicates as links
 from etl.sources import acled, curated, gtd, pk_drone_strikes, pk_suicide_attacks, template, ucdp
 
@@ -214,6 +214,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             _write(tmp, events, districts, people, rejects, duplicates, registry, counts, version)
             boundaries.write_provinces(tmp, provinces)
             links.write(tmp, probable)
+            derived.write(tmp)
             os.replace(tmp, warehouse)
         finally:
             tmp.unlink(missing_ok=True)

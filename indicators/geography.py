@@ -31,7 +31,8 @@ _JOIN = {
     "province": ("provinces u ON u.country = e.country AND (u.admin1 IS NULL OR u.admin1 = e.admin1)",
                  "u.province_id AS unit_id, u.name, u.country AS parent, u.country"),
 }
-_SIGNALS = f"count(*) FILTER (WHERE e.category IN ({', '.join(repr(c) for c in SIGNAL_CATEGORIES)}))"
+_SIGNALS = (f"coalesce(sum(e.events) FILTER (WHERE e.category IN "
+            f"({', '.join(repr(c) for c in SIGNAL_CATEGORIES)})), 0)::BIGINT")
 TOP_COLUMNS = ("actor_group", "category")
 
 
@@ -47,8 +48,9 @@ def area_values(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "distri
     join, columns = _level(level)
     where, params = f.where("e")
     return con.execute(
-        f"SELECT {columns}, count(*) AS events, coalesce(sum(e.fatalities), 0)::BIGINT AS fatalities, "
-        f"{_SIGNALS} AS signals FROM events e JOIN {join} WHERE {where} "
+        f"SELECT {columns}, sum(e.events)::BIGINT AS events, "
+        f"coalesce(sum(e.fatalities), 0)::BIGINT AS fatalities, "
+        f"{_SIGNALS} AS signals FROM event_cube e JOIN {join} WHERE {where} "
         f"GROUP BY ALL ORDER BY events DESC, name", params).df()
 
 
@@ -82,10 +84,10 @@ def spread(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     where, params = f.where()
     return con.execute(
         f"WITH years AS (SELECT range::INTEGER AS year FROM range(?, ?)), "
-        f"counts AS (SELECT year(event_date) AS year, count(*) AS events, "
+        f"counts AS (SELECT year(event_date) AS year, sum(events)::BIGINT AS events, "
         f"count(DISTINCT district_id) AS districts_affected, "
         f"count(DISTINCT country || coalesce(admin1, '')) FILTER (WHERE admin1 IS NOT NULL) "
-        f"AS provinces_affected FROM events WHERE {where} GROUP BY 1) "
+        f"AS provinces_affected FROM event_cube WHERE {where} GROUP BY 1) "
         f"SELECT y.year, coalesce(c.events, 0) AS events, "
         f"coalesce(c.districts_affected, 0) AS districts_affected, "
         f"coalesce(c.provinces_affected, 0) AS provinces_affected "

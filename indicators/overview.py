@@ -45,8 +45,8 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     for label, filters in (("current", f), ("previous", f.previous())):
         where, params = filters.where()
         events, fatalities, injured, districts = con.execute(
-            f"SELECT count(*), coalesce(sum(fatalities), 0), coalesce(sum(injured), 0), "
-            f"count(DISTINCT district_id) FROM events WHERE {where}", params).fetchone()
+            f"SELECT coalesce(sum(events), 0), coalesce(sum(fatalities), 0), coalesce(sum(injured), 0), "
+            f"count(DISTINCT district_id) FROM event_cube WHERE {where}", params).fetchone()
         rows.append({"period": label, "events": events, "fatalities": int(fatalities),
                      "injured": int(injured), "districts_affected": districts})
     return pd.DataFrame(rows)
@@ -57,10 +57,11 @@ def trend(con: duckdb.DuckDBPyConnection, f: Filters, period: str = "year") -> p
     Columns: period_start (DATE), category, events, fatalities."""
     unit = PERIODS[period]  # a fixed word from PERIODS, never user text
     where, params = f.where()
+    table, count = ("event_cube", "sum(events)") if unit == "year" else ("events", "count(*)")
     return con.execute(
         f"SELECT date_trunc('{unit}', event_date)::DATE AS period_start, category, "
-        f"count(*) AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
-        f"FROM events WHERE {where} GROUP BY ALL ORDER BY period_start, category", params).df()
+        f"{count}::BIGINT AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
+        f"FROM {table} WHERE {where} GROUP BY ALL ORDER BY period_start, category", params).df()
 
 
 def district_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -68,9 +69,9 @@ def district_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     admin2, events, fatalities."""
     where, params = f.where("e")
     return con.execute(
-        f"SELECT d.district_id, d.country, d.admin1, d.admin2, count(*) AS events, "
+        f"SELECT d.district_id, d.country, d.admin1, d.admin2, sum(e.events)::BIGINT AS events, "
         f"coalesce(sum(e.fatalities), 0)::BIGINT AS fatalities "
-        f"FROM events e JOIN districts d USING (district_id) WHERE {where} "
+        f"FROM event_cube e JOIN districts d USING (district_id) WHERE {where} "
         f"GROUP BY ALL ORDER BY events DESC, d.admin2", params).df()
 
 
@@ -91,13 +92,17 @@ def event_points(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 5000) 
     known), actor_group, actor (as reported, else the group), fatalities, source_name, total
     (points before the limit)."""
     where, params = f.where()
-    return con.execute(
+    total = con.execute(f"SELECT coalesce(sum(events), 0) FROM event_cube WHERE has_point AND {where}",
+                        params).fetchone()[0]
+    points = con.execute(
         f"SELECT event_id, district_id, event_date, latitude, longitude, category, location, admin2, "
         f"coalesce(location, admin2, admin1, country) AS place, actor_group, "
-        f"coalesce(actor, actor_group) AS actor, fatalities, source_name, count(*) OVER () AS total "
+        f"coalesce(actor, actor_group) AS actor, fatalities, source_name "
         f"FROM events WHERE latitude IS NOT NULL AND {where} "
-        f"ORDER BY fatalities DESC NULLS LAST, event_date DESC, event_id LIMIT ?",
+        f"ORDER BY points_rank LIMIT ?",  # = fatalities DESC NULLS LAST, event_date DESC, event_id
         params + [limit]).df()
+    points["total"] = int(total)
+    return points
 
 
 def recent_events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 10) -> pd.DataFrame:
@@ -121,7 +126,7 @@ def dataset_names(con: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
     """Titles of the datasets behind the filtered events (for source lines)."""
     where, params = f.where()
     return con.execute(
-        f"SELECT DISTINCT s.short_name FROM sources s JOIN (SELECT DISTINCT source_file FROM events "
+        f"SELECT DISTINCT s.short_name FROM sources s JOIN (SELECT DISTINCT source_file FROM event_cube "
         f"WHERE {where}) e ON e.source_file = s.file ORDER BY 1", params).df()["short_name"].tolist()
 
 
