@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import duckdb
 import pandas as pd
 
@@ -60,8 +61,8 @@ def _raw_scores(con, f: Filters, level: str) -> pd.DataFrame:
     where, params = f.where()
     return con.execute(
         f"SELECT {key} AS unit, year(event_date) AS year, "
-        f"count(*) + 3 * coalesce(sum(fatalities), 0) + 0.5 * coalesce(sum(injured), 0) AS raw "
-        f"FROM events WHERE {where} AND category = 'attack' AND {key} IS NOT NULL GROUP BY ALL",
+        f"sum(events) + 3 * coalesce(sum(fatalities), 0) + 0.5 * coalesce(sum(injured), 0) AS raw "
+        f"FROM event_cube WHERE {where} AND category = 'attack' AND {key} IS NOT NULL GROUP BY ALL",
         params).df()
 
 
@@ -69,12 +70,17 @@ def _weighted(raw: pd.DataFrame, years: range, units: list | None = None) -> pd.
     table = raw.pivot_table(index="unit", columns="year", values="raw", aggfunc="sum", fill_value=0)
     if units is not None:
         table = table.reindex(sorted(set(table.index) | set(units)), fill_value=0)
-    rows = []
-    for year in years:
-        weighted = sum(w * table.get(year - k, pd.Series(0, index=table.index))
-                       for k, w in enumerate(GTI_WEIGHTS))
-        rows.append(pd.DataFrame({"unit": table.index, "year": year, "weighted": weighted.values}))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["unit", "year", "weighted"])
+    years = list(years)
+    if not years:
+        return pd.DataFrame(columns=["unit", "year", "weighted"])
+    first = years[0] - len(GTI_WEIGHTS) + 1
+    values = table.reindex(columns=range(first, years[-1] + 1), fill_value=0).to_numpy(dtype=float)
+    weighted = np.zeros((len(table), len(years)))
+    for i, year in enumerate(years):
+        for k, w in enumerate(GTI_WEIGHTS):  # this year first, then the four before
+            weighted[:, i] += w * values[:, year - first - k]
+    return pd.DataFrame({"unit": np.tile(table.index.to_numpy(), len(years)),
+                         "year": np.repeat(years, len(table)), "weighted": weighted.T.ravel()})
 
 
 def gti_style(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "province") -> pd.DataFrame:

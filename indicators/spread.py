@@ -34,22 +34,27 @@ def new_districts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     Columns: year, actor_group, district_id, admin2, admin1, first_date, event_id, category,
     source_name, source_url."""
     where, params = f.all_time().where("e")
+    named = "e.district_id IS NOT NULL AND e.actor_group NOT IN ('Unknown', 'Other')"
+    # the first day of each pair over three narrow columns, then the first event of that day
+    # (smallest id, with its details: a struct compares field by field)
     return con.execute(
         f"""
         WITH firsts AS (
-            SELECT e.actor_group, e.district_id, e.event_date AS first_date, e.event_id, e.category,
-                   e.source_name, e.source_url,
-                   row_number() OVER (PARTITION BY e.actor_group, e.district_id
-                                      ORDER BY e.event_date, e.event_id) AS n
-            FROM events e
-            WHERE {where} AND e.district_id IS NOT NULL AND e.actor_group NOT IN ('Unknown', 'Other')
-        )
+            SELECT e.actor_group, e.district_id, min(e.event_date) AS first_date
+            FROM events e WHERE {where} AND {named} GROUP BY ALL
+            HAVING min(e.event_date) >= make_date(?, 1, 1) AND min(e.event_date) < make_date(?, 1, 1)),
+        chosen AS (
+            SELECT f.actor_group, f.district_id, f.first_date,
+                   min({{'event_id': e.event_id, 'category': e.category,
+                         'source_name': e.source_name, 'source_url': e.source_url}}) AS first
+            FROM firsts f JOIN events e ON e.actor_group = f.actor_group
+                 AND e.district_id = f.district_id AND e.event_date = f.first_date
+            WHERE {where} AND {named} GROUP BY ALL)
         SELECT year(first_date) AS year, actor_group, district_id, d.admin2, d.admin1, first_date,
-               event_id, category, source_name, source_url
-        FROM firsts JOIN districts d USING (district_id)
-        WHERE n = 1 AND first_date >= make_date(?, 1, 1) AND first_date < make_date(?, 1, 1)
+               first.event_id, first.category, first.source_name, first.source_url
+        FROM chosen JOIN districts d USING (district_id)
         ORDER BY first_date, actor_group, d.admin2""",
-        params + [f.year_from, f.year_to + 1]).df()
+        params + [f.year_from, f.year_to + 1] + params).df()
 
 
 def new_district_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
