@@ -16,7 +16,7 @@ Clients (both on the same machine as the server):
 .svg flame graph, .json speedscope, .txt collapsed stacks).
 
 Usage: .venv/bin/python bench/load.py [--sessions 20] [--seconds 60] [--client ws|browser]
-       [--no-rebuild] [--seed 1] [--profile FILE]
+       [--no-rebuild] [--seed 1] [--server-option NAME=VALUE ...] [--profile FILE [--profile-gil]]
 """
 from __future__ import annotations
 
@@ -67,11 +67,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(warehouse: Path, port: int) -> subprocess.Popen:
+def start_server(warehouse: Path, port: int, options: list[str] = ()) -> subprocess.Popen:
+    """`streamlit run app.py` on 127.0.0.1:port; `options` are extra `section.name=value` settings."""
     env = {**os.environ, "DASHBOARD_WAREHOUSE": str(warehouse)}
+    extra = [arg for option in options for arg in (f"--{option.split('=', 1)[0]}", option.split("=", 1)[1])]
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                              "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
@@ -119,10 +121,10 @@ async def rebuild_halfway(args, res: Results, warehouse: Path) -> None:
 async def ws_session(url: str, expected, years: tuple[int, int], seconds: float, rng: random.Random,
                      res: Results) -> None:
     """Load the Overview page, then set random year ranges with 1-3 s of think time."""
-    from bench.st_client import ProtocolError, Session, slider_state
+    from bench.st_client import Session, slider_state
 
     lo, hi = years
-    session = None
+    session, loaded = None, False
     try:
         session = await Session.open(url)
         run = await session.rerun(timeout=300)
@@ -130,10 +132,10 @@ async def ws_session(url: str, expected, years: tuple[int, int], seconds: float,
             res.error(f"first load: {message}")
         slider = run.widget_id("slider", "Years")
         if slider is None or run.metric("Events") != expected(lo, hi):
-            res.failed_loads += 1
             res.error(f"first load: slider {slider!r}, Events {run.metric('Events')!r} "
                       f"(expected {expected(lo, hi)!r})")
             return
+        loaded = True
         res.loads.append((run.seconds, run.bytes))
         current = (lo, hi)
         deadline = time.monotonic() + seconds
@@ -154,13 +156,10 @@ async def ws_session(url: str, expected, years: tuple[int, int], seconds: float,
             shown, wanted = run.metric("Events"), expected(*chosen)
             if shown != wanted:
                 res.error(f"Events KPI for {chosen[0]}-{chosen[1]} is {shown!r}, expected {wanted!r}")
-    except (OSError, ProtocolError, TimeoutError) as err:
-        if session is None or not res.loads:
-            res.failed_loads += 1
-        res.error(f"{type(err).__name__}: {str(err)[:160]}")
-    except Exception as err:  # noqa: BLE001 - a closed connection and the like: counted and reported
+    except Exception as err:  # noqa: BLE001 - ProtocolError, a closed connection...: counted, reported
         res.error(f"{type(err).__name__}: {str(err)[:160]}")
     finally:
+        res.failed_loads += not loaded
         if session is not None:
             await session.close()
 
@@ -183,11 +182,13 @@ async def browser_session(browser, url: str, expected, seconds: float, res: Resu
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await context.new_page()
     kpi = page.get_by_test_id("stMetric").filter(has_text="Events").get_by_test_id("stMetricValue")
+    loaded = False
     try:
         start = time.monotonic()
         await page.goto(url, timeout=300_000)
         await expect(kpi).to_have_text(expected(1995, 2019), timeout=300_000)
         res.loads.append((time.monotonic() - start, 0))
+        loaded = True
         deadline = time.monotonic() + seconds
         thumb = page.get_by_test_id("stSidebar").get_by_role("slider").first
         year = 1995
@@ -204,9 +205,9 @@ async def browser_session(browser, url: str, expected, seconds: float, res: Resu
             if await page.get_by_test_id("stException").count():
                 res.error("exception box shown")
     except Exception as err:  # noqa: BLE001 - counted and reported
-        res.failed_loads += not res.loads
         res.error(f"{type(err).__name__}: {str(err)[:120]}")
     finally:
+        res.failed_loads += not loaded
         await context.close()
 
 
@@ -257,6 +258,7 @@ def start_profiler(args, pid: int):
     return asyncio.create_subprocess_exec(
         exe, "record", "--pid", str(pid), "--duration", str(int(args.seconds)), "--rate", "50",
         "--format", fmt, "--output", args.profile, "--nonblocking",
+        *(["--gil"] if args.profile_gil else []),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
 
@@ -270,7 +272,8 @@ def quantile(values: list[float], q: float) -> float:
 def report(args, res: Results, server_stats: dict) -> None:
     times = [c[1] for c in res.changes]
     print(f"client: {args.client}, sessions: {args.sessions}, duration: {args.seconds:.0f} s, "
-          f"filter changes measured: {len(times)}")
+          f"filter changes measured: {len(times)}"
+          + "".join(f", --{o.replace('=', ' ', 1)}" for o in args.server_option))
     if res.loads:
         loads = sorted(s for s, _ in res.loads)
         kb = statistics.median(b for _, b in res.loads) / 1024
@@ -293,7 +296,8 @@ def report(args, res: Results, server_stats: dict) -> None:
         print(f"server CPU after the first loads: {cpu:.1f} s in {window:.0f} s "
               f"({cpu / window:.2f} cores){per}")
     print(f"server CPU in all: {server_stats['cpu_end'] - server_stats['cpu_start']:.1f} s, "
-          f"peak RSS {server_stats['peak_rss_mb']:.0f} MB")
+          f"peak RSS {server_stats['peak_rss_mb']:.0f} MB; load client CPU {time.process_time():.1f} s"
+          + (" (Chromium not counted)" if args.client == "browser" else ""))
     if res.rebuild:
         start, end, code = res.rebuild
         after = [c for c in res.changes if c[0] > end]
@@ -317,9 +321,18 @@ def main() -> None:
                         help="websocket protocol clients (default) or Chromium pages")
     parser.add_argument("--no-rebuild", action="store_true", help="no `etl build` half-way")
     parser.add_argument("--seed", type=int, default=1, help="seed of the random year ranges")
+    parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Streamlit setting for the server, e.g. runner.postScriptGC=false "
+                             "(repeatable)")
     parser.add_argument("--profile", metavar="FILE", help="py-spy record the server into FILE")
+    parser.add_argument("--profile-gil", action="store_true",
+                        help="sample only the thread holding the GIL (py-spy --gil)")
     parser.add_argument("--py-spy", default=None, help="path to py-spy if it is not on PATH")
     args = parser.parse_args()
+    for option in args.server_option:
+        if "=" not in option or "." not in option.split("=", 1)[0]:
+            parser.error(f"--server-option {option!r}: expected section.name=value, "
+                         "e.g. runner.postScriptGC=false")
     with tempfile.TemporaryDirectory() as tmp:
         warehouse = Path(tmp) / "warehouse.duckdb"
         built = build(warehouse)
@@ -336,7 +349,7 @@ def main() -> None:
             return f"{events:,}"
 
         port = free_port()
-        server = start_server(warehouse, port)
+        server = start_server(warehouse, port, args.server_option)
         url = f"http://127.0.0.1:{port}/"
         run = run_ws if args.client == "ws" else run_browser
         try:
