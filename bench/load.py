@@ -1,16 +1,30 @@
-"""Load test: a real Streamlit server on loopback and N concurrent browser sessions (Playwright
-pages in Debian's Chromium) changing the year filter for a bounded time, with a rebuild of the
-warehouse half-way. Reports p50/p95 from the filter change to the updated KPI, and the errors
-(exception boxes, timeouts, wrong numbers). Each session measures for --seconds after its first
-page load. The browser doing the load runs on the same machine as the server.
+"""Load test: a real Streamlit server on loopback and N concurrent sessions changing the year filter
+for a bounded time, with a rebuild of the warehouse (`etl build` into the served file) half-way.
+Reports p50/p95/max from the filter change to the updated page, the errors (exception elements,
+st.error boxes, timeouts, a wrong "Events" KPI), the payload per rerun, and the server's CPU
+seconds and peak RSS. Each session measures for --seconds after its first page load.
 
-Usage: .venv/bin/python bench/load.py [--sessions 20] [--seconds 60] [--no-rebuild]
+Clients (both on the same machine as the server):
+- `ws` (default): each session is a websocket speaking Streamlit's protocol (bench/st_client.py),
+  like a browser tab without the rendering: it loads the Overview page, reads the id of the
+  sidebar's "Years" slider from the deltas and sets a random year range every 1-3 s. Timed from
+  sending the rerun to `script_finished`; the "Events" KPI must equal indicators.overview.kpis.
+- `browser`: Playwright pages in Debian's Chromium pressing an arrow key on the slider, timed
+  until the KPI shows the new value (two year ranges only). Too heavy for 20 sessions on 2 cores.
+
+--profile FILE records the server with py-spy during the measured window (`pip install py-spy`;
+.svg flame graph, .json speedscope, .txt collapsed stacks).
+
+Usage: .venv/bin/python bench/load.py [--sessions 20] [--seconds 60] [--client ws|browser]
+       [--no-rebuild] [--seed 1] [--server-option NAME=VALUE ...] [--profile FILE [--profile-gil]]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -19,6 +33,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -28,8 +43,22 @@ sys.path.insert(0, str(ROOT))
 from indicators.filters import Filters  # noqa: E402
 from indicators.overview import kpis  # noqa: E402
 
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Results:
+    changes: list[tuple[float, float, int, int, int]] = field(default_factory=list)
+    """(finished at, seconds, messages, bytes, refs) per measured filter change"""
+    errors: list[tuple[float, str]] = field(default_factory=list)  # (at, message)
+    loads: list[tuple[float, int]] = field(default_factory=list)  # (seconds, bytes) of first loads
+    failed_loads: int = 0
+    rebuild: tuple[float, float, int] | None = None  # (started, finished, exit code)
+
+    def error(self, message: str) -> None:
+        self.errors.append((time.monotonic(), message))
 
 
 def free_port() -> int:
@@ -38,11 +67,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(warehouse: Path, port: int) -> subprocess.Popen:
+def start_server(warehouse: Path, port: int, options: list[str] = ()) -> subprocess.Popen:
+    """`streamlit run app.py` on 127.0.0.1:port; `options` are extra `section.name=value` settings."""
     env = {**os.environ, "DASHBOARD_WAREHOUSE": str(warehouse)}
+    extra = [arg for option in options for arg in (f"--{option.split('=', 1)[0]}", option.split("=", 1)[1])]
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                              "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
@@ -50,20 +81,114 @@ def start_server(warehouse: Path, port: int) -> subprocess.Popen:
             return proc
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError("server did not start")
+    raise RuntimeError("server did not start within 60 s")
 
 
-async def session(browser, url, expected, seconds, times, errors, loads):
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (all its threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def build(warehouse: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl", "build", "--out", str(warehouse)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+
+
+async def rebuild_halfway(args, res: Results, warehouse: Path) -> None:
+    """`etl build` into the served file half-way through the measured window."""
+    while len(res.loads) + res.failed_loads < args.sessions:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(args.seconds / 2)
+    start = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "etl", "build", "--out",
+                                                str(warehouse), cwd=ROOT,
+                                                stdout=asyncio.subprocess.DEVNULL,
+                                                stderr=asyncio.subprocess.DEVNULL)
+    code = await proc.wait()
+    res.rebuild = (start, time.monotonic(), code)
+
+
+# --- websocket clients -------------------------------------------------------------------------
+
+async def ws_session(url: str, expected, years: tuple[int, int], seconds: float, rng: random.Random,
+                     res: Results) -> None:
+    """Load the Overview page, then set random year ranges with 1-3 s of think time."""
+    from bench.st_client import Session, slider_state
+
+    lo, hi = years
+    session, loaded = None, False
+    try:
+        session = await Session.open(url)
+        run = await session.rerun(timeout=300)
+        for message in run.errors():
+            res.error(f"first load: {message}")
+        slider = run.widget_id("slider", "Years")
+        if slider is None or run.metric("Events") != expected(lo, hi):
+            res.error(f"first load: slider {slider!r}, Events {run.metric('Events')!r} "
+                      f"(expected {expected(lo, hi)!r})")
+            return
+        loaded = True
+        res.loads.append((run.seconds, run.bytes))
+        current = (lo, hi)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            await asyncio.sleep(rng.uniform(1, 3))
+            chosen = current
+            while chosen == current:
+                chosen = tuple(sorted(rng.sample(range(lo, hi + 1), 2)))
+            current = chosen
+            try:
+                run = await session.rerun([slider_state(slider, chosen)], timeout=30)
+            except TimeoutError:
+                res.error("no script_finished within 30 s")
+                continue
+            res.changes.append((time.monotonic(), run.seconds, run.messages, run.bytes, run.refs))
+            for message in run.errors():
+                res.error(message)
+            shown, wanted = run.metric("Events"), expected(*chosen)
+            if shown != wanted:
+                res.error(f"Events KPI for {chosen[0]}-{chosen[1]} is {shown!r}, expected {wanted!r}")
+    except Exception as err:  # noqa: BLE001 - ProtocolError, a closed connection...: counted, reported
+        res.error(f"{type(err).__name__}: {str(err)[:160]}")
+    finally:
+        res.failed_loads += not loaded
+        if session is not None:
+            await session.close()
+
+
+async def run_ws(args, res: Results, url: str, expected, years: tuple[int, int],
+                 warehouse: Path) -> None:
+    tasks = [asyncio.create_task(ws_session(url, expected, years, args.seconds,
+                                            random.Random(args.seed * 1000 + i), res))
+             for i in range(args.sessions)]
+    if not args.no_rebuild:
+        tasks.append(asyncio.create_task(rebuild_halfway(args, res, warehouse)))
+    await asyncio.gather(*tasks)
+
+
+# --- browser clients ---------------------------------------------------------------------------
+
+async def browser_session(browser, url: str, expected, seconds: float, res: Results) -> None:
     from playwright.async_api import expect
 
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await context.new_page()
     kpi = page.get_by_test_id("stMetric").filter(has_text="Events").get_by_test_id("stMetricValue")
+    loaded = False
     try:
         start = time.monotonic()
         await page.goto(url, timeout=300_000)
-        await expect(kpi).to_have_text(expected[1995], timeout=300_000)
-        loads.append(time.monotonic() - start)
+        await expect(kpi).to_have_text(expected(1995, 2019), timeout=300_000)
+        res.loads.append((time.monotonic() - start, 0))
+        loaded = True
         deadline = time.monotonic() + seconds
         thumb = page.get_by_test_id("stSidebar").get_by_role("slider").first
         year = 1995
@@ -73,76 +198,167 @@ async def session(browser, url, expected, seconds, times, errors, loads):
             start = time.monotonic()
             await thumb.press(key)
             try:
-                await expect(kpi).to_have_text(expected[year], timeout=20_000)
-                times.append(time.monotonic() - start)
+                await expect(kpi).to_have_text(expected(year, 2019), timeout=20_000)
+                res.changes.append((time.monotonic(), time.monotonic() - start, 0, 0, 0))
             except AssertionError:
-                errors.append(f"KPI did not become {expected[year]} within 20 s")
+                res.error(f"KPI did not become {expected(year, 2019)} within 20 s")
             if await page.get_by_test_id("stException").count():
-                errors.append("exception box shown")
+                res.error("exception box shown")
     except Exception as err:  # noqa: BLE001 - counted and reported
-        errors.append(f"{type(err).__name__}: {str(err)[:120]}")
+        res.error(f"{type(err).__name__}: {str(err)[:120]}")
     finally:
+        res.failed_loads += not loaded
         await context.close()
 
 
-async def run(args, url, expected, warehouse):
+async def run_browser(args, res: Results, url: str, expected, years, warehouse: Path) -> None:
     from playwright.async_api import async_playwright
 
-    times, errors, loads = [], [], []
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                          args=ARGS)
-        tasks = [asyncio.create_task(session(browser, url, expected, args.seconds, times, errors, loads))
+        browser = await p.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
+        tasks = [asyncio.create_task(browser_session(browser, url, expected, args.seconds, res))
                  for _ in range(args.sessions)]
-        rebuilt = None
         if not args.no_rebuild:
-            while len(loads) + len(errors) < args.sessions:
-                await asyncio.sleep(0.5)
-            await asyncio.sleep(args.seconds / 2)
-            start = time.monotonic()
-            proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "etl", "build", "--out",
-                                                        str(warehouse), cwd=ROOT,
-                                                        stdout=asyncio.subprocess.DEVNULL,
-                                                        stderr=asyncio.subprocess.DEVNULL)
-            rebuilt = (await proc.wait(), time.monotonic() - start)
+            tasks.append(asyncio.create_task(rebuild_halfway(args, res, warehouse)))
         await asyncio.gather(*tasks)
         await browser.close()
-    return times, errors, rebuilt, loads
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+async def measure(args, run, server: subprocess.Popen, *run_args) -> tuple[Results, dict]:
+    """Run the sessions; sample the server's CPU from the moment all first loads are done."""
+    res = Results()
+    server_stats: dict = {"cpu_start": cpu_seconds(server.pid)}
+    task = asyncio.create_task(run(args, res, *run_args))
+    profiler = None
+    while not task.done():
+        await asyncio.sleep(0.2)
+        if "window_start" not in server_stats and len(res.loads) + res.failed_loads >= args.sessions:
+            server_stats["window_start"] = time.monotonic()
+            server_stats["cpu_window_start"] = cpu_seconds(server.pid)
+            if args.profile:
+                profiler = await start_profiler(args, server.pid)
+    await task
+    server_stats["cpu_end"] = cpu_seconds(server.pid)
+    server_stats["window_end"] = time.monotonic()
+    server_stats["peak_rss_mb"] = peak_rss_mb(server.pid)
+    if profiler is not None:
+        await profiler.wait()
+    return res, server_stats
+
+
+def start_profiler(args, pid: int):
+    exe = shutil.which("py-spy") or args.py_spy
+    if not exe:
+        sys.exit("--profile needs py-spy: `pip install py-spy`, then put it on PATH or pass --py-spy")
+    fmt = {".svg": "flamegraph", ".json": "speedscope", ".txt": "raw"}.get(Path(args.profile).suffix,
+                                                                          "flamegraph")
+    return asyncio.create_subprocess_exec(
+        exe, "record", "--pid", str(pid), "--duration", str(int(args.seconds)), "--rate", "50",
+        "--format", fmt, "--output", args.profile, "--nonblocking",
+        *(["--gil"] if args.profile_gil else []),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+
+
+def quantile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def report(args, res: Results, server_stats: dict) -> None:
+    times = [c[1] for c in res.changes]
+    print(f"client: {args.client}, sessions: {args.sessions}, duration: {args.seconds:.0f} s, "
+          f"filter changes measured: {len(times)}"
+          + "".join(f", --{o.replace('=', ' ', 1)}" for o in args.server_option))
+    if res.loads:
+        loads = sorted(s for s, _ in res.loads)
+        kb = statistics.median(b for _, b in res.loads) / 1024
+        print(f"first page load (all sessions at once): p50 {statistics.median(loads):.1f} s, "
+              f"max {loads[-1]:.1f} s" + (f", {kb:,.0f} KB" if kb else ""))
+    if res.failed_loads:
+        print(f"sessions that never loaded: {res.failed_loads}")
+    print(f"filter change -> page updated: p50 {quantile(times, 0.5):.2f} s, "
+          f"p95 {quantile(times, 0.95):.2f} s, max {quantile(times, 1.0):.2f} s")
+    if args.client == "ws" and res.changes:
+        msgs = statistics.mean(c[2] for c in res.changes)
+        kb = statistics.mean(c[3] for c in res.changes) / 1024
+        refs = statistics.mean(c[4] for c in res.changes)
+        print(f"per rerun: {msgs:.0f} forward messages ({refs:.1f} of them cache references), "
+              f"{kb:,.0f} KB")
+    window = server_stats.get("window_end", 0) - server_stats.get("window_start", 0)
+    if "cpu_window_start" in server_stats:
+        cpu = server_stats["cpu_end"] - server_stats["cpu_window_start"]
+        per = f", {1000 * cpu / len(times):.0f} ms CPU per rerun" if times else ""
+        print(f"server CPU after the first loads: {cpu:.1f} s in {window:.0f} s "
+              f"({cpu / window:.2f} cores){per}")
+    print(f"server CPU in all: {server_stats['cpu_end'] - server_stats['cpu_start']:.1f} s, "
+          f"peak RSS {server_stats['peak_rss_mb']:.0f} MB; load client CPU {time.process_time():.1f} s"
+          + (" (Chromium not counted)" if args.client == "browser" else ""))
+    if res.rebuild:
+        start, end, code = res.rebuild
+        after = [c for c in res.changes if c[0] > end]
+        errors_after = [e for e in res.errors if e[0] > end]
+        during = [c[1] for c in res.changes if start <= c[0] <= end + 5]
+        print(f"rebuild during the run: exit {code}, {end - start:.1f} s; filter changes during it and "
+              f"5 s after: {len(during)} (max {max(during, default=float('nan')):.2f} s); "
+              f"after it: {len(after)}, with {len(errors_after)} errors")
+    print(f"errors: {len(res.errors)}")
+    messages = [m for _, m in res.errors]
+    for message in sorted(set(messages), key=messages.count, reverse=True)[:10]:
+        print(f"  {messages.count(message)} x {message}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--no-rebuild", action="store_true")
+    parser.add_argument("--seconds", type=float, default=60, help="measured time per session")
+    parser.add_argument("--client", choices=("ws", "browser"), default="ws",
+                        help="websocket protocol clients (default) or Chromium pages")
+    parser.add_argument("--no-rebuild", action="store_true", help="no `etl build` half-way")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the random year ranges")
+    parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Streamlit setting for the server, e.g. runner.postScriptGC=false "
+                             "(repeatable)")
+    parser.add_argument("--profile", metavar="FILE", help="py-spy record the server into FILE")
+    parser.add_argument("--profile-gil", action="store_true",
+                        help="sample only the thread holding the GIL (py-spy --gil)")
+    parser.add_argument("--py-spy", default=None, help="path to py-spy if it is not on PATH")
     args = parser.parse_args()
+    for option in args.server_option:
+        if "=" not in option or "." not in option.split("=", 1)[0]:
+            parser.error(f"--server-option {option!r}: expected section.name=value, "
+                         "e.g. runner.postScriptGC=false")
     with tempfile.TemporaryDirectory() as tmp:
         warehouse = Path(tmp) / "warehouse.duckdb"
-        subprocess.run([sys.executable, "-m", "etl", "build", "--out", str(warehouse)], cwd=ROOT,
-                       check=True, capture_output=True)
-        con = duckdb.connect(str(warehouse), read_only=True)
-        expected = {y: f"{kpis(con, Filters(y, 2019)).set_index('period').loc['current', 'events']:,}"
-                    for y in (1995, 1996)}
-        con.close()
+        built = build(warehouse)
+        if built.returncode:
+            sys.exit(f"`python -m etl build` failed:\n{built.stdout}{built.stderr}")
+        reference = Path(tmp) / "reference.duckdb"  # the expected numbers come from a copy
+        shutil.copy(warehouse, reference)
+        con = duckdb.connect(str(reference), read_only=True)
+        years = con.execute("SELECT min(year(event_date)), max(year(event_date)) FROM events").fetchone()
+
+        @functools.cache
+        def expected(year_from: int, year_to: int) -> str:
+            events = kpis(con, Filters(year_from, year_to)).set_index("period").loc["current", "events"]
+            return f"{events:,}"
+
         port = free_port()
-        server = start_server(warehouse, port)
+        server = start_server(warehouse, port, args.server_option)
+        url = f"http://127.0.0.1:{port}/"
+        run = run_ws if args.client == "ws" else run_browser
         try:
-            times, errors, rebuilt, loads = asyncio.run(run(args, f"http://127.0.0.1:{port}/", expected, warehouse))
+            res, server_stats = asyncio.run(measure(args, run, server, url, expected, years, warehouse))
         finally:
             server.terminate()
-    times.sort()
-    p = (lambda q: times[min(len(times) - 1, int(q * len(times)))]) if times else (lambda q: float("nan"))
-    print(f"sessions: {args.sessions}, duration: {args.seconds:.0f} s, filter changes measured: {len(times)}")
-    loads.sort()
-    if loads:
-        print(f"first page load (all sessions at once): p50 {statistics.median(loads):.1f} s, "
-              f"max {loads[-1]:.1f} s")
-    print(f"filter change -> KPI updated: p50 {p(0.5):.2f} s, p95 {p(0.95):.2f} s, max {p(1.0):.2f} s")
-    if rebuilt:
-        print(f"rebuild during the run: exit {rebuilt[0]}, {rebuilt[1]:.1f} s")
-    print(f"errors: {len(errors)}")
-    for message in sorted(set(errors))[:10]:
-        print(f"  {errors.count(message)} x {message}")
+            server.wait(timeout=30)
+            con.close()
+    report(args, res, server_stats)
 
 
 if __name__ == "__main__":
