@@ -48,20 +48,36 @@ def _open(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(target, read_only=True)
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the current warehouse (reopened when the file is replaced by a rebuild)."""
-    if not WAREHOUSE.exists():
-        raise WarehouseMissing(f"No warehouse at {WAREHOUSE.relative_to(ROOT) if WAREHOUSE.is_relative_to(ROOT) else WAREHOUSE}. "
-                               "Build it with `make run` or `.venv/bin/python -m etl build`.")
+def _mtime_ns() -> int:
     try:
-        return _open(str(WAREHOUSE), WAREHOUSE.stat().st_mtime_ns).cursor()
+        return WAREHOUSE.stat().st_mtime_ns
+    except FileNotFoundError:
+        shown = WAREHOUSE.relative_to(ROOT) if WAREHOUSE.is_relative_to(ROOT) else WAREHOUSE
+        raise WarehouseMissing(f"No warehouse at {shown}. "
+                               "Build it with `make run` or `.venv/bin/python -m etl build`.") from None
+
+
+def _cursor(mtime_ns: int) -> duckdb.DuckDBPyConnection:
+    try:
+        return _open(str(WAREHOUSE), mtime_ns).cursor()
     except duckdb.Error as err:
         raise WarehouseMissing(f"The warehouse {WAREHOUSE.name} cannot be opened ({err}). "
                                "Rebuild it with `.venv/bin/python -m etl build`.") from None
 
 
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the current warehouse (reopened when the file is replaced by a rebuild)."""
+    return _cursor(_mtime_ns())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _version(path: str, mtime_ns: int) -> str:
+    return overview.warehouse_version(_cursor(mtime_ns))
+
+
 def version() -> str:
-    return overview.warehouse_version(connection())
+    """The warehouse version (a hash of its inputs), read once per file."""
+    return _version(str(WAREHOUSE), _mtime_ns())
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
