@@ -68,8 +68,10 @@ unit_id = st.selectbox(f"Open a {level}", [r.unit_id for r in order], key=unit_k
                        on_change=lambda: st.session_state.pop("map_incident", None))
 
 points = data.query(overview.event_points, mf, POINT_CAP) if show_points else None
-map_fig = area_map(shapes, values, metric, level, subtitle, source, points, BASEMAPS[basemap], selected=unit_id)
-download_menu(map_fig, values, f"{level}_map")
+outlines, outlines_url = data.outlines(level)
+map_args = (shapes, values, metric, level, subtitle, source, points, BASEMAPS[basemap])
+map_fig = area_map(*map_args, selected=unit_id, geojson=outlines, geojson_url=outlines_url)
+download_menu(map_fig, values, f"{level}_map", complete=lambda: area_map(*map_args, geojson=outlines))
 st.plotly_chart(map_fig, width="stretch", key="area_map", on_select="rerun", selection_mode="points")
 
 notes = []

@@ -35,9 +35,9 @@ st.plotly_chart(fig, width="stretch", key="trend_chart")
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 metric = left.segmented_control("Colour districts by", ["events", "fatalities"], default="events",
                                 key="map_metric") or "events"
-tile, static, totals = catalog.district_map_pair(data.query, f, metric)
+tile, static, complete, totals = catalog.district_map_pair(data.query, f, metric, data.outlines("district"))
 with right:
-    download_menu(tile, totals, "district_map", static=static)
+    download_menu(tile, totals, "district_map", static=static, complete=complete)
 st.plotly_chart(tile, width="stretch", key="district_map")
 points = data.query(overview.event_points, f, 5000)
 if len(points) and points["total"].iloc[0] > len(points):

@@ -72,17 +72,24 @@ def indicator_chart(query: Query, f: Filters, indicator: str, period: str = "yea
     return fig, library.wide(frame, breakdown, label)
 
 
-def district_map_pair(query: Query, f: Filters, metric: str = "events"):
-    """(tile map, a function making the static map from the same data, totals): the page shows the
-    first and offers the second for PNG/SVG/PDF downloads without querying again."""
+def district_map_pair(query: Query, f: Filters, metric: str = "events",
+                      outlines: tuple[dict, str | None] | None = None):
+    """(tile map, a function making the static map from the same data, a function making the tile
+    map with its outlines inside, totals): the page shows the first and offers the others for
+    downloads without querying again. `outlines` = (GeoJSON, URL) lets the page's map name a URL
+    for the outlines instead of carrying them (dashboard.data.outlines)."""
     subtitle, source = context(query, f)
     totals = query(overview.district_totals, f)
     points = query(overview.event_points, f, 5000)
     frame = query(overview.district_shapes)
-    shapes = feature_collection(frame)
+    shapes, url = outlines or (feature_collection(frame), None)
     names = dict(zip(frame["district_id"], frame["admin2"] + ", " + frame["admin1"].fillna("Afghanistan")))
-    tile = district_map(shapes, totals, points, subtitle, source, metric, names=names)
-    return tile, (lambda: static_district_map(shapes, totals, points, subtitle, source, metric)), totals
+
+    def tile(url: str | None = None):
+        return district_map(shapes, totals, points, subtitle, source, metric, names=names, geojson_url=url)
+
+    return (tile(url), lambda: static_district_map(shapes, totals, points, subtitle, source, metric),
+            tile, totals)
 
 
 CHARTS: dict[str, tuple[str, Callable[[Query, Filters], Chart]]] = {

@@ -6,6 +6,7 @@ Results are cached by the indicator's name, the warehouse version and the filter
 from __future__ import annotations
 
 import importlib
+import json
 import os
 from pathlib import Path
 from typing import Callable
@@ -88,3 +89,39 @@ def _cached(module: str, name: str, warehouse_version: str, args: tuple):
 def query(indicator: Callable, *args):
     """`indicator(connection, *args)` (a function of indicators/), cached per warehouse version."""
     return _cached(indicator.__module__, indicator.__name__, version(), args)
+
+
+STATIC = ROOT / "static" / "outlines"  # served by Streamlit at /app/static/outlines/
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _outlines(level: str, warehouse_version: str) -> tuple[dict, str]:
+    from indicators import geography
+    from maps.district_map import feature_collection
+
+    shapes = geography.area_shapes(connection(), level)
+    collection = feature_collection(shapes.rename(columns={"unit_id": "district_id"}))
+    return collection, json.dumps(collection, separators=(",", ":"))
+
+
+def outlines(level: str = "district") -> tuple[dict, str | None]:
+    """(GeoJSON of the level's outlines, the URL the browser fetches them from, once).
+
+    The outlines are most of a map's weight (about 370 kB for the districts): sent inside the
+    figure they would travel, be validated and be serialised again at every rerun. They are
+    written once per warehouse version to static/outlines/ and the figure names their URL."""
+    current = version()
+    collection, text = _outlines(level, current)
+    target = STATIC / f"{current}-{level}.json"
+    try:
+        if not target.exists():
+            STATIC.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_text(text)
+            os.replace(tmp, target)
+            for old in STATIC.glob(f"*-{level}.json"):
+                if old != target:
+                    old.unlink(missing_ok=True)  # browsers that have it keep their copy
+    except OSError:
+        return collection, None  # a read-only folder: the outlines travel inside each figure
+    return collection, f"/app/static/outlines/{target.name}"

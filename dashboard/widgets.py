@@ -36,10 +36,12 @@ def rate_table(rates: pd.DataFrame, measure: str) -> pd.DataFrame:
     })
 
 
-def download_menu(fig, table: pd.DataFrame, name: str, static=None) -> None:
+def download_menu(fig, table: pd.DataFrame, name: str, static=None, complete=None) -> None:
     """A 'Download' menu next to a chart: PNG (1600x900, scale 2), SVG, PDF, interactive HTML, and
     the chart's data as CSV and XLSX. Files are made only when clicked. `static` makes the figure
-    used for PNG/SVG/PDF (the map's static variant); by default the chart itself."""
+    used for PNG/SVG/PDF (the map's static variant), `complete` the one for HTML (a map with its
+    outlines inside, where the page's map fetches them from the dashboard); by default the chart
+    itself for both."""
     from export import render, tables
 
     can_render = render.chromium_available()
@@ -49,12 +51,13 @@ def download_menu(fig, table: pd.DataFrame, name: str, static=None) -> None:
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf")):
             st.download_button(fmt.upper(), key=f"{name}_{fmt}", file_name=f"{name}.{fmt}", mime=mime,
                                data=lambda fmt=fmt: render.figure_bytes(
-                                   render.for_slide(static() if static else fig), fmt),
+                                   render.for_slide(static() if static else complete() if complete else fig), fmt),
                                on_click="ignore", disabled=not can_render)
         if not can_render:
             st.caption(render.INSTALL_HINT)
         st.download_button("HTML (interactive)", key=f"{name}_html", file_name=f"{name}.html",
-                           mime="text/html", data=lambda: render.figure_html(fig), on_click="ignore")
+                           mime="text/html", data=lambda: render.figure_html(complete() if complete else fig),
+                           on_click="ignore")
         st.download_button("Data (CSV)", key=f"{name}_csv", file_name=f"{name}.csv", mime="text/csv",
                            data=lambda: tables.csv_bytes(table), on_click="ignore")
         st.download_button("Data (XLSX)", key=f"{name}_xlsx", file_name=f"{name}.xlsx",

@@ -20,21 +20,25 @@ METRIC_LABELS = {"events": "events", "fatalities": "people killed", "signals": "
 
 def area_map(shapes: pd.DataFrame, values: pd.DataFrame, metric: str, level: str, subtitle: str,
              source: str, points: pd.DataFrame | None = None, map_style: str = "white-bg",
-             selected: str | None = None, height: int = 720) -> go.Figure:
+             selected: str | None = None, height: int = 720, geojson: dict | None = None,
+             geojson_url: str | None = None) -> go.Figure:
     """Choropleth of `metric` over every unit of `shapes` (indicators.geography.area_shapes; units
     without events are 0, drawn white), values from indicators.geography.area_values, and the
     incident points (indicators.overview.event_points) when given. `selected` outlines one unit.
-    Every unit carries its unit_id as customdata, so a click says which unit it was."""
+    Every unit carries its unit_id as customdata, so a click says which unit it was. `geojson` is
+    the outlines already built from `shapes`; with `geojson_url` the browser fetches them from
+    there and the figure carries only the ids (see dashboard.data.outlines)."""
     merged = shapes[["unit_id", "name", "parent"]].merge(
         values[["unit_id", "events", "fatalities", "signals"]], on="unit_id", how="left")
     merged[["events", "fatalities", "signals"]] = merged[["events", "fatalities", "signals"]].fillna(0).astype(int)
-    geojson = feature_collection(shapes.rename(columns={"unit_id": "district_id"}))
+    if geojson is None:
+        geojson = feature_collection(shapes.rename(columns={"unit_id": "district_id"}))
     hover = [f"<b>{html.escape(str(r.name))}</b>, {html.escape(str(r.parent))}<br>{r.events:,} events, "
              f"{r.fatalities:,} killed, {r.signals:,} signals" for r in merged.itertuples()]
     top = max(int(merged[metric].max()), 1)
     fig = go.Figure()
     fig.add_choroplethmap(
-        geojson=geojson, locations=merged["unit_id"], z=merged[metric], zmin=0, zmax=top,
+        geojson=geojson_url or geojson, locations=merged["unit_id"], z=merged[metric], zmin=0, zmax=top,
         colorscale=[[0, "#ffffff"], [1e-9, "#fee8c8"], [0.5, "#fc8d59"], [1, "#b30000"]],
         marker={"line": {"width": 0.5, "color": "#999"}, "opacity": 0.85},
         colorbar={"title": {"text": METRIC_LABELS[metric]}, "thickness": 12, "len": 0.6},

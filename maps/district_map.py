@@ -23,11 +23,13 @@ def feature_collection(shapes: pd.DataFrame) -> dict:
 
 def district_map(geojson: dict, totals: pd.DataFrame, points: pd.DataFrame, subtitle: str,
                  source: str, metric: str = "events", height: int = 640,
-                 names: dict[str, str] | None = None) -> go.Figure:
+                 names: dict[str, str] | None = None, geojson_url: str | None = None) -> go.Figure:
     """Choropleth of `metric` per district (districts without events pale grey) with the incident
     points on top, sized by fatalities and coloured by category. One choropleth trace carries the
     outlines once (the GeoJSON is the bulk of what the browser receives). The traces are built as
-    plain dicts and validated once by go.Figure: add_trace would deep-copy the GeoJSON (0.25 s)."""
+    plain dicts and validated once by go.Figure: add_trace would deep-copy the GeoJSON (0.25 s).
+    With `geojson_url` the browser fetches the outlines from there (the dashboard) and the figure
+    carries only the ids; without it the outlines are inside (files, exports)."""
     ids = [f["id"] for f in geojson["features"]]
     value_of = dict(zip(totals["district_id"], totals[metric].astype(float))) if len(totals) else {}
     counts = dict(zip(totals["district_id"], zip(totals["events"], totals["fatalities"]))) if len(totals) else {}
@@ -42,7 +44,7 @@ def district_map(geojson: dict, totals: pd.DataFrame, points: pd.DataFrame, subt
     top = max(values) if values else 0
     scale = [[0, "#f7f7f7"], [1e-6, "#fef0d9"], [0.25, "#fdcc8a"], [0.5, "#fc8d59"], [0.75, "#e34a33"],
              [1, "#b30000"]]
-    traces = [{"type": "choroplethmap", "geojson": geojson, "locations": ids, "z": values, "zmin": 0,
+    traces = [{"type": "choroplethmap", "geojson": geojson_url or geojson, "locations": ids, "z": values, "zmin": 0,
                "zmax": max(top, 1), "colorscale": scale, "marker": {"line": {"width": 0.5, "color": "#aaa"}},
                "colorbar": {"title": {"text": metric}, "thickness": 12, "len": 0.6},
                "text": hover, "hovertemplate": "%{text}<extra></extra>", "name": metric}]

@@ -166,3 +166,22 @@ def test_probable_duplicates_toggle_and_link(app, con):
     assert every > once and metrics(at)["Events"] == f"{once:,}"
     at.sidebar.toggle(key="all_duplicates").set_value(True).run()
     assert metrics(at)["Events"] == f"{every:,}" and at.query_params["duplicates"] == "all"
+
+
+def test_maps_name_their_outlines_instead_of_carrying_them(app, con):
+    """The page's maps fetch the outlines from static/outlines/ (written once per warehouse
+    version); the figure sent at each rerun holds only the district ids."""
+    import json
+
+    from dashboard.data import ROOT as APP_ROOT
+    at = app.run()
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    maps = [t for spec in specs for t in spec["data"] if t["type"] == "choroplethmap"]
+    assert maps and all(isinstance(t["geojson"], str) for t in maps)
+    url = maps[0]["geojson"]
+    assert url.startswith("/app/static/outlines/")
+    served = json.loads((APP_ROOT / "static" / url.removeprefix("/app/static/")).read_text())
+    districts = con.execute("SELECT count(*) FROM districts").fetchone()[0]
+    assert len(served["features"]) == districts == len(maps[0]["locations"])
+    assert len(chart_sizes := [len(c.proto.spec) for c in at.get("plotly_chart")]) == 2
+    assert max(chart_sizes) < 250_000  # the outlines alone are about 370 kB

@@ -18,7 +18,10 @@ def events_kpi(page: Page):
 
 def test_year_range_in_the_sidebar_moves_the_kpis(page: Page, server, con):
     page.set_viewport_size({"width": 1400, "height": 1500})
-    page.goto(server)
+    with page.expect_response(lambda r: "/app/static/outlines/" in r.url, timeout=60_000) as outlines:
+        page.goto(server)
+    # the district outlines come once from the dashboard's static files, not inside the figure
+    assert outlines.value.status == 200 and len(outlines.value.json()["features"]) > 500
     full = overview.kpis(con, Filters(1995, 2019)).set_index("period").loc["current", "events"]
     expect(events_kpi(page)).to_have_text(f"{full:,}", timeout=30_000)
     expect(page.locator(".js-plotly-plot").nth(1)).to_be_visible(timeout=30_000)
