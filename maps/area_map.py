@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.style import CATEGORY_COLORS, CATEGORY_ORDER, house_style
-from maps.district_map import feature_collection
+from maps.district_map import day_labels, feature_collection, killed_labels
 
 # map_style values: white-bg needs nothing from the network; the street map needs internet.
 BASEMAPS = {"none (offline)": "white-bg", "street map (needs internet)": "open-street-map"}
@@ -64,12 +64,16 @@ def _add_points(fig: go.Figure, points: pd.DataFrame) -> None:
     for category in [c for c in CATEGORY_ORDER if c in set(points["category"])]:
         part = points[points["category"] == category]
         size = 5 + 3 * np.sqrt(part["fatalities"].fillna(0).astype(float).clip(upper=150))
-        hover = [f"<b>{html.escape(str(r.place))}</b><br>{r.event_date:%d %b %Y} · "
-                 f"{html.escape(category.replace('_', ' '))}<br>actor: {html.escape(str(r.actor))}"
-                 f"<br>killed: {'unknown' if pd.isna(r.fatalities) else int(r.fatalities)}"
-                 f"<br>source: {html.escape(str(r.source_name))}" for r in part.itertuples()]
-        fig.add_scattermap(lat=part["latitude"].round(4), lon=part["longitude"].round(4), mode="markers",
-                           marker={"size": size.round(1), "color": CATEGORY_COLORS[category], "opacity": 0.75},
-                           name=category.replace("_", " "), text=hover,
-                           customdata=part[["district_id", "event_id"]],
+        label = html.escape(category.replace("_", " "))
+        hover = [f"<b>{html.escape(str(p))}</b><br>{d} · {label}<br>actor: {html.escape(str(a))}"
+                 f"<br>killed: {k}<br>source: {html.escape(str(s))}"
+                 for p, d, a, k, s in zip(part["place"].tolist(), day_labels(part["event_date"]),
+                                          part["actor"].tolist(), killed_labels(part["fatalities"]),
+                                          part["source_name"].tolist())]
+        fig.add_scattermap(lat=part["latitude"].round(4).to_numpy(), lon=part["longitude"].round(4).to_numpy(),
+                           mode="markers",
+                           marker={"size": size.round(1).to_numpy(), "color": CATEGORY_COLORS[category],
+                                   "opacity": 0.75},
+                           name=category.replace("_", " "), text=np.array(hover, dtype=object),
+                           customdata=part[["district_id", "event_id"]].to_numpy(dtype=object),
                            hovertemplate="%{text}<extra></extra>")
