@@ -27,5 +27,10 @@ run: $(WAREHOUSE)
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
+# The speed benchmark: bundled data, 100k and 1M generated events; writes bench/RESULTS.md.
+# BENCH_ARGS="--rows 0 100000 1000000 10000000" adds 10M (about 2 GB of CSV under bench/.data).
+bench: $(WAREHOUSE)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) $(WAREHOUSE)
