@@ -11,9 +11,9 @@ import datetime as dt
 import fcntl
 import hashlib
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -68,19 +68,31 @@ class BuildResult:
 
 
 def file_sha256(path: Path) -> str:
-    stat = Path(path).stat()
-    return _sha256(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=256)
-def _sha256(path: str, mtime_ns: int, size: int) -> str:
     """Hash of a file, remembered while its mtime and size stay the same (a build and an import
     hash the same big export several times)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 24), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    key = _hash_key(path)
+    if key not in _HASHES:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 24), b""):
+                digest.update(block)
+        _HASHES[key] = digest.hexdigest()
+    return _HASHES[key]
+
+
+def copy_file(source: Path, target: Path, sha256: str) -> None:
+    """Copy `source` (whose hash is `sha256`) to `target` and remember the copy's hash, so the
+    build does not read the copy again to hash it."""
+    shutil.copyfile(source, target)
+    _HASHES[_hash_key(target)] = sha256
+
+
+_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def _hash_key(path: Path) -> tuple[str, int, int]:
+    stat = Path(path).stat()
+    return str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size
 
 
 def input_files(data_dir: Path) -> list[Path]:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +30,22 @@ class FileProblem(ValueError):
 
 
 # --- reading -----------------------------------------------------------------------------------
+
+_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # what bytes.strip() removes
+
+
+def first_byte(data: bytes) -> bytes:
+    """The first byte that is not whitespace (b'' when there is none), without copying `data`
+    (`data.strip()` would copy a big file to look at its first character)."""
+    start = _SPACE.match(data).end()
+    return data[start:start + 1]
+
+
+def head(path: Path, size: int) -> bytes:
+    """The first `size` bytes of a file (reading no more of it)."""
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
 
 def decode(data: bytes, name: str) -> str:
     if b"\x00" in data[:8192]:
@@ -61,11 +78,11 @@ def read_table(path: Path, name: str, columns: tuple[str, ...] | None = None) ->
     with lower-case headers and the row's line in column `_line` (1 = header). `columns` (lower
     case) lets the fast CSV reader skip the columns an adapter does not use."""
     data = Path(path).read_bytes()
-    if not data.strip():
+    if not first_byte(data):
         raise FileProblem(f"{name}: is empty; export the data again (with its header row).")
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(path, name)
-    if data.lstrip()[:1] in (b"{", b"["):
+    if first_byte(data) in (b"{", b"["):
         return _read_json(data, name)
     try:
         return _read_csv_fast(data, columns)
@@ -201,12 +218,12 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 def header_of(path: Path, name: str) -> list[str]:
     """The lower-cased column names of a file (for format detection), without reading the rows."""
-    data = Path(path).read_bytes()[: 1 << 20]
-    if not data.strip():
+    data = head(path, 1 << 20)
+    if not first_byte(data):
         raise FileProblem(f"{name}: is empty; export the data again (with its header row).")
     if data[:4] == b"PK\x03\x04":
         return [c for c in _read_xlsx(path, name).columns if c != LINE]
-    if data.lstrip()[:1] in (b"{", b"["):
+    if first_byte(data) in (b"{", b"["):
         return [c for c in _read_json(Path(path).read_bytes(), name).columns if c != LINE]
     text = decode(data, name)
     return normalise_header(next(csv.reader(io.StringIO(text, newline="")), []))
