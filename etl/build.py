@@ -201,19 +201,23 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             if any(len(r) for r in rejects + [invalid]) else schema.empty_rejects()
 
         dup_mask = events["event_id"].duplicated(keep="first")
-        duplicates = events[dup_mask].merge(
-            events[~dup_mask][["event_id", "source_file", "source_line"]],
-            on="event_id", suffixes=("", "_kept"))[
-            ["event_id", "source_file", "source_line", "source_file_kept", "source_line_kept"]]
-        events = events[~dup_mask].sort_values("event_id").reset_index(drop=True)
+        where = events[["event_id", "source_file", "source_line"]]
+        duplicates = where[dup_mask].merge(where[~dup_mask], on="event_id", suffixes=("", "_kept"))
+        if dup_mask.any():
+            events = events[~dup_mask].reset_index(drop=True)
+        # (the rows are put in event_id order when written: _write's ORDER BY)
         progress("linking probable duplicates across datasets")
         probable = links.link(events)
 
+        loaded = events["source_file"].value_counts()
+        unplaced = events.loc[events["district_id"].isna(), "source_file"].value_counts()
+        rejected = rejects.groupby("source_file")["source_line"].nunique()
+        duplicated = duplicates["source_file"].value_counts()
         for name, c in counts.items():
-            c.loaded = int((events["source_file"] == name).sum())
-            c.rejected = int(rejects.loc[rejects["source_file"] == name, "source_line"].nunique())
-            c.duplicates = int((duplicates["source_file"] == name).sum())
-            c.unplaced = int(((events["source_file"] == name) & events["district_id"].isna()).sum())
+            c.loaded = int(loaded.get(name, 0))
+            c.rejected = int(rejected.get(name, 0))
+            c.duplicates = int(duplicated.get(name, 0))
+            c.unplaced = int(unplaced.get(name, 0))
             if c.rows_read != c.loaded + c.rejected + c.duplicates:
                 raise BuildError(f"{name}: {c.rows_read} rows read but {c.loaded} loaded + "
                                  f"{c.rejected} rejected + {c.duplicates} duplicates; this is a "
