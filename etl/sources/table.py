@@ -339,6 +339,16 @@ def per_value(series: pd.Series, func) -> pd.Series:
 def per_combination(columns: list[pd.Series], func) -> pd.Series:
     """`func(*values)` for each row, computed once per distinct combination of the columns'
     values (object Series)."""
+    combos, inverse = combinations(columns)
+    mapped = np.empty(len(combos), dtype=object)
+    for i, values in enumerate(combos):
+        mapped[i] = func(*values)
+    return pd.Series(mapped[inverse], index=columns[0].index, dtype=object)
+
+
+def combinations(columns: list[pd.Series]) -> tuple[list[tuple], np.ndarray]:
+    """The distinct combinations of the columns' values, and for each row the position of its
+    combination in that list."""
     key = np.zeros(len(columns[0]), dtype=np.int64)
     levels = []
     for column in columns:
@@ -346,14 +356,14 @@ def per_combination(columns: list[pd.Series], func) -> pd.Series:
         key = key * (len(uniques) + 1) + codes
         levels.append(uniques)
     combos, inverse = np.unique(key, return_inverse=True)
-    mapped = np.empty(len(combos), dtype=object)
-    for i, k in enumerate(combos):
+    out = []
+    for k in combos:
         values = []
         for uniques in reversed(levels):
             k, code = divmod(int(k), len(uniques) + 1)
             values.append(uniques[code])
-        mapped[i] = func(*reversed(values))
-    return pd.Series(mapped[inverse.reshape(-1)], index=columns[0].index, dtype=object)
+        out.append(tuple(reversed(values)))
+    return out, inverse.reshape(-1)
 
 
 def _parse_date(text: str, formats: tuple[str, ...]):
@@ -399,13 +409,19 @@ def precision(cells: Cells, dataset: str, field: str, default: str) -> tuple[pd.
     table = precision_codes()
     raw = cells.text(field)
     known = {code: value for (d, f, code), value in table.items() if d == dataset and f == field}
-    codes = raw.str.replace(r"\.0$", "", regex=True)
-    prec = per_value(codes, lambda c: known[c][0] if c in known else (default if not c else None))
-    keep = per_value(codes, lambda c: known[c][1] if c in known else not c)
+
+    def look(text):  # once per distinct cell: '3.0' (a spreadsheet's number) is code 3
+        c = re.sub(r"\.0$", "", text) if isinstance(text, str) else text
+        return (known[c][0], known[c][1]) if c in known else ((default if not c else None), not c)
+
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    looked = [look(v) for v in uniques] + [look(None)]  # code -1 (a missing cell): the last
+    prec = pd.Series(np.array([p for p, _ in looked], dtype=object)[codes], index=raw.index)
+    keep = pd.Series(np.array([k for _, k in looked], dtype=bool)[codes], index=raw.index)
     cells.fail(prec.isna(), field, raw,
                lambda v: f"{field}: {v!r} is not a known code (expected one of "
                          f"{', '.join(sorted(known))}; see data/reference/precision_codes.csv)")
-    return prec, keep.astype(bool)
+    return prec, keep
 
 
 COUNTRIES = {"pakistan": "PAK", "pak": "PAK", "586": "PAK", "afghanistan": "AFG", "afg": "AFG",
