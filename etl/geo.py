@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from etl.schema import objects
+
 REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
 METRIC_CRS = "EPSG:32642"  # UTM 42N: metres over Pakistan and Afghanistan
 NEAR_KM = 10.0
@@ -202,7 +204,7 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
     """
     ev = events.copy(deep=False)  # columns are replaced, never written in place
     for column in ("place_hint", "district_id", "admin1", "admin2", "location", "geo_precision"):
-        ev[column] = _objects(ev[column]) if column in ev else None
+        ev[column] = objects(ev[column]) if column in ev else None
     for column in ("latitude", "longitude"):
         ev[column] = pd.to_numeric(ev[column]).astype(float) if column in ev else float("nan")
     lookup = districts.drop(columns="geometry").set_index("district_id")
@@ -266,13 +268,6 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
     codes, names = pd.factorize(admin1, use_na_sentinel=True)
     ev["admin1"] = np.array([normalise_province(p) for p in names] + [None], dtype=object)[codes]
     return ev.drop(columns="place_hint")
-
-
-def _objects(values: pd.Series) -> pd.Series:
-    """The column as Python objects with None for missing (no copy when it already is)."""
-    if values.dtype == object and not values.isna().any():
-        return values
-    return values.astype(object).where(values.notna(), None)
 
 
 def display_geojson(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
