@@ -11,9 +11,9 @@ import datetime as dt
 import fcntl
 import hashlib
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -68,19 +68,31 @@ class BuildResult:
 
 
 def file_sha256(path: Path) -> str:
-    stat = Path(path).stat()
-    return _sha256(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=256)
-def _sha256(path: str, mtime_ns: int, size: int) -> str:
     """Hash of a file, remembered while its mtime and size stay the same (a build and an import
     hash the same big export several times)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 24), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    key = _hash_key(path)
+    if key not in _HASHES:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 24), b""):
+                digest.update(block)
+        _HASHES[key] = digest.hexdigest()
+    return _HASHES[key]
+
+
+def copy_file(source: Path, target: Path, sha256: str) -> None:
+    """Copy `source` (whose hash is `sha256`) to `target` and remember the copy's hash, so the
+    build does not read the copy again to hash it."""
+    shutil.copyfile(source, target)
+    _HASHES[_hash_key(target)] = sha256
+
+
+_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def _hash_key(path: Path) -> tuple[str, int, int]:
+    stat = Path(path).stat()
+    return str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size
 
 
 def input_files(data_dir: Path) -> list[Path]:
@@ -189,19 +201,23 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             if any(len(r) for r in rejects + [invalid]) else schema.empty_rejects()
 
         dup_mask = events["event_id"].duplicated(keep="first")
-        duplicates = events[dup_mask].merge(
-            events[~dup_mask][["event_id", "source_file", "source_line"]],
-            on="event_id", suffixes=("", "_kept"))[
-            ["event_id", "source_file", "source_line", "source_file_kept", "source_line_kept"]]
-        events = events[~dup_mask].sort_values("event_id").reset_index(drop=True)
+        where = events[["event_id", "source_file", "source_line"]]
+        duplicates = where[dup_mask].merge(where[~dup_mask], on="event_id", suffixes=("", "_kept"))
+        if dup_mask.any():
+            events = events[~dup_mask].reset_index(drop=True)
+        # (the rows are put in event_id order when written: _write's ORDER BY)
         progress("linking probable duplicates across datasets")
         probable = links.link(events)
 
+        loaded = events["source_file"].value_counts()
+        unplaced = events.loc[events["district_id"].isna(), "source_file"].value_counts()
+        rejected = rejects.groupby("source_file")["source_line"].nunique()
+        duplicated = duplicates["source_file"].value_counts()
         for name, c in counts.items():
-            c.loaded = int((events["source_file"] == name).sum())
-            c.rejected = int(rejects.loc[rejects["source_file"] == name, "source_line"].nunique())
-            c.duplicates = int((duplicates["source_file"] == name).sum())
-            c.unplaced = int(((events["source_file"] == name) & events["district_id"].isna()).sum())
+            c.loaded = int(loaded.get(name, 0))
+            c.rejected = int(rejected.get(name, 0))
+            c.duplicates = int(duplicated.get(name, 0))
+            c.unplaced = int(unplaced.get(name, 0))
             if c.rows_read != c.loaded + c.rejected + c.duplicates:
                 raise BuildError(f"{name}: {c.rows_read} rows read but {c.loaded} loaded + "
                                  f"{c.rejected} rejected + {c.duplicates} duplicates; this is a "

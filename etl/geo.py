@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from etl.schema import objects
+
 REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
 METRIC_CRS = "EPSG:32642"  # UTM 42N: metres over Pakistan and Afghanistan
 NEAR_KM = 10.0
@@ -200,10 +202,9 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
     `events` may carry a `place_hint` column (a town or district name from the source) used when
     neither coordinates nor a district are given.
     """
-    ev = events.copy()
+    ev = events.copy(deep=False)  # columns are replaced, never written in place
     for column in ("place_hint", "district_id", "admin1", "admin2", "location", "geo_precision"):
-        values = ev[column] if column in ev else pd.Series(None, index=ev.index, dtype=object)
-        ev[column] = values.astype(object).where(values.notna(), None)
+        ev[column] = objects(ev[column]) if column in ev else None
     for column in ("latitude", "longitude"):
         ev[column] = pd.to_numeric(ev[column]).astype(float) if column in ev else float("nan")
     lookup = districts.drop(columns="geometry").set_index("district_id")
@@ -237,8 +238,11 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
 
     # 2. Every event with a point: spatial join.
     has_point = ev["latitude"].notna()
-    if has_point.any():
-        ev.loc[has_point, "district_id"] = spatial_join(ev[has_point], districts)["district_id"]
+    if len(ev) and has_point.all():
+        ev["district_id"] = spatial_join(ev[["latitude", "longitude"]], districts)["district_id"]
+    elif has_point.any():
+        ev.loc[has_point, "district_id"] = spatial_join(
+            ev.loc[has_point, ["latitude", "longitude"]], districts)["district_id"]
 
     # A point outside every district (a border town whose coordinates fall across the border)
     # still gets the district its source names.
@@ -249,14 +253,20 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
             ev.loc[idx, "district_id"] = district["district_id"]
 
     # 3. Names and province from the district layer; the source's province where none matched.
-    known = ev["district_id"].notna()
-    ev.loc[known, "admin2"] = ev.loc[known, "district_id"].map(lookup["admin2"])
-    ev.loc[known, "admin1"] = ev.loc[known, "district_id"].map(lookup["admin1"]).where(
-        ev.loc[known, "district_id"].map(lookup["admin1"]).notna(), ev.loc[known, "admin1"])
-    ev.loc[known, "country"] = ev.loc[known, "district_id"].map(lookup["country"])
-    ev.loc[~known, "admin2"] = None
-    provinces = {p: normalise_province(p) for p in pd.unique(ev["admin1"].dropna())}
-    ev["admin1"] = ev["admin1"].map(provinces).astype(object).where(ev["admin1"].notna(), None)
+    # Looked up once per distinct district (code -1: no district, the row keeps its own values).
+    codes, ids = pd.factorize(ev["district_id"], use_na_sentinel=True)
+    known = codes >= 0
+    found = lookup.reindex(ids)
+
+    def take(column: str, otherwise) -> np.ndarray:
+        values = np.append(found[column].to_numpy(dtype=object, na_value=None), None)[codes]
+        return np.where(known & pd.notna(values), values, otherwise)
+
+    ev["admin2"] = take("admin2", None)
+    admin1 = take("admin1", ev["admin1"].to_numpy(dtype=object))
+    ev["country"] = take("country", ev["country"].to_numpy(dtype=object))
+    codes, names = pd.factorize(admin1, use_na_sentinel=True)
+    ev["admin1"] = np.array([normalise_province(p) for p in names] + [None], dtype=object)[codes]
     return ev.drop(columns="place_hint")
 
 

@@ -19,7 +19,6 @@ import fcntl
 import io
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import pandas as pd
 
 from etl import build, schema
 from etl.sources import acled, curated, gtd, pk_drone_strikes, pk_suicide_attacks, template, ucdp
-from etl.sources.table import FileProblem, decode, header_of, read_table
+from etl.sources.table import FileProblem, decode, head, header_of, read_table
 
 MAX_BYTES = 1024 * 1024 * 1024  # the CLI's default limit; the Data page uses a smaller one
 REGISTRY_COLUMNS = ("file", "format", "dataset", "short_name", "title", "author_publisher",
@@ -121,16 +120,16 @@ def check_file(path: Path, name: str, max_bytes: int = MAX_BYTES) -> None:
     if size > max_bytes:
         raise ImportProblem(f"{name}: is {_size(size)}, over the limit of {_size(max_bytes)}; "
                             f"split the export by year and import the parts.")
-    head = path.read_bytes()[:8192] if size else b""
-    if not head.strip():
+    start = head(path, 8192)
+    if not start.strip():
         raise ImportProblem(f"{name}: is empty; export the data again (with its header row).")
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ImportProblem(f"{name}: is UTF-16 encoded (as Excel's 'Unicode text'); save it as "
                             f"'CSV UTF-8' and import it again.")
-    if head[:4] != b"PK\x03\x04" and b"\x00" in head:
+    if start[:4] != b"PK\x03\x04" and b"\x00" in start:
         raise ImportProblem(f"{name}: is not a text file (it contains NUL bytes); export it as "
                             f"CSV (UTF-8 or Latin-1), JSON or XLSX and import it again.")
-    if head[:4] == b"PK\x03\x04" or head.lstrip()[:1] in (b"{", b"["):
+    if start[:4] == b"PK\x03\x04" or start.lstrip()[:1] in (b"{", b"["):
         try:
             rows = len(read_table(path, name))
         except FileProblem as err:
@@ -138,7 +137,7 @@ def check_file(path: Path, name: str, max_bytes: int = MAX_BYTES) -> None:
         if not rows:
             raise ImportProblem(f"{name}: has no data rows; export the data again.")
         return
-    text = decode(path.read_bytes()[:1 << 20], name)
+    text = decode(head(path, 1 << 20), name)
     records = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
     if len(records) < 2:
         raise ImportProblem(f"{name}: has a header but no data rows; export the data again.")
@@ -185,7 +184,7 @@ def import_file(path: Path, data_dir: Path, warehouse: Path, fmt: str = "auto",
             "origin": "imported by an analyst (python -m etl import or the Data page)",
             "licence": "the analyst's licence; kept in data/imports, never committed",
         })
-        shutil.copyfile(path, folder / stored)
+        build.copy_file(path, folder / stored, digest)
         _write_registry(registry_path, rows)
         try:
             result = build.build_warehouse(data_dir, warehouse, progress=progress, today=today)
@@ -211,8 +210,9 @@ def _probable(warehouse: Path, name: str) -> int:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         return con.execute(
-            "SELECT count(DISTINCT e.event_id) FROM events e JOIN duplicate_links l "
-            "ON e.event_id IN (l.event_id, l.linked_event_id) WHERE e.source_file = ?",
+            "SELECT count(*) FROM events e JOIN (SELECT event_id FROM duplicate_links UNION "
+            "SELECT linked_event_id FROM duplicate_links) l USING (event_id) "
+            "WHERE e.source_file = ?",
             [name]).fetchone()[0]
     finally:
         con.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 # Controlled list of categories. The first four are extremist activity; the last two are state
@@ -133,11 +134,35 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             out[c.name] = values.astype("boolean")
         elif c.sql_type == "DATE" and pd.api.types.is_datetime64_any_dtype(values):
             out[c.name] = values  # the vectorised adapters' datetime64 (NaT = none)
-        elif c.sql_type == "DATE":
-            out[c.name] = values.astype(object).where(values.notna(), None)
         else:
-            out[c.name] = values.astype(object).where(values.notna(), None)
+            out[c.name] = objects(values)
     return out
+
+
+def objects(values: pd.Series) -> pd.Series:
+    """Python objects with None for missing; the column itself (no copy) when it already is."""
+    if values.dtype == object:
+        cells = values.to_numpy()
+        missing = pd.isna(cells)
+        if not missing.any() or np.equal(cells[missing], None).all():
+            return values
+    return values.astype(object).where(values.notna(), None)
+
+
+_WHITESPACE = "".join(chr(i) for i in range(0x3001) if chr(i).isspace())  # what str.strip() removes
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """True where a cell is text of only whitespace ('' or '  ')."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:  # text and None only (the usual case): pyarrow; anything else: every cell as str
+        text = pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return values.astype(str).str.strip() == ""
+    blank = pc.equal(pc.utf8_trim(text, characters=_WHITESPACE), "").fill_null(False)
+    return pd.Series(blank.to_numpy(zero_copy_only=False), index=values.index)
 
 
 def reject(file: str, line: int, column: str, value, reason: str) -> dict:
@@ -173,7 +198,7 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> tuple[pd.Data
         if c.required:
             empty = col.isna()
             if col.dtype == object:
-                empty |= col.astype(str).str.strip() == ""
+                empty |= _blank(col)
             flag(empty, c.name, f"{c.name} is required and is empty")
         if c.allowed:
             flag(col.notna() & ~col.isin(c.allowed), c.name,
@@ -196,7 +221,7 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> tuple[pd.Data
          "date_end", "date_end is before event_date")
     rejects = pd.concat(problems, ignore_index=True)[list(REJECT_COLUMNS)] if problems \
         else empty_rejects()
-    return frame[~bad].copy(), rejects
+    return (frame[~bad] if bad.any() else frame), rejects
 
 
 def describe_markdown() -> str:

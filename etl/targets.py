@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "target_classes.csv"
@@ -30,7 +31,9 @@ def classify(target: str | None) -> tuple[str, bool]:
 
 
 def add_target_classes(events: pd.DataFrame) -> pd.DataFrame:
-    """Fill target_class and target_minority from the target column."""
-    classes = events["target"].map(classify)
-    return events.assign(target_class=classes.map(lambda c: c[0]),
-                         target_minority=classes.map(lambda c: c[1]))
+    """Fill target_class and target_minority from the target column (the rules run once per
+    distinct target, not once per row)."""
+    codes, uniques = pd.factorize(events["target"], use_na_sentinel=True)
+    found = [classify(v) for v in uniques] + [classify(None)]  # code -1 (no target): the last
+    return events.assign(target_class=np.array([c for c, _ in found], dtype=object)[codes],
+                         target_minority=np.array([m for _, m in found], dtype=bool)[codes])

@@ -8,12 +8,13 @@ maps (sub_)event_type and that role to our category.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from etl.sources import mapping
-from etl.sources.table import Cells, country, nulls, precision, read_table, region_point
+from etl.sources.table import Cells, country, nulls, per_value, precision, read_table, region_point
 
 DATASET = "acled"
 SOURCE_NAME = "ACLED (Armed Conflict Location & Event Data)"
@@ -31,6 +32,12 @@ def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return events(frame, name)
 
 
+def _role(inter1: str | None) -> str:
+    """Whose action: 'state', 'foreign' or 'non_state' from inter1 ('1', '1.0', 'State forces')."""
+    code = re.sub(r"\.0$", "", inter1.lower()) if inter1 else ""
+    return "state" if code in STATE else "foreign" if code in FOREIGN else "non_state"
+
+
 def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     c = Cells(frame, name)
     event_id = c.require("event_id_cnty", "every ACLED row has an event id")
@@ -41,9 +48,7 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     lat, lon = c.numbers("latitude"), c.numbers("longitude")
     region_point(c, lat.where(keep), lon.where(keep))
     fatalities = c.counts("fatalities")
-    inter = c.text("inter1").str.lower().str.replace(r"\.0$", "", regex=True)
-    role = pd.Series("non_state", index=frame.index, dtype=object) \
-        .mask(inter.isin(STATE), "state").mask(inter.isin(FOREIGN), "foreign")
+    role = per_value(c.text("inter1"), _role)
     category = mapping.categories(c, DATASET, ("sub_event_type", "event_type"), role)
     actor1, assoc = c.text("actor1"), c.text("assoc_actor_1")
     actor = actor1.where(assoc.eq(""), actor1 + " (with " + assoc + ")")

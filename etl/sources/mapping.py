@@ -2,11 +2,12 @@
 categories (from data/reference/event_categories.csv)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from etl.actors import UNKNOWN, actor_group
 from etl.geo import normalise_province
-from etl.sources.table import Cells, event_categories, per_combination, per_value
+from etl.sources.table import Cells, combinations, event_categories, per_combination, per_value
 
 UNKNOWN_NAMES = {"", "unknown", "unidentified", "unknown group"}
 
@@ -30,9 +31,9 @@ def categories(cells: Cells, dataset: str, fields: tuple[str, ...], role: pd.Ser
     row's actor role (non_state, state, foreign) picks the column. Unmapped rows are rejected."""
     table = event_categories()
     values = [cells.text(f) for f in fields]
-    why: dict = {}
 
-    def lookup(r, *vals):
+    def lookup(r, *vals) -> tuple[str | None, str | None]:
+        """(category, None) or (None, why the row is rejected)."""
         vals = ["" if not isinstance(v, str) else v for v in vals]
         category = None
         for field, value in zip(fields, vals):
@@ -40,16 +41,18 @@ def categories(cells: Cells, dataset: str, fields: tuple[str, ...], role: pd.Ser
             if hit is not None:
                 category = hit[r] or ""
                 break
+        if category:
+            return category, None
         shown = ", ".join(f"{f}={v!r}" for f, v in zip(fields, vals) if v)
-        key = (r, *vals)
-        why[key] = (f"{shown or fields[0] + ' is empty'} (actor role {r.replace('_', '-')}) is not "
-                    f"one of the dashboard's categories; to load such rows add a line to "
-                    f"data/reference/event_categories.csv" if category == "" else
-                    f"{shown or fields[0] + ' is empty'} is not in data/reference/event_categories.csv; "
-                    f"add a line mapping it to a category")
-        return key if not category else category
+        return None, (f"{shown or fields[0] + ' is empty'} (actor role {r.replace('_', '-')}) is not "
+                      f"one of the dashboard's categories; to load such rows add a line to "
+                      f"data/reference/event_categories.csv" if category == "" else
+                      f"{shown or fields[0] + ' is empty'} is not in data/reference/event_categories.csv; "
+                      f"add a line mapping it to a category")
 
-    looked = per_combination([role, *values], lookup)
-    result = looked.where(looked.map(lambda v: isinstance(v, str)), None)
-    cells.fail(result.isna(), fields[0], values[0], lambda k: why[k], keys=looked)
+    combos, inverse = combinations([role, *values])  # once per distinct combination
+    looked = [lookup(*combo) for combo in combos]
+    result = pd.Series(np.array([c for c, _ in looked], dtype=object)[inverse], index=role.index)
+    why = pd.Series(np.array([w for _, w in looked], dtype=object)[inverse], index=role.index)
+    cells.fail(result.isna(), fields[0], values[0], lambda reason: reason, keys=why)
     return result

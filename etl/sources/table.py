@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +30,22 @@ class FileProblem(ValueError):
 
 
 # --- reading -----------------------------------------------------------------------------------
+
+_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # what bytes.strip() removes
+
+
+def first_byte(data: bytes) -> bytes:
+    """The first byte that is not whitespace (b'' when there is none), without copying `data`
+    (`data.strip()` would copy a big file to look at its first character)."""
+    start = _SPACE.match(data).end()
+    return data[start:start + 1]
+
+
+def head(path: Path, size: int) -> bytes:
+    """The first `size` bytes of a file (reading no more of it)."""
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
 
 def decode(data: bytes, name: str) -> str:
     if b"\x00" in data[:8192]:
@@ -61,11 +78,11 @@ def read_table(path: Path, name: str, columns: tuple[str, ...] | None = None) ->
     with lower-case headers and the row's line in column `_line` (1 = header). `columns` (lower
     case) lets the fast CSV reader skip the columns an adapter does not use."""
     data = Path(path).read_bytes()
-    if not data.strip():
+    if not first_byte(data):
         raise FileProblem(f"{name}: is empty; export the data again (with its header row).")
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(path, name)
-    if data.lstrip()[:1] in (b"{", b"["):
+    if first_byte(data) in (b"{", b"["):
         return _read_json(data, name)
     try:
         return _read_csv_fast(data, columns)
@@ -201,12 +218,12 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 def header_of(path: Path, name: str) -> list[str]:
     """The lower-cased column names of a file (for format detection), without reading the rows."""
-    data = Path(path).read_bytes()[: 1 << 20]
-    if not data.strip():
+    data = head(path, 1 << 20)
+    if not first_byte(data):
         raise FileProblem(f"{name}: is empty; export the data again (with its header row).")
     if data[:4] == b"PK\x03\x04":
         return [c for c in _read_xlsx(path, name).columns if c != LINE]
-    if data.lstrip()[:1] in (b"{", b"["):
+    if first_byte(data) in (b"{", b"["):
         return [c for c in _read_json(Path(path).read_bytes(), name).columns if c != LINE]
     text = decode(data, name)
     return normalise_header(next(csv.reader(io.StringIO(text, newline="")), []))
@@ -322,6 +339,16 @@ def per_value(series: pd.Series, func) -> pd.Series:
 def per_combination(columns: list[pd.Series], func) -> pd.Series:
     """`func(*values)` for each row, computed once per distinct combination of the columns'
     values (object Series)."""
+    combos, inverse = combinations(columns)
+    mapped = np.empty(len(combos), dtype=object)
+    for i, values in enumerate(combos):
+        mapped[i] = func(*values)
+    return pd.Series(mapped[inverse], index=columns[0].index, dtype=object)
+
+
+def combinations(columns: list[pd.Series]) -> tuple[list[tuple], np.ndarray]:
+    """The distinct combinations of the columns' values, and for each row the position of its
+    combination in that list."""
     key = np.zeros(len(columns[0]), dtype=np.int64)
     levels = []
     for column in columns:
@@ -329,14 +356,14 @@ def per_combination(columns: list[pd.Series], func) -> pd.Series:
         key = key * (len(uniques) + 1) + codes
         levels.append(uniques)
     combos, inverse = np.unique(key, return_inverse=True)
-    mapped = np.empty(len(combos), dtype=object)
-    for i, k in enumerate(combos):
+    out = []
+    for k in combos:
         values = []
         for uniques in reversed(levels):
             k, code = divmod(int(k), len(uniques) + 1)
             values.append(uniques[code])
-        mapped[i] = func(*reversed(values))
-    return pd.Series(mapped[inverse.reshape(-1)], index=columns[0].index, dtype=object)
+        out.append(tuple(reversed(values)))
+    return out, inverse.reshape(-1)
 
 
 def _parse_date(text: str, formats: tuple[str, ...]):
@@ -382,13 +409,19 @@ def precision(cells: Cells, dataset: str, field: str, default: str) -> tuple[pd.
     table = precision_codes()
     raw = cells.text(field)
     known = {code: value for (d, f, code), value in table.items() if d == dataset and f == field}
-    codes = raw.str.replace(r"\.0$", "", regex=True)
-    prec = per_value(codes, lambda c: known[c][0] if c in known else (default if not c else None))
-    keep = per_value(codes, lambda c: known[c][1] if c in known else not c)
+
+    def look(text):  # once per distinct cell: '3.0' (a spreadsheet's number) is code 3
+        c = re.sub(r"\.0$", "", text) if isinstance(text, str) else text
+        return (known[c][0], known[c][1]) if c in known else ((default if not c else None), not c)
+
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    looked = [look(v) for v in uniques] + [look(None)]  # code -1 (a missing cell): the last
+    prec = pd.Series(np.array([p for p, _ in looked], dtype=object)[codes], index=raw.index)
+    keep = pd.Series(np.array([k for _, k in looked], dtype=bool)[codes], index=raw.index)
     cells.fail(prec.isna(), field, raw,
                lambda v: f"{field}: {v!r} is not a known code (expected one of "
                          f"{', '.join(sorted(known))}; see data/reference/precision_codes.csv)")
-    return prec, keep.astype(bool)
+    return prec, keep
 
 
 COUNTRIES = {"pakistan": "PAK", "pak": "PAK", "586": "PAK", "afghanistan": "AFG", "afg": "AFG",
