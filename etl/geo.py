@@ -209,8 +209,9 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
         ev[column] = pd.to_numeric(ev[column]).astype(float) if column in ev else float("nan")
     lookup = districts.drop(columns="geometry").set_index("district_id")
 
-    # 1. Named events without coordinates: a town from the gazetteer gives a point.
-    for idx in ev.index[ev["latitude"].isna()]:
+    # 1. Named events without coordinates: a town from the gazetteer gives a point. (Rows with
+    # only one of the two are left as they are: validation rejects them with their reason.)
+    for idx in ev.index[ev["latitude"].isna() & ev["longitude"].isna()]:
         row = ev.loc[idx]
         district = match_district(row["admin2"], row["country"], districts) if row["admin2"] else None
         # Free-text locations are searched only inside a known district (a word like 'Road'
@@ -237,7 +238,7 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
                 ev.loc[idx, "geo_precision"] = "province" if row["admin1"] else "country"
 
     # 2. Every event with a point: spatial join.
-    has_point = ev["latitude"].notna()
+    has_point = ev["latitude"].notna() & ev["longitude"].notna()
     if len(ev) and has_point.all():
         ev["district_id"] = spatial_join(ev[["latitude", "longitude"]], districts)["district_id"]
     elif has_point.any():
