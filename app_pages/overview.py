@@ -39,7 +39,7 @@ tile, static, complete, totals = catalog.district_map_pair(data.query, f, metric
 with right:
     download_menu(tile, totals, "district_map", static=static, complete=complete)
 st.plotly_chart(tile, width="stretch", key="district_map")
-points = data.query(overview.event_points, f, 5000)
+points = data.query(overview.event_points, f, catalog.OVERVIEW_POINTS)
 if len(points) and points["total"].iloc[0] > len(points):
     st.caption(f"showing the {len(points):,} deadliest of {points['total'].iloc[0]:,} incidents")
 unplaced = data.query(overview.unplaced, f)

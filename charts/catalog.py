@@ -22,6 +22,10 @@ from maps.static_map import static_district_map
 Query = Callable[..., object]
 Chart = tuple[go.Figure, pd.DataFrame]
 
+# The Overview's district map draws at most this many incidents (the deadliest): beyond it the
+# points overlap at national scale, and each costs the browser bytes and drawing time.
+OVERVIEW_POINTS = 2000
+
 
 def context(query: Query, f: Filters) -> tuple[str, str]:
     """(subtitle, source line) of every chart with these filters."""
@@ -40,7 +44,7 @@ def district_map_chart(query: Query, f: Filters, metric: str = "events", static:
     """The tile map (screen, HTML) or, with `static`, the same map on plain axes (PNG/SVG/PDF)."""
     subtitle, source = context(query, f)
     totals = query(overview.district_totals, f)
-    points = query(overview.event_points, f, 5000)
+    points = query(overview.event_points, f, OVERVIEW_POINTS)
     draw = static_district_map if static else district_map
     fig = draw(feature_collection(query(overview.district_shapes)), totals, points, subtitle, source, metric)
     return fig, totals
@@ -80,7 +84,7 @@ def district_map_pair(query: Query, f: Filters, metric: str = "events",
     for the outlines instead of carrying them (dashboard.data.outlines)."""
     subtitle, source = context(query, f)
     totals = query(overview.district_totals, f)
-    points = query(overview.event_points, f, 5000)
+    points = query(overview.event_points, f, OVERVIEW_POINTS)
     frame = query(overview.district_shapes)
     shapes, url = outlines or (feature_collection(frame), None)
     names = dict(zip(frame["district_id"], frame["admin2"] + ", " + frame["admin1"].fillna("Afghanistan")))
