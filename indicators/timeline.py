@@ -9,26 +9,29 @@ from indicators.filters import Filters
 LINEAGE_CATEGORIES = ("allegiance", "propaganda", "recruitment")
 
 
-def _signal_filters(f: Filters) -> Filters:
+def _signal_filters(f: Filters, categories: tuple[str, ...] = LINEAGE_CATEGORIES) -> Filters:
     from dataclasses import replace
 
-    return replace(f, categories=LINEAGE_CATEGORIES)
+    return replace(f, categories=categories)
 
 
-def lineage_events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 2000) -> pd.DataFrame:
+def lineage_events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 2000,
+                   categories: tuple[str, ...] = LINEAGE_CATEGORIES) -> pd.DataFrame:
     """Allegiance, propaganda and recruitment events with the filters (their categories are always
     these three), oldest first, at most `limit`. Columns: event_id, event_date, date_precision,
     mid_date (the middle of the month or year when the day is unknown), span_days, category, actor,
     actor_group, location, admin2, description, source_name, source_url, total."""
-    where, params = _signal_filters(f).where()
-    return con.execute(
+    where, params = _signal_filters(f, categories).where()
+    total = con.execute(f"SELECT coalesce(sum(events), 0) FROM event_cube WHERE {where}", params).fetchone()[0]
+    frame = con.execute(
         f"SELECT event_id, event_date, date_precision, "
         f"CASE date_precision WHEN 'year' THEN event_date + INTERVAL 182 DAY "
         f"WHEN 'month' THEN event_date + INTERVAL 14 DAY ELSE event_date END::DATE AS mid_date, "
         f"CASE date_precision WHEN 'year' THEN 182 WHEN 'month' THEN 14 ELSE 0 END AS span_days, "
-        f"category, actor, actor_group, location, admin2, description, source_name, source_url, "
-        f"count(*) OVER () AS total FROM events WHERE {where} "
-        f"ORDER BY event_date, event_id LIMIT ?", params + [limit]).df()
+        f"category, actor, actor_group, location, admin2, description, source_name, source_url "
+        f"FROM events WHERE {where} ORDER BY event_date, event_id LIMIT ?", params + [limit]).df()
+    frame["total"] = int(total)
+    return frame
 
 
 def monthly_attacks(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -47,8 +50,7 @@ def monthly_attacks(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 def milestones(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 40) -> pd.DataFrame:
     """Allegiance events to mark on time axes (pledges and announcements). Columns: mid_date,
     label, date_precision, source_name."""
-    frame = lineage_events(con, f, limit=1000)
-    frame = frame[frame["category"] == "allegiance"].head(limit)
+    frame = lineage_events(con, f, limit=limit, categories=("allegiance",))
     labels = frame["actor"].fillna(frame["actor_group"]).str.slice(0, 60) + ": allegiance / announcement"
     return pd.DataFrame({"mid_date": frame["mid_date"], "label": labels,
                          "date_precision": frame["date_precision"], "source_name": frame["source_name"]})
