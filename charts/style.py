@@ -19,20 +19,28 @@ CATEGORY_COLORS = {
 CATEGORY_ORDER = tuple(CATEGORY_COLORS)
 
 
+def house_layout(title: str, subtitle: str, source: str, annotations: list | tuple = ()) -> dict:
+    """The house style as layout properties: title, subtitle and source line (text is escaped:
+    shown as text), fonts, margins, legend. `annotations` are kept before the source line."""
+    return {
+        "title": {"text": f"<b>{html.escape(title)}</b><br><span style='font-size:13px;color:#555'>"
+                          f"{html.escape(subtitle)}</span>", "x": 0.01, "xanchor": "left",
+                  "y": 0.96, "yanchor": "top"},
+        "font": {"family": FONT, "size": 13, "color": "#222"},
+        "margin": {"t": 110, "b": 60, "l": 50, "r": 20},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "title": None},
+        "meta": {"title": title, "subtitle": subtitle, "source": source},
+        "annotations": [*annotations, {
+            "text": f"Source: {html.escape(source)}", "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+            "yshift": -55, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+            "font": {"size": 11, "color": "#666"}, "name": "source"}],
+    }
+
+
 def house_style(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure:
-    """Title, subtitle and source line in the house style (text is escaped: shown as text)."""
-    fig.update_layout(
-        title={"text": f"<b>{html.escape(title)}</b><br><span style='font-size:13px;color:#555'>"
-                       f"{html.escape(subtitle)}</span>", "x": 0.01, "xanchor": "left",
-               "y": 0.96, "yanchor": "top"},
-        font={"family": FONT, "size": 13, "color": "#222"},
-        margin={"t": 110, "b": 60, "l": 50, "r": 20},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "title": None},
-        meta={"title": title, "subtitle": subtitle, "source": source},
-    )
-    fig.add_annotation(text=f"Source: {html.escape(source)}", xref="paper", yref="paper",
-                       x=0, y=0, yshift=-55, xanchor="left", yanchor="bottom", showarrow=False,
-                       font={"size": 11, "color": "#666"}, name="source")
+    """Title, subtitle and source line in the house style, on a built figure (one layout update).
+    Figures built from dicts take house_layout() into their layout instead: validated once."""
+    fig.update_layout(house_layout(title, subtitle, source, fig.layout.annotations))
     return fig

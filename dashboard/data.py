@@ -81,7 +81,10 @@ def version() -> str:
     return _version(str(WAREHOUSE), _mtime_ns())
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+# cache_resource, not cache_data: a hit hands out the cached frame itself instead of unpickling
+# a copy (a rerun makes about fifteen calls); callers never modify what they get (pandas 3's
+# copy-on-write keeps derived frames apart).
+@st.cache_resource(max_entries=512, show_spinner=False)
 def _cached(module: str, name: str, warehouse_version: str, args: tuple):
     return getattr(importlib.import_module(module), name)(connection(), *args)
 

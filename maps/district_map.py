@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.style import CATEGORY_COLORS, CATEGORY_ORDER, house_style
+from charts.style import CATEGORY_COLORS, CATEGORY_ORDER, house_layout
 
 CENTER = {"lat": 30.2, "lon": 68.6}  # Pakistan and Afghanistan together
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -80,6 +80,6 @@ def district_map(geojson: dict, totals: pd.DataFrame, points: pd.DataFrame, subt
                        "name": category.replace("_", " "), "text": np.array(hover, dtype=object),
                        "customdata": part[["event_id"]].to_numpy(dtype=object),
                        "hovertemplate": "%{text}<extra></extra>"})
-    fig = go.Figure({"data": traces, "layout": {"map": {"style": "white-bg", "center": CENTER, "zoom": 4.05},
-                                                "height": height, "showlegend": True}})
-    return house_style(fig, f"{metric.capitalize()} per district, with incidents", subtitle, source)
+    return go.Figure({"data": traces, "layout": {
+        "map": {"style": "white-bg", "center": CENTER, "zoom": 4.05}, "height": height, "showlegend": True,
+        **house_layout(f"{metric.capitalize()} per district, with incidents", subtitle, source)}})
