@@ -23,8 +23,10 @@ import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from etl import geo, schema  # noqa: E402
+import generate as generate_events  # noqa: E402  (bench/generate.py)
 from etl.imports import import_file  # noqa: E402
 from etl.sources import acled  # noqa: E402
 from etl.sources.table import read_table  # noqa: E402
@@ -45,23 +47,9 @@ ACTORS = ["Islamic State Khorasan Province", "Tehrik-i-Taliban Pakistan (TTP)", 
 
 
 def points_in_districts(districts, n: int, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """n random points, each inside a random district polygon (rejection sampling per district)."""
+    """n random points, each inside a random district polygon (uniform over districts)."""
     which = rng.integers(0, len(districts), n)
-    lat, lon = np.empty(n), np.empty(n)
-    for i, shape in enumerate(districts.geometry.values):
-        idx = np.flatnonzero(which == i)
-        minx, miny, maxx, maxy = shape.bounds
-        shapely.prepare(shape)
-        filled = 0
-        while filled < len(idx):
-            k = max(64, 3 * (len(idx) - filled))
-            x, y = rng.uniform(minx, maxx, k), rng.uniform(miny, maxy, k)
-            ok = shapely.contains_xy(shape, x, y)
-            take = min(int(ok.sum()), len(idx) - filled)
-            lon[idx[filled:filled + take]] = x[ok][:take]
-            lat[idx[filled:filled + take]] = y[ok][:take]
-            filled += take
-    return lat, lon, which
+    return (*generate_events.points_in_districts(districts, which, rng), which)
 
 
 def generate(path: Path, n: int, districts, seed: int = 7) -> None:

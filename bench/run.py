@@ -224,9 +224,7 @@ def measure_browser(warehouse: Path, changes: int) -> dict:
         browser = p.chromium.launch(executable_path=server.chromium(), args=server.CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.add_init_script(server.COUNT_RUNS)
-        received = [0]
-        page.on("websocket", lambda ws: ws.on(
-            "framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload))))
+        socket = server.Socket(page)
         start = time.perf_counter()
         with server.streamlit(warehouse) as (url, proc):
             page.goto(url, timeout=600_000)
@@ -243,18 +241,18 @@ def measure_browser(warehouse: Path, changes: int) -> dict:
                 high, low = sliders.nth(1), sliders.first
                 for _ in range(k + 1):
                     high.focus()
-                    seen = server.runs(page)
+                    seen = server.runs(page, socket)
                     high.press("ArrowLeft")
-                    server.wait_until_done(page, after=seen)
+                    server.wait_until_done(page, after=seen, socket=socket)
                 times, sizes = [], []
                 for i in range(changes):
                     low.focus()
-                    received[0], seen = 0, server.runs(page)
+                    before, seen = socket.bytes, server.runs(page, socket)
                     t = time.perf_counter()
                     low.press("ArrowRight")
-                    server.wait_until_done(page, after=seen)
+                    server.wait_until_done(page, after=seen, socket=socket)
                     times.append(time.perf_counter() - t)
-                    sizes.append(received[0])
+                    sizes.append(socket.bytes - before)
                     if page.get_by_test_id("stException").count():
                         raise RuntimeError(f"{name}: an exception box after a filter change")
                 results["pages"][name] = {"times": times, "bytes": statistics.median(sizes)}
@@ -354,8 +352,12 @@ def write_results(path: Path, report: list[dict], args) -> None:
                   if rows else f"## The bundled data ({r['events']:,} events)", "",
                   "| measure | p50 | p95 | target | met |", "|---|---|---|---|---|"]
 
+        missed = []
+
         def row(name, p50, p95, target, ok):
             lines.append(f"| {name} | {p50} | {p95} | {target} | {'yes' if ok else '**no**'} |")
+            if not ok:
+                missed.append(f"- {name}: {p50} against {target}. {why(name)}")
 
         big = rows >= 1_000_000
         if rows:
@@ -387,7 +389,32 @@ def write_results(path: Path, report: list[dict], args) -> None:
             row("server peak RSS", f"{b['rss_mb']:,.0f} MB", "", "<= 1.5 GB at 1M",
                 not big or rows > 1_000_000 or b["rss_mb"] <= TARGETS_1M["rss_gb"] * 1024)
         lines.append("")
+        if missed:
+            lines += ["Missed, by how much and why:", "", *missed, ""]
     path.write_text("\n".join(lines) + "\n")
+
+
+# What profiling showed for the targets still missed (py-spy and cProfile, November 2026).
+WHY = {
+    "import": "The import rebuilds the whole warehouse (the bundled files too) and hands pandas "
+              "frames between its stages: reading the CSV (about 2.4 s at 1M rows), turning Arrow "
+              "text into Python objects (about 2 s), the contract checks (about 2.5 s), writing "
+              "DuckDB with its primary key (about 3.5 s), boundaries and duplicate links (2.5 s). "
+              "5 s needs a DuckDB-native adapter (read_csv and the mapping in SQL).",
+    "browser cold start": "Streamlit answers in under 1 s and the first run takes about 0.7 s on "
+                          "the server; the rest is the browser loading and compiling Streamlit's "
+                          "and plotly's JavaScript and drawing the first tile map without a GPU.",
+    "in-process recompute, trends": "The Trends page computes escalation alerts (a trailing "
+                                    "36-month window per district and group), first events per "
+                                    "group and district over all years and five-year GTI-style "
+                                    "scores: the first two read the events, not the yearly cube.",
+    "browser: filter change": "The server's rerun (queries, figures, Streamlit) plus the browser "
+                              "drawing the tile map and up to 2,000 points in software WebGL.",
+}
+
+
+def why(name: str) -> str:
+    return next((text for key, text in WHY.items() if name.startswith(key)), "")
 
 
 if __name__ == "__main__":

@@ -70,15 +70,41 @@ def streamlit(warehouse: Path):
             proc.kill()
 
 
-def runs(page) -> int:
-    return page.evaluate("window.__runs")
+class Socket:
+    """What the server sends a page over its websocket: bytes, and the script runs it reports
+    finished (Streamlit's script_finished messages)."""
+
+    def __init__(self, page):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.bytes, self.finished, self._parse = 0, 0, ForwardMsg.FromString
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        data = payload if isinstance(payload, bytes) else payload.encode()
+        self.bytes += len(data)
+        try:
+            if self._parse(data).WhichOneof("type") == "script_finished":
+                self.finished += 1
+        except Exception:  # noqa: BLE001 - not a ForwardMsg: counted as bytes only
+            pass
 
 
-def wait_until_done(page, after: int = -1, timeout: float = 120) -> None:
-    """Block until the page has seen more than `after` script runs finish (see COUNT_RUNS) and
-    its elements are drawn."""
+def runs(page, socket: Socket | None = None) -> tuple[int, int]:
+    """Script runs finished so far: as the page saw them (COUNT_RUNS) and as the server announced
+    them (the page's attribute can skip a very short run when React draws both changes at once)."""
+    return page.evaluate("window.__runs") or 0, socket.finished if socket else 0
+
+
+def wait_until_done(page, after: tuple[int, int] = (-1, -1), timeout: float = 120,
+                    socket: Socket | None = None) -> None:
+    """Block until a script run has finished since `after` (a runs() reading) and the page's
+    elements are drawn."""
     deadline = time.monotonic() + timeout
-    while not (runs(page) > after and page.evaluate(DONE)):
+    while True:
+        seen, announced = runs(page, socket)
+        if (seen > after[0] or (socket and announced > after[1])) and page.evaluate(DONE):
+            return
         if time.monotonic() > deadline:
             raise TimeoutError("the page did not finish its rerun")
         time.sleep(0.01)
