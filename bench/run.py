@@ -172,19 +172,11 @@ def in_fresh_process(warehouse: Path, changes: list[Filters]) -> tuple[dict, dic
         return pool.submit(_record_and_replay, warehouse, changes).result()
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def measure_naive(warehouse: Path, changes: list[Filters]) -> dict:
     """The Overview page the naive way: one DataFrame, mask and groupby per rerun, all points."""
     import pandas as pd
     import plotly.express as px
 
-    before = rss_mb()
     start = time.perf_counter()
     con = duckdb.connect(str(warehouse), read_only=True)
     df = con.execute("SELECT event_id, event_date, country, admin1, admin2, district_id, category, "
@@ -193,7 +185,7 @@ def measure_naive(warehouse: Path, changes: list[Filters]) -> dict:
     con.close()
     df["year"] = pd.to_datetime(df["event_date"]).dt.year
     load = time.perf_counter() - start
-    memory = rss_mb() - before
+    memory = df.memory_usage(deep=True).sum() / 1e6
 
     def page(f: Filters) -> int:
         mask = df["year"].between(f.year_from, f.year_to) & df["category"].isin(f.categories)
