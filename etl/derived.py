@@ -1,6 +1,8 @@
 """What the build derives from the events so that a page's queries stay fast at millions of events.
 
 Nothing here is new information; each item is recomputed from `events` at every build:
+- `events.is_secondary`: the view `duplicate_secondaries` (etl/duplicates.py) as a column, so that
+  every filtered query tests a flag instead of anti-joining the view;
 - `events.points_rank`: the events in the order the maps draw them (deadliest first, then newest,
   then by id), so "the N points to draw" is a top-N over one integer column;
 - `event_cube`: the events counted per year, place, category, actor group, dataset, source file,
@@ -21,10 +23,13 @@ POINTS_ORDER = "fatalities DESC NULLS LAST, event_date DESC, event_id"
 
 
 def write(path: Path) -> None:
-    """Add points_rank to the events and write event_cube, in the warehouse at `path` (after the
-    probable duplicates are linked: the cube keeps their flag)."""
+    """Add is_secondary and points_rank to the events and write event_cube, in the warehouse at
+    `path` (after the probable duplicates are linked: the flag and the cube come from them)."""
     con = duckdb.connect(str(path))
     try:
+        con.execute("ALTER TABLE events ADD COLUMN is_secondary BOOLEAN DEFAULT false")
+        con.execute("UPDATE events SET is_secondary = true "
+                    "WHERE event_id IN (SELECT event_id FROM duplicate_secondaries)")
         con.execute("ALTER TABLE events ADD COLUMN points_rank INTEGER")
         con.execute(f"UPDATE events SET points_rank = r.rank FROM (SELECT event_id, row_number() "
                     f"OVER (ORDER BY {POINTS_ORDER})::INTEGER AS rank FROM events) r "

@@ -107,11 +107,6 @@ def write(path, pairs: pd.DataFrame) -> None:
             con.execute("INSERT INTO duplicate_links SELECT * FROM pairs ORDER BY cluster_id, "
                         "event_id, linked_event_id")
         con.execute(SECONDARIES_VIEW)
-        # the same fact as a column, so that every filtered query tests a flag instead of
-        # anti-joining the view
-        con.execute("ALTER TABLE events ADD COLUMN is_secondary BOOLEAN DEFAULT false")
-        con.execute("UPDATE events SET is_secondary = true "
-                    "WHERE event_id IN (SELECT event_id FROM duplicate_secondaries)")
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -16,19 +16,12 @@ P_THRESHOLD = 0.05
 
 def poisson_sf(k: int, mean: float) -> float:
     """P(X >= k) for X ~ Poisson(mean)."""
-    if k <= 0:
-        return 1.0
-    if mean <= 0:
-        return 0.0
-    term, cdf = math.exp(-mean), 0.0
-    for i in range(k):
-        cdf += term
-        term *= mean / (i + 1)
-    return max(0.0, 1.0 - cdf)
+    return float(poisson_sf_many(np.array([k]), np.array([mean]))[0])
 
 
 def poisson_sf_many(k: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """poisson_sf for arrays of k and means (the same sums, element by element)."""
+    """P(X >= k) for X ~ Poisson(mean), element by element over arrays of k and means: one minus
+    the sum of the first k terms of the distribution."""
     k, mean = np.asarray(k, dtype=np.int64), np.asarray(mean, dtype=float)
     term, cdf = np.exp(-mean), np.zeros(len(mean))
     for i in range(int(k.max(initial=0))):

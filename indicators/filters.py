@@ -37,7 +37,7 @@ class Filters:
         if self.precise_dates_only:
             clauses.append(f"{p}date_precision = 'day'")
         if not self.all_duplicates:
-            clauses.append(f"NOT {p}is_secondary")  # see etl/duplicates.py
+            clauses.append(f"NOT {p}is_secondary")  # see etl/derived.py
         return " AND ".join(clauses), params
 
     def all_time(self) -> "Filters":
