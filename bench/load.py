@@ -26,13 +26,11 @@ import functools
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from indicators.filters import Filters  # noqa: E402
 from indicators.overview import kpis  # noqa: E402
+from bench import server as server_tools  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -61,40 +58,10 @@ class Results:
         self.errors.append((time.monotonic(), message))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(warehouse: Path, port: int, options: list[str] = ()) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:port; `options` are extra `section.name=value` settings."""
-    env = {**os.environ, "DASHBOARD_WAREHOUSE": str(warehouse)}
-    extra = [arg for option in options for arg in (f"--{option.split('=', 1)[0]}", option.split("=", 1)[1])]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not start within 60 s")
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process (all its threads) so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def build(warehouse: Path) -> subprocess.CompletedProcess:
@@ -216,7 +183,7 @@ async def run_browser(args, res: Results, url: str, expected, years, warehouse: 
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
+            executable_path=server_tools.chromium(), args=server_tools.CHROMIUM_ARGS)
         tasks = [asyncio.create_task(browser_session(browser, url, expected, args.seconds, res))
                  for _ in range(args.sessions)]
         if not args.no_rebuild:
@@ -243,7 +210,7 @@ async def measure(args, run, server: subprocess.Popen, *run_args) -> tuple[Resul
     await task
     server_stats["cpu_end"] = cpu_seconds(server.pid)
     server_stats["window_end"] = time.monotonic()
-    server_stats["peak_rss_mb"] = peak_rss_mb(server.pid)
+    server_stats["peak_rss_mb"] = server_tools.peak_rss_mb(server.pid)
     if profiler is not None:
         await profiler.wait()
     return res, server_stats
@@ -348,15 +315,12 @@ def main() -> None:
             events = kpis(con, Filters(year_from, year_to)).set_index("period").loc["current", "events"]
             return f"{events:,}"
 
-        port = free_port()
-        server = start_server(warehouse, port, args.server_option)
-        url = f"http://127.0.0.1:{port}/"
         run = run_ws if args.client == "ws" else run_browser
         try:
-            res, server_stats = asyncio.run(measure(args, run, server, url, expected, years, warehouse))
+            with server_tools.streamlit(warehouse, args.server_option) as (url, server):
+                res, server_stats = asyncio.run(measure(args, run, server, url + "/", expected, years,
+                                                        warehouse))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
             con.close()
     report(args, res, server_stats)
 

@@ -233,7 +233,7 @@ def measure_browser(warehouse: Path, changes: int) -> dict:
         page.add_init_script(server.COUNT_RUNS)
         socket = server.Socket(page)
         start = time.perf_counter()
-        with server.streamlit(warehouse) as (url, proc):
+        with server.streamlit(warehouse, ["server.fileWatcherType=none"]) as (url, proc):
             page.goto(url, timeout=600_000)
             page.locator(".js-plotly-plot").first.wait_for(timeout=600_000)
             results["cold_start"] = time.perf_counter() - start

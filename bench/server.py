@@ -42,14 +42,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit(warehouse: Path):
-    """Yield (url, process) of `streamlit run app.py` serving `warehouse`, once it answers."""
+def streamlit(warehouse: Path, options: tuple[str, ...] | list[str] = ()):
+    """Yield (url, process) of `streamlit run app.py` serving `warehouse`, once it answers;
+    `options` are extra `section.name=value` settings."""
     port = free_port()
     env = {**os.environ, "DASHBOARD_WAREHOUSE": str(warehouse)}
+    extra = [arg for option in options for arg in (f"--{option.split('=', 1)[0]}", option.split("=", 1)[1])]
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                              "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                             "--server.fileWatcherType", "none"],
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

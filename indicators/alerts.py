@@ -1,7 +1,6 @@
 """Escalation alerts: a district's latest months against its own trailing baseline, in words."""
 from __future__ import annotations
 
-import math
 
 import duckdb
 import numpy as np
