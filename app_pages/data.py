@@ -9,8 +9,12 @@ st.markdown(
     "Import an **ACLED** export (CSV, or the API's JSON), a **GTD** export (CSV or XLSX), a **UCDP "
     "GED** CSV, or events you coded yourself in the **event template**. The file is kept in "
     "`data/imports/` (never committed: your licence stays yours), the warehouse is rebuilt, and "
-    "every row is accounted for: loaded, rejected with its reason, or a duplicate. Same file "
-    "again: nothing changes. A newer export with the same file name replaces the older one.")
+    "every row is accounted for: **rows read = loaded + out of scope + rejected + duplicates**. "
+    "Only a row that cannot be an event (no usable date, no country, unreadable) is rejected; "
+    "rows of other countries are *out of scope*, not errors; a flaw in a secondary field (a "
+    "negative toll, low > high, a point outside the region) loads the event with a *quality "
+    "flag*. Same file again: nothing changes. A newer export with the same file name replaces "
+    "the older one.")
 
 left, right = st.columns(2)
 left.download_button("Empty event template (CSV)", uploads.template_csv(),
@@ -40,17 +44,27 @@ if summary is not None:
     (st.info if summary.status == "unchanged" else st.success)(lines[0])
     if summary.counts is not None:
         c = summary.counts
-        cols = st.columns(5)
+        cols = st.columns(7)
         for col, (label, value) in zip(cols, (
-                ("Rows read", c.rows_read), ("Loaded", c.loaded), ("Rejected", c.rejected),
-                ("Duplicate ids", c.duplicates), ("Without a district", c.unplaced))):
+                ("Rows read", c.rows_read), ("Loaded", c.loaded), ("Out of scope", c.out_of_scope),
+                ("Rejected", c.rejected), ("Duplicate ids", c.duplicates),
+                ("With quality flags", c.flagged), ("Without a district", c.unplaced))):
             col.metric(label, f"{value:,}")
+        for line in lines[2:]:
+            if line.startswith("Out of scope"):
+                st.caption(line)
         st.caption(f"{summary.probable_duplicates:,} loaded events are probable duplicates of "
                    "events of another dataset (linked in table duplicate_links, not deleted).")
         if len(summary.rejects):
             st.markdown(f"**{c.rejected:,} rows were not loaded**"
                         + (" (the first 1,000 are shown)" if len(summary.rejects) > 1000 else "") + ":")
             st.dataframe(summary.rejects.head(1000), hide_index=True, width="stretch")
+        if len(summary.flags):
+            st.markdown(f"**{c.flagged:,} events loaded with quality flags**"
+                        + (" (the first 1,000 flags are shown)" if len(summary.flags) > 1000 else "")
+                        + ":")
+            st.dataframe(summary.flags.head(1000).rename(columns={"reason": "flag"}),
+                         hide_index=True, width="stretch")
 
 st.subheader("Imported files")
 imported = data.query(provenance.imported_files)
@@ -58,3 +72,28 @@ if imported.empty:
     st.caption("Nothing imported yet.")
 else:
     st.dataframe(imported, hide_index=True, width="stretch")
+    gone = st.selectbox("Remove an imported file", imported["imported_as"], index=None,
+                        key="remove_choice", placeholder="choose a file to take out of the warehouse")
+    if gone is not None and st.button(f"Remove {gone}", key="remove_button"):
+        try:
+            with st.spinner(f"Removing {gone} and rebuilding the warehouse"):
+                st.session_state["removed"] = uploads.remove_import(gone)
+            st.session_state.pop("import_summary", None)
+            st.rerun()
+        except uploads.ImportProblem as err:
+            st.error(str(err))
+if "removed" in st.session_state:
+    st.success(f"Removed {st.session_state['removed']}.")
+
+st.subheader("Quality flags in the warehouse")
+st.caption("Events that loaded although a secondary field was wrong, by dataset and kind of flag; "
+           "each event's flags are in the Events page's *quality flags* column.")
+flags = data.query(provenance.quality_flags)
+if flags.empty:
+    st.caption("No event has a quality flag.")
+else:
+    st.dataframe(flags, hide_index=True, width="stretch")
+scope = data.query(provenance.out_of_scope)
+if not scope.empty:
+    st.markdown("**Rows out of scope** (countries the dashboard does not cover):")
+    st.dataframe(scope, hide_index=True, width="stretch")

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from dashboard import data
-from etl.imports import FORMATS, ImportProblem, ImportSummary, import_file
+from etl.imports import FORMATS, ImportProblem, ImportSummary, import_file, remove_file
 from etl.sources import template
 
 DATA_DIR = Path(os.environ.get("DASHBOARD_DATA_DIR", data.ROOT / "data"))
@@ -16,7 +16,7 @@ TYPES = ["csv", "json", "xlsx", "txt"]
 CHOICES = ["auto", *FORMATS]
 
 __all__ = ["CHOICES", "MAX_MB", "TYPES", "ImportProblem", "ImportSummary", "import_upload",
-           "template_csv", "example_csv"]
+           "remove_import", "template_csv", "example_csv"]
 
 
 def import_upload(name: str, content: bytes, fmt: str = "auto") -> ImportSummary:
@@ -26,6 +26,11 @@ def import_upload(name: str, content: bytes, fmt: str = "auto") -> ImportSummary
         path.write_bytes(content)
         return import_file(path, DATA_DIR, data.WAREHOUSE, fmt, original=name,
                            max_bytes=MAX_MB * 1024 * 1024)
+
+
+def remove_import(name: str) -> str:
+    """Take an imported file (by the name it was imported with) out and rebuild the warehouse."""
+    return remove_file(name, DATA_DIR, data.WAREHOUSE)
 
 
 def template_csv() -> bytes:

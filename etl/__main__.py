@@ -25,27 +25,39 @@ def main() -> None:
 def build(
     data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/ and reference/."),
     out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
 ) -> None:
     """Load every file listed in data/raw/sources.csv into the warehouse (all or nothing)."""
     try:
         with console.status("building") as status:
             result = build_warehouse(data_dir, out, progress=lambda step: (
                 status.update(f"building: {step}"), console.log(step)))
-    except BuildError as err:
-        console.print(f"[bold red]Build failed:[/] {err}\nThe previous warehouse, if any, is unchanged.",
-                      highlight=False)
-        raise typer.Exit(1)
+    except Exception as err:
+        _failed("Build failed", err if isinstance(err, BuildError) else f"{type(err).__name__}: {err}",
+                "The previous warehouse, if any, is unchanged.", debug)
     table = Table(title=f"Warehouse {out.name}, version {result.version}")
-    for column in ("file", "rows read", "loaded", "rejected", "duplicates", "no district"):
+    for column in ("file", "rows read", "loaded", "out of scope", "rejected", "duplicates",
+                   "flagged", "no district"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for c in result.files:
-        table.add_row(c.file, *(str(v) for v in (c.rows_read, c.loaded, c.rejected, c.duplicates, c.unplaced)))
+        table.add_row(c.file, *(f"{v:,}" for v in (c.rows_read, c.loaded, c.out_of_scope, c.rejected,
+                                                   c.duplicates, c.flagged, c.unplaced)))
     out_console.print(table)
+    out_console.print("rows read = loaded + out of scope + rejected + duplicates, checked per file; "
+                      "flagged: loaded with a quality flag (table quality_flags).", highlight=False)
     if len(result.rejects):
         out_console.print("First rejects (all are in table `rejects`):")
         for r in result.rejects.head(5).itertuples():
             cell = "" if r.column == "*" else f" {r.column}={r.value!r}:"
             out_console.print(f"  {r.source_file} line {r.source_line}:{cell} {r.reason}", highlight=False)
+
+
+def _failed(title: str, err, after: str, debug: bool):
+    """One line naming what failed (the traceback only with --debug), then exit 1."""
+    if debug:
+        console.print_exception()
+    console.print(f"[bold red]{title}:[/] {err}\n{after}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
 
 
 @app.command("boundaries")
@@ -100,21 +112,39 @@ def import_(
     data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/, reference/ and imports/."),
     out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
     max_mb: int = typer.Option(1024, help="Refuse files larger than this many megabytes."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
 ) -> None:
     """Copy FILE into data/imports/, register it and rebuild the warehouse; print what loaded."""
-    from etl.imports import ImportProblem, import_file
+    from etl.imports import import_file
 
     try:
         with console.status("importing") as status:
             summary = import_file(file, data_dir, out, format, original=file.name,
                                   max_bytes=max_mb * 1024 * 1024,
                                   progress=lambda step: status.update(f"importing: {step}"))
-    except ImportProblem as err:
-        console.print(f"[bold red]Import failed:[/] {err}\nThe warehouse and data/imports are "
-                      f"unchanged.", highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
+    except Exception as err:
+        _failed("Import failed", err, "The warehouse and data/imports are unchanged.", debug)
     for line in summary.lines():
         out_console.print(line, highlight=False, soft_wrap=True)
+
+
+@app.command("remove")
+def remove(
+    file: str = typer.Argument(..., help="An imported file: its name under data/imports/ (as the "
+                               "build's messages give it) or the name it was imported with."),
+    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/, reference/ and imports/."),
+    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
+) -> None:
+    """Take an imported file out of data/imports/ and rebuild the warehouse without it."""
+    from etl.imports import remove_file
+
+    try:
+        with console.status("removing"):
+            gone = remove_file(file, data_dir, out)
+    except Exception as err:
+        _failed("Not removed", err, "The warehouse and data/imports are unchanged.", debug)
+    out_console.print(f"Removed {gone} and rebuilt {out.name}.", highlight=False)
 
 
 if __name__ == "__main__":

@@ -24,17 +24,9 @@ import shapely
 
 from etl import boundaries, derived, geo, population, schema, targets
 from etl import duplicates as links
-from etl.sources import acled, curated, gtd, pk_drone_strikes, pk_suicide_attacks, template, ucdp
+from etl.sources.registry import FORMATS
+from etl.sources.table import count_records
 
-ADAPTERS = {
-    "curated": curated.load,
-    "pk_suicide_attacks": pk_suicide_attacks.load,
-    "pk_drone_strikes": pk_drone_strikes.load,
-    "acled": acled.load,
-    "gtd": gtd.load,
-    "ucdp": ucdp.load,
-    "events": template.load,
-}
 REGISTRY = "sources.csv"
 # Files analysts import (`python -m etl import`, the Data page): data/imports/, same registry columns.
 IMPORTS = "imports"
@@ -49,11 +41,13 @@ class BuildError(RuntimeError):
 class FileCount:
     file: str
     dataset: str
-    rows_read: int = 0
+    rows_read: int = 0  # counted from the file by table.count_records, not by the adapter
     loaded: int = 0
+    out_of_scope: int = 0
     rejected: int = 0
     duplicates: int = 0
     unplaced: int = 0
+    flagged: int = 0  # loaded events with at least one quality flag
     sha256: str = ""
 
 
@@ -63,6 +57,8 @@ class BuildResult:
     version: str
     files: list[FileCount] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=schema.empty_rejects)
+    flags: pd.DataFrame = field(default_factory=schema.empty_rejects)
+    out_of_scope: pd.DataFrame = field(default_factory=schema.empty_rejects)
     notes: list[str] = field(default_factory=list)
     probable_duplicates: pd.DataFrame = field(default_factory=lambda: links.empty())
 
@@ -129,9 +125,9 @@ def read_registry(data_dir: Path, folder: str = "raw") -> list[dict[str, str]]:
     with open(path, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     for line, row in enumerate(rows, start=2):
-        if row["format"] not in ADAPTERS:
+        if row["format"] not in FORMATS:
             raise BuildError(f"{path} line {line}: format={row['format']!r} is not known "
-                             f"(expected one of {', '.join(ADAPTERS)}).")
+                             f"(expected one of {', '.join(FORMATS)}).")
         if not (data_dir / folder / row["file"]).exists():
             raise BuildError(f"{path} line {line}: file={row['file']!r} is not in {data_dir / folder}; "
                              f"copy it there or remove the line.")
@@ -173,19 +169,21 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         for note in notes:
             progress(f"warning: {note}")
 
-        frames, rejects, counts = [], [], {}
+        frames, rejects, flags, scope, counts = [], [], [], [], {}
         for entry in registry:
             name = f"{entry['folder']}/{entry['file']}"
             progress(name)
             try:
-                events, bad = ADAPTERS[entry["format"]](data_dir / name, name)
-            except ValueError as err:
-                raise BuildError(str(err)) from None
-            read = len(events) + (bad["source_line"].nunique() if len(bad) else 0)
-            counts[name] = FileCount(name, entry["dataset"], rows_read=read,
+                outcome = FORMATS[entry["format"]].load(data_dir / name, name)
+                rows = count_records(data_dir / name, name)
+            except Exception as err:  # whatever it is, the build stops here and names the file
+                raise BuildError(_file_failed(name, entry, err)) from err
+            counts[name] = FileCount(name, entry["dataset"], rows_read=rows,
                                      sha256=file_sha256(data_dir / name))
-            frames.append(events)
-            rejects.append(bad)
+            frames.append(outcome.events)
+            rejects.append(outcome.rejects)
+            flags.append(outcome.flags)
+            scope.append(outcome.out_of_scope)
 
         progress("placing events in districts")
         if any(pd.api.types.is_datetime64_any_dtype(f.get("event_date")) for f in frames):
@@ -194,17 +192,21 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                 for column in schema.DATE_COLUMNS:
                     if column in f:
                         f[column] = pd.to_datetime(f[column]).astype("datetime64[s]")
-        events = pd.concat([f for f in frames if len(f)], ignore_index=True)
+        frames = [f for f in frames if len(f)]
+        events = pd.concat(frames, ignore_index=True) if frames else \
+            schema.conform(pd.DataFrame(columns=list(schema.COLUMN_NAMES)))
         events = targets.add_target_classes(geo.place_events(events, districts))
-        events, invalid = schema.validate(events, today=today)
-        rejects = pd.concat([r for r in rejects + [invalid] if len(r)], ignore_index=True) \
-            if any(len(r) for r in rejects + [invalid]) else schema.empty_rejects()
+        checked = schema.validate(events, today=today)
+        events = checked.events
+        rejects = _stack(rejects + [checked.rejects])
+        scope = _stack(scope)
 
         dup_mask = events["event_id"].duplicated(keep="first")
         where = events[["event_id", "source_file", "source_line"]]
         duplicates = where[dup_mask].merge(where[~dup_mask], on="event_id", suffixes=("", "_kept"))
         if dup_mask.any():
             events = events[~dup_mask].reset_index(drop=True)
+        events, flags = _with_flags(events, _stack(flags + [checked.flags]))
         # (the rows are put in event_id order when written: _write's ORDER BY)
         progress("linking probable duplicates across datasets")
         probable = links.link(events)
@@ -212,29 +214,84 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         loaded = events["source_file"].value_counts()
         unplaced = events.loc[events["district_id"].isna(), "source_file"].value_counts()
         rejected = rejects.groupby("source_file")["source_line"].nunique()
+        outside = scope["source_file"].value_counts()
         duplicated = duplicates["source_file"].value_counts()
+        flagged = flags.groupby("source_file")["source_line"].nunique()
         for name, c in counts.items():
             c.loaded = int(loaded.get(name, 0))
+            c.out_of_scope = int(outside.get(name, 0))
             c.rejected = int(rejected.get(name, 0))
             c.duplicates = int(duplicated.get(name, 0))
             c.unplaced = int(unplaced.get(name, 0))
-            if c.rows_read != c.loaded + c.rejected + c.duplicates:
-                raise BuildError(f"{name}: {c.rows_read} rows read but {c.loaded} loaded + "
-                                 f"{c.rejected} rejected + {c.duplicates} duplicates; this is a "
-                                 f"bug in the ETL, please report it with the file.")
+            c.flagged = int(flagged.get(name, 0))
+            if c.rows_read != c.loaded + c.out_of_scope + c.rejected + c.duplicates:
+                raise BuildError(f"{name}: {c.rows_read} data rows in the file but {c.loaded} "
+                                 f"loaded + {c.out_of_scope} out of scope + {c.rejected} rejected "
+                                 f"+ {c.duplicates} duplicates; this is a bug in the ETL, please "
+                                 f"report it with the file.")
 
         progress("writing warehouse")
         tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         try:
             _write(tmp, events, districts, people, rejects, duplicates, registry, counts, version)
+            _write_outcomes(tmp, flags, scope)
             boundaries.write_provinces(tmp, provinces)
             links.write(tmp, probable)
             derived.write(tmp)
             os.replace(tmp, warehouse)
         finally:
             tmp.unlink(missing_ok=True)
-        return BuildResult(warehouse, version, list(counts.values()), rejects, notes, probable)
+        return BuildResult(warehouse, version, list(counts.values()), rejects, flags, scope, notes,
+                           probable)
+
+
+def _file_failed(name: str, entry: dict, err: Exception) -> str:
+    """One line naming the file and the cause; for an imported file, how to take it out."""
+    cause = str(err) if isinstance(err, (ValueError, OSError)) and str(err).startswith(name) \
+        else f"{name}: {type(err).__name__}: {err}"
+    if entry["folder"] == IMPORTS:
+        cause += (f". To build without it, remove it: python -m etl remove {entry['file']} "
+                  f"(or on the Data page).")
+    return cause
+
+
+def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else schema.empty_rejects()
+
+
+def _with_flags(events: pd.DataFrame, flags: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The flags of the loaded events only (with their event_id), and each event's flags as text
+    in its qa_flags column (after any the source file wrote itself)."""
+    keys = events[["event_id", "source_file", "source_line"]]
+    flags = flags.merge(keys, on=["source_file", "source_line"], how="inner")
+    if not len(flags):
+        return events, flags.assign(event_id=pd.Series([], dtype=object))
+    text = flags.groupby("event_id", sort=False)["reason"].agg("; ".join)
+    joined = events["event_id"].map(text)
+    combined = (events["qa_flags"].fillna("").astype(object) + "; " + joined.fillna("")).str.strip("; ")
+    events = events.assign(qa_flags=combined.where(combined != "", None).astype(object))
+    return events, flags
+
+
+def _write_outcomes(path: Path, flags: pd.DataFrame, scope: pd.DataFrame) -> None:
+    """Tables quality_flags (one row per flagged cell of a loaded event) and out_of_scope (one
+    row per data row of a country the dashboard does not cover)."""
+    con = duckdb.connect(str(path))
+    try:
+        con.register("flags_frame", flags.astype({"source_line": "int64"}))
+        con.execute("CREATE TABLE quality_flags AS SELECT event_id::VARCHAR AS event_id, source_file, "
+                    "source_line::INTEGER AS source_line, \"column\"::VARCHAR AS \"column\", "
+                    "\"value\"::VARCHAR AS \"value\", reason::VARCHAR AS flag FROM flags_frame "
+                    "ORDER BY source_file, source_line, \"column\"")
+        con.register("scope_frame", scope.astype({"source_line": "int64"}))
+        con.execute("CREATE TABLE out_of_scope AS SELECT source_file, source_line::INTEGER AS "
+                    "source_line, \"column\"::VARCHAR AS \"column\", \"value\"::VARCHAR AS country "
+                    "FROM scope_frame ORDER BY source_file, source_line")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 def _write(path: Path, events, districts, people, rejects, duplicates, registry, counts, version) -> None:

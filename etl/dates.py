@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-EXPECTED = "YYYY-MM-DD, M/D/YYYY, 'Friday, June 18, 2004', 'Sunday-November 19-1995' or '17 January 2017'"
+EXPECTED = ("YYYY-MM-DD, M/D/YYYY, 'Friday, June 18, 2004', 'Sunday-November 19-1995', "
+            "'Friday-Jan 29-2016' or '17 January 2017'")
 
-_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%B %d, %Y", "%b %d, %Y", "%B %d-%Y", "%b-%d-%Y",
+_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%B %d, %Y", "%b %d, %Y", "%B %d-%Y", "%b %d-%Y", "%b-%d-%Y",
             "%B-%d-%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%dT%H:%M:%S",
             "%Y-%m", "%Y")  # month or year only: the first day; the caller records the precision
 # A leading weekday, including the typos of the original Kaggle releases ("Sturday").

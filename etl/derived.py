@@ -3,6 +3,8 @@
 Nothing here is new information; each item is recomputed from `events` at every build:
 - `events.is_secondary`: the view `duplicate_secondaries` (etl/duplicates.py) as a column, so that
   every filtered query tests a flag instead of anti-joining the view;
+- `events.fatalities_from` / `injured_from`: a cluster's counted event carries the best figures of
+  its members (etl/duplicates.py `best_figures`), these name the member each came from;
 - `events.points_rank`: the events in the order the maps draw them (deadliest first, then newest,
   then by id), so "the N points to draw" is a top-N over one integer column;
 - `event_cube`: the events counted per year, place, category, actor group, dataset, source file,
@@ -17,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl.duplicates import best_figures
+
 CUBE_KEYS = ("country", "admin1", "district_id", "category", "actor_group", "dataset", "source_file",
              "date_precision", "is_secondary")
 POINTS_ORDER = "fatalities DESC NULLS LAST, event_date DESC, event_id"
@@ -30,6 +34,7 @@ def write(path: Path) -> None:
         con.execute("ALTER TABLE events ADD COLUMN is_secondary BOOLEAN DEFAULT false")
         con.execute("UPDATE events SET is_secondary = true "
                     "WHERE event_id IN (SELECT event_id FROM duplicate_secondaries)")
+        best_figures(con)
         con.execute("ALTER TABLE events ADD COLUMN points_rank INTEGER")
         con.execute(f"UPDATE events SET points_rank = r.rank FROM (SELECT event_id, row_number() "
                     f"OVER (ORDER BY {POINTS_ORDER})::INTEGER AS rank FROM events) r "

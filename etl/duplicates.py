@@ -5,7 +5,9 @@ Two events of different datasets are linked when their dates are at most a day a
 the same district or within NEAR_KM of each other, their categories are equal, and their actor
 groups are compatible (equal, one is Unknown or Other, or one is the parent of the other, as
 Jamaat-ul-Ahrar and TTP). Linked events form clusters (connected components); table
-`duplicate_links` has one row per linked pair with the cluster's id (its smallest event_id).
+`duplicate_links` has one row per linked pair with the cluster's id: the member of the dataset
+ranked first for deaths (`rank_deaths` in etl/sources/registry.py; then the smallest event_id),
+the one event a cluster counts as. Its figures are the best of the members' (`best_figures`).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from etl.actors import OTHER, UNKNOWN, parents
+from etl.sources.registry import FORMATS
 
 NEAR_KM = 10.0
 MAX_DAYS = 1
@@ -72,8 +75,15 @@ def link(events: pd.DataFrame) -> pd.DataFrame:
     return pairs[list(COLUMNS)]
 
 
+def _precedence(event_id: str) -> tuple[int, str]:
+    """The order in which a cluster's members are preferred: the dataset's rank for deaths (the
+    dataset is the event id's prefix), then the event id."""
+    fmt = FORMATS.get(event_id.split(":", 1)[0])
+    return (fmt.rank_deaths if fmt else 99, event_id)
+
+
 def _clusters(pairs: pd.DataFrame) -> list[str]:
-    """Connected components of the pairs, each named by its smallest event_id."""
+    """Connected components of the pairs, each named by its first member in `_precedence`."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -85,7 +95,7 @@ def _clusters(pairs: pd.DataFrame) -> list[str]:
     for a, b in zip(pairs["event_id"], pairs["linked_event_id"]):
         ra, rb = find(a), find(b)
         if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+            parent[max(ra, rb, key=_precedence)] = min(ra, rb, key=_precedence)
     return [find(a) for a in pairs["event_id"]]
 
 
@@ -94,6 +104,33 @@ def _clusters(pairs: pd.DataFrame) -> list[str]:
 SECONDARIES_VIEW = """CREATE VIEW duplicate_secondaries AS
     SELECT event_id FROM duplicate_links WHERE event_id <> cluster_id
     UNION SELECT linked_event_id FROM duplicate_links WHERE linked_event_id <> cluster_id"""
+
+
+def best_figures(con) -> None:
+    """Give each cluster's counted event (its cluster_id) the best figures of its members: deaths
+    (with their range) from the member that reports them whose dataset ranks first for deaths,
+    injured likewise by `rank_injured`; columns fatalities_from / injured_from name the member
+    (null: the event's own figure). Importing a dataset that merely duplicates events can then
+    never lower a total."""
+    ranks = pd.DataFrame([(f.name, f.rank_deaths, f.rank_injured) for f in FORMATS.values()],
+                         columns=["dataset", "rank_deaths", "rank_injured"])
+    con.register("dataset_ranks", ranks)
+    con.execute("ALTER TABLE events ADD COLUMN fatalities_from VARCHAR")
+    con.execute("ALTER TABLE events ADD COLUMN injured_from VARCHAR")
+    for figure, rank in (("fatalities", "rank_deaths"), ("injured", "rank_injured")):
+        con.execute(f"""
+            UPDATE events SET {figure} = b.{figure}, {figure}_low = b.{figure}_low,
+                   {figure}_high = b.{figure}_high, {figure}_from = b.event_id
+            FROM (SELECT DISTINCT ON (m.cluster_id) m.cluster_id, e.event_id, e.{figure},
+                         e.{figure}_low, e.{figure}_high
+                  FROM (SELECT cluster_id, event_id FROM duplicate_links
+                        UNION SELECT cluster_id, linked_event_id FROM duplicate_links) m
+                  JOIN events e USING (event_id)
+                  LEFT JOIN dataset_ranks r USING (dataset)
+                  WHERE e.{figure} IS NOT NULL
+                  ORDER BY m.cluster_id, coalesce(r.{rank}, 99), e.event_id) b
+            WHERE events.event_id = b.cluster_id AND b.event_id <> b.cluster_id""")
+    con.unregister("dataset_ranks")
 
 
 def write(path, pairs: pd.DataFrame) -> None:

@@ -26,28 +26,12 @@ import duckdb
 import pandas as pd
 
 from etl import build, schema
-from etl.sources import acled, curated, gtd, pk_drone_strikes, pk_suicide_attacks, template, ucdp
+from etl.sources.registry import ALIASES, FORMATS
 from etl.sources.table import FileProblem, decode, head, header_of, read_table
 
 MAX_BYTES = 1024 * 1024 * 1024  # the CLI's default limit; the Data page uses a smaller one
 REGISTRY_COLUMNS = ("file", "format", "dataset", "short_name", "title", "author_publisher",
                     "origin", "licence")
-# Columns each format needs (lower-case), in the order auto-detection tries them.
-FORMATS: dict[str, tuple[str, ...]] = {
-    "acled": acled.REQUIRED,
-    "gtd": gtd.REQUIRED,
-    "ucdp": ucdp.REQUIRED,
-    "events": template.REQUIRED,
-    "curated": curated.COLUMNS,
-    "pk_suicide_attacks": tuple(c.lower() for c in pk_suicide_attacks.COLUMNS),
-    "pk_drone_strikes": tuple(c.lower() for c in pk_drone_strikes.COLUMNS),
-}
-ALIASES = {**acled.RENAMES, **ucdp.RENAMES, "total died max": "total died mix"}
-PUBLISHERS = {"acled": acled.SOURCE_NAME, "gtd": gtd.SOURCE_NAME, "ucdp": ucdp.SOURCE_NAME,
-              "events": "Events coded by an analyst (event template)",
-              "curated": "Events coded by an analyst (curated format)",
-              "pk_suicide_attacks": pk_suicide_attacks.SOURCE_NAME,
-              "pk_drone_strikes": pk_drone_strikes.SOURCE_NAME}
 EXTENSIONS = {"csv", "json", "xlsx", "txt"}
 
 
@@ -64,6 +48,8 @@ class ImportSummary:
     replaced: str = ""
     counts: build.FileCount | None = None
     rejects: pd.DataFrame = field(default_factory=schema.empty_rejects)
+    flags: pd.DataFrame = field(default_factory=schema.empty_rejects)
+    out_of_scope: pd.DataFrame = field(default_factory=schema.empty_rejects)
     probable_duplicates: int = 0
 
     def lines(self, first: int = 5) -> list[str]:
@@ -74,15 +60,23 @@ class ImportSummary:
         c = self.counts
         out = [f"{self.original}: imported as {self.stored} (format {self.format})"
                + (f", replacing {self.replaced}" if self.replaced else "") + ".",
-               f"rows read {c.rows_read:,}; loaded {c.loaded:,}; rejected {c.rejected:,}; "
-               f"duplicate ids {c.duplicates:,}; probable duplicates of other datasets "
+               f"rows read {c.rows_read:,} = loaded {c.loaded:,} + out of scope {c.out_of_scope:,} "
+               f"+ rejected {c.rejected:,} + duplicate ids {c.duplicates:,}; loaded with quality "
+               f"flags {c.flagged:,}; probable duplicates of other datasets "
                f"{self.probable_duplicates:,}; events without a district {c.unplaced:,}."]
-        if len(self.rejects):
-            reasons = self.rejects.groupby("reason").size().sort_values(ascending=False)
-            out.append(f"First reasons for rejects ({len(reasons)} distinct; all are in table "
-                       f"`rejects` and on the Data page):")
-            for reason, n in reasons.head(first).items():
-                out.append(f"  {n:,} x {reason}")
+        if len(self.out_of_scope):
+            countries = self.out_of_scope.groupby("value").size().sort_values(ascending=False)
+            out.append("Out of scope (countries the dashboard does not cover, not errors): "
+                       + ", ".join(f"{name} {n:,}" for name, n in countries.head(first).items())
+                       + (", ..." if len(countries) > first else "") + ".")
+        for what, frame, table in (("rejects", self.rejects, "rejects"),
+                                   ("quality flags", self.flags, "quality_flags")):
+            if len(frame):
+                reasons = frame.groupby("reason").size().sort_values(ascending=False)
+                out.append(f"First reasons for {what} ({len(reasons)} distinct; all are in table "
+                           f"`{table}` and on the Data page):")
+                for reason, n in reasons.head(first).items():
+                    out.append(f"  {n:,} x {reason}")
         return out
 
 
@@ -92,7 +86,7 @@ def detect(path: Path, name: str, wanted: str = "auto") -> str:
         header = {ALIASES.get(h, h) for h in header_of(path, name)}
     except FileProblem as err:
         raise ImportProblem(str(err)) from None
-    missing = {f: [c for c in cols if c not in header] for f, cols in FORMATS.items()}
+    missing = {name: [c for c in f.required if c not in header] for name, f in FORMATS.items()}
     if wanted != "auto":
         if wanted not in FORMATS:
             raise ImportProblem(f"{name}: format {wanted!r} is not known (expected auto or one "
@@ -157,9 +151,21 @@ def safe_name(original: str) -> str:
 def import_file(path: Path, data_dir: Path, warehouse: Path, fmt: str = "auto",
                 original: str | None = None, max_bytes: int = MAX_BYTES,
                 today: dt.date | None = None, progress=lambda step: None) -> ImportSummary:
-    """Import the file at `path` (named `original` by the user) and rebuild the warehouse."""
+    """Import the file at `path` (named `original` by the user) and rebuild the warehouse. Any
+    failure raises ImportProblem (one line naming the file and the cause, the original exception
+    chained for --debug) with data/imports and the warehouse as they were."""
     path, data_dir = Path(path), Path(data_dir)
     original = safe_name(original or path.name)
+    try:
+        return _import(path, data_dir, Path(warehouse), fmt, original, max_bytes, today, progress)
+    except ImportProblem:
+        raise
+    except Exception as err:  # a check that failed in a way nobody foresaw: still one line
+        raise ImportProblem(f"{original}: not imported: {type(err).__name__}: {err}. Nothing was "
+                            f"changed.") from err
+
+
+def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress) -> ImportSummary:
     check_file(path, original, max_bytes)
     fmt = detect(path, original, fmt)
     digest = build.file_sha256(path)
@@ -167,7 +173,7 @@ def import_file(path: Path, data_dir: Path, warehouse: Path, fmt: str = "auto",
     stored = f"{fmt}-{digest[:12]}.{ext if ext in EXTENSIONS else 'csv'}"
     folder = data_dir / build.IMPORTS
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as lock:
+    with open(_lock_path(folder), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         registry_path = folder / build.IMPORTS_REGISTRY
         before = registry_path.read_bytes() if registry_path.exists() else None
@@ -180,30 +186,72 @@ def import_file(path: Path, data_dir: Path, warehouse: Path, fmt: str = "auto",
         rows.append({
             "file": stored, "format": fmt, "dataset": fmt, "short_name": original,
             "title": f"{original} (imported {dt.date.today().isoformat()})",
-            "author_publisher": PUBLISHERS[fmt],
+            "author_publisher": FORMATS[fmt].publisher,
             "origin": "imported by an analyst (python -m etl import or the Data page)",
             "licence": "the analyst's licence; kept in data/imports, never committed",
         })
-        build.copy_file(path, folder / stored, digest)
-        _write_registry(registry_path, rows)
         try:
+            build.copy_file(path, folder / stored, digest)
+            _write_registry(registry_path, rows)
             result = build.build_warehouse(data_dir, warehouse, progress=progress, today=today)
-        except build.BuildError as err:
+        except BaseException as err:  # whatever went wrong (Ctrl-C too): data/imports as it was
             (folder / stored).unlink(missing_ok=True)
             if before is None:
                 registry_path.unlink(missing_ok=True)
             else:
                 registry_path.write_bytes(before)
-            raise ImportProblem(f"{original}: not imported: {err} Nothing was changed.") from None
+            if not isinstance(err, Exception):
+                raise
+            cause = str(err) if isinstance(err, build.BuildError) else f"{type(err).__name__}: {err}"
+            raise ImportProblem(f"{original}: not imported: {cause.replace(f'imports/{stored}', original)}"
+                                f" Nothing was changed.") from err
         for row in older:
             (folder / row["file"]).unlink(missing_ok=True)
     name = f"{build.IMPORTS}/{stored}"
     counts = next(c for c in result.files if c.file == name)
+
+    def of_file(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["source_file"] == name].reset_index(drop=True)
+
     return ImportSummary(original, fmt, "replaced" if older else "imported", stored=name,
                          replaced=", ".join(f"imports/{r['file']}" for r in older), counts=counts,
-                         rejects=result.rejects[result.rejects["source_file"] == name]
-                         .reset_index(drop=True),
+                         rejects=of_file(result.rejects), flags=of_file(result.flags),
+                         out_of_scope=of_file(result.out_of_scope),
                          probable_duplicates=_probable(result.warehouse, name))
+
+
+def remove_file(stored: str, data_dir: Path, warehouse: Path, progress=lambda step: None) -> str:
+    """Take an imported file out (its copy, its registry line) and rebuild, all or nothing.
+    `stored` is the name under data/imports/ (with or without 'imports/') or the original file
+    name the analyst gave it."""
+    data_dir = Path(data_dir)
+    folder = data_dir / build.IMPORTS
+    registry_path = folder / build.IMPORTS_REGISTRY
+    with open(_lock_path(folder), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        rows = build.read_registry(data_dir, build.IMPORTS) if registry_path.exists() else []
+        key = stored.removeprefix(f"{build.IMPORTS}/")
+        gone = [r for r in rows if key in (r["file"], r["short_name"])]
+        if not gone:
+            listed = ", ".join(f"{r['file']} ({r['short_name']})" for r in rows) or "nothing is imported"
+            raise ImportProblem(f"{stored}: no such imported file (imported: {listed}).")
+        before = registry_path.read_bytes()
+        _write_registry(registry_path, [r for r in rows if r not in gone])
+        try:
+            build.build_warehouse(data_dir, warehouse, progress=progress)
+        except BaseException as err:
+            registry_path.write_bytes(before)
+            if not isinstance(err, Exception):
+                raise
+            raise ImportProblem(f"{stored}: not removed: {err} Nothing was changed.") from err
+        for r in gone:
+            (folder / r["file"]).unlink(missing_ok=True)
+    return ", ".join(f"imports/{r['file']} ({r['short_name']})" for r in gone)
+
+
+def _lock_path(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / ".lock"
 
 
 def _probable(warehouse: Path, name: str) -> int:

@@ -23,24 +23,26 @@ CATEGORIES: dict[str, str] = {
     "announcement of a branch, province or commander.",
     "recruitment": "A documented case of recruiting, radicalising or sending people to a group, "
     "including recruitment cells and travel to join it.",
+    "organisation": "A militant group's organisational step reported as a strategic development: a "
+    "change to the group or its activity, an agreement, a headquarters or base established "
+    "(ACLED strategic developments by a non-state actor). A weak signal.",
     "counter_terrorism": "Arrests, raids, trials and killings of militants by Pakistani or Afghan "
     "security forces. State action: not counted as extremist activity.",
     "state_strike": "Air or drone strikes by a foreign state against militants (the US drone "
     "campaign in Pakistan). State action: not counted as extremist activity or attacks.",
+    "armed_clash": "Fighting between armed sides where the source does not say who attacked: a "
+    "government against an organised group (UCDP state-based conflict, ACLED battles) or two "
+    "groups (UCDP non-state conflict). Not counted as attacks by either side.",
+    "state_violence": "Violence by state forces against civilians (ACLED violence against "
+    "civilians by state forces, UCDP one-sided violence by a government). State action.",
+    "protest": "Protests and riots (ACLED). Not extremist activity.",
+    "strategic_development": "Other strategic developments (ACLED): looting, transfers of "
+    "territory, agreements and other non-violent events that are context, not extremist activity.",
+    "other": "A source type not yet mapped in data/reference/event_categories.csv; such rows load "
+    "with a quality flag saying which value to map.",
 }
-EXTREMIST_CATEGORIES = ("attack", "propaganda", "allegiance", "recruitment")
-SIGNAL_CATEGORIES = ("propaganda", "allegiance", "recruitment")
-
-DATASETS: dict[str, str] = {
-    "curated": "Hand-coded, cited events of the Islamic State network in Pakistan and Afghanistan",
-    "pk_suicide_attacks": "Pakistan suicide bombing attacks 1995-2017 (Usmani, Kaggle)",
-    "pk_drone_strikes": "US drone strikes in Pakistan 2004-2017 (Usmani / Pakistan Body Count, Kaggle)",
-    # Imported by analysts (python -m etl import, the Data page); never bundled.
-    "acled": "ACLED export or API download imported by an analyst",
-    "gtd": "Global Terrorism Database (START) export imported by an analyst",
-    "ucdp": "UCDP Georeferenced Event Dataset export imported by an analyst",
-    "events": "Events coded by an analyst in the event template",
-}
+EXTREMIST_CATEGORIES = ("attack", "propaganda", "allegiance", "recruitment", "organisation")
+SIGNAL_CATEGORIES = ("propaganda", "allegiance", "recruitment", "organisation")
 
 DATE_PRECISIONS = ("day", "month", "year")
 # point: coordinates given by the source; place: a named town or village from the gazetteer;
@@ -84,26 +86,51 @@ COLUMNS: tuple[Column, ...] = (
            "government and political, militants, other or unknown."),
     Column("target_minority", "BOOLEAN", "True when the target is a religious minority (Shi'a incl. "
            "Hazara and Ismaili, Christian, Ahmadi, Hindu, Sikh, Sufi shrine visitors)."),
-    Column("fatalities", "INTEGER", "People killed: the source's maximum figure; null when "
-           "unknown (never 0 for unknown)."),
-    Column("fatalities_low", "INTEGER", "The source's minimum figure where it gives a range."),
-    Column("injured", "INTEGER", "People injured: the source's maximum figure; null when unknown."),
-    Column("injured_low", "INTEGER", "The source's minimum figure where it gives a range."),
+    Column("fatalities", "DOUBLE", "People killed: the source's own headline figure (UCDP `best`, "
+           "GTD `nkill`, ACLED `fatalities`, the curated file's `killed`, the Kaggle files' "
+           "maximum); fractions kept as published (GTD divides a multi-part attack's deaths across "
+           "its incidents); null when unknown (never 0 for unknown)."),
+    Column("fatalities_low", "DOUBLE", "The source's low estimate where it gives a range (UCDP "
+           "`low`, the Kaggle files' minimum)."),
+    Column("fatalities_high", "DOUBLE", "The source's high estimate where it gives a range (UCDP "
+           "`high`, the Kaggle files' maximum)."),
+    Column("injured", "DOUBLE", "People injured: the source's own figure (the Kaggle files' "
+           "maximum); null when unknown."),
+    Column("injured_low", "DOUBLE", "The source's minimum figure where it gives a range."),
+    Column("injured_high", "DOUBLE", "The source's maximum figure where it gives a range."),
     Column("description", "VARCHAR", "What happened, in words."),
     Column("source_name", "VARCHAR", "Publisher or dataset the event is cited from.", True),
     Column("source_title", "VARCHAR", "Title of the cited report or dataset."),
     Column("source_url", "VARCHAR", "Link to the report, where there is one."),
     Column("source_date", "DATE", "Publication date of the cited report."),
-    Column("qa_flags", "VARCHAR", "Corrections made while loading (for example min/max swapped)."),
+    Column("qa_flags", "VARCHAR", "Quality flags: what was wrong in the row's secondary fields and "
+           "what was done (one per cell, '; '-separated; every flag is also a row of table "
+           "`quality_flags`)."),
     Column("source_file", "VARCHAR", "Raw file the row was read from (path under data/).", True),
     Column("source_line", "INTEGER", "Line of that file (1 = header).", True),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 INT_COLUMNS = tuple(c.name for c in COLUMNS if c.sql_type == "INTEGER")
+# People counts: the source's figures, fractions allowed (GTD), never negative.
+COUNT_COLUMNS = ("fatalities", "fatalities_low", "fatalities_high", "injured", "injured_low",
+                 "injured_high")
 DATE_COLUMNS = tuple(c.name for c in COLUMNS if c.sql_type == "DATE")
 FLOAT_COLUMNS = tuple(c.name for c in COLUMNS if c.sql_type == "DOUBLE")
 
 REJECT_COLUMNS = ("source_file", "source_line", "column", "value", "reason")
+
+
+@dataclass
+class Outcome:
+    """Where the data rows of a file went. Every row is in exactly one of `events`, `rejects`
+    (cannot be an event: no usable date, no country, unreadable) and `out_of_scope` (a country the
+    dashboard does not cover; `value` is the country as written); `flags` are quality flags on
+    loaded rows (which cell was wrong, what was done). rejects, flags and out_of_scope have the
+    columns REJECT_COLUMNS ('reason' holds the flag's text)."""
+    events: pd.DataFrame
+    rejects: pd.DataFrame
+    flags: pd.DataFrame
+    out_of_scope: pd.DataFrame
 
 
 def events_ddl(table: str = "events") -> str:
@@ -111,10 +138,6 @@ def events_ddl(table: str = "events") -> str:
         f"{c.name} {c.sql_type}{' NOT NULL' if c.required else ''}" for c in COLUMNS
     )
     return f"CREATE TABLE {table} (\n  {cols},\n  PRIMARY KEY (event_id)\n)"
-
-
-def empty_events() -> pd.DataFrame:
-    return conform(pd.DataFrame({name: [] for name in COLUMN_NAMES}))
 
 
 def empty_rejects() -> pd.DataFrame:
@@ -128,6 +151,8 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[c.name] if c.name in frame else pd.Series(None, index=frame.index, dtype=object)
         if c.sql_type == "INTEGER":
             out[c.name] = pd.to_numeric(values, errors="raise").astype("Int64")
+        elif c.name in COUNT_COLUMNS:
+            out[c.name] = pd.to_numeric(values, errors="raise").astype("Float64")
         elif c.sql_type == "DOUBLE":
             out[c.name] = pd.to_numeric(values, errors="raise").astype("Float64")
         elif c.sql_type == "BOOLEAN":
@@ -170,28 +195,38 @@ def reject(file: str, line: int, column: str, value, reason: str) -> dict:
             "value": None if value is None else str(value), "reason": reason}
 
 
-def validate(frame: pd.DataFrame, today: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split a canonical frame into (rows keeping the contract, rejects with their reasons).
-
-    One reject row is written per broken rule; a row breaking any rule does not load.
-    """
+def validate(frame: pd.DataFrame, today: dt.date | None = None) -> Outcome:
+    """The contract, applied to a canonical frame. A row is rejected only when it cannot be an
+    event: a required column empty, a value outside the controlled lists of precisions and
+    countries, or an event date in the future. Problems in secondary fields load the row with a
+    quality flag and, where the value cannot be stored as it is, the field emptied: a negative
+    count, coordinates out of range or only one of them, an end date before the start or in the
+    future, a category not in the list (loaded as 'other'), figures out of order (low > headline >
+    high: kept as published)."""
     today = today or dt.date.today()
     frame = conform(frame)
-    problems: list[dict] = []
+    problems: list[pd.DataFrame] = []
+    flags: list[pd.DataFrame] = []
     bad = pd.Series(False, index=frame.index)
 
-    def flag(mask: pd.Series, column: str, reason: str) -> None:
-        nonlocal bad
-        mask = mask.fillna(False).astype(bool)
+    def record(into, mask: pd.Series, column: str, reason: str, values=None) -> pd.Series:
+        mask = mask.fillna(False).astype(bool) & ~bad
         if mask.any():
-            problems.append(pd.DataFrame({
+            shown = frame.loc[mask, column] if values is None else values[mask]
+            into.append(pd.DataFrame({
                 "source_file": frame.loc[mask, "source_file"],
                 "source_line": frame.loc[mask, "source_line"].astype(int),
                 "column": column,
-                "value": frame.loc[mask, column].map(lambda v: None if v is None or v is pd.NA
-                                                     else str(v)),
+                "value": shown.map(lambda v: None if v is None or v is pd.NA else str(v)),
                 "reason": reason}))
-        bad = bad | mask
+        return mask
+
+    def reject(mask: pd.Series, column: str, reason: str) -> None:
+        nonlocal bad
+        bad = bad | record(problems, mask, column, reason)
+
+    def flag(mask: pd.Series, column: str, reason: str, values=None) -> pd.Series:
+        return record(flags, mask, column, reason, values)
 
     for c in COLUMNS:
         col = frame[c.name]
@@ -199,29 +234,55 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> tuple[pd.Data
             empty = col.isna()
             if col.dtype == object:
                 empty |= _blank(col)
-            flag(empty, c.name, f"{c.name} is required and is empty")
-        if c.allowed:
-            flag(col.notna() & ~col.isin(c.allowed), c.name,
-                 f"{c.name} must be one of {', '.join(c.allowed)}")
-    for name in INT_COLUMNS:
-        flag(frame[name] < 0, name, f"{name} must be a whole number >= 0")
-    flag(frame["fatalities_low"] > frame["fatalities"], "fatalities_low",
-         "fatalities_low is larger than fatalities")
-    flag(frame["injured_low"] > frame["injured"], "injured_low", "injured_low is larger than injured")
-    flag(~frame["latitude"].between(-90, 90) & frame["latitude"].notna(), "latitude",
-         "latitude must be between -90 and 90")
-    flag(~frame["longitude"].between(-180, 180) & frame["longitude"].notna(), "longitude",
-         "longitude must be between -180 and 180")
-    flag(frame["latitude"].isna() != frame["longitude"].isna(), "latitude",
-         "latitude and longitude must both be given or both be empty")
+            reject(empty, c.name, f"{c.name} is required and is empty")
+        if c.allowed and c.name != "category":
+            reject(col.notna() & ~col.isin(c.allowed), c.name,
+                   f"{c.name} must be one of {', '.join(c.allowed)}")
+    unknown = frame["category"].notna() & ~frame["category"].isin(list(CATEGORIES))
+    flag(unknown, "category", "category is not one of the dashboard's categories "
+         f"({', '.join(CATEGORIES)}); loaded as 'other'")
+    frame.loc[unknown, "category"] = "other"
+    for name in COUNT_COLUMNS:
+        negative = flag(frame[name] < 0, name, f"{name} is not a count >= 0; loaded as unknown")
+        frame.loc[negative, name] = None
+    for base in ("fatalities", "injured"):
+        low, mid, high = frame[f"{base}_low"], frame[base], frame[f"{base}_high"]
+        for a, b, an, bn in ((low, high, f"{base}_low", f"{base}_high"), (low, mid, f"{base}_low", base),
+                             (mid, high, base, f"{base}_high")):
+            flag(a > b, an, f"{an} > {bn}; the publisher's figures are kept as they are",
+                 figures(a) + " > " + figures(b))
+    lat, lon = frame["latitude"], frame["longitude"]
+    point = lat.astype(str) + ", " + lon.astype(str)
+    wrong = flag((lat.notna() & ~lat.between(-90, 90)) | (lon.notna() & ~lon.between(-180, 180)),
+                 "latitude", "latitude must be between -90 and 90 and longitude between -180 and "
+                 "180; the point is not used", point)
+    wrong |= flag(lat.isna() != lon.isna(), "latitude", "latitude and longitude must both be given "
+                  "or both be empty; the point is not used", point)
+    frame.loc[wrong, ["latitude", "longitude"]] = None
     dates = {name: pd.to_datetime(frame[name], errors="coerce") for name in DATE_COLUMNS}
-    for name in DATE_COLUMNS:
-        flag(dates[name] > pd.Timestamp(today), name, f"{name} is in the future")
-    flag(dates["date_end"].notna() & (dates["date_end"] < dates["event_date"]),
-         "date_end", "date_end is before event_date")
-    rejects = pd.concat(problems, ignore_index=True)[list(REJECT_COLUMNS)] if problems \
-        else empty_rejects()
-    return (frame[~bad] if bad.any() else frame), rejects
+    reject(dates["event_date"] > pd.Timestamp(today), "event_date", "event_date is in the future")
+    for name in ("date_end", "source_date"):
+        future = flag(dates[name] > pd.Timestamp(today), name, f"{name} is in the future; left empty")
+        frame.loc[future, name] = None
+    before = flag(dates["date_end"].notna() & (dates["date_end"] < dates["event_date"]), "date_end",
+                  "date_end is before event_date; left empty")
+    frame.loc[before, "date_end"] = None
+    rejects = _stacked(problems)
+    flags_frame = _stacked(flags)
+    if bad.any() and len(flags_frame):
+        gone = set(zip(frame.loc[bad, "source_file"], frame.loc[bad, "source_line"].astype(int)))
+        keep = [(f, ln) not in gone for f, ln in zip(flags_frame["source_file"], flags_frame["source_line"])]
+        flags_frame = flags_frame[keep].reset_index(drop=True)
+    return Outcome(frame[~bad] if bad.any() else frame, rejects, flags_frame, empty_rejects())
+
+
+def figures(values: pd.Series) -> pd.Series:
+    """Counts as text the way a source writes them: 12 (not 12.0), 0.33, 'unknown'."""
+    return values.map(lambda v: "unknown" if pd.isna(v) else f"{v:g}" if v != int(v) else str(int(v)))
+
+
+def _stacked(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(parts, ignore_index=True)[list(REJECT_COLUMNS)] if parts else empty_rejects()
 
 
 def describe_markdown() -> str:

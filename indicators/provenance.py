@@ -17,10 +17,31 @@ def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def build_runs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The counts of the build that made this warehouse. Columns: file, dataset, rows_read,
-    loaded, rejected, duplicates, unplaced, built_at, version."""
-    return con.execute("SELECT file, dataset, rows_read, loaded, rejected, duplicates, unplaced, "
-                       "built_at, version FROM etl_runs ORDER BY file").df()
+    """The counts of the build that made this warehouse (rows_read = loaded + out_of_scope +
+    rejected + duplicates). Columns: file, dataset, rows_read, loaded, out_of_scope, rejected,
+    duplicates, flagged, unplaced, built_at, version."""
+    return con.execute("SELECT file, dataset, rows_read, loaded, out_of_scope, rejected, duplicates, "
+                       "flagged, unplaced, built_at, version FROM etl_runs ORDER BY file").df()
+
+
+# A flag's text without its values ('-3', (11 > 10), = 48.8, 2.3), so that flags of one kind count together.
+_FLAG_KIND = r"""regexp_replace(f.flag, '''[^'']*''|\([^)]*\)|= [^:;]*(is|:)', '... \1', 'g')"""
+
+
+def quality_flags(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Loaded events with quality flags, counted by dataset, column and kind of flag. Columns:
+    dataset, column, flag, events, example_event."""
+    return con.execute(
+        f'SELECT e.dataset, f."column", {_FLAG_KIND} AS flag, count(DISTINCT f.event_id) AS events, '
+        "min(f.event_id) AS example_event FROM quality_flags f JOIN events e USING (event_id) "
+        "GROUP BY ALL ORDER BY events DESC, 1, 2, 3").df()
+
+
+def out_of_scope(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Data rows of countries the dashboard does not cover, per file and country. Columns:
+    source_file, country, rows."""
+    return con.execute("SELECT source_file, country, count(*) AS rows FROM out_of_scope "
+                       "GROUP BY ALL ORDER BY rows DESC, 1, 2").df()
 
 
 def rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

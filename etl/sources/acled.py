@@ -13,21 +13,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import schema
 from etl.sources import mapping
+from etl.sources.registry import FORMATS
 from etl.sources.table import Cells, country, nulls, per_value, precision, read_table, region_point
 
 DATASET = "acled"
-SOURCE_NAME = "ACLED (Armed Conflict Location & Event Data)"
-REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "country", "latitude",
-            "longitude", "fatalities")
-RENAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+SOURCE_NAME = FORMATS[DATASET].publisher
+REQUIRED = FORMATS[DATASET].required
+RENAMES = FORMATS[DATASET].aliases
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%d/%m/%Y")
 DATE_STYLES = "2023-01-31, 16 May 2025, 01-January-2015 or 9-May-20"
 STATE, FOREIGN = {"1", "state forces"}, {"8", "external/other forces"}
 USED = REQUIRED + ("time_precision", "geo_precision", "admin1", "admin2", "location", "inter1", "sub_event_type", "assoc_actor_1", "actor2", "notes", "source")
 
 
-def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load(path: Path, name: str) -> schema.Outcome:
     frame = read_table(path, name, USED).rename(columns=RENAMES)
     return events(frame, name)
 
@@ -38,7 +39,7 @@ def _role(inter1: str | None) -> str:
     return "state" if code in STATE else "foreign" if code in FOREIGN else "non_state"
 
 
-def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
     c = Cells(frame, name)
     event_id = c.require("event_id_cnty", "every ACLED row has an event id")
     date = c.dates("event_date", DATE_FORMATS, DATE_STYLES)
@@ -46,7 +47,7 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     date_precision, _ = precision(c, DATASET, "time_precision", "day")
     geo_precision, keep = precision(c, DATASET, "geo_precision", "point")
     lat, lon = c.numbers("latitude"), c.numbers("longitude")
-    region_point(c, lat.where(keep), lon.where(keep))
+    lat, lon = region_point(c, lat.where(keep), lon.where(keep))
     fatalities = c.counts("fatalities")
     role = per_value(c.text("inter1"), _role)
     category = mapping.categories(c, DATASET, ("sub_event_type", "event_type"), role)
@@ -63,8 +64,8 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         "admin2": nulls(c.text("admin2")),
         "location": nulls(c.text("location")),
         "place_hint": nulls(c.text("location")),
-        "latitude": lat.where(keep),
-        "longitude": lon.where(keep),
+        "latitude": lat,
+        "longitude": lon,
         "geo_precision": geo_precision,
         "category": category,
         "actor": nulls(actor),

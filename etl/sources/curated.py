@@ -8,42 +8,42 @@ import pandas as pd
 
 from etl import schema
 from etl.actors import actor_group
-from etl.dates import parse_date
-from etl.sources.common import blank_to_none, cell, count, load_rows, short_hash
+from etl.dates import EXPECTED
+from etl.sources.common import short_hash
+from etl.sources.table import Cells, country, nulls, per_combination, read_table
 
 DATASET = "curated"
-COLUMNS = ("event_date", "date_end", "date_precision", "country", "admin1", "admin2", "location",
-           "category", "actor", "assoc_actor", "target", "killed", "injured", "description",
-           "source_title", "source_url", "source_publisher", "source_date")
 
 
-def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    events, rejects = load_rows(path, name, COLUMNS, _event)
-    return pd.DataFrame(events), pd.DataFrame(rejects, columns=list(schema.REJECT_COLUMNS))
+def load(path: Path, name: str) -> schema.Outcome:
+    return events(read_table(path, name), name)
 
 
-def _event(row: dict) -> dict:
-    actor, assoc = blank_to_none(row["actor"]), blank_to_none(row["assoc_actor"])
-    return {
-        "event_id": f"{DATASET}:" + short_hash(row["event_date"], row["category"], row["actor"],
-                                               row["location"], row["source_url"]),
+def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
+    c = Cells(frame, name)
+    actor, assoc = nulls(c.text("actor")), nulls(c.text("assoc_actor"))
+    ids = [short_hash(*r) for r in zip(c.text("event_date"), c.text("category"), c.text("actor"),
+                                       c.text("location"), c.text("source_url"))]
+    return c.result({
+        "event_id": DATASET + ":" + pd.Series(ids, index=frame.index, dtype=object),
         "dataset": DATASET,
-        "event_date": cell(row, "event_date", parse_date),
-        "date_end": cell(row, "date_end", parse_date),
-        "date_precision": blank_to_none(row["date_precision"]) or "day",
-        "country": blank_to_none(row["country"]),
-        "admin1": blank_to_none(row["admin1"]),
-        "admin2": blank_to_none(row["admin2"]),
-        "location": blank_to_none(row["location"]),
-        "category": blank_to_none(row["category"]),
-        "actor": actor if not assoc else f"{actor} (with {assoc})",
-        "actor_group": actor_group(actor, assoc),
-        "target": blank_to_none(row["target"]),
-        "fatalities": cell(row, "killed", count),
-        "injured": cell(row, "injured", count),
-        "description": blank_to_none(row["description"]),
-        "source_name": blank_to_none(row["source_publisher"]),
-        "source_title": blank_to_none(row["source_title"]),
-        "source_url": blank_to_none(row["source_url"]),
-        "source_date": cell(row, "source_date", parse_date),
-    }
+        "event_date": c.dates("event_date", (), EXPECTED),
+        "date_end": c.dates("date_end", (), EXPECTED, required=False),
+        "date_precision": nulls(c.text("date_precision")).fillna("day"),
+        "country": country(c, "country"),
+        "admin1": nulls(c.text("admin1")),
+        "admin2": nulls(c.text("admin2")),
+        "location": nulls(c.text("location")),
+        "category": nulls(c.text("category")),
+        "actor": actor.where(assoc.isna(), actor.fillna("None") + " (with " + assoc.fillna("") + ")"),
+        "actor_group": per_combination([actor, assoc], lambda *names: actor_group(
+            *(n if isinstance(n, str) else None for n in names))),
+        "target": nulls(c.text("target")),
+        "fatalities": c.counts("killed"),
+        "injured": c.counts("injured"),
+        "description": nulls(c.text("description")),
+        "source_name": nulls(c.text("source_publisher")),
+        "source_title": nulls(c.text("source_title")),
+        "source_url": nulls(c.text("source_url")),
+        "source_date": c.dates("source_date", (), EXPECTED, required=False),
+    })

@@ -1,6 +1,7 @@
 """The Global Terrorism Database (START): the Latin-1 CSV and the XLSX, ~135 columns of which these
 are read. imonth/iday 0 = unknown: the event keeps month or year precision on the 1st. nkill /
-nwound blank = unknown (null, not 0). specificity 4-5 (admin1 centroid, unknown) drop the point.
+nwound blank, `NA` or -99 = unknown (null, not 0); fractional counts are GTD's own (it divides a
+multi-part attack's deaths across the linked incidents) and are kept exactly. specificity 4-5 (admin1 centroid, unknown) drop the point.
 Event ids are `gtd:<eventid>`.
 """
 from __future__ import annotations
@@ -9,25 +10,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import schema
 from etl.sources import mapping
+from etl.sources.registry import FORMATS
 from etl.sources.table import Cells, country, nulls, precision, read_table, region_point
 
 DATASET = "gtd"
-SOURCE_NAME = "Global Terrorism Database (START, University of Maryland)"
-REQUIRED = ("eventid", "iyear", "imonth", "iday", "country_txt", "latitude", "longitude",
-            "attacktype1_txt", "gname", "nkill")
+SOURCE_NAME = FORMATS[DATASET].publisher
+REQUIRED = FORMATS[DATASET].required
 USED = REQUIRED + ("specificity", "provstate", "city", "location", "gname2", "nwound", "targtype1_txt", "target1", "summary", "scite1", "dbsource")
 
 
-def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load(path: Path, name: str) -> schema.Outcome:
     return events(read_table(path, name, USED), name)
 
 
-def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
     c = Cells(frame, name)
     event_id = c.require("eventid", "every GTD row has an eventid")
-    year, month, day = c.counts("iyear"), c.counts("imonth"), c.counts("iday")
+    year, month, day = (c.numbers(n) for n in ("iyear", "imonth", "iday"))
     c.fail(year.isna(), "iyear", c.text("iyear"), lambda v: "iyear is empty (the year is required)")
+    year, month, day = (v.where(v == v.round()).astype("Int64") for v in (year, month, day))
     month, day = month.fillna(0), day.fillna(0)
     text = (year.astype(str) + "-" + month.clip(lower=1).astype(str).str.zfill(2) + "-"
             + day.where(month > 0, 0).clip(lower=1).astype(str).str.zfill(2))
@@ -40,9 +43,9 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     iso = country(c, "country_txt")
     geo_precision, keep = precision(c, DATASET, "specificity", "point")
     lat, lon = c.numbers("latitude"), c.numbers("longitude")
-    region_point(c, lat.where(keep), lon.where(keep))
-    fatalities = c.counts("nkill", unknown=("-99", "-9"))
-    injured = c.counts("nwound", unknown=("-99", "-9"))
+    lat, lon = region_point(c, lat.where(keep), lon.where(keep))
+    fatalities = c.counts("nkill", unknown=("-99", "-9"), fractions=True)
+    injured = c.counts("nwound", unknown=("-99", "-9"), fractions=True)
     role = pd.Series("non_state", index=frame.index, dtype=object)
     category = mapping.categories(c, DATASET, ("attacktype1_txt",), role)
     gname, gname2 = c.text("gname"), c.text("gname2")
@@ -62,8 +65,8 @@ def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         "admin1": mapping.provinces(c.text("provstate")),
         "location": nulls(location),
         "place_hint": nulls(city),
-        "latitude": lat.where(keep),
-        "longitude": lon.where(keep),
+        "latitude": lat,
+        "longitude": lon,
         "geo_precision": geo_precision,
         "category": category,
         "actor": nulls(actor),

@@ -28,31 +28,28 @@ def provinces(raw: pd.Series) -> pd.Series:
 
 def categories(cells: Cells, dataset: str, fields: tuple[str, ...], role: pd.Series) -> pd.Series:
     """Our category per row: the first of `fields` whose value is in the table decides; the
-    row's actor role (non_state, state, foreign) picks the column. Unmapped rows are rejected."""
+    row's actor role (non_state, state, foreign) picks the column. A combination the table does
+    not map loads as 'other', with a flag naming the line to add to the table."""
     table = event_categories()
     values = [cells.text(f) for f in fields]
 
-    def lookup(r, *vals) -> tuple[str | None, str | None]:
-        """(category, None) or (None, why the row is rejected)."""
+    def lookup(r, *vals) -> tuple[str, str | None]:
+        """(category, None) or ('other', why it is flagged)."""
         vals = ["" if not isinstance(v, str) else v for v in vals]
-        category = None
         for field, value in zip(fields, vals):
             hit = table.get((dataset, field, value.strip().lower()))
             if hit is not None:
-                category = hit[r] or ""
+                if hit[r]:
+                    return hit[r], None
                 break
-        if category:
-            return category, None
         shown = ", ".join(f"{f}={v!r}" for f, v in zip(fields, vals) if v)
-        return None, (f"{shown or fields[0] + ' is empty'} (actor role {r.replace('_', '-')}) is not "
-                      f"one of the dashboard's categories; to load such rows add a line to "
-                      f"data/reference/event_categories.csv" if category == "" else
-                      f"{shown or fields[0] + ' is empty'} is not in data/reference/event_categories.csv; "
-                      f"add a line mapping it to a category")
+        return "other", (f"{shown or fields[0] + ' is empty'} (actor role {r.replace('_', '-')}) "
+                         f"is not in data/reference/event_categories.csv; loaded as 'other' (add a "
+                         f"line mapping it to a category)")
 
     combos, inverse = combinations([role, *values])  # once per distinct combination
     looked = [lookup(*combo) for combo in combos]
     result = pd.Series(np.array([c for c, _ in looked], dtype=object)[inverse], index=role.index)
     why = pd.Series(np.array([w for _, w in looked], dtype=object)[inverse], index=role.index)
-    cells.fail(result.isna(), fields[0], values[0], lambda reason: reason, keys=why)
+    cells.flag(why.notna(), fields[0], values[0], lambda reason: reason, keys=why)
     return result

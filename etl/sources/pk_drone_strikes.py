@@ -2,7 +2,8 @@
 
 US strikes against militants: state action, coded `state_strike` so that no extremist-activity
 indicator counts them. The file ends with a totals row, which goes to rejects as not an event.
-Its column 'Total Died Mix' is a typo for Max; both spellings are read.
+Its column 'Total Died Mix' is a typo for Max; both spellings are read. Deaths and injured come
+as Min and Max: the headline figure is the maximum (see kaggle.min_max).
 """
 from __future__ import annotations
 
@@ -12,57 +13,58 @@ from pathlib import Path
 import pandas as pd
 
 from etl import schema
-from etl.dates import parse_date
+from etl.dates import EXPECTED
 from etl.geo import normalise_province
-from etl.sources.common import SkipRow, blank_to_none, cell, count, load_rows, min_max, number
+from etl.sources.kaggle import min_max
+from etl.sources.registry import FORMATS
+from etl.sources.table import Cells, nulls, per_value, read_table, region_point
 
 DATASET = "pk_drone_strikes"
-SOURCE_NAME = "Pakistan Drone Attacks (Zeeshan-ul-hassan Usmani / Pakistan Body Count, Kaggle)"
-COLUMNS = ("S#", "Date", "Location", "City", "Province", "Total Died Min", "Injured Min",
-           "Injured Max", "Comments", "References", "Longitude", "Latitude")
+SOURCE_NAME = FORMATS[DATASET].publisher
+_URL = re.compile(r"https?://\S+?(?=[;,\s]|$)")
 
 
-def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    events, rejects = load_rows(path, name, COLUMNS, _event)
-    return pd.DataFrame(events), pd.DataFrame(rejects, columns=list(schema.REJECT_COLUMNS))
+def load(path: Path, name: str) -> schema.Outcome:
+    return events(read_table(path, name), name)
 
 
-def _event(row: dict) -> dict:
-    if not row["S#"] and not row["Date"]:
-        raise SkipRow("totals row (sums of the columns above), not an event")
-    serial = cell(row, "S#", count)
-    high = "Total Died Max" if "Total Died Max" in row else "Total Died Mix"
-    fatalities, fatalities_low, flag_k = min_max(row, "Total Died Min", high)
-    injured, injured_low, flag_i = min_max(row, "Injured Min", "Injured Max")
-    lat, lon = cell(row, "Latitude", number), cell(row, "Longitude", number)
-    urls = re.findall(r"https?://\S+?(?=[;,\s]|$)", row["References"])
-    place = ", ".join(p for p in (blank_to_none(row["Location"]), blank_to_none(row["City"])) if p)
-    details = " ".join(p for p in (blank_to_none(row.get("Special Mention (Site)")),
-                                   blank_to_none(row["Comments"])) if p)
-    return {
-        "event_id": f"{DATASET}:{serial}",
+def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
+    c = Cells(frame, name)
+    c.fail(c.text("s#").eq("") & c.text("date").eq(""), "*", c.text("s#"),
+           lambda v: "totals row (sums of the columns above), not an event")
+    serial = c.require("s#", "every row of the file has a serial number").str.replace(r"\.0$", "", regex=True)
+    date = c.dates("date", (), EXPECTED)
+    high = "total died max" if "total died max" in frame else "total died mix"
+    fatalities, fatalities_low, fatalities_high = min_max(c, "total died min", high)
+    injured, injured_low, injured_high = min_max(c, "injured min", "injured max")
+    lat, lon = region_point(c, c.numbers("latitude"), c.numbers("longitude"))
+    place = c.words("location").str.cat(c.words("city"), sep=", ").str.strip(", ")
+    details = c.words("special mention (site)").str.cat(c.words("comments"), sep=" ").str.strip()
+    return c.result({
+        "event_id": DATASET + ":" + serial,
         "dataset": DATASET,
-        "event_date": cell(row, "Date", parse_date),
+        "event_date": date,
         "date_precision": "day",
         "country": "PAK",
-        "admin1": normalise_province(row["Province"]),
-        "location": place or None,
-        "place_hint": blank_to_none(row["City"]),
+        "admin1": per_value(c.text("province"), normalise_province),
+        "location": nulls(place),
+        "place_hint": nulls(c.words("city")),
         "latitude": lat,
         "longitude": lon,
-        "geo_precision": "point" if lat is not None and lon is not None else None,
+        "geo_precision": pd.Series("point", index=frame.index).where(lat.notna(), None),
         "category": "state_strike",
         "actor": "United States (drone strike)",
         "actor_group": "United States",
         "target": None,  # the file counts Al-Qaeda/Taliban dead but names no target
         "fatalities": fatalities,
         "fatalities_low": fatalities_low,
+        "fatalities_high": fatalities_high,
         "injured": injured,
         "injured_low": injured_low,
-        "description": f"US drone strike at {place or 'an unreported place'}."
-                       + (f" {details}" if details else ""),
+        "injured_high": injured_high,
+        "description": ("US drone strike at " + place.replace("", "an unreported place") + "."
+                        + (" " + details).where(details.ne(""), "")),
         "source_name": SOURCE_NAME,
         "source_title": "Pakistan Drone Attacks",
-        "source_url": urls[0] if urls else None,
-        "qa_flags": "; ".join(f for f in (flag_k, flag_i) if f) or None,
-    }
+        "source_url": per_value(c.text("references"), lambda v: (_URL.findall(v or "") or [None])[0]),
+    })

@@ -7,6 +7,7 @@ per distinct value, and the rejects keep the same file/line/column/value/reason 
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -20,6 +21,7 @@ import pandas as pd
 
 from etl import schema
 from etl.dates import parse_date
+from etl.sources.registry import ALIASES
 
 LINE = "_line"
 REFERENCE = Path(__file__).resolve().parent.parent.parent / "data" / "reference"
@@ -47,16 +49,34 @@ def head(path: Path, size: int) -> bytes:
         return handle.read(size)
 
 
+# The one list of spellings real files use for "unknown" (compared lower-cased, after stripping).
+MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "#n/a"})
+STRAY = "\ufffd"  # what a byte that is not text in the file's encoding becomes
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _cp1252_or_replace(err: UnicodeDecodeError):
+    """Bytes Windows-1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d) become U+FFFD."""
+    return STRAY, err.end
+
+
+codecs.register_error("cp1252_or_replace", _cp1252_or_replace)
+
+
 def decode(data: bytes, name: str) -> str:
+    """The file's text: UTF-8 (with or without BOM); else, when the bytes hold UTF-8 sequences, UTF-8
+    with the stray bytes replaced; else Windows-1252 (Latin-1 exports), with its undefined bytes
+    replaced. A replaced byte becomes U+FFFD, and Cells flags the cell that holds it."""
     if b"\x00" in data[:8192]:
         raise FileProblem(f"{name}: is not a text file (it contains NUL bytes); export it as CSV "
                           f"(UTF-8 or Latin-1), JSON or XLSX and import it again.")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileProblem(f"{name}: cannot be decoded")  # pragma: no cover (latin-1 decodes anything)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_SEQUENCE.search(data):
+        return data.decode("utf-8-sig", errors="replace")
+    return data.decode("cp1252", errors="cp1252_or_replace")
 
 
 def normalise_header(names) -> list[str]:
@@ -81,14 +101,53 @@ def read_table(path: Path, name: str, columns: tuple[str, ...] | None = None) ->
     if not first_byte(data):
         raise FileProblem(f"{name}: is empty; export the data again (with its header row).")
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(path, name)
+        return _drop_hxl(_read_xlsx(path, name))
     if first_byte(data) in (b"{", b"["):
-        return _read_json(data, name)
+        return _drop_hxl(_read_json(data, name))
     try:
-        return _read_csv_fast(data, columns)
+        return _drop_hxl(_read_csv_fast(data, columns))
     except Exception:  # ragged rows, quotes, Latin-1: the csv module reads what pyarrow refuses
         frame = _read_csv_rows(decode(data, name), name)
-    return _tidy(frame)
+    return _drop_hxl(_tidy(frame))
+
+
+def _is_hxl(cells) -> bool:
+    """A row of HXL tags (files re-published on the Humanitarian Data Exchange: every filled cell
+    starts with '#'); it names the columns and is not data."""
+    filled = [str(c).strip() for c in cells if str(c).strip()]
+    return bool(filled) and all(c.startswith("#") for c in filled)
+
+
+def _drop_hxl(frame: pd.DataFrame) -> pd.DataFrame:
+    if len(frame) and _is_hxl(frame.drop(columns=[LINE, "_extra"], errors="ignore").iloc[0]):
+        return frame.iloc[1:].reset_index(drop=True)
+    return frame
+
+
+def count_records(path: Path, name: str) -> int:
+    """How many data rows the file holds, counted without the adapters' reader: records (CSV rows,
+    JSON objects under "data", worksheet rows) with at least one non-blank cell, after the header,
+    without an HXL tag row. The build checks every file's outcome against this count."""
+    data = Path(path).read_bytes()
+    if data[:4] == b"PK\x03\x04":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            rows = [r for r in book.worksheets[0].iter_rows(values_only=True)
+                    if any(v is not None and str(v).strip() for v in r)][1:]
+        finally:
+            book.close()
+    elif first_byte(data) in (b"{", b"["):
+        doc = json.loads(decode(data, name))
+        records = doc.get("data") if isinstance(doc, dict) else doc
+        rows = [list(r.values()) for r in records
+                if any(v is not None and str(v).strip() for v in r.values())]
+    else:
+        reader = csv.reader(io.StringIO(decode(data, name), newline=""))
+        next(reader, None)
+        rows = [r for r in reader if any(c.strip() for c in r)]
+    return len(rows) - (1 if rows and _is_hxl(rows[0]) else 0)
 
 
 def _read_csv_fast(data: bytes, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -102,7 +161,7 @@ def _read_csv_fast(data: bytes, columns: tuple[str, ...] | None = None) -> pd.Da
     end = data.find(b"\n")
     first = data[:end if end >= 0 else len(data)].decode("utf-8-sig")
     header = normalise_header(next(csv.reader([first])))
-    wanted = [h for h in header if columns is None or h in columns or h in _ALIASES]
+    wanted = [h for h in header if columns is None or h in columns or h in ALIASES]
     table = pacsv.read_csv(
         io.BytesIO(data),
         read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
@@ -117,12 +176,12 @@ def _read_csv_fast(data: bytes, columns: tuple[str, ...] | None = None) -> pd.Da
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
     for c in wanted:
         frame[c] = frame[c].str.strip()
+    if wanted and len(frame) and np.logical_and.reduce([(frame[c] == "").to_numpy() for c in wanted]).any():
+        raise ValueError("a row blank in the columns read: the csv module decides if it is data")
     frame[LINE] = np.arange(2, len(frame) + 2)
     return frame
 
 
-# Older spellings the adapters rename (kept when `columns` names only the current ones).
-_ALIASES = {"ally_actor_1", "ally_actor_2", "best_est", "high_est", "low_est"}
 
 
 def _read_csv_rows(text: str, name: str) -> pd.DataFrame:
@@ -232,17 +291,30 @@ def header_of(path: Path, name: str) -> list[str]:
 # --- typed columns, first problem per row --------------------------------------------------------
 
 class Cells:
-    """Columns of a read table turned into values; the first bad cell of a row rejects the row."""
+    """Columns of a read table turned into values, with every row's outcome recorded.
+
+    Strict about meaning, forgiving about form: a row is rejected (`fail`) only when it cannot be
+    an event (no usable date, no country, unreadable); a row of another country is out of scope
+    (`outside`); a problem in a secondary field loads the row with a quality flag (`flag`) that
+    says which cell was wrong and what was done."""
 
     def __init__(self, frame: pd.DataFrame, name: str):
         self.frame, self.name = frame, name
-        self.bad = pd.Series(False, index=frame.index)
+        self.bad = pd.Series(False, index=frame.index)  # rejected or out of scope
         self.problems: list[pd.DataFrame] = []
+        self.flags: list[pd.DataFrame] = []
+        self.scope: list[pd.DataFrame] = []
         if "_extra" in frame:
             extra = frame["_extra"].str.startswith("\x00extra:")
             self.fail(extra, "*", frame["_extra"].str.replace("\x00extra:", "", regex=False),
                       lambda v: f"the row has more fields than the header (extra: {v!r}); "
                                 f"check the quotes of this row")
+        for column in frame.columns:
+            if column not in (LINE, "_extra") and frame[column].dtype != float:
+                stray = frame[column].str.contains(STRAY, regex=False).fillna(False)
+                self.flag(stray, column, frame[column],
+                          lambda v: f"{column}: a byte that is not text in the file's encoding "
+                                    f"was replaced by U+FFFD")
 
     def text(self, column: str) -> pd.Series:
         """The column's cells ('' when the file has no such column)."""
@@ -250,72 +322,124 @@ class Cells:
             return self.frame[column]
         return pd.Series("", index=self.frame.index, dtype="str")
 
-    def fail(self, mask: pd.Series, column: str, values: pd.Series, reason,
-             keys: pd.Series | None = None) -> None:
-        """Reject rows in `mask` (that have no problem yet); `reason(value)` says why (or
-        `reason(keys[row])` when keys are given). Reasons are made once per distinct value."""
+    def words(self, column: str) -> pd.Series:
+        """The column's cells with runs of whitespace (line breaks included) made one space."""
+        return self.text(column).str.replace(r"\s+", " ", regex=True)
+
+    def missing(self, column: str) -> pd.Series:
+        """True where the cell is blank or one of the MISSING spellings ('NA', 'null', '-', ...)."""
+        return self.text(column).str.lower().isin(MISSING)
+
+    def _record(self, into: list, mask, column, values, reason, keys=None, extra=None) -> pd.Series:
         mask = mask.fillna(False).astype(bool) & ~self.bad
         if not mask.any():
-            return
+            return mask
         shown = values[mask].astype(object)
         basis = shown if keys is None else keys[mask].astype(object)
         reasons = {k: reason(k) for k in pd.unique(basis)}
-        self.problems.append(pd.DataFrame({
+        into.append(pd.DataFrame({
             "source_file": self.name,
             "source_line": self.frame.loc[mask, LINE].astype(int),
             "column": column,
             "value": shown.map(lambda v: None if v is None else str(v)),
             "reason": basis.map(reasons.__getitem__),
         }))
-        self.bad |= mask
+        return mask
 
-    def dates(self, column: str, formats: tuple[str, ...], expected: str) -> pd.Series:
-        """The date of each row as datetime64 (NaT for blank), parsed once per distinct text;
-        rows with an unreadable date are rejected."""
+    def fail(self, mask: pd.Series, column: str, values: pd.Series, reason,
+             keys: pd.Series | None = None) -> None:
+        """Reject rows in `mask` (that have no outcome yet): they cannot be events. `reason(value)`
+        says why (or `reason(keys[row])` when keys are given), made once per distinct value."""
+        self.bad |= self._record(self.problems, mask, column, values, reason, keys)
+
+    def outside(self, mask: pd.Series, column: str, values: pd.Series) -> None:
+        """Rows of a country the dashboard does not cover: counted as out of scope, not rejected."""
+        self.bad |= self._record(self.scope, mask, column, values, lambda v: "out of scope")
+
+    def flag(self, mask: pd.Series, column: str, values: pd.Series, reason,
+             keys: pd.Series | None = None) -> None:
+        """A quality flag on rows in `mask`: the row loads; the flag says what was wrong."""
+        self._record(self.flags, mask, column, values, reason, keys)
+
+    def dates(self, column: str, formats: tuple[str, ...], expected: str,
+              required: bool = True) -> pd.Series:
+        """The date of each row as datetime64 (NaT for blank), parsed once per distinct text.
+        An unreadable date rejects the row when the column is the event's date (`required`), and
+        is flagged and left empty otherwise."""
         raw = self.text(column)
-        values = pd.to_datetime(per_value(raw, lambda v: _parse_date(v, formats) if v else None))
-        self.fail(raw.ne("") & values.isna(), column, raw,
-                  lambda v: f"{column}: {v!r} is not a date (expected {expected})")
+        values = pd.to_datetime(per_value(raw, lambda v: _parse_date(v, formats)
+                                          if v and v.lower() not in MISSING else None))
+        unreadable = ~self.missing(column) & values.isna()
+        if required:
+            self.fail(unreadable, column, raw,
+                      lambda v: f"{column}: {v!r} is not a date (expected {expected})")
+        else:
+            self.flag(unreadable, column, raw,
+                      lambda v: f"{column}: {v!r} is not a date (expected {expected}); left empty")
         return values
 
     def numbers(self, column: str) -> pd.Series:
+        """Finite numbers (float, NaN for unknown). The MISSING spellings are unknown; text that is
+        not a number, and infinities or overflows ('inf', '1e400'), are unknown with a flag."""
         raw = self.text(column)
         import pyarrow as pa
         import pyarrow.compute as pc
 
         cleaned = pc.replace_substring(pa.array(raw, type=pa.string(), from_pandas=True), ",", "")
-        cleaned = pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
+        missing = self.missing(column)
+        cleaned = pc.if_else(pa.array(missing.to_numpy()), pa.scalar(None, pa.string()), cleaned)
         try:  # strict and fast (pyarrow); any text in the column: the row-exact slow path
             values = pd.Series(pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False),
                                index=raw.index)
         except pa.ArrowInvalid:
             values = pd.to_numeric(pd.Series(cleaned.to_pandas(), index=raw.index),
                                    errors="coerce").astype(float)
-        self.fail(raw.ne("") & values.isna(), column, raw, lambda v: f"{column}: {v!r} is not a number")
+        infinite = np.isinf(values.to_numpy())
+        values = values.where(~infinite)
+        self.flag(~missing & values.isna(), column, raw,
+                  lambda v: f"{column}: {v!r} is not a finite number; loaded as unknown")
         return values
 
-    def counts(self, column: str, unknown: tuple[str, ...] = ()) -> pd.Series:
-        """Whole numbers >= 0 (nullable); blank and the `unknown` codes (GTD -99) are null."""
+    def counts(self, column: str, unknown: tuple[str, ...] = (), fractions: bool = False) -> pd.Series:
+        """People counts >= 0 (float, NaN = unknown): blank, the MISSING spellings and the source's
+        `unknown` codes (GTD -99) are unknown. A negative count is unknown with a flag; a fraction
+        is kept as published (flagged unless the source's codebook has fractions: `fractions`)."""
         raw = self.text(column)
         values = self.numbers(column)
         values = values.where(~raw.isin(unknown))
-        self.fail(values.notna() & ((values < 0) | (values != values.round())), column, raw,
-                  lambda v: f"{column}: {v!r} is not a whole number >= 0")
-        return values.round().astype("Int64")
+        self.flag(values < 0, column, raw,
+                  lambda v: f"{column}: {v!r} is not a count >= 0; loaded as unknown")
+        values = values.where(~(values < 0))
+        if not fractions:
+            self.flag(values.notna() & (values != values.round()), column, raw,
+                      lambda v: f"{column}: {v!r} is a fraction in a source whose counts are "
+                                f"whole numbers; kept as published")
+        return values
 
     def require(self, column: str, what: str) -> pd.Series:
         raw = self.text(column)
-        self.fail(raw.eq(""), column, raw, lambda v: f"{column} is empty ({what})")
+        self.fail(self.missing(column), column, raw, lambda v: f"{column} is empty ({what})")
         return raw
 
-    def result(self, events: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(events of the rows without a problem, rejects), with source_file and source_line."""
+    def result(self, events: dict) -> schema.Outcome:
+        """The rows' outcome: events (with source_file and source_line), rejects, flags, out of
+        scope. The flags of rows that did not load are dropped."""
         frame = pd.DataFrame(events, index=self.frame.index)
         frame["source_file"] = self.name
         frame["source_line"] = self.frame[LINE].astype(int)
-        rejects = pd.concat(self.problems, ignore_index=True)[list(schema.REJECT_COLUMNS)] \
-            if self.problems else schema.empty_rejects()
-        return frame[~self.bad].reset_index(drop=True), rejects
+        loaded = frame[~self.bad].reset_index(drop=True)
+        flags = _stack(self.flags, schema.REJECT_COLUMNS)
+        if len(flags) and self.bad.any():
+            dropped = set(self.frame.loc[self.bad, LINE].astype(int))
+            flags = flags[~flags["source_line"].isin(dropped)].reset_index(drop=True)
+        return schema.Outcome(loaded, _stack(self.problems, schema.REJECT_COLUMNS), flags,
+                              _stack(self.scope, schema.REJECT_COLUMNS))
+
+
+def _stack(parts: list[pd.DataFrame], columns) -> pd.DataFrame:
+    if not parts:
+        return schema.empty_rejects()
+    return pd.concat(parts, ignore_index=True)[list(columns)]
 
 
 def nulls(series: pd.Series) -> pd.Series:
@@ -412,15 +536,20 @@ def precision(cells: Cells, dataset: str, field: str, default: str) -> tuple[pd.
 
     def look(text):  # once per distinct cell: '3.0' (a spreadsheet's number) is code 3
         c = re.sub(r"\.0$", "", text) if isinstance(text, str) else text
-        return (known[c][0], known[c][1]) if c in known else ((default if not c else None), not c)
+        if not c or c.lower() in MISSING:
+            return default, True
+        return (known[c][0], known[c][1]) if c in known else (None, True)
 
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     looked = [look(v) for v in uniques] + [look(None)]  # code -1 (a missing cell): the last
     prec = pd.Series(np.array([p for p, _ in looked], dtype=object)[codes], index=raw.index)
     keep = pd.Series(np.array([k for _, k in looked], dtype=bool)[codes], index=raw.index)
-    cells.fail(prec.isna(), field, raw,
+    unknown = prec.isna()
+    cells.flag(unknown, field, raw,
                lambda v: f"{field}: {v!r} is not a known code (expected one of "
-                         f"{', '.join(sorted(known))}; see data/reference/precision_codes.csv)")
+                         f"{', '.join(sorted(known))}; see data/reference/precision_codes.csv); "
+                         f"loaded as {default}")
+    prec = prec.where(~unknown, default)
     return prec, keep
 
 
@@ -429,15 +558,16 @@ COUNTRIES = {"pakistan": "PAK", "pak": "PAK", "586": "PAK", "afghanistan": "AFG"
 
 
 def country(cells: Cells, column: str, fallback: str | None = None) -> pd.Series:
-    """ISO3 of Pakistan or Afghanistan; a row of another country is rejected with that reason."""
+    """ISO3 of Pakistan or Afghanistan. A row without a country is rejected; a row of another
+    country is out of scope (counted per country, not an error)."""
     raw = cells.text(column)
     if fallback and (raw == "").all():
         raw = cells.text(fallback)
         column = fallback
     iso = per_value(raw.str.lower(), COUNTRIES.get)
-    cells.fail(iso.isna(), column, raw,
-               lambda v: f"{column}: {v!r} is outside the dashboard's region (Pakistan and "
-                         f"Afghanistan); the row is not loaded")
+    blank = raw.str.lower().isin(MISSING)
+    cells.fail(blank, column, raw, lambda v: f"{column} is empty (every event needs its country)")
+    cells.outside(iso.isna() & ~blank, column, raw)
     return iso
 
 
@@ -445,13 +575,24 @@ def country(cells: Cells, column: str, fallback: str | None = None) -> pd.Series
 REGION_BOX = {"latitude": (23.0, 39.0), "longitude": (60.0, 78.0)}
 
 
-def region_point(cells: Cells, lat: pd.Series, lon: pd.Series) -> None:
-    """Reject rows whose point lies outside Pakistan and Afghanistan's box."""
+def region_point(cells: Cells, lat: pd.Series, lon: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The rows' points, without those that cannot be right: a point outside Pakistan and
+    Afghanistan's box, or a latitude without a longitude (or the reverse). Such a row loads with
+    a flag and is placed from its province and district names instead."""
     (lat_lo, lat_hi), (lon_lo, lon_hi) = REGION_BOX["latitude"], REGION_BOX["longitude"]
     inside = lat.between(lat_lo, lat_hi) & lon.between(lon_lo, lon_hi)
     outside = lat.notna() & lon.notna() & ~inside
-    shown = (lat[outside].astype(str) + ", " + lon[outside].astype(str)).reindex(lat.index)
-    cells.fail(outside, "latitude", shown,
+    def text(values: pd.Series) -> pd.Series:
+        return values.map(lambda v: "(empty)" if pd.isna(v) else str(float(v)))
+
+    shown = text(lat) + ", " + text(lon)
+    cells.flag(outside, "latitude", shown,
                lambda v: f"latitude, longitude = {v} is outside Pakistan and Afghanistan "
                          f"(latitude {lat_lo:g} to {lat_hi:g}, longitude {lon_lo:g} to {lon_hi:g}); "
-                         f"check the coordinates (swapped?)")
+                         f"the point is not used (swapped?)")
+    half = lat.isna() != lon.isna()
+    cells.flag(half, "latitude", shown,
+               lambda v: f"latitude, longitude = {v}: only one of the two is given; the point is "
+                         f"not used")
+    drop = outside | half
+    return lat.where(~drop), lon.where(~drop)

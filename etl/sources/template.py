@@ -12,29 +12,28 @@ import pandas as pd
 from etl import schema
 from etl.sources import mapping
 from etl.sources.common import short_hash
+from etl.sources.registry import FORMATS
 from etl.sources.table import Cells, country, nulls, read_table, region_point
 
 DATASET = "events"
 COLUMNS = tuple(n for n in schema.COLUMN_NAMES if n not in ("source_file", "source_line"))
-REQUIRED = ("event_date", "country", "category", "source_name")
+REQUIRED = FORMATS[DATASET].required
 DATE_FORMATS = ("%Y-%m-%d",)
 DATE_STYLES = "YYYY-MM-DD"
 
 
-def load(path: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load(path: Path, name: str) -> schema.Outcome:
     return events(read_table(path, name), name)
 
 
-def events(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
     c = Cells(frame, name)
     out = {col: nulls(c.text(col)) for col in COLUMNS if col in frame}
     for col in schema.DATE_COLUMNS:
-        out[col] = c.dates(col, DATE_FORMATS, DATE_STYLES)
-    for col in schema.INT_COLUMNS:
-        if col != "source_line":
-            out[col] = c.counts(col)
-    out["latitude"], out["longitude"] = c.numbers("latitude"), c.numbers("longitude")
-    region_point(c, out["latitude"], out["longitude"])
+        out[col] = c.dates(col, DATE_FORMATS, DATE_STYLES, required=col == "event_date")
+    for col in schema.COUNT_COLUMNS:
+        out[col] = c.counts(col)
+    out["latitude"], out["longitude"] = region_point(c, c.numbers("latitude"), c.numbers("longitude"))
     out["country"] = country(c, "country")
     ids = c.text("event_id")
     hashed = pd.Series([short_hash(*r) for r in zip(c.text("event_date"), c.text("category"),

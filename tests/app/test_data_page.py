@@ -38,14 +38,24 @@ def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(app):
     assert not at.exception
     assert "gtd_latin1.csv: imported as imports/gtd-" in at.success[0].value
     shown = metrics(at)
-    assert (shown["Rows read"], shown["Loaded"], shown["Rejected"]) == ("6", "4", "2")
-    rejects, imported = (d.value for d in at.dataframe)
-    assert "country_txt: 'India' is outside the dashboard's region (Pakistan and Afghanistan); " \
-           "the row is not loaded" in rejects["reason"].tolist()
+    assert (shown["Rows read"], shown["Loaded"], shown["Out of scope"], shown["Rejected"]) == (
+        "6", "4", "1", "1")
+    assert any(c.value == "Out of scope (countries the dashboard does not cover, not errors): India 1."
+               for c in at.caption)
+    rejects, imported = at.dataframe[0].value, at.dataframe[1].value
+    assert rejects["reason"].tolist() == [
+        "iyear/imonth/iday 2015/4/31 is not a date (month 0-12, day 0-31; 0 = unknown)"]
     assert imported["imported_as"].tolist() == ["gtd_latin1.csv"]
     at.switch_page("app_pages/overview.py").run()
     assert not at.exception
     assert int(metrics(at)["Events"].replace(",", "")) == before + 4  # four GTD attacks
+    at.switch_page("app_pages/data.py").run()
+    at.selectbox(key="remove_choice").set_value("gtd_latin1.csv").run()
+    at.button(key="remove_button").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Removed imports/gtd-")
+    at.switch_page("app_pages/overview.py").run()
+    assert int(metrics(at)["Events"].replace(",", "")) == before
 
 
 def test_a_bad_upload_shows_its_message_and_changes_nothing(app):

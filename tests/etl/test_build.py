@@ -130,18 +130,27 @@ def test_fixture_build_quarantines_with_reasons_and_keeps_duplicates(tmp_path):
     result = build_warehouse(data, tmp_path / "w.duckdb", today=TODAY)
     counts = {c.file: c for c in result.files}
     curated = counts["raw/curated_awkward.csv"]
-    assert (curated.rows_read, curated.loaded, curated.rejected, curated.duplicates) == (8, 3, 4, 1)
+    # line 3 (no usable date) and line 8 (in the future) cannot be events; the negative toll
+    # (line 4) and the unknown category (line 5) load with a quality flag
+    assert (curated.rows_read, curated.loaded, curated.rejected, curated.duplicates) == (8, 5, 2, 1)
+    assert curated.flagged == 2
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     rejects = con.execute("SELECT source_file, source_line, \"column\", \"value\", reason FROM rejects "
                           "ORDER BY 1, 2").fetchall()
     assert ("raw/curated_awkward.csv", 3, "event_date", "2017-13-01",
             "event_date: '2017-13-01' is not a date (expected YYYY-MM-DD, M/D/YYYY, 'Friday, June 18, "
-            "2004', 'Sunday-November 19-1995' or '17 January 2017')") in rejects
+            "2004', 'Sunday-November 19-1995', 'Friday-Jan 29-2016' or '17 January 2017')") in rejects
+    flags = con.execute("SELECT source_line, \"column\", \"value\", flag FROM quality_flags WHERE "
+                        "source_file = 'raw/curated_awkward.csv' ORDER BY 1").fetchall()
+    assert flags[0] == (4, "killed", "-2", "killed: '-2' is not a count >= 0; loaded as unknown")
+    assert flags[1][:3] == (5, "category", "riot") and "loaded as 'other'" in flags[1][3]
+    assert con.execute("SELECT category, fatalities, qa_flags FROM events WHERE source_line = 5 AND "
+                       "source_file = 'raw/curated_awkward.csv'").fetchone()[0] == "other"
     assert con.execute("SELECT source_line, source_line_kept FROM duplicates").fetchall() == [(7, 6)]
     # the swapped min/max row and the Latin-1 text survive
     row = con.execute("SELECT location, fatalities, fatalities_low, qa_flags, admin2 FROM events "
                       "WHERE event_id = 'pk_suicide_attacks:2'").fetchone()
-    assert row == ("Café René, Karachi", 9, 4, "Killed Min > Killed Max: swapped", "Karachi")
+    assert row == ("Café René, Karachi", 9, 4, "killed min > killed max (9 > 4): swapped", "Karachi")
     # a row without coordinates is placed by its town name
     assert con.execute("SELECT admin2, geo_precision FROM events WHERE event_id = 'pk_suicide_attacks:6'"
                        ).fetchone()[0] == "Khanewal"
@@ -160,7 +169,7 @@ def test_a_failed_build_leaves_the_previous_warehouse_intact(tmp_path):
     build_warehouse(data, target, today=TODAY)
     before = _sha(target)
     (data / "raw" / "drone_small.csv").write_text("Date,City\n1/1/2010,Quetta\n")
-    with pytest.raises(BuildError, match=r"raw/drone_small.csv line 1: missing column 'S#'"):
+    with pytest.raises(BuildError, match=r"raw/drone_small.csv line 1: missing column 's#'"):
         build_warehouse(data, target, today=TODAY)
     assert _sha(target) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
@@ -194,7 +203,7 @@ def test_cli_prints_the_summary_and_fails_with_the_message(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "etl", "build", "--data-dir", str(data), "--out",
                           str(tmp_path / "w.duckdb")], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 1
-    assert "missing column 'S#'" in bad.stderr and "previous warehouse" in bad.stderr
+    assert "missing column 's#'" in bad.stderr and "previous warehouse" in bad.stderr
     helped = subprocess.run([sys.executable, "-m", "etl", "build", "--help"], capture_output=True,
                             text=True, cwd=ROOT)
     assert helped.returncode == 0 and "--data-dir" in helped.stdout

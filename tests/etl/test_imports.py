@@ -78,15 +78,23 @@ def test_whole_file_problems_give_their_exact_message_and_change_nothing(seeded,
 
 
 @pytest.mark.parametrize("case", [e for e in EXPECTED if e["kind"] != "file"], ids=lambda e: e["file"])
-def test_row_problems_quarantine_the_row_with_its_exact_reason(data_dir, case):
+def test_row_problems_give_the_row_its_exact_outcome(data_dir, case):
+    """kind row: the row cannot be an event and is rejected; flag: it loads with a quality flag;
+    summary: the line of the import's summary."""
     summary = import_file(BAD / case["file"], data_dir, data_dir / "warehouse.duckdb",
                           case["format"], original=case["file"], today=TODAY)
     c = summary.counts
-    assert c.rows_read == c.loaded + c.rejected + c.duplicates
+    assert c.rows_read == c.loaded + c.out_of_scope + c.rejected + c.duplicates
     if case["kind"] == "row":
         assert case["message"] in summary.rejects["reason"].tolist()
         stored = query(data_dir, "SELECT reason FROM rejects WHERE source_file = ?", [summary.stored])
         assert (case["message"],) in stored
+    elif case["kind"] == "flag":
+        assert c.loaded == 1 and c.rejected == 0
+        assert f"  1 x {case['message']}" in summary.lines()
+        stored = query(data_dir, "SELECT e.qa_flags, f.flag FROM quality_flags f JOIN events e "
+                       "USING (event_id) WHERE f.source_file = ?", [summary.stored])
+        assert stored == [(case["message"], case["message"])]
     else:
         assert case["message"] in summary.lines()
 
@@ -94,7 +102,9 @@ def test_row_problems_quarantine_the_row_with_its_exact_reason(data_dir, case):
 def test_acled_export_with_bom_multiline_notes_and_every_row_accounted_for(data_dir):
     s = run_import(data_dir, "acled_export_bom.csv")
     c = s.counts
-    assert (c.rows_read, c.loaded, c.rejected, c.duplicates) == (8, 3, 4, 1)
+    # the protest and the clash load in their own categories, the Indian row is out of scope, the
+    # negative toll loads as unknown with a flag: only the impossible date is rejected
+    assert (c.rows_read, c.loaded, c.out_of_scope, c.rejected, c.duplicates) == (8, 5, 1, 1, 1)
     rows = dict((r[0], r[1:]) for r in query(
         data_dir, "SELECT event_id, event_date, category, actor_group, admin2, fatalities, "
         "date_precision, geo_precision, source_line FROM events WHERE dataset = 'acled'"))
@@ -102,12 +112,17 @@ def test_acled_export_with_bom_multiline_notes_and_every_row_accounted_for(data_
                                      "day", "point", 2)
     # a US drone strike (inter1 'External/Other forces') is state action, in Nangarhar
     assert rows["acled:AFG2001"][1:3] == ("state_strike", "United States")
-    # state forces against TTP: counter-terrorism; geo_precision 3 -> district, time_precision 2 -> day
-    assert rows["acled:PAK1005"][1] == "counter_terrorism"
+    # state forces against TTP: an armed clash (ACLED does not say who attacked); geo_precision 3
+    # -> district, time_precision 2 -> day
+    assert rows["acled:PAK1005"][1] == "armed_clash"
     assert rows["acled:PAK1005"][6:8] == ("district", 9)
+    assert rows["acled:PAK1002"][1] == "protest"
+    assert rows["acled:PAK1004"][4] is None  # fatalities '-3': unknown, flagged
     lines = sorted(r[0] for r in query(data_dir, "SELECT source_line FROM rejects WHERE source_file = ?",
                                        [s.stored]))
-    assert lines == [5, 6, 7, 8]  # the multi-line note of row 1 makes the file's lines 2-3
+    assert lines == [7]  # the multi-line note of row 1 makes the file's lines 2-3
+    assert query(data_dir, "SELECT source_line, country FROM out_of_scope WHERE source_file = ?",
+                 [s.stored]) == [(6, "India")]
 
 
 def test_acled_numeric_inter_codes_old_uppercase_layout_and_api_json(data_dir):
@@ -118,7 +133,7 @@ def test_acled_numeric_inter_codes_old_uppercase_layout_and_api_json(data_dir):
     rows = dict((r[0], r[1:]) for r in query(
         data_dir, "SELECT event_id, event_date, date_precision, category, actor_group, admin1, "
         "admin2 FROM events WHERE dataset = 'acled'"))
-    assert rows["acled:PAK51"][2] == "counter_terrorism"  # inter1 = 1: state forces
+    assert rows["acled:PAK51"][2] == "armed_clash"  # a battle, whoever is actor1
     assert rows["acled:PAK52"][3:5] == ("Jamaat-ul-Ahrar", "Balochistan")  # 'Baluchistan'
     assert rows["acled:1PAK"][:2] == (dt.date(2020, 5, 9), "day")  # '9-May-20'
     assert rows["acled:2PAK"][1] == "month"  # time_precision 3
@@ -129,7 +144,8 @@ def test_acled_numeric_inter_codes_old_uppercase_layout_and_api_json(data_dir):
 @pytest.mark.parametrize("name", ["gtd_latin1.csv", "gtd.xlsx"])
 def test_gtd_csv_and_xlsx_unknown_days_tolls_and_specificity(data_dir, name):
     s = run_import(data_dir, name)
-    assert (s.format, s.counts.rows_read, s.counts.loaded, s.counts.rejected) == ("gtd", 6, 4, 2)
+    c = s.counts
+    assert (s.format, c.rows_read, c.loaded, c.out_of_scope, c.rejected) == ("gtd", 6, 4, 1, 1)
     rows = dict((r[0], r[1:]) for r in query(
         data_dir, "SELECT event_id, event_date, date_precision, fatalities, injured, actor_group, "
         "latitude, admin1, geo_precision, target FROM events WHERE dataset = 'gtd'"))
@@ -146,13 +162,15 @@ def test_gtd_csv_and_xlsx_unknown_days_tolls_and_specificity(data_dir, name):
 
 def test_ucdp_ged_trailing_comma_multiline_and_hdx_variant(data_dir):
     s = run_import(data_dir, "ucdp_ged.csv")
-    assert (s.counts.rows_read, s.counts.loaded, s.counts.rejected) == (5, 4, 1)
+    assert (s.counts.rows_read, s.counts.loaded, s.counts.rejected) == (5, 5, 0)
     rows = dict((r[0], r[1:]) for r in query(
-        data_dir, "SELECT event_id, actor_group, category, fatalities, fatalities_low, admin2, "
-        "geo_precision, date_end, date_precision FROM events WHERE dataset = 'ucdp'"))
-    assert rows["ucdp:101"][:5] == ("TTP", "attack", 7, 4, "Quetta")  # side_b acts; high/low
-    assert rows["ucdp:104"][1] == "state_strike" and rows["ucdp:104"][6] == dt.date(2015, 7, 3)
-    assert rows["ucdp:105"][5] == "country" and rows["ucdp:105"][7] == "year"
+        data_dir, "SELECT event_id, actor_group, category, fatalities, fatalities_low, fatalities_high, "
+        "admin2, geo_precision, date_end, date_precision FROM events WHERE dataset = 'ucdp'"))
+    # state-based conflict: a clash with TTP named, deaths = best (5), low 4 and high 7 kept
+    assert rows["ucdp:101"][:6] == ("TTP", "armed_clash", 5, 4, 7, "Quetta")
+    assert rows["ucdp:104"][1] == "armed_clash" and rows["ucdp:104"][7] == dt.date(2015, 7, 3)
+    assert rows["ucdp:103"][1] == "state_violence"  # one-sided violence by the government
+    assert rows["ucdp:105"][6] == "country" and rows["ucdp:105"][8] == "year"
     hdx = run_import(data_dir, "ucdp_hdx.csv")
     # the same ids as the GED file: counted as duplicate ids, the HXL row is not data
     assert (hdx.counts.rows_read, hdx.counts.duplicates) == (2, 2)
@@ -210,7 +228,7 @@ def test_probable_duplicates_across_datasets_are_linked_not_deleted(data_dir):
     run_import(data_dir, "ucdp_ged.csv")
     rows = [["event_id", "event_date", "date_precision", "country", "admin2", "location", "latitude",
              "longitude", "category", "actor", "source_name"],
-            ["", "2015-03-11", "day", "PAK", "Quetta", "Quetta", "30.19", "66.99", "attack",
+            ["", "2015-03-11", "day", "PAK", "Quetta", "Quetta", "30.19", "66.99", "armed_clash",
              "Tehreek-e-Taliban Pakistan", "Dawn"]]
     path = data_dir.parent / "same_incident.csv"
     with open(path, "w", newline="") as handle:
@@ -243,8 +261,8 @@ def test_cli_imports_prints_the_summary_and_refuses_a_bad_file(data_dir):
                          "--data-dir", str(data_dir), "--out", str(out)],
                         capture_output=True, text=True, cwd=ROOT)
     assert ok.returncode == 0, ok.stderr
-    assert "rows read 6; loaded 4; rejected 2" in ok.stdout
-    assert "country_txt: 'India' is outside the dashboard's region" in ok.stdout
+    assert "rows read 6 = loaded 4 + out of scope 1 + rejected 1 + duplicate ids 0" in ok.stdout
+    assert "Out of scope (countries the dashboard does not cover, not errors): India 1." in ok.stdout
     before = sha(out)
     bad = subprocess.run([sys.executable, "-m", "etl", "import", str(BAD / "unknown_header.csv"),
                           "--data-dir", str(data_dir), "--out", str(out)],
