@@ -106,7 +106,7 @@ usub = uf.describe({unit_id: unit["name"]})
 k = data.query(overview.kpis, uf).set_index("period").loc["current"]
 m1, m2, m3 = st.columns(3)
 m1.metric("Events", f"{int(k['events']):,}")
-m2.metric("Fatalities", f"{int(k['fatalities']):,}")
+m2.metric("Fatalities", f"{round(k['fatalities']):,}")
 m3.metric("Signal events", f"{int(values.set_index('unit_id')['signals'].get(unit_id, 0)):,}")
 
 unit_trend = data.query(overview.trend, uf, "year")

@@ -88,6 +88,8 @@ def boundaries_command(
             if file is None or not name_field:
                 raise GeoError("give the layer FILE and --name-field (or --bundled to go back).")
             row = boundaries.register(folder, file, level, name_field, parent_field, country)
+            if row.get("notes"):
+                console.print(f"Note: {row['notes']}", highlight=False)
             console.print(f"{file}: {level} layer for {row['country']} saved as "
                           f"raw/boundaries/{row['file']} and recorded in raw/boundaries/"
                           f"{boundaries.REGISTRY}.", highlight=False)

@@ -25,7 +25,8 @@ from etl.geo import GeoError, key, normalise_province
 from etl.schema import COUNTRIES
 
 REGISTRY = "layers.csv"
-REGISTRY_FIELDS = ("country", "level", "file", "name_field", "parent_field", "original", "loaded_at")
+REGISTRY_FIELDS = ("country", "level", "file", "name_field", "parent_field", "original", "loaded_at",
+                   "notes")
 LEVELS = ("district", "province")
 COUNTRY_NAMES = {"PAK": "Pakistan", "AFG": "Afghanistan"}
 PROVINCE_COLUMNS = ["province_id", "country", "admin1", "name", "geometry"]
@@ -55,6 +56,12 @@ def read_layer(path: Path, name_field: str, parent_field: str | None = None) -> 
         raise GeoError(f"{path}: is not a polygon layer (geometry types: "
                        f"{', '.join(sorted(kinds)) or 'none'}); give the district or province "
                        f"polygons, not points or lines.")
+    notes = []
+    if layer.crs is None and _is_json(path):
+        # GeoJSON and TopoJSON coordinates are longitude/latitude by definition (checked below)
+        layer = layer.set_crs("EPSG:4326")
+        notes.append(f"{path.name}: names no CRS; as a GeoJSON/TopoJSON file its coordinates are "
+                     f"longitudes and latitudes, read as EPSG:4326.")
     if layer.crs is None:
         raise GeoError(f"{path}: has no CRS, so its coordinates cannot be placed. Set it in the "
                        f"file (for example `ogr2ogr -a_srs EPSG:4326 out.geojson {path.name}`) "
@@ -77,7 +84,14 @@ def read_layer(path: Path, name_field: str, parent_field: str | None = None) -> 
     if missing.any():
         raise GeoError(f"{path}: {int(missing.sum())} feature(s) have an empty {name_field!r} "
                        f"(first: feature {layer.index[missing][0]}); fill it in.")
+    layer.attrs["notes"] = notes
     return layer
+
+
+def _is_json(path: Path) -> bool:
+    """A GeoJSON or TopoJSON file (by its first character, whatever its name)."""
+    with open(path, "rb") as handle:
+        return handle.read(64).lstrip()[:1] == b"{"
 
 
 def _polygons(geom):
@@ -235,7 +249,8 @@ def register(boundaries_dir: Path, original: Path, level: str, name_field: str,
     rows = [r for r in registered(boundaries_dir) if (r["country"], r["level"]) != (country, level)]
     row = {"country": country, "level": level, "file": name, "name_field": name_field,
            "parent_field": parent_field or "", "original": original.name,
-           "loaded_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()}
+           "loaded_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+           "notes": " ".join(layer.attrs.get("notes", []))}
     stale = {r["file"] for r in registered(boundaries_dir)} - {r["file"] for r in rows} - {name}
     write_registry(boundaries_dir, rows + [row])
     for file in stale:

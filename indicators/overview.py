@@ -47,8 +47,8 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         events, fatalities, injured, districts = con.execute(
             f"SELECT coalesce(sum(events), 0), coalesce(sum(fatalities), 0), coalesce(sum(injured), 0), "
             f"count(DISTINCT district_id) FROM event_cube WHERE {where}", params).fetchone()
-        rows.append({"period": label, "events": events, "fatalities": int(fatalities),
-                     "injured": int(injured), "districts_affected": districts})
+        rows.append({"period": label, "events": events, "fatalities": round(fatalities),
+                     "injured": round(injured), "districts_affected": districts})
     return pd.DataFrame(rows)
 
 

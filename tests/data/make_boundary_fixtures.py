@@ -12,6 +12,9 @@ Run from the project root: .venv/bin/python tests/data/make_boundary_fixtures.py
   (GeoJSON then means EPSG:4326): must be refused.
 - points.geojson: district centroids (not a polygon layer).
 - not_a_layer.geojson: text that is not GeoJSON.
+- pak_districts.topojson: the simplified districts in degrees as TopoJSON (one arc per ring, no
+  quantisation), which names no CRS: TopoJSON coordinates are longitude/latitude by definition,
+  so it must load as EPSG:4326 with a note.
 """
 import json
 import tempfile
@@ -58,6 +61,24 @@ def main() -> None:
     points["geometry"] = points.geometry.representative_point()
     points.to_file(OUT / "points.geojson", driver="GeoJSON")
     (OUT / "not_a_layer.geojson").write_text("district,province\nPeshawar,KP\n")
+    write_topojson(layer.drop(index=isb), OUT / "pak_districts.topojson")
+
+
+def write_topojson(layer: gpd.GeoDataFrame, path: Path) -> None:
+    """The simplest valid TopoJSON: every ring its own arc, coordinates rounded to 1e-4 degrees."""
+    arcs, geometries = [], []
+    for name, province, geom in zip(layer["DIST_NAME"], layer["PROV_NAME"], layer.geometry):
+        polygons = []
+        for polygon in getattr(geom, "geoms", [geom]):
+            rings = []
+            for ring in [polygon.exterior, *polygon.interiors]:
+                arcs.append([[round(x, 4), round(y, 4)] for x, y in ring.coords])
+                rings.append([len(arcs) - 1])
+            polygons.append(rings)
+        geometries.append({"type": "MultiPolygon", "arcs": polygons,
+                           "properties": {"DIST_NAME": name, "PROV_NAME": province}})
+    path.write_text(json.dumps({"type": "Topology", "arcs": arcs, "objects": {
+        "districts": {"type": "GeometryCollection", "geometries": geometries}}}))
 
 
 if __name__ == "__main__":

@@ -106,3 +106,17 @@ def test_a_bad_layer_is_refused_with_what_to_fix_and_nothing_changes(data_dir, l
     assert layer in text and message in text and "Boundaries not changed" in text
     assert sorted(p.name for p in (data_dir / "raw" / "boundaries").iterdir()) == before
     assert not (data_dir / "warehouse.duckdb").exists()
+
+
+def test_a_topojson_layer_without_a_crs_in_degrees_is_read_as_epsg_4326_with_a_note(data_dir):
+    """TopoJSON (and GeoJSON) coordinates are longitude/latitude by definition: a real district
+    layer in TopoJSON names no CRS and must load, saying how it was read (a shapefile without
+    .prj is still refused: see test_a_bad_layer_is_refused...)."""
+    run = etl("boundaries", LAYERS / "pak_districts.topojson", "--level", "district",
+              "--name-field", "DIST_NAME", "--parent-field", "PROV_NAME", "--country", "PAK",
+              data_dir=data_dir)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert ("Note: pak_districts.topojson: names no CRS; as a GeoJSON/TopoJSON file its "
+            "coordinates are longitudes and latitudes, read as EPSG:4326.") in " ".join(run.stderr.split())
+    assert query(data_dir, "SELECT count(*) FROM districts WHERE country = 'PAK'") == [(147,)]
+    assert query(data_dir, "SELECT admin1 FROM districts WHERE admin2 = 'PESHAWAR'") == [("Khyber Pakhtunkhwa",)]

@@ -239,6 +239,95 @@ HXL = {"id": "#id", "year": "#date+year", "latitude": "#geo+lat", "longitude": "
        "country": "#country+name", "best_est": "#affected+killed"}
 
 
+# Real conventions (../shared/FORMATS.md): GTD written from R (`NA` for unknown, fractional nkill /
+# nwound that split a multi-part attack's deaths, coordinates NA), UTF-8.
+GTD_R_ROWS = [
+    gtd(eventid="201601010001", iyear="2016", imonth="1", iday="1", provstate="Khyber Pakhtunkhwa",
+        city="Peshawar", latitude=PESHAWAR[0], longitude=PESHAWAR[1], specificity="1",
+        summary="Part 1 of a multi-part attack.\nDeaths split across the parts.",
+        gname="Khorasan Chapter of the Islamic State", nkill="0.25", nwound="1.5", related="201601010002"),
+    gtd(eventid="201601010002", iyear="2016", imonth="1", iday="1", provstate="Khyber Pakhtunkhwa",
+        city="Peshawar", latitude=PESHAWAR[0], longitude=PESHAWAR[1], specificity="1",
+        summary="Part 2.", gname="Khorasan Chapter of the Islamic State", nkill="0.25", nwound="1.5"),
+    gtd(eventid="201602030001", iyear="2016", imonth="2", iday="3", provstate="Balochistan",
+        city="Quetta", latitude=QUETTA[0], longitude=QUETTA[1], specificity="1",
+        summary="Unknown toll.", gname="Tehrik-i-Taliban Pakistan (TTP)", nkill="NA", nwound="NA"),
+    gtd(eventid="201603040001", iyear="2016", imonth="3", iday="4", provstate="Sindh",
+        city="Karachi", latitude="NA", longitude="NA", specificity="1",
+        summary="Coordinates NA.", gname="Unknown", nkill="53.5", nwound="0.33"),
+    gtd(eventid="201704050001", iyear="2017", imonth="4", iday="5", provstate="Sindh",
+        city="Karachi", latitude=KARACHI[0], longitude=KARACHI[1], specificity="2",
+        summary="A whole number.", gname="Lashkar-e-Jhangvi", nkill="3", nwound="NA"),
+    gtd(eventid="201705060001", iyear="2017", imonth="5", iday="6", provstate="Balochistan",
+        city="Quetta", latitude=QUETTA[0], longitude=QUETTA[1], specificity="1",
+        summary="inf in a count cell.", gname="Unknown", nkill="inf", nwound="3.75"),
+]
+
+# An ACLED export of South Asia (the export tool's date style): protests, strategic developments,
+# state violence against civilians and battles beside attacks, and rows of other countries.
+ACLED_SOUTH_ASIA_ROWS = [
+    acled(event_id_cnty="PAK3001", event_date="16 May 2025", year="2025", event_type="Protests",
+          sub_event_type="Peaceful protest", actor1="Protesters (Pakistan)", inter1="Protesters",
+          admin1="Sindh", admin2="Karachi", location="Karachi", latitude=KARACHI[0],
+          longitude=KARACHI[1], fatalities="0", notes="Protest."),
+    acled(event_id_cnty="PAK3002", event_date="17 May 2025", year="2025",
+          event_type="Strategic developments", sub_event_type="Change to group/activity",
+          actor1="Islamic State Khorasan Province (ISKP)", inter1="Rebel group", admin1="Khyber Pakhtunkhwa",
+          admin2="Peshawar", location="Peshawar", latitude=PESHAWAR[0], longitude=PESHAWAR[1],
+          fatalities="0", notes="ISKP announces a new wilayah."),
+    acled(event_id_cnty="PAK3003", event_date="18 May 2025", year="2025",
+          event_type="Strategic developments", sub_event_type="Agreement",
+          actor1="Military Forces of Pakistan (2018-)", inter1="State forces", admin1="Balochistan",
+          admin2="Quetta", location="Quetta", latitude=QUETTA[0], longitude=QUETTA[1],
+          fatalities="0", notes="Ceasefire agreement."),
+    acled(event_id_cnty="PAK3004", event_date="19 May 2025", year="2025",
+          event_type="Violence against civilians", sub_event_type="Attack",
+          actor1="Police Forces of Pakistan (2018-)", inter1="State forces", admin1="Sindh",
+          admin2="Karachi", location="Karachi", latitude=KARACHI[0], longitude=KARACHI[1],
+          fatalities="2", notes="Police fire on civilians."),
+    acled(event_id_cnty="PAK3005", event_date="20 May 2024", year="2024", event_type="Battles",
+          sub_event_type="Armed clash", actor1="Military Forces of Pakistan (2018-)",
+          inter1="State forces", actor2="Tehrik-i-Taliban Pakistan (TTP)", admin1="Khyber Pakhtunkhwa",
+          admin2="Peshawar", location="Peshawar", latitude=PESHAWAR[0], longitude=PESHAWAR[1],
+          fatalities="7", notes="Clash."),
+    acled(event_id_cnty="PAK3006", event_date="21 May 2024", year="2024",
+          event_type="Explosions/Remote violence", sub_event_type="Suicide bomb",
+          actor1="Tehrik-i-Taliban Pakistan (TTP)", inter1="Rebel group", admin1="Balochistan",
+          admin2="Quetta", location="Quetta", latitude=QUETTA[0], longitude=QUETTA[1],
+          fatalities="12", notes="Suicide bombing."),
+    acled(event_id_cnty="AFG3007", event_date="22 May 2024", year="2024", iso="4",
+          country="Afghanistan", event_type="Strategic developments",
+          sub_event_type="Headquarters or base established", actor1="Islamic State Khorasan Province (ISKP)",
+          inter1="Rebel group", admin1="Nangarhar", location="Jalalabad", latitude=JALALABAD[0],
+          longitude=JALALABAD[1], fatalities="0", notes="Base established."),
+    acled(event_id_cnty="IND3008", event_date="23 May 2024", year="2024", iso="356", country="India",
+          event_type="Protests", sub_event_type="Peaceful protest", actor1="Protesters (India)",
+          inter1="Protesters", location="Delhi", latitude="28.6", longitude="77.2", fatalities="0"),
+    acled(event_id_cnty="BGD3009", event_date="24 May 2024", year="2024", iso="50", country="Bangladesh",
+          event_type="Riots", sub_event_type="Mob violence", actor1="Rioters (Bangladesh)",
+          inter1="Rioters", location="Dhaka", latitude="23.8", longitude="90.4", fatalities="1"),
+    acled(event_id_cnty="IND3010", event_date="25 May 2024", year="2024", iso="356", country="India",
+          event_type="Battles", sub_event_type="Armed clash", actor1="Military Forces of India (2014-)",
+          inter1="State forces", location="Srinagar", latitude="34.08", longitude="74.8", fatalities="2"),
+]
+
+# A UCDP GED extract as real releases are: best outside [low, high], low > high.
+UCDP_RELEASE_ROWS = [
+    ucdp(id="201", relid="PAK-2016-1-1", type_of_violence="3", side_a="TTP", side_b="Civilians",
+         where_prec="1", where_description="Quetta", adm_1="Balochistan province",
+         adm_2="Quetta district", latitude=QUETTA[0], longitude=QUETTA[1], date_prec="1",
+         date_start="2016-08-08", date_end="2016-08-08", year="2016", best="74", high="70", low="72"),
+    ucdp(id="202", relid="PAK-2016-1-2", type_of_violence="1", side_a="Government of Pakistan",
+         side_b="TTP", where_prec="2", where_description="Peshawar", adm_1="Khyber Pakhtunkhwa province",
+         adm_2="Peshawar district", latitude=PESHAWAR[0], longitude=PESHAWAR[1], date_prec="1",
+         date_start="2016-09-02", date_end="2016-09-02", year="2016", best="3", high="5", low="4"),
+    ucdp(id="203", relid="PAK-2017-1-1", type_of_violence="3", side_a="IS", side_b="Civilians",
+         where_prec="1", where_description="Sehwan", adm_1="Sindh province", adm_2="Jamshoro district",
+         latitude="26.4243", longitude="67.8617", date_prec="1", date_start="2017-02-16",
+         date_end="2017-02-16", year="2017", best="90", high="91", low="88"),
+]
+
+
 def template_rows():
     from etl.sources.template import COLUMNS
     rows = [
@@ -291,6 +380,16 @@ def main():
     (HERE / "ucdp_hdx.csv").write_bytes(csv_bytes(hdx, hdx_rows))
     header, rows = template_rows()
     (HERE / "template_events.csv").write_bytes(csv_bytes(header, rows))
+    (HERE / "gtd_r_export.csv").write_bytes(csv_bytes(GTD, [row(GTD, **r) for r in GTD_R_ROWS]))
+    (HERE / "acled_south_asia.csv").write_bytes(
+        csv_bytes(ACLED, [row(ACLED, **r) for r in ACLED_SOUTH_ASIA_ROWS]))
+    (HERE / "ucdp_release_inconsistent.csv").write_bytes(
+        csv_bytes(UCDP, [row(UCDP, **r) for r in UCDP_RELEASE_ROWS]))
+    suicide = ("S#,Date,City,Province,Latitude,Longitude,Location,Target Type,Targeted Sect if any,"
+               "Killed Min,Killed Max,Injured Min,Injured Max\n"
+               "901,Friday-Jan 29-2016,Razmak,FATA,32.69,69.86,Razmak town\x90s bazaar,Military,,4,6,2,3\n"
+               "902,Sunday-Feb 7-2016,Quetta,Baluchistan,30.18,67.0,Caf\xe9 Quetta,Civilian,Shia,9,9,10,12\n")
+    (HERE / "suicide_release_stray_byte.csv").write_bytes(suicide.encode("latin-1"))
     write_bad()
 
 
