@@ -20,7 +20,11 @@ $(WAREHOUSE): $(BIN)/.installed $(INPUTS)
 
 build: $(WAREHOUSE)
 
-run: $(WAREHOUSE)
+# A failed build with a warehouse from before: serve that one (every page says so) instead of
+# not starting; without any warehouse, stop.
+run: $(BIN)/.installed
+	@$(MAKE) --no-print-directory build || { test -f $(WAREHOUSE) && \
+		echo "make run: the build failed (above); serving the previous warehouse." >&2; }
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 

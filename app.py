@@ -13,6 +13,8 @@ except data.WarehouseMissing as err:
     st.error(str(err))
     st.stop()
 
+if (warning := data.build_warning()) is not None:
+    st.warning(warning)
 st.session_state["filters"] = sidebar_filters(options)
 st.session_state["options"] = options
 st.navigation([

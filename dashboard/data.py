@@ -76,6 +76,30 @@ def _version(path: str, mtime_ns: int) -> str:
     return overview.warehouse_version(_cursor(mtime_ns))
 
 
+INPUTS = ("raw", "reference", "population", "imports")  # what `make run` rebuilds from
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def stale_warning(warehouse_mtime_ns: int) -> str | None:
+    """A warning when a file under data/ is newer than the warehouse: its build failed (or did
+    not run) after the file changed, and the dashboard shows the last good warehouse."""
+    data_dir = WAREHOUSE.parent
+    newer = [p for folder in INPUTS for p in (data_dir / folder).rglob("*")
+             if p.is_file() and p.stat().st_mtime_ns > warehouse_mtime_ns]
+    if not newer:
+        return None
+    first = newer[0].relative_to(data_dir).as_posix()
+    return (f"{len(newer)} data file(s) changed since this warehouse was built ({first}"
+            f"{', ...' if len(newer) > 1 else ''}) and no build has finished since: the dashboard "
+            f"shows the previous data. Run `.venv/bin/python -m etl build` to see why (a bad "
+            f"imported file can be taken out with `python -m etl remove` or on the Data page).")
+
+
+def build_warning() -> str | None:
+    """stale_warning for the warehouse as it is now."""
+    return stale_warning(_mtime_ns())
+
+
 def version() -> str:
     """The warehouse version (a hash of its inputs), read once per file."""
     return _version(str(WAREHOUSE), _mtime_ns())

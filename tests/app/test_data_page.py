@@ -78,3 +78,23 @@ def test_template_downloads_are_the_schema_and_real_curated_rows():
     first_real = (DATA / "raw" / "isis_network_events.csv").read_text(encoding="utf-8").splitlines()[1]
     assert first_real.split(",")[0] in example.splitlines()[1]
     assert "https://www.dawn.com/news/1129775" in example  # the real cited source of that row
+
+
+def test_a_failed_build_after_a_change_serves_the_last_warehouse_with_a_warning(app, tmp_path):
+    """An imported file the build cannot read (here: its registry line names a file that is not
+    there) makes `python -m etl build` fail; the dashboard keeps serving the last good
+    warehouse and every page says so."""
+    at = app.run()
+    assert not at.exception and not at.warning
+    imports = tmp_path / "data" / "imports"
+    imports.mkdir()
+    (imports / "imports.csv").write_text("file,format,dataset,short_name,title,author_publisher,"
+                                         "origin,licence\nacled-0123.csv,acled,acled,x.csv,x,x,x,x\n")
+    with pytest.raises(Exception, match="acled-0123.csv"):
+        build_warehouse(tmp_path / "data", tmp_path / "data" / "warehouse.duckdb", today=TODAY)
+    dashboard.data.stale_warning.clear()
+    at = app.run()
+    assert not at.exception
+    assert at.warning[0].value.startswith("1 data file(s) changed since this warehouse was built "
+                                          "(imports/imports.csv) and no build has finished since")
+    assert int(at.metric[0].value.replace(",", "")) > 0  # the previous data, still served
