@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from pathlib import Path
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from typing import NamedTuple
 
 import pytest
 
@@ -42,15 +44,23 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Server(NamedTuple):
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+
 @contextmanager
-def streamlit_server(env: dict):
-    """A Streamlit server running app.py with `env` on a free loopback port; yields its URL."""
+def streamlit_server(env: dict, log: Path):
+    """A Streamlit server running app.py with `env` on a free loopback port; yields it once it
+    answers. Its output goes to the file `log` (a pipe nobody reads would block a chatty server)."""
     port = _free_port()
+    output = open(log, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -62,20 +72,23 @@ def streamlit_server(env: dict):
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"streamlit did not start:\n{proc.stdout.read()}")
+            output.close()
+            raise RuntimeError(f"streamlit did not start ({log}):\n{Path(log).read_text()[-4000:]}")
         time.sleep(0.2)
     try:
-        yield url
+        yield Server(url, proc, Path(log))
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        output.close()
 
 
 @pytest.fixture(scope="session")
-def server(built):
+def server(built, tmp_path_factory):
     """URL of a Streamlit server running app.py on the session's warehouse."""
-    with streamlit_server({"DASHBOARD_WAREHOUSE": str(built.warehouse)}) as url:
-        yield url
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with streamlit_server({"DASHBOARD_WAREHOUSE": str(built.warehouse)}, log) as started:
+        yield started.url

@@ -19,8 +19,8 @@ def import_server(tmp_path_factory):
     shutil.copytree(DATA / "reference", data / "reference")
     build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
     env = {"DASHBOARD_WAREHOUSE": str(data / "warehouse.duckdb"), "DASHBOARD_DATA_DIR": str(data)}
-    with streamlit_server(env) as url:
-        yield url, data
+    with streamlit_server(env, data.parent / "streamlit.log") as started:
+        yield started.url, data
 
 
 def metric(page: Page, label: str):

@@ -1,0 +1,13 @@
+"""The test server itself: its output is written to a file, never to a pipe nobody reads (a
+chatty server would fill the pipe and block)."""
+import os
+
+from tests.browser.conftest import streamlit_server
+
+
+def test_the_server_writes_its_output_to_a_file(built, tmp_path):
+    log = tmp_path / "streamlit.log"
+    with streamlit_server({"DASHBOARD_WAREHOUSE": str(built.warehouse)}, log) as server:
+        for fd in (1, 2):
+            assert os.readlink(f"/proc/{server.process.pid}/fd/{fd}") == str(log)
+    assert "URL: http://127.0.0.1:" in log.read_text()
