@@ -3,7 +3,7 @@ import streamlit as st
 
 from charts import catalog
 from dashboard import data
-from dashboard.widgets import briefing_downloads, delta, download_menu, events_table
+from dashboard.widgets import briefing_downloads, delta, download_menu, events_table, left_out_note
 from indicators import overview
 
 f = st.session_state["filters"]
@@ -31,6 +31,7 @@ fig, table = catalog.overview_trend(data.query, f, period)
 with right:
     download_menu(fig, table, "events_by_category")
 st.plotly_chart(fig, width="stretch", key="trend_chart")
+left_out_note(table, period)
 
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 metric = left.segmented_control("Colour districts by", ["events", "fatalities"], default="events",

@@ -5,6 +5,7 @@ import duckdb
 import pandas as pd
 
 from etl import schema
+from indicators import library
 from indicators.filters import Filters
 
 PERIODS = {"month": "month", "quarter": "quarter", "year": "year"}
@@ -54,14 +55,19 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 def trend(con: duckdb.DuckDBPyConnection, f: Filters, period: str = "year") -> pd.DataFrame:
     """One row per (period_start, category) with at least one event.
-    Columns: period_start (DATE), category, events, fatalities."""
+    Columns: period_start (DATE), category, events, fatalities. By month or quarter, events dated
+    only to the year are left out (as on the Trends page, see library.placeable) and counted in
+    `frame.attrs["left_out_imprecise"]`."""
     unit = PERIODS[period]  # a fixed word from PERIODS, never user text
     where, params = f.where()
+    where, left_out = library.placeable(con, where, params, unit)
     table, count = ("event_cube", "sum(events)") if unit == "year" else ("events", "count(*)")
-    return con.execute(
+    frame = con.execute(
         f"SELECT date_trunc('{unit}', event_date)::DATE AS period_start, category, "
         f"{count}::BIGINT AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
         f"FROM {table} WHERE {where} GROUP BY ALL ORDER BY period_start, category", params).df()
+    frame.attrs["left_out_imprecise"] = left_out
+    return frame
 
 
 def district_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
