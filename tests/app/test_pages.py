@@ -53,8 +53,23 @@ def test_invalid_url_values_are_ignored_with_a_note(app):
     assert not at.exception
     notes = [w.value for w in at.sidebar.warning]
     assert any("years='1900-3000' ignored" in n for n in notes)
-    assert any("province=" in n and "ignored" in n for n in notes)
+    assert "province ignored. Unknown province '<script>alert(1)</script>'. Valid: Azad Jammu and " \
+        "Kashmir, Balochistan," in " ".join(notes)
     assert at.sidebar.slider(key="years").value == (1995, 2019)  # the full range, unchanged
+
+
+def test_a_misspelt_link_value_is_ignored_with_the_closest_valid_one(app):
+    """The URL values are checked by the same function as the command line's flags."""
+    app.query_params["province"] = ["Sindhh", "Balochistan"]
+    app.query_params["category"] = "attacks"
+    app.query_params["years"] = "2017-2014"
+    at = app.run()
+    assert not at.exception
+    notes = [w.value for w in at.sidebar.warning]
+    assert "province ignored. Unknown province 'Sindhh'. Did you mean 'Sindh'? Valid: " in notes[1]
+    assert "category ignored. Unknown category 'attacks'. Did you mean 'attack'?" in notes[2]
+    assert notes[0] == "years='2017-2014' ignored: the first year is after the last"
+    assert at.sidebar.multiselect(key="provinces").value == ["Balochistan"]  # the valid one is kept
 
 
 def test_adding_drone_strikes_changes_the_count(app):
