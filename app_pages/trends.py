@@ -1,7 +1,7 @@
 """Trends: any indicator over time, broken down and compared, with pledges marked on the axis."""
 import streamlit as st
 
-from charts import catalog
+from export import catalog
 from dashboard import data
 from dashboard.widgets import download_menu, left_out_note, rate_table
 from indicators import impact, library, spread

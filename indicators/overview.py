@@ -70,17 +70,6 @@ def trend(con: duckdb.DuckDBPyConnection, f: Filters, period: str = "year") -> p
     return frame
 
 
-def district_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """One row per district with at least one event. Columns: district_id, country, admin1,
-    admin2, events, fatalities."""
-    where, params = f.where("e")
-    return con.execute(
-        f"SELECT d.district_id, d.country, d.admin1, d.admin2, sum(e.events)::BIGINT AS events, "
-        f"coalesce(sum(e.fatalities), 0)::BIGINT AS fatalities "
-        f"FROM event_cube e JOIN districts d USING (district_id) WHERE {where} "
-        f"GROUP BY ALL ORDER BY events DESC, d.admin2", params).df()
-
-
 def unplaced(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Events known only to a province or the country (no district). Columns: geo_precision,
     area (province or country), events."""
@@ -128,12 +117,6 @@ def recent_events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 10) -
         f"SELECT event_date, date_precision, category, location, admin2, admin1, actor, fatalities, "
         f"injured, description, source_name, source_url, event_id FROM events WHERE {where} "
         f"ORDER BY event_date DESC, event_id LIMIT ?", params + [limit]).df()
-
-
-def district_shapes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Simplified district outlines for display. Columns: district_id, admin2, admin1, geojson."""
-    return con.execute("SELECT district_id, admin2, admin1, display_geojson AS geojson "
-                       "FROM districts ORDER BY district_id").df()
 
 
 def dataset_names(con: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
