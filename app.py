@@ -3,10 +3,10 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.filters import sidebar_filters
-from dashboard.navigation import APP_ICON, PAGES
+from dashboard.navigation import FAVICON, PAGES
 from indicators import overview
 
-st.set_page_config(page_title="Extremist activity indicators", page_icon=APP_ICON, layout="wide")
+st.set_page_config(page_title="Extremist activity indicators", layout="wide")
 
 try:
     options = data.query(overview.filter_options)
@@ -16,5 +16,7 @@ except data.WarehouseMissing as err:
 
 st.session_state["filters"] = sidebar_filters(options)
 st.session_state["options"] = options
-st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
-               for p in PAGES]).run()
+page = st.navigation([st.Page(p.path, title=p.title, icon="", url_path=p.url_path or None,
+                              default=not p.url_path) for p in PAGES])
+st.set_page_config(page_icon=str(FAVICON))  # after st.navigation, whose page icon would win
+page.run()

@@ -1,4 +1,5 @@
-"""A real Streamlit server on a free loopback port, and Debian's Chromium driven by Playwright."""
+"""A real Streamlit server on a free loopback port, Debian's Chromium driven by Playwright, and the
+one way browser tests wait for the app: Streamlit's own script-run state, never a sleep."""
 from __future__ import annotations
 
 import os
@@ -13,6 +14,7 @@ import urllib.request
 from typing import NamedTuple
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.conftest import ROOT
 
@@ -84,6 +86,81 @@ def streamlit_server(env: dict, log: Path):
         except subprocess.TimeoutExpired:
             proc.kill()
         output.close()
+
+
+# Streamlit has run the script and drawn it: connected, not running, nothing greyed out as stale
+IDLE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
+}"""
+
+
+def _script_finished(payload) -> bool:
+    """A websocket frame that is Streamlit's script_finished message."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if not isinstance(payload, bytes):
+        return False
+    try:
+        return ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished"
+    except Exception:  # noqa: BLE001 - not a ForwardMsg
+        return False
+
+
+class StreamlitApp:
+    """A Playwright page on the dashboard that knows when Streamlit has finished running, the
+    way Streamlit's e2e suite does: from the server's script_finished messages on the app's
+    websocket and the app's script-run state, never from sleeps or network idleness. (The
+    page's state attribute alone is not enough: it reads 'notRunning' before the first run.)"""
+
+    def __init__(self, page: Page, base_url: str, timeout: float = 60_000):
+        self.page, self.base_url, self.timeout = page, base_url, timeout
+        self._socket = None
+        self._finished = 0  # script runs the server has reported finished on the current socket
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket) -> None:
+        if socket.url.endswith("/_stcore/stream"):  # counted from its first frame on
+            self._socket, self._finished = socket, 0
+            socket.on("framereceived", lambda payload: self._count(socket, payload))
+
+    def _count(self, socket, payload) -> None:
+        if socket is self._socket and _script_finished(payload):
+            self._finished += 1
+
+    def _wait_for_run(self, before: int) -> None:
+        """Until more than `before` runs have finished, then until the page has drawn them.
+        Playwright hands events over only inside its calls, so nothing slips between the check
+        and the wait."""
+        if self._socket is None:
+            self.page.wait_for_event("websocket", lambda ws: ws.url.endswith("/_stcore/stream"),
+                                     timeout=self.timeout)
+        if self._finished <= before:
+            self._socket.wait_for_event("framereceived", _script_finished, timeout=self.timeout)
+        self.page.wait_for_function(IDLE, timeout=self.timeout)
+
+    def open(self, path: str = "") -> Page:
+        """Go to base_url/path; return the page once its first script run is finished and drawn."""
+        self._socket = None
+        self.page.goto(f"{self.base_url}/{path.lstrip('/')}")
+        self._wait_for_run(0)
+        return self.page
+
+    @contextmanager
+    def rerun(self):
+        """`with app.rerun(): <click, type...>` returns once the script run the block caused has
+        finished and is drawn."""
+        assert self._socket is not None, "open() the app first"
+        before = self._finished
+        yield
+        self._wait_for_run(before)
+
+
+@pytest.fixture()
+def app(page, server) -> StreamlitApp:
+    return StreamlitApp(page, server)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from etl.build import build_warehouse
-from tests.browser.conftest import streamlit_server
+from tests.browser.conftest import StreamlitApp, streamlit_server
 from tests.conftest import DATA, FIXTURES, TODAY
 
 pytestmark = pytest.mark.browser
@@ -29,20 +29,23 @@ def metric(page: Page, label: str):
 
 def test_upload_a_gtd_export_and_see_it_counted(page: Page, import_server):
     url, data = import_server
+    app = StreamlitApp(page, url)
     page.set_viewport_size({"width": 1400, "height": 1400})
-    page.goto(url)
-    expect(metric(page, "Events")).not_to_have_text("", timeout=30_000)
+    app.open()
     before = int(metric(page, "Events").inner_text().replace(",", ""))
 
-    page.goto(f"{url}/data")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-        str(FIXTURES / "imports" / "gtd_latin1.csv"))
-    page.get_by_role("button", name="Import").click()
+    app.open("data")
+    with app.rerun():  # an upload reruns the page
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            str(FIXTURES / "imports" / "gtd_latin1.csv"))
+    with app.rerun():
+        page.get_by_role("button", name="Import").click()
     expect(page.get_by_text("gtd_latin1.csv: imported as imports/gtd-")).to_be_visible(timeout=60_000)
     expect(metric(page, "Loaded")).to_have_text("4")
     expect(metric(page, "Rejected")).to_have_text("2")
     expect(page.get_by_test_id("stException")).to_have_count(0)  # never a traceback
     assert (data / "imports" / "imports.csv").exists()
 
-    page.get_by_test_id("stSidebarNav").get_by_text("Overview").click()
+    with app.rerun():
+        page.get_by_test_id("stSidebarNav").get_by_text("Overview").click()
     expect(metric(page, "Events")).to_have_text(f"{before + 4:,}", timeout=30_000)
