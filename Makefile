@@ -6,7 +6,7 @@ WAREHOUSE := data/warehouse.duckdb
 INPUTS := $(shell find data/raw data/reference data/population data/imports etl -type f -not -name '*.pyc' 2>/dev/null)
 PORT ?= 8501
 
-.PHONY: run test build bench clean
+.PHONY: run test build bench clean chromium screenshots
 
 $(BIN)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -20,12 +20,21 @@ $(WAREHOUSE): $(BIN)/.installed $(INPUTS)
 
 build: $(WAREHOUSE)
 
-run: $(WAREHOUSE)
+# Debian's Chromium (static exports, browser tests): installed with apt-get when root or sudo
+# allows it, else make stops with the command to run.
+chromium:
+	@.ci/chromium
+
+run: $(WAREHOUSE) chromium
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed chromium
 	$(BIN)/python -m pytest
+
+# The README's pictures, docs/overview.png and docs/map.png (tests never write tracked files).
+screenshots: $(WAREHOUSE) chromium
+	$(BIN)/python docs/screenshots.py
 
 # The speed benchmark: bundled data, 100k and 1M generated events; writes bench/RESULTS.md.
 # BENCH_ARGS="--rows 0 100000 1000000 10000000" adds 10M (about 2 GB of CSV under bench/.data).

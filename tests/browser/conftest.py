@@ -27,9 +27,10 @@ def pytest_collection_modifyitems(config, items):
     if os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI"):
-        raise pytest.UsageError("CI=true but Debian's chromium is not installed: .ci/run installs it "
-                                "with `apt-get install -y chromium`.")
-    skip = pytest.mark.skip(reason="no /usr/bin/chromium: `apt-get install -y chromium` to run browser tests")
+        raise pytest.UsageError("CI=true but Debian's chromium is not installed: `.ci/chromium` (run by "
+                                "`make test` and .ci/run) installs it.")
+    skip = pytest.mark.skip(reason="no /usr/bin/chromium: `make test` installs it (or `sudo apt-get install -y "
+                                   "chromium fonts-dejavu-core`)")
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
