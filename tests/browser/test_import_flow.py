@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from etl.build import build_warehouse
-from tests.browser.conftest import StreamlitApp, streamlit_server
+from bench.server import streamlit
+from tests.browser.conftest import SERVER_OPTIONS, StreamlitApp
 from tests.conftest import DATA, FIXTURES, TODAY
 
 pytestmark = pytest.mark.browser
@@ -18,9 +19,9 @@ def import_server(tmp_path_factory):
     shutil.copytree(DATA / "raw", data / "raw")
     shutil.copytree(DATA / "reference", data / "reference")
     build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
-    env = {"DASHBOARD_WAREHOUSE": str(data / "warehouse.duckdb"), "DASHBOARD_DATA_DIR": str(data)}
-    with streamlit_server(env, data.parent / "streamlit.log") as started:
-        yield started.url, data
+    with streamlit(data / "warehouse.duckdb", SERVER_OPTIONS, env={"DASHBOARD_DATA_DIR": str(data)},
+                   log=data.parent / "streamlit.log") as (url, _):
+        yield url, data
 
 
 def metric(page: Page, label: str):

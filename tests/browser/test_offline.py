@@ -6,16 +6,11 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
+from bench.server import MAPS_DRAWN
 from dashboard.navigation import FAVICON, PAGES
 
 pytestmark = pytest.mark.browser
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-# every figure drawn, and every tile map done loading (maplibre fetches its resources then)
-DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(chart => {
-  const gd = chart.querySelector('.js-plotly-plot');
-  const map = gd && gd._fullLayout && gd._fullLayout.map;
-  return !!(gd && gd._fullLayout) && (!map || map._subplot.map.loaded());
-})"""
 
 
 def _outside(url: str) -> bool:
@@ -29,7 +24,7 @@ def test_no_request_leaves_loopback_on_any_page(app):
     for page in PAGES:
         app.open(page.url_path)
         expect(app.page.get_by_test_id("stException")).to_have_count(0)
-        app.page.wait_for_function(DRAWN, timeout=60_000)
+        app.page.wait_for_function(MAPS_DRAWN, timeout=60_000)
         favicon = app.page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href")
         assert favicon.startswith(f"{app.base_url}/media/"), f"{page.title}: favicon {favicon}"
     assert requests and [url for url in requests if _outside(url)] == []

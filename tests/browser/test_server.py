@@ -2,12 +2,13 @@
 chatty server would fill the pipe and block)."""
 import os
 
-from tests.browser.conftest import streamlit_server
+from bench.server import streamlit
+from tests.browser.conftest import SERVER_OPTIONS
 
 
 def test_the_server_writes_its_output_to_a_file(built, tmp_path):
     log = tmp_path / "streamlit.log"
-    with streamlit_server({"DASHBOARD_WAREHOUSE": str(built.warehouse)}, log) as server:
+    with streamlit(built.warehouse, SERVER_OPTIONS, log=log) as (_, process):
         for fd in (1, 2):
-            assert os.readlink(f"/proc/{server.process.pid}/fd/{fd}") == str(log)
+            assert os.readlink(f"/proc/{process.pid}/fd/{fd}") == str(log)
     assert "URL: http://127.0.0.1:" in log.read_text()
