@@ -17,10 +17,28 @@ from indicators.filters import COUNTRY_NAMES
 # map_style values: white-bg needs nothing from the network; the street map needs internet.
 BASEMAPS = {"none (offline)": "white-bg", "street map (needs internet)": "open-street-map"}
 METRIC_LABELS = {"events": "events", "fatalities": "people killed", "signals": "signal events"}
-# Pakistan and Afghanistan fill a figure of HEIGHT pixels at ZOOM; taller or shorter figures
-# zoom in or out by the ratio (one zoom level doubles the scale).
-CENTER = {"lat": 30.9, "lon": 68.6}
-ZOOM, HEIGHT = 4.7, 720
+# Pakistan and Afghanistan (degrees): every map is centred on them and zoomed so that they fill
+# the plot area of its height with a margin (maplibre: 512 px tiles, one zoom level doubles).
+BOUNDS = {"west": 60.5, "east": 77.8, "south": 23.6, "north": 38.5}
+HEIGHT = 720
+
+
+def _mercator(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+CENTER = {"lat": round(math.degrees(2 * math.atan(math.exp(
+    (_mercator(BOUNDS["south"]) + _mercator(BOUNDS["north"])) / 2)) - math.pi / 2), 2),
+          "lon": (BOUNDS["west"] + BOUNDS["east"]) / 2}
+
+
+def zoom(height: int) -> float:
+    """The zoom at which the region's height fills 95% of the plot area of a figure this tall."""
+    margin = house_layout("", "", "")["margin"]
+    plot = height - margin["t"] - margin["b"]
+    span = (_mercator(BOUNDS["north"]) - _mercator(BOUNDS["south"])) / (2 * math.pi)  # of the world
+    return round(math.log2(0.95 * plot / (512 * span)), 2)
+
 EMPTY = "#f7f7f7"  # a unit without events
 CLASS_COLORS = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")  # low to high
 COLORSCALE = [[0, EMPTY], [1e-9, CLASS_COLORS[0]], *[[(i + 1) / 4, c] for i, c in enumerate(CLASS_COLORS[1:])]]
@@ -88,7 +106,7 @@ def area_map(shapes: pd.DataFrame, values: pd.DataFrame, metric: str, level: str
     if with_points:
         traces += point_traces(points)
     return go.Figure({"data": traces, "layout": {
-        "map": {"style": map_style, "center": CENTER, "zoom": round(ZOOM + math.log2(height / HEIGHT), 2)},
+        "map": {"style": map_style, "center": CENTER, "zoom": zoom(height)},
         "height": height, "showlegend": True, "clickmode": "event+select",
         **house_layout(map_title(metric, level, with_points), subtitle, source)}})
 
