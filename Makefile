@@ -6,7 +6,7 @@ WAREHOUSE := data/warehouse.duckdb
 INPUTS := $(shell find data/raw data/reference data/population data/imports etl -type f -not -name '*.pyc' 2>/dev/null)
 PORT ?= 8501
 
-.PHONY: run test build bench clean
+.PHONY: run test build bench clean chromium screenshots
 
 $(BIN)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -20,16 +20,25 @@ $(WAREHOUSE): $(BIN)/.installed $(INPUTS)
 
 build: $(WAREHOUSE)
 
+# Debian's Chromium (static exports, browser tests): installed with apt-get when root or sudo
+# allows it, else make stops with the command to run.
+chromium:
+	@.ci/chromium
+
 # A failed build with a warehouse from before: serve that one (every page says so) instead of
 # not starting; without any warehouse, stop.
-run: $(BIN)/.installed
+run: $(BIN)/.installed chromium
 	@$(MAKE) --no-print-directory build || { test -f $(WAREHOUSE) && \
 		echo "make run: the build failed (above); serving the previous warehouse." >&2; }
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed chromium
 	$(BIN)/python -m pytest
+
+# The README's pictures, docs/overview.png and docs/map.png (tests never write tracked files).
+screenshots: $(WAREHOUSE) chromium
+	$(BIN)/python docs/screenshots.py
 
 # The speed benchmark: bundled data, 100k and 1M generated events; writes bench/RESULTS.md.
 # BENCH_ARGS="--rows 0 100000 1000000 10000000" adds 10M (about 2 GB of CSV under bench/.data).

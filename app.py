@@ -3,9 +3,10 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.filters import sidebar_filters
+from dashboard.navigation import FAVICON, PAGES
 from indicators import overview
 
-st.set_page_config(page_title="Extremist activity indicators", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="Extremist activity indicators", layout="wide")
 
 try:
     options = data.query(overview.filter_options)
@@ -17,12 +18,7 @@ if (warning := data.build_warning()) is not None:
     st.warning(warning)
 st.session_state["filters"] = sidebar_filters(options)
 st.session_state["options"] = options
-st.navigation([
-    st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
-    st.Page("app_pages/trends.py", title="Trends", icon=":material/trending_up:"),
-    st.Page("app_pages/timeline.py", title="Timeline", icon=":material/timeline:"),
-    st.Page("app_pages/map.py", title="Map", icon=":material/map:"),
-    st.Page("app_pages/events.py", title="Events", icon=":material/table_rows:"),
-    st.Page("app_pages/methods.py", title="Sources & methods", icon=":material/menu_book:"),
-    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
-]).run()
+page = st.navigation([st.Page(p.path, title=p.title, icon="", url_path=p.url_path or None,
+                              default=not p.url_path) for p in PAGES])
+st.set_page_config(page_icon=str(FAVICON))  # after st.navigation, whose page icon would win
+page.run()

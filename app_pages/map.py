@@ -8,9 +8,10 @@ from charts.bars import spread_chart, top_chart
 from charts.trend import trend_chart
 from dashboard import data
 from dashboard.widgets import chart_click, download_menu, events_grid, new_chart_click, plain
+from export import catalog
 from indicators import events, geography, overview, provenance
 from indicators.filters import COUNTRY_NAMES
-from maps.area_map import BASEMAPS, METRIC_LABELS, area_map
+from maps.area_map import BASEMAPS, METRIC_LABELS
 
 POINT_CAP = 5000
 PANEL_ROWS = 100
@@ -44,7 +45,6 @@ show_points = c5.toggle("Incident points", key="map_points", help=f"Events with 
 mf = f if period == "all" else replace(f, year_from=int(period), year_to=int(period))
 shapes = data.query(geography.area_shapes, level)
 values = data.query(geography.area_values, mf, level)
-subtitle = mf.describe({r.unit_id: r.name for r in shapes.itertuples()})
 source = data.query(provenance.source_line, mf)
 
 # Open a unit: a click on the map (on a district, or on an incident inside one) or the select box.
@@ -67,12 +67,11 @@ unit_id = st.selectbox(f"Open a {level}", [r.unit_id for r in order], key=unit_k
                        format_func=labels.get, placeholder=f"Click a {level} on the map, or choose it here",
                        on_change=lambda: st.session_state.pop("map_incident", None))
 
+area_map = catalog.map_figures(data.query, mf, level, metric, POINT_CAP if show_points else 0, unit_id,
+                               BASEMAPS[basemap], height=720, outlines=data.outlines(level))
+download_menu(area_map.tile, values, f"{level}_map", static=area_map.static, complete=area_map.complete)
+st.plotly_chart(area_map.tile, width="stretch", key="area_map", on_select="rerun", selection_mode="points")
 points = data.query(overview.event_points, mf, POINT_CAP) if show_points else None
-outlines, outlines_url = data.outlines(level)
-map_args = (shapes, values, metric, level, subtitle, source, points, BASEMAPS[basemap])
-map_fig = area_map(*map_args, selected=unit_id, geojson=outlines, geojson_url=outlines_url)
-download_menu(map_fig, values, f"{level}_map", complete=lambda: area_map(*map_args, geojson=outlines))
-st.plotly_chart(map_fig, width="stretch", key="area_map", on_select="rerun", selection_mode="points")
 
 notes = []
 if points is not None and len(points) and points["total"].iloc[0] > len(points):

@@ -1,9 +1,9 @@
 """Overview for a briefing: KPIs, the trend by category, the district map and the latest events."""
 import streamlit as st
 
-from charts import catalog
 from dashboard import data
-from dashboard.widgets import briefing_downloads, delta, download_menu, events_table
+from dashboard.widgets import briefing_downloads, delta, download_menu, events_table, left_out_note
+from export import catalog
 from indicators import overview
 
 f = st.session_state["filters"]
@@ -31,14 +31,16 @@ fig, table = catalog.overview_trend(data.query, f, period)
 with right:
     download_menu(fig, table, "events_by_category")
 st.plotly_chart(fig, width="stretch", key="trend_chart")
+left_out_note(table, period)
 
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 metric = left.segmented_control("Colour districts by", ["events", "fatalities"], default="events",
                                 key="map_metric") or "events"
-tile, static, complete, totals = catalog.district_map_pair(data.query, f, metric, data.outlines("district"))
+district_map = catalog.map_figures(data.query, f, metric=metric, outlines=data.outlines("district"))
 with right:
-    download_menu(tile, totals, "district_map", static=static, complete=complete)
-st.plotly_chart(tile, width="stretch", key="district_map")
+    download_menu(district_map.tile, district_map.values, "district_map", static=district_map.static,
+                  complete=district_map.complete)
+st.plotly_chart(district_map.tile, width="stretch", key="district_map")
 points = data.query(overview.event_points, f, catalog.OVERVIEW_POINTS)
 if len(points) and points["total"].iloc[0] > len(points):
     st.caption(f"showing the {len(points):,} deadliest of {points['total'].iloc[0]:,} incidents")

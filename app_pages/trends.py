@@ -1,9 +1,9 @@
 """Trends: any indicator over time, broken down and compared, with pledges marked on the axis."""
 import streamlit as st
 
-from charts import catalog
+from export import catalog
 from dashboard import data
-from dashboard.widgets import download_menu, rate_table
+from dashboard.widgets import download_menu, left_out_note, rate_table
 from indicators import impact, library, spread
 from indicators.registry import BY_ID, INDICATORS, compute
 
@@ -42,10 +42,7 @@ fig, table = catalog.indicator_chart(data.query, f, ind.id, period, breakdown or
 with o4:
     download_menu(fig, table, f"trend_{ind.id}")
 st.plotly_chart(fig, width="stretch", key="trend_lines")
-left_out = frame.attrs.get("left_out_imprecise", 0)
-if left_out:
-    st.caption(f"{left_out} events dated only to the year are not placed in a {period}; they count in "
-               "yearly views.")
+left_out_note(frame, period)
 with st.expander("The numbers behind the chart"):
     st.dataframe(table, hide_index=True, width="stretch")
 

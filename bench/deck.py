@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from charts import catalog  # noqa: E402
+from export import catalog  # noqa: E402
 from export import render  # noqa: E402
 from export.deck import build_deck  # noqa: E402
 from indicators.cli_options import DEFAULT_WAREHOUSE  # noqa: E402
@@ -39,11 +39,11 @@ def main() -> None:
             build_deck(query, f, fmt)
             times.append(time.perf_counter() - start)
         print(f"deck {fmt}: median {statistics.median(times):.2f} s, max {max(times):.2f} s ({args.runs} runs)")
-    for chart_id in ("events_by_category", "district_map_static", "district_map"):
-        fig, _ = catalog.chart(query, chart_id, f)
+    for chart_id, static in (("events_by_category", False), ("district_map", True), ("district_map", False)):
+        fig, _ = catalog.chart(query, chart_id, f, static=static)
         start = time.perf_counter()
         render.figure_bytes(render.for_slide(fig), "png")
-        print(f"PNG {chart_id}: {time.perf_counter() - start:.2f} s")
+        print(f"PNG {chart_id}{' (static)' if static else ''}: {time.perf_counter() - start:.2f} s")
 
 
 if __name__ == "__main__":

@@ -124,10 +124,10 @@ STATIC = ROOT / "static" / "outlines"  # served by Streamlit at /app/static/outl
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _outlines(level: str, warehouse_version: str) -> tuple[dict, str]:
     from indicators import geography
-    from maps.district_map import feature_collection
+    from maps.area_map import feature_collection
 
     shapes = geography.area_shapes(connection(), level)
-    collection = feature_collection(shapes.rename(columns={"unit_id": "district_id"}))
+    collection = feature_collection(shapes)
     return collection, json.dumps(collection, separators=(",", ":"))
 
 

@@ -5,50 +5,43 @@ dashboard with those filters; values that are not valid are ignored with a note 
 """
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from etl.schema import EXTREMIST_CATEGORIES
-from indicators.filters import COUNTRY_NAMES, Filters
+from indicators.filters import COUNTRY_NAMES, Filters, check_values, parse_years
 
 # widget key -> query-string parameter
 MULTI = {"countries": "country", "provinces": "province", "districts": "district",
          "categories": "category", "actor_groups": "actor", "datasets": "dataset"}
+URL_PARAMETERS = ("years", *MULTI.values(), "duplicates")
 
 
 def _from_url(options: dict) -> list[str]:
-    """Put valid query-string values into the widgets' state; return notes on ignored ones."""
+    """Put valid query-string values into the widgets' state; return notes on ignored ones (the
+    values are checked by indicators.filters, as the command-line flags are)."""
     notes = []
     params = st.query_params
     lo, hi = options["years"]
     if "years" in params:
-        match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", params["years"][:20])
-        start, end = (int(match[1]), int(match[2] or match[1])) if match else (None, None)
-        if start is not None and lo <= start <= end <= hi:
+        try:
+            start, end = parse_years(params["years"])
+            if not lo <= start <= end <= hi:
+                raise ValueError(f"expected years within {lo}-{hi}")
             st.session_state["years"] = (start, end)
-        else:
-            notes.append(f"years={params['years'][:40]!r} ignored: expected YYYY-YYYY within {lo}-{hi}")
+        except ValueError as err:
+            notes.append(f"years={params['years'][:40]!r} ignored: {err}")
     if "duplicates" in params:
         if params["duplicates"] == "all":
             st.session_state["all_duplicates"] = True
         else:
             notes.append(f"duplicates={params['duplicates'][:40]!r} ignored: expected 'all'")
-    allowed = {"countries": options["countries"], "provinces": options["provinces"],
-               "districts": options["districts"]["district_id"].tolist(),
-               "categories": options["categories"], "actor_groups": options["actor_groups"],
-               "datasets": options["datasets"]}
     for key, param in MULTI.items():
         if param not in params:
             continue
-        values = params.get_all(param)
-        good = [v for v in values if v in allowed[key]]
-        bad = [v for v in values if v not in allowed[key]]
+        good, errors = check_values(options, key, params.get_all(param))
         if good:
             st.session_state[key] = good
-        if bad:
-            shown = ", ".join(repr(v[:40]) for v in bad[:3])
-            notes.append(f"{param}={shown} ignored: not a known {param}")
+        notes += [f"{param} ignored. {error}" for error in errors[:3]]
     return notes
 
 

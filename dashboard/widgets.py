@@ -25,6 +25,15 @@ def events_table(frame: pd.DataFrame) -> None:
     events_grid(shown[columns])
 
 
+def left_out_note(frame: pd.DataFrame, period: str) -> None:
+    """The caption under a chart by month or quarter: how many events, dated only to the year,
+    it leaves out (indicators.library.placeable)."""
+    left_out = frame.attrs.get("left_out_imprecise", 0)
+    if left_out:
+        st.caption(f"Events dated only to the year ({left_out:,}) are not placed in a {period}; they "
+                   "count in yearly views.")
+
+
 def rate_table(rates: pd.DataFrame, measure: str) -> pd.DataFrame:
     """Rates for display: 'no data' where there is no population figure, never 0 or infinity."""
     names = [c for c in ("admin2", "admin1") if c in rates]

@@ -6,8 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from charts import catalog
-from export import render, tables
+from export import catalog, render, tables
 from export.deck import build_deck
 from indicators import cli_options as opt
 from indicators import overview, provenance
@@ -66,9 +65,7 @@ def chart(chart_id: str = typer.Argument(..., help=f"one of: {', '.join(catalog.
         opt.fail(f"unknown chart {chart_id!r} (known: {', '.join(catalog.CHARTS)})")
     _, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
                          precise_dates_only, all_duplicates)
-    if chart_id == "district_map" and kind != "html":
-        chart_id = "district_map_static"
-    fig, _ = catalog.chart(query, chart_id, f)
+    fig, _ = catalog.chart(query, chart_id, f, static=kind != "html")
     try:
         out.write_bytes(render.export_figure(render.for_slide(fig) if kind != "html" else fig, kind))
     except render.ExportUnavailable as err:

@@ -13,14 +13,14 @@ import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.util import Emu, Pt
 
-from charts import catalog
 from charts.style import FONT
+from export import catalog
 from export.render import figure_bytes, for_slide
 from indicators import overview, provenance, spread
 from indicators.filters import Filters
 from indicators.registry import BY_ID
 
-DECK_CHARTS = ("events_by_category", "district_map_static", "signals", "districts_affected",
+DECK_CHARTS = ("events_by_category", "district_map", "signals", "districts_affected",
                "attacks_by_province", "minority_share")
 W, H = Emu(12192000), Emu(6858000)  # 16:9
 
@@ -32,7 +32,7 @@ def deck_content(query, f: Filters, today: dt.date | None = None) -> dict:
     previous = f.previous()
     charts = []
     for chart_id in DECK_CHARTS:
-        fig, _ = catalog.chart(query, chart_id, f)
+        fig, _ = catalog.chart(query, chart_id, f, static=True)
         charts.append({"id": chart_id, "title": fig.layout.meta["title"], "figure": fig,
                        "notes": f"{fig.layout.meta['title']}. {subtitle}. Source: {source}"})
     sources = query(provenance.sources)

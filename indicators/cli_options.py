@@ -3,7 +3,6 @@ meaning as the dashboard's sidebar), and the Filters they make."""
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import List, Optional
 
@@ -12,7 +11,8 @@ import typer
 from rich.console import Console
 
 from etl.schema import EXTREMIST_CATEGORIES
-from indicators.filters import Filters
+from indicators import overview
+from indicators.filters import Filters, check_values, parse_years
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE = Path(os.environ.get("DASHBOARD_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
@@ -31,7 +31,7 @@ WAREHOUSE = typer.Option(DEFAULT_WAREHOUSE, "--warehouse", help="Warehouse file 
 
 
 def fail(message: str, code: int = 2) -> None:
-    Console(stderr=True).print(f"[bold red]Error:[/] {message}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]Error:[/] {message}", highlight=False, markup=True)
     raise typer.Exit(code)
 
 
@@ -41,29 +41,24 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
-def parse_years(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", text.strip())
-    if not match:
-        fail(f"--years {text!r}: expected YYYY or YYYY-YYYY, for example 2014-2017")
-    start, end = int(match[1]), int(match[2] or match[1])
-    if end < start:
-        fail(f"--years {text!r}: the first year is after the last")
-    return start, end
-
-
 def build_filters(con: duckdb.DuckDBPyConnection, years: str, country: Optional[List[str]],
                   province: Optional[List[str]], district: Optional[List[str]],
                   category: Optional[List[str]], actor_group: Optional[List[str]],
                   dataset: Optional[List[str]], precise: bool, all_duplicates: bool = False) -> Filters:
-    ids = []
-    for name in district or []:
-        found = con.execute("SELECT district_id FROM districts WHERE district_id = ? OR lower(admin2) = lower(?)",
-                            [name, name]).fetchall()
-        if not found:
-            fail(f"--district {name!r}: no such district in the boundary layer")
-        ids += [r[0] for r in found]
-    start, end = parse_years(years)
-    return Filters(start, end, countries=tuple(country or ()), provinces=tuple(province or ()),
-                   districts=tuple(ids), categories=tuple(category) if category else EXTREMIST_CATEGORIES,
-                   actor_groups=tuple(actor_group or ()), datasets=tuple(dataset or ()),
+    """The Filters of the flags, every value checked against the warehouse (indicators.filters:
+    an unknown one stops with the valid ones and the closest)."""
+    try:
+        start, end = parse_years(years)
+    except ValueError as err:
+        fail(f"--years {years[:40]!r}: {err}")
+    options = overview.filter_options(con)
+    chosen, errors = {}, []
+    for field, values in (("countries", country), ("provinces", province), ("districts", district),
+                          ("categories", category), ("actor_groups", actor_group), ("datasets", dataset)):
+        chosen[field], bad = check_values(options, field, values or ())
+        errors += bad
+    if errors:
+        fail("\n".join(errors))
+    return Filters(start, end, **{k: tuple(v) for k, v in chosen.items() if k != "categories"},
+                   categories=tuple(chosen["categories"]) if category else EXTREMIST_CATEGORIES,
                    precise_dates_only=precise, all_duplicates=all_duplicates)

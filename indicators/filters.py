@@ -1,11 +1,18 @@
 """The filters every indicator takes, and their SQL (always with ? parameters)."""
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 from etl.schema import EXTREMIST_CATEGORIES
 
 COUNTRY_NAMES = {"PAK": "Pakistan", "AFG": "Afghanistan"}
+# Filters field -> the word for one of its values, in messages
+NOUNS = {"countries": "country", "provinces": "province", "districts": "district",
+         "categories": "category", "actor_groups": "actor group", "datasets": "dataset"}
+SHOWN_VALID = 20  # longer lists of valid values are cut, saying how many more there are
 
 
 @dataclass(frozen=True)
@@ -86,3 +93,54 @@ def _join(items) -> str:
     if len(items) > 4:
         return f"{', '.join(items[:3])} and {len(items) - 3} more"
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """'2014-2017' or '2016' -> (first, last year); a ValueError says what is expected."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", text.strip()[:20])
+    if not match:
+        raise ValueError("expected YYYY or YYYY-YYYY, for example 2014-2017")
+    start, end = int(match[1]), int(match[2] or match[1])
+    if end < start:
+        raise ValueError("the first year is after the last")
+    return start, end
+
+
+def check_values(options: dict, field: str, values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The values of a Filters `field` known to the warehouse, and a message for each unknown one.
+
+    `options` is indicators.overview.filter_options. Districts may be given by id or by name
+    (any case) and come back as ids. A message reads like sqlite-utils':
+    "Unknown province 'Sindhh'. Did you mean 'Sindh'? Valid: Balochistan, ..., Sindh"."""
+    if field == "districts":
+        frame = options["districts"]
+        ids = frame["district_id"].tolist()
+        by_name: dict[str, list[str]] = {}
+        for district_id, name in zip(ids, frame["admin2"].tolist()):
+            by_name.setdefault(name.casefold(), []).append(district_id)
+        known = {i.casefold(): [i] for i in ids} | by_name
+        valid = sorted(set(frame["admin2"]))
+    else:
+        valid = list(options[field])
+        known = {v.casefold(): [v] for v in valid}
+        if field == "countries":  # 'Pakistan' as well as 'PAK'
+            known |= {name.casefold(): [iso] for iso, name in COUNTRY_NAMES.items() if iso in valid}
+    good, errors = [], []
+    for value in values:
+        found = known.get(str(value).casefold())
+        if found:
+            good += [v for v in found if v not in good]
+        else:
+            errors.append(unknown_value(NOUNS[field], str(value), valid))
+    return good, errors
+
+
+def unknown_value(noun: str, value: str, valid: list[str]) -> str:
+    """"Unknown <noun> '<value>'. Did you mean '<closest>'? Valid: a, b, c" (difflib's closest
+    match, ignoring case; at most SHOWN_VALID valid values, then how many more)."""
+    folded = {v.casefold(): v for v in valid}
+    close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.6)
+    hint = f" Did you mean {folded[close[0]]!r}?" if close else ""
+    shown = ", ".join(valid[:SHOWN_VALID])
+    more = f" and {len(valid) - SHOWN_VALID} more" if len(valid) > SHOWN_VALID else ""
+    return f"Unknown {noun} {value[:40]!r}.{hint} Valid: {shown}{more}."

@@ -51,9 +51,16 @@ BREAKDOWNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "target_class": ("target_class", ()),
 }
 DIMENSIONS = PERIODS + tuple(BREAKDOWNS)
-# Sub-year periods need events dated at least to the month.
-_PRECISE_ENOUGH = {"year": None, "quarter": "date_precision <> 'year'",
-                   "month": "date_precision <> 'year'"}
+
+
+def placeable(con: duckdb.DuckDBPyConnection, where: str, params: list, period: str) -> tuple[str, int]:
+    """(`where` narrowed to the events that can be placed in a `period`, how many were left out).
+    A month or a quarter needs an event dated at least to the month; a year takes every event."""
+    if period == "year":
+        return where, 0
+    left_out = con.execute(f"SELECT count(*) FROM events WHERE {where} AND date_precision = 'year'",
+                           params).fetchone()[0]
+    return f"{where} AND date_precision <> 'year'", int(left_out)
 
 
 def measure_by(con: duckdb.DuckDBPyConnection, f: Filters, measure: str,
@@ -74,10 +81,7 @@ def measure_by(con: duckdb.DuckDBPyConnection, f: Filters, measure: str,
     if period:
         select.append(f"date_trunc('{period}', event_date)::DATE AS period")
         group.append("period")
-        if _PRECISE_ENOUGH[period]:
-            left_out = con.execute(f"SELECT count(*) FROM events WHERE {where} AND NOT "
-                                   f"({_PRECISE_ENOUGH[period]})", params).fetchone()[0]
-            where += f" AND {_PRECISE_ENOUGH[period]}"
+        where, left_out = placeable(con, where, params, period)
     if breakdown:
         key, labels = BREAKDOWNS[breakdown]
         select.append(f"coalesce({key}, '(not known)') AS {breakdown}")

@@ -5,6 +5,7 @@ import duckdb
 import pandas as pd
 
 from etl import schema
+from indicators import library
 from indicators.filters import Filters
 
 PERIODS = {"month": "month", "quarter": "quarter", "year": "year"}
@@ -54,25 +55,19 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 def trend(con: duckdb.DuckDBPyConnection, f: Filters, period: str = "year") -> pd.DataFrame:
     """One row per (period_start, category) with at least one event.
-    Columns: period_start (DATE), category, events, fatalities."""
+    Columns: period_start (DATE), category, events, fatalities. By month or quarter, events dated
+    only to the year are left out (as on the Trends page, see library.placeable) and counted in
+    `frame.attrs["left_out_imprecise"]`."""
     unit = PERIODS[period]  # a fixed word from PERIODS, never user text
     where, params = f.where()
+    where, left_out = library.placeable(con, where, params, unit)
     table, count = ("event_cube", "sum(events)") if unit == "year" else ("events", "count(*)")
-    return con.execute(
+    frame = con.execute(
         f"SELECT date_trunc('{unit}', event_date)::DATE AS period_start, category, "
         f"{count}::BIGINT AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
         f"FROM {table} WHERE {where} GROUP BY ALL ORDER BY period_start, category", params).df()
-
-
-def district_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """One row per district with at least one event. Columns: district_id, country, admin1,
-    admin2, events, fatalities."""
-    where, params = f.where("e")
-    return con.execute(
-        f"SELECT d.district_id, d.country, d.admin1, d.admin2, sum(e.events)::BIGINT AS events, "
-        f"coalesce(sum(e.fatalities), 0)::BIGINT AS fatalities "
-        f"FROM event_cube e JOIN districts d USING (district_id) WHERE {where} "
-        f"GROUP BY ALL ORDER BY events DESC, d.admin2", params).df()
+    frame.attrs["left_out_imprecise"] = left_out
+    return frame
 
 
 def unplaced(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -122,12 +117,6 @@ def recent_events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 10) -
         f"SELECT event_date, date_precision, category, location, admin2, admin1, actor, fatalities, "
         f"injured, description, source_name, source_url, event_id FROM events WHERE {where} "
         f"ORDER BY event_date DESC, event_id LIMIT ?", params + [limit]).df()
-
-
-def district_shapes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Simplified district outlines for display. Columns: district_id, admin2, admin1, geojson."""
-    return con.execute("SELECT district_id, admin2, admin1, display_geojson AS geojson "
-                       "FROM districts ORDER BY district_id").df()
 
 
 def dataset_names(con: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:

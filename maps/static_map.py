@@ -13,9 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.style import CATEGORY_COLORS, CATEGORY_ORDER, house_style
-
-CLASS_COLORS = ("#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000")
-EMPTY = "#f3f3f3"
+from maps.area_map import CLASS_COLORS, EMPTY, METRIC_LABELS, map_title
 
 
 def _rings(geometry: dict):
@@ -42,9 +40,12 @@ def class_breaks(values: pd.Series, classes: int = 5) -> list[float]:
     return [float(q) for q in qs]
 
 
-def static_district_map(geojson: dict, totals: pd.DataFrame, points: pd.DataFrame, subtitle: str,
-                        source: str, metric: str = "events") -> go.Figure:
-    values = totals.set_index("district_id")[metric] if len(totals) else pd.Series(dtype=float)
+def static_area_map(geojson: dict, values: pd.DataFrame, points: pd.DataFrame | None, subtitle: str,
+                    source: str, metric: str = "events", level: str = "district") -> go.Figure:
+    """maps.area_map's map on plain axes, from the same outlines (geojson), values
+    (indicators.geography.area_values) and points, in its colours: one class of five per colour."""
+    points = points if points is not None else pd.DataFrame(columns=["category"])
+    values = values.set_index("unit_id")[metric] if len(values) else pd.Series(dtype=float)
     breaks = class_breaks(values)
     groups: dict[int, list] = {-1: []}
     for feature in geojson["features"]:
@@ -56,9 +57,9 @@ def static_district_map(geojson: dict, totals: pd.DataFrame, points: pd.DataFram
     for k in [-1] + list(range(len(breaks))):
         xs, ys = _trace_xy(groups.get(k, []))
         if k == -1:
-            name, color = f"no {metric}", EMPTY
+            name, color = f"no {METRIC_LABELS[metric]}", EMPTY
         else:
-            name, color = f"{lower:g}-{breaks[k]:g} {metric}", CLASS_COLORS[min(k, 4) if len(breaks) <= 5 else k]
+            name, color = f"{lower:g}-{breaks[k]:g} {METRIC_LABELS[metric]}", CLASS_COLORS[k]
             lower = math.floor(breaks[k]) + 1
         fig.add_scatter(x=xs, y=ys, fill="toself", fillcolor=color, mode="lines", name=name,
                         line={"width": 0.4, "color": "#999"}, hoverinfo="skip", showlegend=k != -1 or not breaks)
@@ -72,4 +73,4 @@ def static_district_map(geojson: dict, totals: pd.DataFrame, points: pd.DataFram
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(31)))
     fig.update_layout(showlegend=True)
-    return house_style(fig, f"{metric.capitalize()} per district, with incidents", subtitle, source)
+    return house_style(fig, map_title(metric, level, len(points) > 0), subtitle, source)

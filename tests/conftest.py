@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -28,6 +30,26 @@ def warehouse_tables(path) -> dict:
                 for n in names}
     finally:
         con.close()
+
+
+def _tracked_changes() -> str | None:
+    """A digest of every uncommitted change to tracked files (None outside a git checkout)."""
+    try:
+        diff = subprocess.run(["git", "diff", "--binary", "HEAD"], cwd=ROOT, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return hashlib.sha256(diff.stdout).hexdigest()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tracked_files_unchanged():
+    """Must not happen: a test run changing a file under version control (the README's
+    screenshots come from `make screenshots`, not from the browser tests)."""
+    before = _tracked_changes()
+    yield
+    if before is not None and _tracked_changes() != before:
+        changed = subprocess.run(["git", "diff", "--stat", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        pytest.fail(f"the tests changed tracked files:\n{changed.stdout}")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,11 @@
-"""The README says what the code does: its schema and indicator tables come from the code."""
+"""The README says what the code does: its schema and indicator tables come from the code, and it
+names every chart id, URL parameter and command."""
+import importlib
+import re
+
+import pytest
+import typer
+
 from etl.schema import CATEGORIES, describe_markdown
 from indicators.registry import methods_markdown
 from tests.conftest import ROOT
@@ -20,3 +27,33 @@ def test_readme_commands_exist_in_the_makefile():
     makefile = (ROOT / "Makefile").read_text()
     assert "make run" in README and "make test" in README
     assert "\nrun:" in makefile and "\ntest:" in makefile
+
+
+def test_readme_names_every_chart_id():
+    from export.catalog import CHARTS
+
+    listed = README[README.index("Chart ids:"):].split("\n\n")[0]
+    assert sorted(re.findall(r"`([a-z_]+)`", listed)) == sorted(CHARTS)
+
+
+def test_readme_names_every_url_parameter():
+    from dashboard.filters import URL_PARAMETERS
+
+    listed = README[README.index("The URL parameters:"):].split("\n\n")[0]
+    assert [p for p in URL_PARAMETERS if f"`{p}`" not in listed and f"`{p}=" not in listed] == []
+
+
+@pytest.mark.parametrize("module", ["etl", "indicators", "export"])
+def test_readme_shows_every_command_of_the_command_lines(module):
+    """datasette's habit: a command the README does not show is a command nobody finds."""
+    app = importlib.import_module(f"{module}.__main__").app
+    commands = typer.main.get_command(app).commands
+    assert commands and [c for c in commands if f"python -m {module} {c}" not in README] == []
+
+
+def test_readme_screenshots_come_from_make_screenshots():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "\nscreenshots:" in makefile and "docs/screenshots.py" in makefile
+    for picture in ("docs/overview.png", "docs/map.png"):
+        assert f"]({picture})" in README and (ROOT / picture).exists()
+    assert "made by `make screenshots`" in README and "made by the browser test" not in README

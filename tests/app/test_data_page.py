@@ -3,12 +3,12 @@ count the new events; a bad file gives its message and changes nothing."""
 import shutil
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import dashboard.data
 import dashboard.uploads
 from etl.build import build_warehouse
-from tests.conftest import DATA, FIXTURES, ROOT, TODAY
+from tests.app.conftest import app_test, metric_number, metrics
+from tests.conftest import DATA, FIXTURES, TODAY
 
 
 @pytest.fixture()
@@ -19,16 +19,12 @@ def app(tmp_path, monkeypatch):
     build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
     monkeypatch.setattr(dashboard.data, "WAREHOUSE", data / "warehouse.duckdb")
     monkeypatch.setattr(dashboard.uploads, "DATA_DIR", data)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
+    return app_test(timeout=90)
 
 
 def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(app):
     at = app.run()
-    before = int(metrics(at)["Events"].replace(",", ""))
+    before = metric_number(at, "Events")
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
     assert any("Nothing imported yet" in c.value for c in at.caption)
@@ -48,14 +44,14 @@ def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(app):
     assert imported["imported_as"].tolist() == ["gtd_latin1.csv"]
     at.switch_page("app_pages/overview.py").run()
     assert not at.exception
-    assert int(metrics(at)["Events"].replace(",", "")) == before + 4  # four GTD attacks
+    assert metric_number(at, "Events") == before + 4  # four GTD attacks
     at.switch_page("app_pages/data.py").run()
     at.selectbox(key="remove_choice").set_value("gtd_latin1.csv").run()
     at.button(key="remove_button").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Removed imports/gtd-")
     at.switch_page("app_pages/overview.py").run()
-    assert int(metrics(at)["Events"].replace(",", "")) == before
+    assert metric_number(at, "Events") == before
 
 
 def test_a_bad_upload_shows_its_message_and_changes_nothing(app):

@@ -1,41 +1,20 @@
 """The Map and Events pages headless under AppTest, on the warehouse built from the bundled data."""
-import base64
-import json
-
-import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-import dashboard.data
 from indicators import events, geography, overview
 from indicators.filters import Filters
-from tests.conftest import ROOT
+from tests.app.conftest import array, figures, metrics, open_page
 
 ALL = Filters(1995, 2019)
 
 
 @pytest.fixture()
-def app(built, monkeypatch):
-    monkeypatch.setattr(dashboard.data, "WAREHOUSE", built.warehouse)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    return at
-
-
-def open_page(at, page):
-    at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception
-    return at
+def app(app):
+    return app.run()
 
 
 def map_figure(at):
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
-
-
-def array(value) -> list:
-    """A figure array as a list (plotly writes numeric arrays as base64 typed arrays)."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return list(value)
+    return figures(at)[0]
 
 
 def z_by_location(fig) -> dict:
@@ -80,7 +59,7 @@ def test_choosing_a_district_opens_its_panel_with_sourced_events(app, con):
     at.selectbox(key="map_unit_district").set_value("PAK-mastung").run()
     assert not at.exception
     f = Filters(1995, 2019, districts=("PAK-mastung",))
-    assert {m.label: m.value for m in at.metric}["Events"] == f"{events.event_count(con, f):,}"
+    assert metrics(at)["Events"] == f"{events.event_count(con, f):,}"
     table = at.dataframe[0].value
     assert len(table) == events.event_count(con, f)
     assert set(table["admin2"]) == {"Mastung"} and table["source_name"].notna().all()

@@ -1,21 +1,12 @@
 """Every page headless under AppTest, on a warehouse built from the bundled data."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import dashboard.data
+from dashboard.navigation import PAGES
 from indicators import overview
 from indicators.filters import Filters
+from tests.app.conftest import app_test, array, figures, metric_number, metrics
 from tests.conftest import ROOT
-
-
-@pytest.fixture()
-def app(built, monkeypatch):
-    monkeypatch.setattr(dashboard.data, "WAREHOUSE", built.warehouse)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
 
 
 def test_overview_renders_and_a_year_change_moves_the_kpis(app, con):
@@ -28,6 +19,17 @@ def test_overview_renders_and_a_year_change_moves_the_kpis(app, con):
     assert metrics(at)["Events"] == f"{expected['events']:,}"
     assert metrics(at)["Events"] != full["Events"]
     assert at.query_params["years"] == "2016-2017"  # the filter is in the URL
+
+
+def test_overview_by_month_leaves_out_events_known_only_to_the_year(app, con):
+    """As on the Trends page: the Jamaat-ul-Ahrar pledge of 2015 (dated only to the year) is in no
+    month, and the page says so."""
+    at = app.run()
+    at.segmented_control(key="period").set_value("month").run()
+    assert not at.exception
+    assert any("Events dated only to the year (1) are not placed in a month" in c.value for c in at.caption)
+    drawn = sum(sum(array(t["y"])) for t in figures(at)[0]["data"])
+    assert drawn + 1 == metric_number(at, "Events")
 
 
 def test_a_link_opens_with_its_filters(app, con):
@@ -51,8 +53,23 @@ def test_invalid_url_values_are_ignored_with_a_note(app):
     assert not at.exception
     notes = [w.value for w in at.sidebar.warning]
     assert any("years='1900-3000' ignored" in n for n in notes)
-    assert any("province=" in n and "ignored" in n for n in notes)
+    assert "province ignored. Unknown province '<script>alert(1)</script>'. Valid: Azad Jammu and " \
+        "Kashmir, Balochistan," in " ".join(notes)
     assert at.sidebar.slider(key="years").value == (1995, 2019)  # the full range, unchanged
+
+
+def test_a_misspelt_link_value_is_ignored_with_the_closest_valid_one(app):
+    """The URL values are checked by the same function as the command line's flags."""
+    app.query_params["province"] = ["Sindhh", "Balochistan"]
+    app.query_params["category"] = "attacks"
+    app.query_params["years"] = "2017-2014"
+    at = app.run()
+    assert not at.exception
+    notes = [w.value for w in at.sidebar.warning]
+    assert "province ignored. Unknown province 'Sindhh'. Did you mean 'Sindh'? Valid: " in notes[1]
+    assert "category ignored. Unknown category 'attacks'. Did you mean 'attack'?" in notes[2]
+    assert notes[0] == "years='2017-2014' ignored: the first year is after the last"
+    assert at.sidebar.multiselect(key="provinces").value == ["Balochistan"]  # the valid one is kept
 
 
 def test_adding_drone_strikes_changes_the_count(app):
@@ -61,7 +78,7 @@ def test_adding_drone_strikes_changes_the_count(app):
     categories = at.sidebar.multiselect(key="categories")
     categories.select("state_strike").run()
     assert not at.exception
-    after = int(metrics(at)["Events"].replace(",", ""))
+    after = metric_number(at, "Events")
     assert after == int(before.replace(",", "")) + 404
 
 
@@ -77,7 +94,7 @@ def test_sources_page_lists_licences_and_rejects(app):
 
 def test_missing_warehouse_says_how_to_build_it(tmp_path, monkeypatch):
     monkeypatch.setattr(dashboard.data, "WAREHOUSE", tmp_path / "none.duckdb")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = app_test().run()
     assert not at.exception
     assert "python -m etl build" in at.error[0].value
 
@@ -138,7 +155,7 @@ def test_corrupt_warehouse_says_how_to_rebuild(tmp_path, monkeypatch):
     broken = tmp_path / "warehouse.duckdb"
     broken.write_bytes(b"this is not a database" * 100)
     monkeypatch.setattr(dashboard.data, "WAREHOUSE", broken)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = app_test().run()
     assert not at.exception
     assert "cannot be opened" in at.error[0].value and "python -m etl build" in at.error[0].value
 
@@ -151,7 +168,7 @@ def test_a_rebuild_is_picked_up_without_an_error(built, tmp_path, monkeypatch):
     live = tmp_path / "warehouse.duckdb"
     live.write_bytes(built.warehouse.read_bytes())
     monkeypatch.setattr(dashboard.data, "WAREHOUSE", live)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = app_test().run()
     before = metrics(at)["Events"]
     build_warehouse(fixture_data_dir(tmp_path / "fx", {"indicator_events.csv": "curated"}), live, today=TODAY)
     at.run()
@@ -175,7 +192,7 @@ def test_maps_name_their_outlines_instead_of_carrying_them(app, con):
 
     from dashboard.data import ROOT as APP_ROOT
     at = app.run()
-    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    specs = figures(at)
     maps = [t for spec in specs for t in spec["data"] if t["type"] == "choroplethmap"]
     assert maps and all(isinstance(t["geojson"], str) for t in maps)
     url = maps[0]["geojson"]
@@ -185,3 +202,18 @@ def test_maps_name_their_outlines_instead_of_carrying_them(app, con):
     assert len(served["features"]) == districts == len(maps[0]["locations"])
     assert len(chart_sizes := [len(c.proto.spec) for c in at.get("plotly_chart")]) == 2
     assert max(chart_sizes) < 250_000  # the outlines alone are about 370 kB
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.title for p in PAGES])
+def test_every_page_of_the_navigation_renders(app, page):
+    """Each page under AppTest: no exception, no error box, its title or its figures drawn."""
+    at = app.run()
+    at.switch_page(page.path).run()
+    assert not at.exception
+    assert not at.error
+    assert at.title and at.title[0].value
+
+
+def test_the_navigation_lists_every_page_file():
+    files = {f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py")}
+    assert {p.path for p in PAGES} == files

@@ -1,31 +1,27 @@
-"""A real Streamlit server on a free loopback port, and Debian's Chromium driven by Playwright."""
+"""A real Streamlit server on a free loopback port (bench/server.py, shared with the benchmarks and
+`make screenshots`), Debian's Chromium driven by Playwright, and the one way browser tests wait for
+the app: Streamlit's own script-run messages and state, never a sleep."""
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT
+from bench.server import CHROMIUM_ARGS, StreamlitApp, chromium, streamlit
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM = chromium()
+# options of the test servers: nothing watches the files (a test run must not rerun the app)
+SERVER_OPTIONS = ("server.fileWatcherType=none",)
 
 
 def pytest_collection_modifyitems(config, items):
     if os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI"):
-        raise pytest.UsageError("CI=true but Debian's chromium is not installed: .ci/run installs it "
-                                "with `apt-get install -y chromium`.")
-    skip = pytest.mark.skip(reason="no /usr/bin/chromium: `apt-get install -y chromium` to run browser tests")
+        raise pytest.UsageError("CI=true but Debian's chromium is not installed: `.ci/chromium` (run by "
+                                "`make test` and .ci/run) installs it.")
+    skip = pytest.mark.skip(reason="no /usr/bin/chromium: `make test` installs it (or `sudo apt-get install -y "
+                                   "chromium fonts-dejavu-core`)")
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -36,46 +32,14 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def streamlit_server(env: dict):
-    """A Streamlit server running app.py with `env` on a free loopback port; yields its URL."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"streamlit did not start:\n{proc.stdout.read()}")
-        time.sleep(0.2)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+@pytest.fixture()
+def app(page, server) -> StreamlitApp:
+    return StreamlitApp(page, server)
 
 
 @pytest.fixture(scope="session")
-def server(built):
+def server(built, tmp_path_factory):
     """URL of a Streamlit server running app.py on the session's warehouse."""
-    with streamlit_server({"DASHBOARD_WAREHOUSE": str(built.warehouse)}) as url:
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with streamlit(built.warehouse, SERVER_OPTIONS, log=log) as (url, _):
         yield url

@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from etl.build import build_warehouse
-from tests.browser.conftest import streamlit_server
+from bench.server import streamlit
+from tests.browser.conftest import SERVER_OPTIONS, StreamlitApp
 from tests.conftest import DATA, FIXTURES, TODAY
 
 pytestmark = pytest.mark.browser
@@ -18,8 +19,8 @@ def import_server(tmp_path_factory):
     shutil.copytree(DATA / "raw", data / "raw")
     shutil.copytree(DATA / "reference", data / "reference")
     build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
-    env = {"DASHBOARD_WAREHOUSE": str(data / "warehouse.duckdb"), "DASHBOARD_DATA_DIR": str(data)}
-    with streamlit_server(env) as url:
+    with streamlit(data / "warehouse.duckdb", SERVER_OPTIONS, env={"DASHBOARD_DATA_DIR": str(data)},
+                   log=data.parent / "streamlit.log") as (url, _):
         yield url, data
 
 
@@ -29,15 +30,17 @@ def metric(page: Page, label: str):
 
 def test_upload_a_gtd_export_and_see_it_counted(page: Page, import_server):
     url, data = import_server
+    app = StreamlitApp(page, url)
     page.set_viewport_size({"width": 1400, "height": 1400})
-    page.goto(url)
-    expect(metric(page, "Events")).not_to_have_text("", timeout=30_000)
+    app.open()
     before = int(metric(page, "Events").inner_text().replace(",", ""))
 
-    page.goto(f"{url}/data")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-        str(FIXTURES / "imports" / "gtd_latin1.csv"))
-    page.get_by_role("button", name="Import").click()
+    app.open("data")
+    with app.rerun():  # an upload reruns the page
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            str(FIXTURES / "imports" / "gtd_latin1.csv"))
+    with app.rerun():
+        page.get_by_role("button", name="Import").click()
     expect(page.get_by_text("gtd_latin1.csv: imported as imports/gtd-")).to_be_visible(timeout=60_000)
     expect(metric(page, "Loaded")).to_have_text("4")
     expect(metric(page, "Out of scope")).to_have_text("1")  # the Indian row: not an error
@@ -45,5 +48,6 @@ def test_upload_a_gtd_export_and_see_it_counted(page: Page, import_server):
     expect(page.get_by_test_id("stException")).to_have_count(0)  # never a traceback
     assert (data / "imports" / "imports.csv").exists()
 
-    page.get_by_test_id("stSidebarNav").get_by_text("Overview").click()
+    with app.rerun():
+        page.get_by_test_id("stSidebarNav").get_by_text("Overview").click()
     expect(metric(page, "Events")).to_have_text(f"{before + 4:,}", timeout=30_000)

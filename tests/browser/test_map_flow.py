@@ -1,28 +1,35 @@
 """The Map page in a real browser: choose a district in the box, see its panel and its events
 with their sources."""
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from indicators import events
 from indicators.filters import Filters
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
-SCREENSHOT = ROOT / "docs" / "map.png"
+# where a point is drawn on the page's first tile map, in page pixels (the map is a WebGL canvas)
+PROJECT = ("(gd, ll) => { const m = gd._fullLayout.map._subplot.map; const p = m.project(ll);"
+           " const r = m.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }")
+MAP_LOADED = "document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map.loaded()"
 
 
-def test_choosing_a_district_shows_its_events_and_sources(page: Page, server, con):
-    page.set_viewport_size({"width": 1600, "height": 3000})  # the whole page, for the screenshot
-    page.goto(f"{server}/map")
-    box = page.get_by_test_id("stSelectbox").filter(has_text="Open a district")
-    expect(box).to_be_visible(timeout=30_000)
+def open_district(app, name: str) -> None:
+    """Choose `name` in the Map page's 'Open a district' box."""
+    box = app.page.get_by_test_id("stSelectbox").filter(has_text="Open a district")
+    box.click()
+    app.page.keyboard.type(name)
+    with app.rerun():
+        app.page.keyboard.press("Enter")
+
+
+def test_choosing_a_district_shows_its_events_and_sources(app, con):
+    app.page.set_viewport_size({"width": 1600, "height": 3000})
+    page = app.open("map")
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     # must not happen: a district panel before anything is chosen
     expect(page.get_by_text("Events and their sources")).to_have_count(0)
 
-    box.click()
-    page.keyboard.type("Mastung")
-    page.keyboard.press("Enter")
+    open_district(app, "Mastung")
     expect(page.get_by_role("heading", name="Mastung (Balochistan)")).to_be_visible(timeout=30_000)
     f = Filters(1995, 2019, districts=("PAK-mastung",))
     total = events.event_count(con, f)
@@ -43,21 +50,15 @@ def test_choosing_a_district_shows_its_events_and_sources(page: Page, server, co
     # the header and one row per event
     expect(table.get_by_role("row", include_hidden=True)).to_have_count(total + 1)
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
 
 
-def test_a_click_on_a_bar_narrows_the_events_table(page: Page, server, con):
+def test_a_click_on_a_bar_narrows_the_events_table(app, con):
     """Mastung's 4 events counting probable duplicates separately: 3 by the Islamic State, 1 by an
     unknown actor (the suicide-attack file names none; it is the same 2017 attack as one of the
     three, hence ?duplicates=all). A click on the 'Islamic State' bar leaves the 3."""
-    page.set_viewport_size({"width": 1600, "height": 3000})
-    page.goto(f"{server}/map?duplicates=all")
-    box = page.get_by_test_id("stSelectbox").filter(has_text="Open a district")
-    expect(box).to_be_visible(timeout=30_000)
-    box.click()
-    page.keyboard.type("Mastung")
-    page.keyboard.press("Enter")
+    app.page.set_viewport_size({"width": 1600, "height": 3000})
+    page = app.open("map?duplicates=all")
+    open_district(app, "Mastung")
     table = page.get_by_test_id("stDataFrame").last
     rows = table.get_by_role("row", include_hidden=True)
     expect(rows).to_have_count(4 + 1, timeout=30_000)
@@ -67,7 +68,8 @@ def test_a_click_on_a_bar_narrows_the_events_table(page: Page, server, con):
     # bars run from the bottom up: the last is the largest, Islamic State. Plotly's drag layer
     # covers the bars, so click where the bar is, as a user does.
     box = bars.last.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    with app.rerun():
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.get_by_text("Narrowed by the bars clicked: Islamic State")).to_be_visible(timeout=30_000)
     expect(rows).to_have_count(3 + 1)
     f = Filters(1995, 2019, districts=("PAK-mastung",), actor_groups=("Islamic State",), all_duplicates=True)
@@ -75,20 +77,18 @@ def test_a_click_on_a_bar_narrows_the_events_table(page: Page, server, con):
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def test_a_click_on_a_district_of_the_map_opens_it(page: Page, server, con):
+def test_a_click_on_a_district_of_the_map_opens_it(app, con):
     """Two clicks from the map to one district's sources: the district, then its link."""
     lat, lon = con.execute("SELECT centroid_lat, centroid_lon FROM districts "
                            "WHERE district_id = 'PAK-mastung'").fetchone()
-    page.set_viewport_size({"width": 1600, "height": 3000})
-    page.goto(f"{server}/map")
+    app.page.set_viewport_size({"width": 1600, "height": 3000})
+    page = app.open("map")
     chart = page.locator(".js-plotly-plot").first
     expect(chart.locator("canvas").first).to_be_visible(timeout=30_000)
-    page.wait_for_function("document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map.loaded()")
-    # where Mastung's centroid is drawn, in page pixels (the map is a WebGL canvas)
-    x, y = chart.evaluate("(gd, ll) => { const m = gd._fullLayout.map._subplot.map;"
-                          " const p = m.project(ll); const r = m.getCanvas().getBoundingClientRect();"
-                          " return [r.left + p.x, r.top + p.y]; }", [lon, lat])
-    page.mouse.click(x, y)
+    page.wait_for_function(MAP_LOADED)
+    x, y = chart.evaluate(PROJECT, [lon, lat])  # Mastung's centroid
+    with app.rerun():
+        page.mouse.click(x, y)
     expect(page.get_by_role("heading", name="Mastung (Balochistan)")).to_be_visible(timeout=30_000)
     total = events.event_count(con, Filters(1995, 2019, districts=("PAK-mastung",)))
     expect(page.get_by_role("combobox", name="Open a district")).to_have_value(
@@ -99,19 +99,19 @@ def test_a_click_on_a_district_of_the_map_opens_it(page: Page, server, con):
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def test_a_click_on_an_incident_shows_it_and_opens_its_district(page: Page, server, con):
+def test_a_click_on_an_incident_shows_it_and_opens_its_district(app, con):
     lat, lon = con.execute("SELECT latitude, longitude FROM events WHERE source_file = "
                            "'raw/isis_network_events.csv' AND source_line = 37").fetchone()
-    page.set_viewport_size({"width": 1600, "height": 3000})
-    page.goto(f"{server}/map")
-    page.get_by_test_id("stCheckbox").filter(has_text="Incident points").click()
+    app.page.set_viewport_size({"width": 1600, "height": 3000})
+    page = app.open("map")
+    with app.rerun():
+        page.get_by_test_id("stCheckbox").filter(has_text="Incident points").click()
     chart = page.locator(".js-plotly-plot").first
     expect(chart.get_by_text("Events per district, with incidents")).to_be_attached(timeout=30_000)
-    page.wait_for_function("document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map.loaded()")
-    x, y = chart.evaluate("(gd, ll) => { const m = gd._fullLayout.map._subplot.map;"
-                          " const p = m.project(ll); const r = m.getCanvas().getBoundingClientRect();"
-                          " return [r.left + p.x, r.top + p.y]; }", [lon, lat])
-    page.mouse.click(x, y)
+    page.wait_for_function(MAP_LOADED)
+    x, y = chart.evaluate(PROJECT, [lon, lat])
+    with app.rerun():
+        page.mouse.click(x, y)
     expect(page.get_by_role("heading", name="The incident clicked on the map")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("heading", name="Mastung (Balochistan)")).to_be_visible()
     incident = page.get_by_test_id("stDataFrame").filter(has=page.get_by_role(

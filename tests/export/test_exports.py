@@ -11,8 +11,7 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
-from charts import catalog
-from export import render, tables
+from export import catalog, render, tables
 from export.deck import DECK_CHARTS, build_deck
 from indicators import overview, provenance
 from indicators.filters import Filters

@@ -3,7 +3,7 @@ import json
 import subprocess
 import sys
 
-from indicators import spread
+from indicators import overview, spread
 from indicators.filters import Filters
 from indicators.registry import INDICATORS
 from tests.conftest import ROOT
@@ -47,4 +47,21 @@ def test_mistakes_get_a_message_not_a_traceback(built):
     bad = run("show", "nonsense", warehouse=built.warehouse)
     assert bad.returncode == 2 and "unknown indicator 'nonsense'" in bad.stderr
     bad = run("show", "events", "--district", "Atlantis", warehouse=built.warehouse)
-    assert bad.returncode == 2 and "no such district" in bad.stderr
+    assert bad.returncode == 2 and "Unknown district 'Atlantis'." in bad.stderr
+
+
+def test_unknown_filter_values_fail_with_the_valid_ones(built, con):
+    """sqlite-utils' habit: name the wrong value, the closest right one and every valid one."""
+    bad = run("show", "events", "--province", "Sindhh", warehouse=built.warehouse)
+    provinces = ", ".join(overview.filter_options(con)["provinces"])
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert f"Unknown province 'Sindhh'. Did you mean 'Sindh'? Valid: {provinces}." in bad.stderr
+    bad = run("show", "events", "--category", "attacks", warehouse=built.warehouse)
+    assert bad.returncode == 2
+    assert "Unknown category 'attacks'. Did you mean 'attack'? Valid: attack, propaganda, allegiance, " \
+           "recruitment, counter_terrorism, state_strike." in bad.stderr
+    bad = run("show", "events", "--actor-group", "ISIS", "--dataset", "acled", warehouse=built.warehouse)
+    assert "Unknown actor group 'ISIS'." in bad.stderr and "Unknown dataset 'acled'." in bad.stderr
+    ok = run("show", "events", "--province", "sindh", "--country", "Pakistan", "--format", "csv",
+             warehouse=built.warehouse)  # case and country names are forgiven
+    assert ok.returncode == 0, ok.stderr

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.schema import CATEGORIES, EXTREMIST_CATEGORIES
-from indicators import overview
+from indicators import geography, library, overview
 from indicators.filters import Filters
 from tests.conftest import DATA
 
@@ -46,6 +46,23 @@ def test_probable_duplicates_count_once_by_default(con):
                          "JOIN events b ON b.event_id = l.linked_event_id WHERE a.event_date = DATE "
                          "'2017-02-16' AND a.admin2 = 'Jamshoro' AND b.admin2 = 'Jamshoro'").fetchone()[0]
     assert sehwan == 1
+
+
+def test_monthly_trend_leaves_out_events_known_only_to_the_year(con):
+    """The Jamaat-ul-Ahrar pledge of 2015 (raw/caps_2018_events.csv, dated only to the year) is not
+    put in January 2015: by month and quarter it is left out and counted, as on the Trends page."""
+    f = Filters(2015, 2015, actor_groups=("Jamaat-ul-Ahrar",), categories=("allegiance",))
+    assert overview.kpis(con, f).set_index("period").loc["current", "events"] == 1
+    assert overview.trend(con, f, "year")["events"].tolist() == [1]
+    for period in ("month", "quarter"):
+        frame = overview.trend(con, f, period)
+        assert frame.empty and frame.attrs["left_out_imprecise"] == 1
+    f = Filters(2014, 2019)
+    trends = library.measure_by(con, f, "events", ("month",))
+    overview_months = overview.trend(con, f, "month").groupby("period_start")["events"].sum()
+    assert {str(p)[:10]: v for p, v in overview_months.items()} == \
+        {str(p): v for p, v in zip(trends["period"], trends["value"]) if v}
+    assert overview.trend(con, f, "month").attrs == trends.attrs
 
 
 def test_drone_strikes_count_only_when_asked_for(con):
@@ -103,7 +120,11 @@ filters = st.builds(
 @given(f=filters)
 def test_counts_add_up_and_a_filter_never_adds_rows(con, f):
     events = overview.kpis(con, f).set_index("period").loc["current", "events"]
-    assert overview.trend(con, f, "month")["events"].sum() == events
-    assert overview.district_totals(con, f)["events"].sum() + overview.unplaced(con, f)["events"].sum() == events
+    for period in ("month", "quarter"):  # events known only to the year are left out and counted
+        by_period = overview.trend(con, f, period)
+        assert by_period["events"].sum() + by_period.attrs["left_out_imprecise"] == events
+    assert overview.trend(con, f, "year")["events"].sum() == events
+    on_map = geography.area_values(con, f, "district")["events"].sum()
+    assert on_map + overview.unplaced(con, f)["events"].sum() == events
     wider = Filters(f.year_from, f.year_to, categories=())
     assert events <= overview.kpis(con, wider).set_index("period").loc["current", "events"]

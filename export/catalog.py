@@ -1,0 +1,128 @@
+"""Every chart of the dashboard by id: the same assembly (queries + house-styled figure) for the
+pages, the briefing deck and `python -m export chart`. `query(fn, *args)` runs an indicator: the
+pages pass their cached runner, the CLI a plain call on its connection.
+
+Each builder returns (figure, table): the table is the data behind the chart, for CSV/XLSX. This
+module sits above charts/ and maps/ (it uses both); neither of them imports it.
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.lines import indicator_lines
+from charts.trend import trend_chart
+from indicators import geography, library, overview, provenance, timeline
+from indicators.filters import Filters
+from indicators.registry import BY_ID, compute
+from maps.area_map import area_map, feature_collection
+from maps.static_map import static_area_map
+
+Query = Callable[..., object]
+Chart = tuple[go.Figure, pd.DataFrame]
+
+# The Overview's district map draws at most this many incidents (the deadliest): beyond it the
+# points overlap at national scale, and each costs the browser bytes and drawing time.
+OVERVIEW_POINTS = 2000
+
+
+def context(query: Query, f: Filters) -> tuple[str, str]:
+    """(subtitle, source line) of every chart with these filters."""
+    options = query(overview.filter_options)
+    names = dict(zip(options["districts"]["district_id"], options["districts"]["admin2"]))
+    return f.describe(names), query(provenance.source_line, f)
+
+
+def overview_trend(query: Query, f: Filters, period: str = "year") -> Chart:
+    subtitle, source = context(query, f)
+    frame = query(overview.trend, f, period)
+    return trend_chart(frame, period, subtitle, source), frame
+
+
+def indicator_chart(query: Query, f: Filters, indicator: str, period: str = "year",
+                    breakdown: str | None = None, series: tuple = (), small_multiples: bool = False,
+                    rolling: int = 0, milestones: bool = True) -> Chart:
+    """The Trends page's chart: an indicator per period, optionally broken down (up to six series)."""
+    subtitle, source = context(query, f)
+    ind = BY_ID[indicator]
+    frame = query(compute, indicator, f, (period, breakdown) if breakdown else (period,))
+    if ind.kind == "diffusion":
+        frame = frame.assign(value=frame["share_pct"])
+    if breakdown and len(frame):
+        chosen = list(series) or library.top_series(frame, breakdown)
+        frame = frame[frame[breakdown].isin(chosen[:6])]
+    if rolling and ind.kind == "measure" and ind.measure not in library.RATIOS:
+        frame = library.with_rolling_and_change(frame, (rolling,))
+        frame = frame.assign(value=frame[f"rolling_{rolling}"])
+    unit = "% of districts" if ind.kind == "diffusion" else ind.unit
+    by = {"actor_group": "actor group", "target_class": "target class"}.get(breakdown, breakdown)
+    title = f"{ind.name} per {period}" + (f", by {by}" if breakdown else "")
+    marks = query(timeline.milestones, f) if milestones else None
+    fig = indicator_lines(frame, breakdown, "value", unit, title, subtitle, source,
+                          small_multiples=small_multiples and bool(breakdown), milestones=marks,
+                          period=period)
+    label = "admin2" if breakdown == "district" else None
+    return fig, library.wide(frame, breakdown, label)
+
+
+class MapFigures(NamedTuple):
+    tile: go.Figure  # for the page (with an outlines URL, when given one)
+    static: Callable[[], go.Figure]  # the same map on plain axes, for PNG/SVG/PDF and slides
+    complete: Callable[[], go.Figure]  # the tile map with its outlines inside, for HTML
+    values: pd.DataFrame  # the data behind the map (indicators.geography.area_values)
+
+
+def map_figures(query: Query, f: Filters, level: str = "district", metric: str = "events",
+                points: int = OVERVIEW_POINTS, selected: str | None = None, map_style: str = "white-bg",
+                height: int = 640, outlines: tuple[dict, str | None] | None = None) -> MapFigures:
+    """The district (or province) map of the Overview, the Map page, the exports and the deck:
+    every unit coloured by `metric`, the `points` deadliest incidents on top (0: none). The
+    static and complete variants are made only when asked for, from the same data. `outlines` =
+    (GeoJSON, URL) lets a page's map name a URL for the outlines instead of carrying them
+    (dashboard.data.outlines)."""
+    subtitle, source = context(query, f)
+    shapes = query(geography.area_shapes, level)
+    values = query(geography.area_values, f, level)
+    incidents = query(overview.event_points, f, points) if points else None
+    geojson, url = outlines or (feature_collection(shapes), None)
+
+    def tile(geojson_url: str | None = None) -> go.Figure:
+        return area_map(shapes, values, metric, level, subtitle, source, incidents, map_style, selected,
+                        height, geojson, geojson_url)
+
+    return MapFigures(tile(url), lambda: static_area_map(geojson, values, incidents, subtitle, source,
+                                                         metric, level), tile, values)
+
+
+def district_map_chart(query: Query, f: Filters, static: bool = False) -> Chart:
+    figures = map_figures(query, f)
+    return (figures.static() if static else figures.complete()), figures.values
+
+
+def _plain(build: Callable[[Query, Filters], Chart]) -> Callable[[Query, Filters, bool], Chart]:
+    """A chart that looks the same on a page and on a slide (only the map has a static variant)."""
+    return lambda query, f, static=False: build(query, f)
+
+
+# id -> (title, builder(query, filters, static)): `python -m export chart ID`, the deck, the README
+CHARTS: dict[str, tuple[str, Callable[..., Chart]]] = {
+    "events_by_category": ("Events per year, by category (Overview)", _plain(overview_trend)),
+    "district_map": ("Events per district, with incidents (Overview)", district_map_chart),
+    "signals": ("Early signals per year (Trends)", _plain(lambda q, f: indicator_chart(q, f, "signals"))),
+    "districts_affected": ("Districts affected per year (Trends)",
+                           _plain(lambda q, f: indicator_chart(q, f, "districts_affected"))),
+    "attacks_by_province": ("Attacks per year by province (Trends)",
+                            _plain(lambda q, f: indicator_chart(q, f, "attacks", breakdown="province",
+                                                                milestones=False))),
+    "minority_share": ("Share of attacks on religious minorities (Trends)",
+                       _plain(lambda q, f: indicator_chart(q, f, "minority_share", milestones=False))),
+}
+
+
+def chart(query: Query, chart_id: str, f: Filters, static: bool = False) -> Chart:
+    """The chart `chart_id` with the filters; `static`: the variant for PNG/SVG/PDF and slides."""
+    if chart_id not in CHARTS:
+        raise KeyError(f"unknown chart {chart_id!r} (known: {', '.join(CHARTS)})")
+    return CHARTS[chart_id][1](query, f, static)
