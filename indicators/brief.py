@@ -315,7 +315,8 @@ class _Builder:
         months = alerts.BASELINE_MONTHS
         if found.empty:
             self.add("alerts", f"No escalation alert in {self.p.label}: no district and group had an "
-                               f"improbably busy month against its own {months}-month baseline.", [], self.ef)
+                               f"improbably busy month against its own {months}-month baseline.",
+                     [Number("baseline months", months, "alerts", self.ef)], self.ef)
         for a in found.itertuples():
             month = Period("month", a.month)
             ef = EvidenceFilters.of(self.f, month, districts=(a.district_id,), actor_groups=(a.actor_group,))
@@ -324,7 +325,10 @@ class _Builder:
             self.add("alert", f"Escalation alert: {a.admin2} ({group}) had {a.events:,} events in "
                               f"{month.label}, more than in any month of the previous {months} (baseline "
                               f"{a.baseline_per_month:.2f} a month, Poisson p {p}).",
-                     [Number(f"alert events in {a.admin2}", int(a.events), "alerts", ef)], ef)
+                     [Number(f"alert events in {a.admin2}", int(a.events), "alerts", ef),
+                      Number("baseline months", months, "alerts", ef),
+                      Number("baseline per month", a.baseline_per_month, "alerts", ef),
+                      Number("p-value", a.p_value, "alerts", ef)], ef)
 
     def coverage_sentence(self) -> None:
         covering = coverage.period_datasets(self.cov, self.p)

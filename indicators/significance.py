@@ -79,4 +79,4 @@ def compare_counts(now: int, before: int) -> Change:
         word = "surged" if now >= SURGE_RATIO * before else "rose"
     else:
         word = "fell"
-    return Change(now, before, round(p, 4), word)
+    return Change(now, before, p, word)
