@@ -75,14 +75,18 @@ EXPECTED = [
 EVIDENCE_EVENTS = [3, 9, 6, 4, 9, 2, 1, 1, 2, 6, 2, 9]  # IS in Hyderabad: {10, 11}
 
 
-@pytest.fixture(scope="module")
-def brief_con(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("brief_fixture")
-    data = fixture_data_dir(tmp, {"brief_events.csv": "curated", "brief_suicide.csv": "pk_suicide_attacks"})
+def brief_warehouse(tmp_path_factory):
+    """The warehouse of the two fixture files (also used by tests/export and tests/app)."""
     from etl.build import build_warehouse
 
-    build_warehouse(data, tmp / "w.duckdb", today=TODAY)
-    connection = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
+    tmp = tmp_path_factory.mktemp("brief_fixture")
+    data = fixture_data_dir(tmp, {"brief_events.csv": "curated", "brief_suicide.csv": "pk_suicide_attacks"})
+    return build_warehouse(data, tmp / "w.duckdb", today=TODAY).warehouse
+
+
+@pytest.fixture(scope="module")
+def brief_con(tmp_path_factory):
+    connection = duckdb.connect(str(brief_warehouse(tmp_path_factory)), read_only=True)
     yield connection
     connection.close()
 
