@@ -12,6 +12,7 @@ import io
 
 import plotly.graph_objects as go
 from pptx import Presentation
+from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Pt
 
 from charts import catalog
@@ -85,8 +86,9 @@ def _note_slide(deck, layout, note) -> None:
               Emu(11000000), Emu(800000), 14)
         return
     slide.shapes.title.text = note.title
-    _text(slide, "\n".join(f"{s.text} [{i}]" for i, s in enumerate(note.sentences, 1)),
-          Emu(500000), Emu(1250000), Emu(11200000), Emu(4500000), 11)
+    body = _text(slide, "\n".join(f"{s.text} [{i}]" for i, s in enumerate(note.sentences, 1)),
+                 Emu(500000), Emu(1250000), Emu(11200000), Emu(4500000), 11)
+    body.text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # 15 long sentences: shrink on open
     _text(slide, " · ".join(f"{label}: {text}" for label, text in note.stamp), Emu(500000),
           Emu(5850000), Emu(11200000), Emu(800000), 8)
     slide.notes_slide.notes_text_frame.text = "\n".join(
