@@ -1,7 +1,7 @@
 """Extremist activity indicators: navigation and the shared sidebar filters, nothing else."""
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, evidence
 from dashboard.filters import sidebar_filters
 from dashboard.navigation import FAVICON, PAGES
 from indicators import overview
@@ -16,9 +16,12 @@ except data.WarehouseMissing as err:
 
 if (warning := data.build_warning()) is not None:
     st.warning(warning)
-st.session_state["filters"] = sidebar_filters(options)
+evidence.read_window()  # before the sidebar filters rewrite the query string
+filters = sidebar_filters(options)
 st.session_state["options"] = options
 page = st.navigation([st.Page(p.path, title=p.title, icon="", url_path=p.url_path or None,
                               default=not p.url_path) for p in PAGES])
 st.set_page_config(page_icon=str(FAVICON))  # after st.navigation, whose page icon would win
+# the days of a briefing note's evidence link narrow the Events page only
+st.session_state["filters"] = evidence.narrowed(filters, page.url_path)
 page.run()

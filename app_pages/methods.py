@@ -3,7 +3,7 @@ import streamlit as st
 
 from dashboard import data
 from etl.schema import describe_markdown
-from indicators import provenance
+from indicators import provenance, significance
 from indicators.registry import methods_markdown
 
 st.title("Sources & methods")
@@ -30,6 +30,9 @@ st.dataframe(data.query(provenance.categories), hide_index=True, width="stretch"
 
 st.subheader("Indicators")
 st.markdown(methods_markdown())
+
+st.subheader("The briefing note")
+st.markdown(significance.METHOD)
 
 st.subheader("The last build")
 st.dataframe(data.query(provenance.build_runs), hide_index=True, width="stretch")

@@ -1,4 +1,4 @@
-"""`python -m export deck|chart|data`: the dashboard's exports from the command line."""
+"""`python -m export deck|brief|chart|data`: the dashboard's exports from the command line."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +8,10 @@ import typer
 
 from export import catalog, render, tables
 from export.deck import build_deck
+from indicators import brief as briefing
 from indicators import cli_options as opt
 from indicators import overview, provenance
+from indicators.periods import KINDS, parse_period
 
 app = typer.Typer(help="Slide-ready charts, data files and the briefing deck.", no_args_is_help=True,
                   add_completion=False)
@@ -49,6 +51,47 @@ def deck(out: Path = typer.Option(..., "-o", "--output", help="brief.pptx or bri
     except render.ExportUnavailable as err:
         opt.fail(str(err))
     typer.echo(f"wrote {out} ({f.describe()})")
+
+
+PERIOD = typer.Option(None, "--period", help="YYYY-MM, YYYY-Q1..Q4, YYYY-H1/H2 or YYYY (default: the "
+                                               "latest complete period of --period-kind with data)")
+PERIOD_KIND = typer.Option("quarter", "--period-kind", help="month|quarter|half|year, for the default period")
+
+
+@app.command()
+def brief(out: Optional[Path] = typer.Option(None, "-o", "--output", help="note.docx or note.pdf "
+                                             "(default: the text on stdout)"),
+          period: Optional[str] = PERIOD, period_kind: str = PERIOD_KIND,
+          base_url: str = typer.Option("http://localhost:8501", "--base-url",
+                                       help="The dashboard's address, for the evidence links"),
+          years: str = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
+          province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
+          category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
+          dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
+          all_duplicates: bool = opt.ALL_DUPLICATES, warehouse: Path = opt.WAREHOUSE) -> None:
+    """The briefing note for the filters and a period: text, DOCX or PDF, with its footnotes."""
+    from export import note as notes
+
+    kind = _suffix(out, ("docx", "pdf")) if out else "text"
+    con, f, _ = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
+                       precise_dates_only, all_duplicates)
+    if period_kind not in KINDS:
+        opt.fail(f"--period-kind {period_kind!r}: expected one of {', '.join(KINDS)}")
+    try:
+        chosen = parse_period(period) if period else briefing.default_period(con, f, period_kind)
+    except ValueError as err:
+        opt.fail(str(err))
+    if chosen is None:
+        opt.fail(f"no complete {period_kind} with data for {f.describe()}; choose one with --period")
+    note = briefing.briefing_note(con, f, chosen)
+    if kind == "text":
+        typer.echo(notes.note_text(note, base_url), nl=False)
+        return
+    try:
+        out.write_bytes(notes.note_docx(note, base_url) if kind == "docx" else notes.note_pdf(note, base_url))
+    except render.ExportUnavailable as err:
+        opt.fail(str(err))
+    typer.echo(f"wrote {out} ({note.title}; {f.describe()})")
 
 
 @app.command()

@@ -1,6 +1,7 @@
 """The briefing deck for the current filters, as PPTX (python-pptx) or PDF.
 
-Slides: a title slide (filters in words, date), a KPI slide, one slide per chart of the Overview and
+Slides: the briefing note (indicators/brief.py) for the latest complete quarter with data or a
+chosen period, a title slide (filters in words, date), a KPI slide, one slide per chart of the Overview and
 Trends pages plus the district map (a native text title, the chart as a picture, the sources in the
 notes), and a sources-and-methods slide.
 """
@@ -11,13 +12,15 @@ import io
 
 import plotly.graph_objects as go
 from pptx import Presentation
+from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Pt
 
 from charts.style import FONT
 from export import catalog
 from export.render import figure_bytes, for_slide
-from indicators import overview, provenance, spread
+from indicators import brief, overview, provenance, spread
 from indicators.filters import Filters
+from indicators.periods import Period
 from indicators.registry import BY_ID
 
 DECK_CHARTS = ("events_by_category", "district_map", "signals", "districts_affected",
@@ -25,9 +28,11 @@ DECK_CHARTS = ("events_by_category", "district_map", "signals", "districts_affec
 W, H = Emu(12192000), Emu(6858000)  # 16:9
 
 
-def deck_content(query, f: Filters, today: dt.date | None = None) -> dict:
-    """Everything the deck shows, computed once: titles, KPIs, charts, sources."""
+def deck_content(query, f: Filters, today: dt.date | None = None, period: Period | None = None) -> dict:
+    """Everything the deck shows, computed once: the briefing note for `period` (default: the
+    latest complete quarter with data), titles, KPIs, charts, sources."""
     subtitle, source = catalog.context(query, f)
+    period = period or query(brief.default_period, f)
     kpis = query(overview.kpis, f).set_index("period")
     previous = f.previous()
     charts = []
@@ -38,6 +43,7 @@ def deck_content(query, f: Filters, today: dt.date | None = None) -> dict:
     sources = query(provenance.sources)
     new = query(spread.new_district_counts, f)
     return {
+        "note": query(brief.briefing_note, f, period) if period else None,
         "title": "Extremist activity indicators: briefing",
         "subtitle": subtitle,
         "date": (today or dt.date.today()).strftime("%d %B %Y"),
@@ -69,10 +75,31 @@ def _text(slide, text: str, left, top, width, height, size: int, bold: bool = Fa
     return box
 
 
+def _note_slide(deck, layout, note) -> None:
+    """The briefing note: numbered sentences, the stamp, the sources and evidence links in the notes."""
+    from export.note import footnote
+
+    slide = deck.slides.add_slide(layout)
+    if note is None:
+        slide.shapes.title.text = "Briefing note"
+        _text(slide, "No complete period with data for these filters.", Emu(600000), Emu(1500000),
+              Emu(11000000), Emu(800000), 14)
+        return
+    slide.shapes.title.text = note.title
+    body = _text(slide, "\n".join(f"{s.text} [{i}]" for i, s in enumerate(note.sentences, 1)),
+                 Emu(500000), Emu(1250000), Emu(11200000), Emu(4500000), 11)
+    body.text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # 15 long sentences: shrink on open
+    _text(slide, " · ".join(f"{label}: {text}" for label, text in note.stamp), Emu(500000),
+          Emu(5850000), Emu(11200000), Emu(800000), 8)
+    slide.notes_slide.notes_text_frame.text = "\n".join(
+        f"[{i}] {footnote(note, i)}" for i in range(1, len(note.sentences) + 1))
+
+
 def build_pptx(content: dict) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = W, H
     blank, title_only = deck.slide_layouts[6], deck.slide_layouts[5]
+    _note_slide(deck, title_only, content.get("note"))
 
     slide = deck.slides.add_slide(blank)
     _text(slide, content["title"], Emu(600000), Emu(2000000), Emu(11000000), Emu(1000000), 36, True)
@@ -131,16 +158,20 @@ def build_pptx(content: dict) -> bytes:
     return out.getvalue()
 
 
-def _text_page(title: str, lines: list[str], footer: str) -> go.Figure:
+def text_page(title: str, lines: list[str], footer: str, wrap_at: int | None = 150) -> go.Figure:
+    """A slide-sized page of text (title, lines wrapped at `wrap_at` characters unless None, a
+    footer wrapped at 190), for PDF exports. Text is taken as plotly markup: escape data first."""
+    import textwrap
+
     fig = go.Figure()
     fig.add_annotation(text=f"<b>{title}</b>", x=0.02, y=0.95, xref="paper", yref="paper",
                        showarrow=False, xanchor="left", yanchor="top", font={"size": 30})
-    import textwrap
-
-    lines = [w for line in lines for w in (textwrap.wrap(line, 150) or [""])]
+    if wrap_at:
+        lines = [w for line in lines for w in (textwrap.wrap(line, wrap_at) or [""])]
+    footer = "<br>".join(textwrap.wrap(footer, 190))
     fig.add_annotation(text="<br>".join(lines), x=0.02, y=0.8, xref="paper", yref="paper",
                        showarrow=False, xanchor="left", yanchor="top", align="left", font={"size": 15})
-    fig.add_annotation(text=footer, x=0.02, y=0.02, xref="paper", yref="paper", showarrow=False,
+    fig.add_annotation(text=footer, x=0.02, y=0.02, xref="paper", yref="paper", showarrow=False, align="left",
                        xanchor="left", yanchor="bottom", font={"size": 11, "color": "#666"})
     fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white",
                       font={"family": FONT}, margin={"l": 40, "r": 40, "t": 40, "b": 40})
@@ -153,17 +184,21 @@ def build_pdf(content: dict) -> bytes:
 
     from pypdf import PdfReader, PdfWriter
 
-    pages = [_text_page(content["title"], [html.escape(content["subtitle"]), content["date"]],
+    from export.note import note_pages
+
+    note = content.get("note")
+    pages = note_pages(note)[:1] if note else [text_page("Briefing note", ["No complete period with data."], "")]
+    pages += [text_page(content["title"], [html.escape(content["subtitle"]), content["date"]],
                         html.escape(f"Source: {content['source']}")),
-             _text_page("Key figures", [f"{html.escape(label)}: {now:,} (previous period "
+             text_page("Key figures", [f"{html.escape(label)}: {now:,} (previous period "
                                         f"{content['previous']}: {before:,}, {_change(now, before)})"
                                         for label, now, before in content["kpis"]],
                         html.escape(f"{content['subtitle']}. Source: {content['source']}"))]
     pages += [for_slide(c["figure"]) for c in content["charts"]]
-    pages.append(_text_page("New districts per year",
+    pages.append(text_page("New districts per year",
                             [f"{y}: {n} {html.escape(d)}" for y, n, d in content["new_districts"]],
                             html.escape(content["subtitle"])))
-    pages.append(_text_page("Sources and methods",
+    pages.append(text_page("Sources and methods",
                             [html.escape(t) for t in ["Data:"] + content["sources"] + ["", "Definitions:"]
                              + [m[:160] for m in content["methods"]]], ""))
     writer = PdfWriter()
@@ -175,6 +210,7 @@ def build_pdf(content: dict) -> bytes:
     return out.getvalue()
 
 
-def build_deck(query, f: Filters, fmt: str = "pptx", today: dt.date | None = None) -> bytes:
-    content = deck_content(query, f, today)
+def build_deck(query, f: Filters, fmt: str = "pptx", today: dt.date | None = None,
+               period: Period | None = None) -> bytes:
+    content = deck_content(query, f, today, period)
     return build_pptx(content) if fmt == "pptx" else build_pdf(content)

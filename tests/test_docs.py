@@ -57,3 +57,18 @@ def test_readme_screenshots_come_from_make_screenshots():
     for picture in ("docs/overview.png", "docs/map.png"):
         assert f"]({picture})" in README and (ROOT / picture).exists()
     assert "made by `make screenshots`" in README and "made by the browser test" not in README
+
+
+def test_readme_states_the_briefing_rule_and_the_bundled_note(con):
+    """The wording rule is printed from indicators/significance.py; the bundled note is the one the
+    code writes today (rewrite the README's block with `python -m export brief` when data change)."""
+    from indicators import brief
+    from indicators.filters import Filters
+    from indicators.significance import METHOD
+
+    assert " ".join(METHOD.split()) in " ".join(README.split())
+    f = Filters(2014, 2019)  # the CLI's default years
+    note = brief.briefing_note(con, f, brief.default_period(con, f))
+    assert note.period.label == "Q4 2018"
+    for i, s in enumerate(note.sentences, 1):
+        assert f"\n{s.text} [{i}]\n" in README

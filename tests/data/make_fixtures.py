@@ -89,3 +89,36 @@ write("hostile_events.csv", CURATED_HEADER, [
      "+cmd|' /C calc'!A0 <img src=x onerror=alert(1)> [link](javascript:alert(1))", "fixture",
      "http://example.org/hostile", "-Fixture", "2016-03-02"],
 ], "utf-8")
+
+# The briefing note's fixture (tests/indicators/test_brief.py works its sentences out by hand):
+# Q4 2018 against Q3 2018 and Q4 2017, with a second dataset (brief_suicide.csv) that covers
+# Q4 2017 in part and Q4 2018 not at all.
+CURATED = "event_date,date_end,date_precision,country,admin1,admin2,location,category,actor,assoc_actor,target,killed,injured,description,source_title,source_url,source_publisher,source_date".split(",")
+
+
+def brief_row(n, day, province, district, category, actor, target="", killed=""):
+    return [day, "", "day", "PAK", province, district, district, category, actor, "", target, killed, "",
+            f"brief event {n}", "fixture", f"http://example.org/brief/{n}", "Fixture", day]
+
+
+write("brief_events.csv", CURATED, [
+    brief_row(1, "2016-05-10", "Balochistan", "Quetta", "attack", "Lashkar-e-Jhangvi", "police", "3"),
+    brief_row(2, "2017-11-15", "Sindh", "Karachi", "attack", "Islamic State", "police", "1"),
+    brief_row(3, "2018-08-01", "Balochistan", "Quetta", "attack", "Lashkar-e-Jhangvi", "police", "4"),
+    brief_row(4, "2018-10-05", "Balochistan", "Mastung", "attack", "Lashkar-e-Jhangvi", "Hazara Shi'a", "10"),
+    brief_row(5, "2018-11-11", "Balochistan", "Quetta", "attack", "Lashkar-e-Jhangvi", "police", "2"),
+    brief_row(6, "2018-12-01", "Sindh", "Karachi", "attack", "Islamic State", "Christian church", "0"),
+    brief_row(7, "2018-11-03", "Sindh", "Karachi", "propaganda", "Islamic State"),
+    brief_row(8, "2018-11-20", "Sindh", "Karachi", "propaganda", "Islamic State"),
+    brief_row(9, "2018-12-15", "Sindh", "Karachi", "propaganda", "Islamic State"),
+    brief_row(10, "2018-10-20", "Sindh", "Hyderabad", "recruitment", "Islamic State"),
+    brief_row(11, "2018-12-05", "Sindh", "Hyderabad", "recruitment", "Islamic State"),
+    brief_row(12, "2018-11-25", "Khyber Pakhtunkhwa", "", "allegiance", "Jamaat-ul-Ahrar"),
+    brief_row(13, "2019-02-10", "Sindh", "Karachi", "propaganda", "Islamic State"),
+], "utf-8")
+write("brief_suicide.csv",
+      "S#,Date,Islamic Date,Blast Day Type,Holiday Type,Time,City,Latitude,Longitude,Province,Location,Location Category,Location Sensitivity,Open/Closed Space,Influencing Event/Event,Target Type,Targeted Sect if any,Killed Min,Killed Max,Injured Min,Injured Max,No. of Suicide Blasts,Hospital Names,Temperature(C),Temperature(F),Explosive Weight (max kg)".split(","),
+      [
+          ["1", "3/1/2016", "", "", "", "", "Peshawar", "34.0151", "71.5249", "KPK", "Market", "", "", "", "", "Civilian", "", "5", "6", "", "", "1", "", "", "", ""],
+          ["2", "12/20/2017", "", "", "", "", "Peshawar", "34.0151", "71.5249", "KPK", "Market", "", "", "", "", "Civilian", "", "7", "8", "", "", "1", "", "", "", ""],
+      ], "utf-8")

@@ -29,11 +29,12 @@ def q(con):
 def test_deck_pptx_has_titled_slides_pictures_and_sources_in_notes(con):
     deck = Presentation(io.BytesIO(build_deck(q(con), F, "pptx")))
     slides = list(deck.slides)
-    assert len(slides) == 4 + len(DECK_CHARTS)
+    assert len(slides) == 5 + len(DECK_CHARTS)
     texts = [" ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in slides]
-    assert "Sindh and Balochistan, 2014-2017" in texts[0]
-    assert slides[1].shapes.title.text == "Key figures"
-    chart_slides = slides[2:-2]
+    assert slides[0].shapes.title.text.startswith("Briefing note: ")  # tests/export/test_note.py
+    assert "Sindh and Balochistan, 2014-2017" in texts[1]
+    assert slides[2].shapes.title.text == "Key figures"
+    chart_slides = slides[3:-2]
     assert [s.shapes.title.text for s in chart_slides][:2] == ["Events per year, by category",
                                                              "Events per district, with incidents"]
     source = provenance.source_line(con, F)
@@ -43,15 +44,15 @@ def test_deck_pptx_has_titled_slides_pictures_and_sources_in_notes(con):
     assert slides[-1].shapes.title.text == "Sources and methods"
     assert slides[-2].shapes.title.text == "New districts per year"
     kpis = overview.kpis(con, F).set_index("period")
-    table = next(s for s in slides[1].shapes if s.has_table).table
+    table = next(s for s in slides[2].shapes if s.has_table).table
     assert table.cell(1, 1).text == f"{kpis.loc['current', 'events']:,}"
 
 
 @needs_chromium
 def test_deck_pdf_has_one_page_per_slide(con):
     pdf = PdfReader(io.BytesIO(build_deck(q(con), F, "pdf")))
-    assert len(pdf.pages) == 4 + len(DECK_CHARTS)
-    assert "Key figures" in pdf.pages[1].extract_text()
+    assert len(pdf.pages) == 5 + len(DECK_CHARTS)
+    assert "Briefing note" in pdf.pages[0].extract_text() and "Key figures" in pdf.pages[2].extract_text()
 
 
 @needs_chromium
@@ -141,7 +142,7 @@ def test_cli_chart_deck_and_data(built, tmp_path):
     assert Image.open(tmp_path / "map.png").size == (3200, 1800)
     out = _cli("deck", "-o", str(tmp_path / "brief.pptx"), *w)
     assert out.returncode == 0, out.stderr
-    assert len(Presentation(str(tmp_path / "brief.pptx")).slides) == 4 + len(DECK_CHARTS)
+    assert len(Presentation(str(tmp_path / "brief.pptx")).slides) == 5 + len(DECK_CHARTS)
     out = _cli("data", "-o", str(tmp_path / "events.xlsx"), *w)
     assert out.returncode == 0 and "events" in out.stdout
     bad = _cli("chart", "signals", "-o", str(tmp_path / "x.doc"), *w)

@@ -1,0 +1,223 @@
+"""The briefing note on tests/data/brief_events.csv and brief_suicide.csv, sentences worked out by hand.
+
+The fixture (made by tests/data/make_fixtures.py), all in Pakistan, every date known to the day:
+  brief_events.csv (dataset curated; first event 10 May 2016, last 10 February 2019)
+   1 2016-05-10 Quetta     attack       Lashkar-e-Jhangvi (LeJ), police, 3 killed
+   2 2017-11-15 Karachi    attack       Islamic State (IS), police, 1 killed
+   3 2018-08-01 Quetta     attack       LeJ, police, 4 killed                         <- Q3 2018
+   4 2018-10-05 Mastung    attack       LeJ, Hazara Shi'a (minority), 10 killed       <- Q4 2018 from here
+   5 2018-11-11 Quetta     attack       LeJ, police, 2 killed
+   6 2018-12-01 Karachi    attack       IS, Christian church (minority), 0 killed
+   7 2018-11-03 Karachi    propaganda   IS
+   8 2018-11-20 Karachi    propaganda   IS
+   9 2018-12-15 Karachi    propaganda   IS
+  10 2018-10-20 Hyderabad  recruitment  IS
+  11 2018-12-05 Hyderabad  recruitment  IS
+  12 2018-11-25 (Khyber Pakhtunkhwa, no district) allegiance  Jamaat-ul-Ahrar (JuA)   <- end of Q4 2018
+  13 2019-02-10 Karachi    propaganda   IS
+  brief_suicide.csv (dataset pk_suicide_attacks; actor unknown): 2016-03-01 and 2017-12-20, Peshawar.
+
+Default period: the data ends on 10 February 2019, so Q1 2019 is not complete; Q4 2018 is, and has
+events. Previous period Q3 2018, the year before Q4 2017.
+Coverage: curated covers Q3 and Q4 2018 in full; pk_suicide_attacks (1 March 2016 to 20 December
+2017) covers Q4 2017 in part and Q4 2018 not at all: Q4 2018 is compared with Q3 2018 only.
+Q4 2018 (events 4-12): attacks {4, 5, 6} = 3 against {3} = 1 in Q3 2018: with 4 trials, P(X >= 3)
+= (4 + 1) / 16, two-sided p = 0.625: "about the same" (a rise that is not significant).
+Deaths 10 + 2 + 0 = 12 against 4. Provinces: Sindh {6, 7, 8, 9, 10, 11} = 6 against 0: p = 2 / 64
+= 0.031 < 0.05, and 6 >= 2 x 0: surged; Balochistan {4, 5} = 2 against {3} = 1 and Khyber Pakhtunkhwa
+{12} = 1 against 0 are not significant. Districts: Karachi {6, 7, 8, 9} = 4 against 0 gives
+p = 2 / 16 = 0.125, not significant, and is the most. Groups: IS 6, LeJ 2 ({4, 5}), JuA 1.
+New districts: IS in Hyderabad (10; IS was in Karachi in 2017), LeJ in Mastung (4; LeJ was in Quetta
+in 2016). First attack: LeJ in Mastung on 5 October 2018. Minorities {4, 6} = 2 against 0: p = 0.5.
+Signals {7, 8, 9} propaganda, {12} allegiance, {10, 11} recruitment = 6 against 0: surged.
+Alert: Karachi, IS, November 2018: {7, 8} = 2 events, more than the earlier maximum 1 (event 2 in
+November 2017, the only one in the 36 months before): baseline 1/36 = 0.0278 a month,
+P(Poisson(0.0278) >= 2) = 1 - e^-0.0278 (1 + 0.0278) = 0.0004. December ({6, 9} = 2) is not more than
+November's 2; no other district and group has 2 events in a month.
+"""
+import datetime as dt
+import re
+from dataclasses import replace
+
+import duckdb
+import pytest
+
+from indicators import alerts, brief, coverage, events, library, spread
+from indicators.filters import Filters
+from indicators.periods import EvidenceFilters, Period, parse_period
+from tests.conftest import TODAY, fixture_data_dir
+
+F = Filters(2014, 2019)
+Q4 = Period("quarter", dt.date(2018, 10, 1))
+
+EXPECTED = [
+    "Attacks: 3 in Q4 2018, about the same as in Q3 2018 (1); no comparison with Q4 2017 is made: the "
+    "datasets covering the two periods differ.",
+    "People killed in these events: 12 in Q4 2018, against 4 in Q3 2018 (deaths are given as counts, "
+    "not tested for change: one attack can kill dozens).",
+    "By province, activity surged most in Sindh (6 events, up from 0 in Q3 2018).",
+    "By district, no change from Q3 2018 was significant; the most events were in Karachi (4).",
+    "The most active groups in Q4 2018 were Islamic State (6 events), Lashkar-e-Jhangvi (2) and "
+    "Jamaat-ul-Ahrar (1).",
+    "Islamic State was recorded for the first time in 1 district in Q4 2018: Hyderabad.",
+    "Lashkar-e-Jhangvi was recorded for the first time in 1 district in Q4 2018: Mastung.",
+    "Lashkar-e-Jhangvi carried out its first recorded attack in Mastung on 5 October 2018.",
+    "Attacks on religious minorities: 2 in Q4 2018, about the same as in Q3 2018 (0).",
+    "Weak signals (propaganda, allegiance and recruitment) surged to 6 in Q4 2018 from 0 in Q3 2018; "
+    "they were 3 propaganda, 1 allegiance and 2 recruitment events.",
+    "Escalation alert: Karachi (Islamic State) had 2 events in November 2018, more than in any month "
+    "of the previous 36 (baseline 0.03 a month, Poisson p = 0.0004).",
+    "Coverage: Q4 2018 is covered by brief_events.csv (10 May 2016 to 10 February 2019); "
+    "brief_suicide.csv (1 March 2016 to 20 December 2017) covers Q4 2017 in part and Q4 2018 not at "
+    "all, so Q4 2018 is not compared with Q4 2017.",
+]
+# the events each sentence's link opens (fixture numbers above)
+EVIDENCE_EVENTS = [3, 9, 6, 4, 9, 2, 1, 1, 2, 6, 2, 9]  # IS in Hyderabad: {10, 11}
+
+
+def brief_warehouse(tmp_path_factory):
+    """The warehouse of the two fixture files (also used by tests/export and tests/app)."""
+    from etl.build import build_warehouse
+
+    tmp = tmp_path_factory.mktemp("brief_fixture")
+    data = fixture_data_dir(tmp, {"brief_events.csv": "curated", "brief_suicide.csv": "pk_suicide_attacks"})
+    return build_warehouse(data, tmp / "w.duckdb", today=TODAY).warehouse
+
+
+@pytest.fixture(scope="module")
+def brief_con(tmp_path_factory):
+    connection = duckdb.connect(str(brief_warehouse(tmp_path_factory)), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def note(brief_con):
+    return brief.briefing_note(brief_con, F, Q4)
+
+
+def test_the_default_period_is_the_latest_complete_quarter_with_data(brief_con):
+    """The data ends on 10 February 2019: Q1 2019 is incomplete, Q4 2018 has events."""
+    assert brief.default_period(brief_con, F) == Q4
+    assert brief.default_period(brief_con, F, "year") == Period("year", dt.date(2018, 1, 1))
+    # month: January 2019 is complete but empty, December 2018 has events 6, 9 and 11
+    assert brief.default_period(brief_con, F, "month") == Period("month", dt.date(2018, 12, 1))
+    # within the selected years
+    assert brief.default_period(brief_con, Filters(2014, 2016)) == Period("quarter", dt.date(2016, 4, 1))
+
+
+def test_the_note_says_exactly_what_the_numbers_support(note):
+    assert [s.text for s in note.sentences] == EXPECTED
+    assert 8 <= len(note.sentences) <= 15
+    assert "%" not in " ".join(EXPECTED)  # every earlier count is below the percentage base
+
+
+def test_each_sentence_links_to_exactly_its_counted_events(brief_con, note):
+    assert [events.event_count(brief_con, s.evidence) for s in note.sentences] == EVIDENCE_EVENTS
+    first_attack = note.sentences[7].evidence
+    assert first_attack.districts == ("PAK-mastung",) and first_attack.categories == ("attack",)
+    assert note.sentences[0].sources == ("brief_events.csv",)
+
+
+def _reconciled(con, n: brief.Number):
+    """The number again, from the indicator it says it came from."""
+    if n.indicator.startswith("measure:"):
+        return int(library.measure_by(con, n.filters, n.indicator.split(":")[1], ())["value"].iloc[0])
+    f = n.filters
+    years = replace(f.all_time(), year_from=f.date_from.year, year_to=f.date_to.year)
+    if n.indicator == "new_districts":
+        rows = spread.new_districts(con, years)
+        rows = rows[(rows["actor_group"] == f.actor_groups[0])
+                    & rows["first_date"].between(pd_ts(f.date_from), pd_ts(f.date_to))]
+        return len(rows)
+    if n.indicator == "first_attacks":
+        rows = spread.new_districts(con, replace(years, categories=("attack",)))
+        row = rows[(rows["actor_group"] == f.actor_groups[0]) & (rows["district_id"] == f.districts[0])]
+        return row["first_date"].iloc[0].date()
+    found = alerts.escalation_alerts(con, years, limit=1000)
+    row = found[(found["month"] == f.date_from) & (found["district_id"] == f.districts[0])].iloc[0]
+    return {"baseline months": alerts.BASELINE_MONTHS, "baseline per month": row["baseline_per_month"],
+            "p-value": row["p_value"]}.get(n.name, row["events"])
+
+
+def pd_ts(day):
+    import pandas as pd
+
+    return pd.Timestamp(day)
+
+
+def test_every_number_reconciles_with_its_indicator(brief_con, note):
+    for s in note.sentences:
+        for n in s.numbers:
+            assert _reconciled(brief_con, n) == n.value, (s.text, n)
+
+
+def test_every_number_in_the_text_is_a_computed_number(note):
+    """Take the period names and dates out of each sentence: every number left is one of the
+    sentence's computed numbers (nothing typed into a template)."""
+    dates = r"\d{1,2} [A-Z][a-z]+ \d{4}|(Q[1-4]|H[12]|[A-Z][a-z]+) \d{4}|(?<![\d.])\d{4}\b"
+    for s in note.sentences:
+        left = re.findall(r"\d[\d,]*(?:\.\d+)?", re.sub(dates, "", s.text))
+        allowed = {f"{n.value:,}" if isinstance(n.value, int) else f"{n.value:.2f}" for n in s.numbers}
+        allowed |= {f"{n.value:.4f}" for n in s.numbers if isinstance(n.value, float)}
+        assert set(left) <= allowed, (s.text, left, allowed)
+
+
+def test_a_comparison_is_made_when_the_same_datasets_cover_both_periods(brief_con):
+    """Only the curated dataset: it covers Q4 2017 and Q4 2018 in full, so the year-before
+    comparison is made: 3 attacks against {2} = 1, p = 0.625, about the same."""
+    note = brief.briefing_note(brief_con, replace(F, datasets=("curated",)), Q4)
+    assert note.sentences[0].text == ("Attacks: 3 in Q4 2018, about the same as in Q3 2018 (1); "
+                                      "against Q4 2017 (1), about the same.")
+    assert note.sentences[-1].text.endswith("the same datasets cover Q3 2018 and Q4 2017, so both "
+                                            "comparisons are made.")
+
+
+def test_coverage_is_each_datasets_first_and_last_event(brief_con):
+    cov = coverage.dataset_coverage(brief_con, F)
+    assert [(r.dataset, r.first_date, r.last_date, r.events) for r in cov.itertuples()] == [
+        ("pk_suicide_attacks", dt.date(2016, 3, 1), dt.date(2017, 12, 20), 2),
+        ("curated", dt.date(2016, 5, 10), dt.date(2019, 2, 10), 13)]
+    assert coverage.comparison_problem(cov, Q4, Q4.previous()) is None
+    assert "covers Q4 2017 in part and Q4 2018 not at all" in coverage.comparison_problem(cov, Q4, Q4.year_before())
+
+
+def test_evidence_filters_narrow_to_days_and_leave_out_year_only_dates(fixture_con):
+    """On indicator_events.csv: event 3 (2015, known only to the year) counts in 2015 but in no
+    quarter; event 4 (13 May 2015) is the only event of Q2 2015."""
+    year = EvidenceFilters.of(Filters(2014, 2017), parse_period("2015"))
+    quarter = EvidenceFilters.of(Filters(2014, 2017), parse_period("2015-Q2"))
+    assert events.event_count(fixture_con, year) == 2 and events.event_count(fixture_con, quarter) == 1
+    assert not year.sub_year and quarter.sub_year
+    assert quarter.all_time() == Filters(1900, 2999)
+    assert quarter.describe() == "Pakistan and Afghanistan, 1 Apr 2015 to 30 Jun 2015"
+
+
+@pytest.mark.parametrize("text, label, previous, year_before", [
+    ("2018-10", "October 2018", "2018-09", "2017-10"),
+    ("2018-Q1", "Q1 2018", "2017-Q4", "2017-Q1"),
+    ("2018-h1", "H1 2018", "2017-H2", "2017-H1"),
+    ("2018", "2018", "2017", "2017"),
+])
+def test_periods_parse_name_and_shift(text, label, previous, year_before):
+    p = parse_period(text)
+    assert (p.label, p.previous().code, p.year_before().code) == (label, previous, year_before)
+    assert parse_period(p.code) == p
+
+
+def test_a_bad_period_says_what_is_expected():
+    with pytest.raises(ValueError, match="expected YYYY-MM"):
+        parse_period("2018-13")
+
+
+def test_brief_numbers_are_consistent_with_yearly_measures(brief_con):
+    """The four quarters of 2018 add up to the year's count (every date is known to the day)."""
+    quarters = [_count(brief_con, EvidenceFilters.of(F, Period("quarter", dt.date(2018, m, 1))))
+                for m in (1, 4, 7, 10)]
+    year = int(library.measure_by(brief_con, Filters(2018, 2018), "events", ())["value"].iloc[0])
+    assert sum(quarters) == year == 10 and quarters == [0, 0, 1, 9]
+
+
+def _count(con, f):
+    return int(library.measure_by(con, f, "events", ())["value"].iloc[0])
+
