@@ -10,6 +10,8 @@ import streamlit as st
 from etl.schema import EXTREMIST_CATEGORIES
 from indicators.filters import COUNTRY_NAMES, Filters, check_values, parse_years
 
+RECENT_YEARS = 10  # the default view: the last ten years with data (the whole range one click away)
+
 # widget key -> query-string parameter
 MULTI = {"countries": "country", "provinces": "province", "districts": "district",
          "categories": "category", "actor_groups": "actor", "datasets": "dataset"}
@@ -45,9 +47,15 @@ def _from_url(options: dict) -> list[str]:
     return notes
 
 
+def default_years(options: dict) -> tuple[int, int]:
+    """The years a new session opens on: the last RECENT_YEARS years with data."""
+    lo, hi = options["years"]
+    return max(lo, hi - RECENT_YEARS + 1), hi
+
+
 def _to_url(f: Filters, options: dict) -> None:
     wanted: dict[str, str | list[str]] = {}
-    if (f.year_from, f.year_to) != options["years"]:
+    if (f.year_from, f.year_to) != default_years(options):
         wanted["years"] = f"{f.year_from}-{f.year_to}"
     if f.all_duplicates:
         wanted["duplicates"] = "all"
@@ -70,8 +78,11 @@ def sidebar_filters(options: dict) -> Filters:
     lo, hi = options["years"]
     sb = st.sidebar
     sb.header("Filters")
-    st.session_state.setdefault("years", (lo, hi))
+    st.session_state.setdefault("years", default_years(options))
     years = sb.slider("Years", lo, hi, key="years")
+    if tuple(years) != (lo, hi):
+        sb.button(f"Whole range, {lo}-{hi}", key="whole_range", type="tertiary",
+                  on_click=lambda: st.session_state.update(years=(lo, hi)))
     countries = sb.multiselect("Country", options["countries"], key="countries",
                                format_func=lambda c: COUNTRY_NAMES.get(c, c), placeholder="All")
     provinces = sb.multiselect("Province", options["provinces"], key="provinces", placeholder="All")

@@ -3,8 +3,10 @@
 Nothing here is new information; each item is recomputed from `events` at every build:
 - `events.is_secondary`: the view `duplicate_secondaries` (etl/duplicates.py) as a column, so that
   every filtered query tests a flag instead of anti-joining the view;
-- `events.fatalities_from` / `injured_from`: a cluster's counted event carries the best figures of
-  its members (etl/duplicates.py `best_figures`), these name the member each came from;
+- `events.fatalities_counted` / `injured_counted` and `fatalities_from` / `injured_from`: the
+  figures an event counts with when probable duplicates count once (a cluster's counted event
+  carries the best figures of its members, etl/duplicates.py `best_figures`; every other event its
+  own), and the member each came from; `fatalities` / `injured` stay the source's own;
 - `events.points_rank`: the events in the order the maps draw them (deadliest first, then newest,
   then by id), so "the N points to draw" is a top-N over one integer column;
 - `event_cube`: the events counted per year, place, category, actor group, dataset, source file,
@@ -41,7 +43,8 @@ def write(path: Path) -> None:
                     f"WHERE events.event_id = r.event_id")
         keys = ", ".join(CUBE_KEYS)
         con.execute(f"CREATE TABLE event_cube AS SELECT make_date(year(event_date), 1, 1) AS event_date, "
-                    f"{keys}, latitude IS NOT NULL AS has_point, count(*) AS events, sum(fatalities) AS fatalities, sum(injured) AS injured "
+                    f"{keys}, latitude IS NOT NULL AS has_point, count(*) AS events, sum(fatalities) AS fatalities, sum(injured) AS injured, "
+                    f"sum(fatalities_counted) AS fatalities_counted, sum(injured_counted) AS injured_counted "
                     f"FROM events GROUP BY ALL ORDER BY event_date, {keys}")
         con.execute("CHECKPOINT")
     finally:

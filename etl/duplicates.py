@@ -2,12 +2,15 @@
 attack in both GTD and ACLED) is linked, never deleted.
 
 Two events of different datasets are linked when their dates are at most a day apart, they are in
-the same district or within NEAR_KM of each other, their categories are equal, and their actor
+the same district or within NEAR_KM of each other, their categories are equal (or one is an attack
+and the other an armed clash: UCDP codes a suicide bombing of an army post as state-based conflict
+without saying who attacked), and their actor
 groups are compatible (equal, one is Unknown or Other, or one is the parent of the other, as
 Jamaat-ul-Ahrar and TTP). Linked events form clusters (connected components); table
 `duplicate_links` has one row per linked pair with the cluster's id: the member of the dataset
-ranked first for deaths (`rank_deaths` in etl/sources/registry.py; then the smallest event_id),
-the one event a cluster counts as. Its figures are the best of the members' (`best_figures`).
+with the most specific category (an attack before an armed clash), then ranked first for deaths
+(`rank_deaths` in etl/sources/registry.py), then the smallest event_id: the one event a cluster
+counts as, so its category is the most precise any member gives. Its figures are the best of the members' (`best_figures`).
 """
 from __future__ import annotations
 
@@ -19,6 +22,10 @@ from etl.sources.registry import FORMATS
 
 NEAR_KM = 10.0
 MAX_DAYS = 1
+# Categories that may describe the same incident (compared through this class, else as they are).
+LINK_CLASS = {"attack": "violence", "armed_clash": "violence"}
+# A cluster's counted event is the member whose category says the most (lower first).
+VAGUE = {"armed_clash": 1}
 COLUMNS = ("cluster_id", "event_id", "linked_event_id", "days_apart", "distance_km")
 
 
@@ -35,6 +42,7 @@ def link(events: pd.DataFrame) -> pd.DataFrame:
     frame["event_date"] = pd.to_datetime(frame["event_date"])
     frame["latitude"] = frame["latitude"].astype(float)
     frame["longitude"] = frame["longitude"].astype(float)
+    frame["link_class"] = frame["category"].map(lambda c: LINK_CLASS.get(c, c))
     family = pd.DataFrame([(g, p) for g, p in parents().items()], columns=["actor_group", "parent"])
     con = duckdb.connect()
     try:
@@ -48,12 +56,12 @@ def link(events: pd.DataFrame) -> pd.DataFrame:
                               ev.event_date::DATE AS day
                        FROM ev LEFT JOIN family f USING (actor_group)),
             names AS (SELECT DISTINCT dataset AS other FROM ev),
-            shifted AS (SELECT e.event_id, e.category, n.other, e.day + o.offset_days::INTEGER AS day
+            shifted AS (SELECT e.event_id, e.link_class, n.other, e.day + o.offset_days::INTEGER AS day
                         FROM e JOIN names n ON n.other < e.dataset
                         CROSS JOIN (SELECT unnest(range(-{MAX_DAYS}, {MAX_DAYS} + 1)) AS offset_days) o),
             candidates AS (SELECT a.event_id, s.event_id AS linked_event_id
                            FROM e a JOIN shifted s
-                             ON s.other = a.dataset AND s.category = a.category AND s.day = a.day)
+                             ON s.other = a.dataset AND s.link_class = a.link_class AND s.day = a.day)
             SELECT a.event_id, b.event_id AS linked_event_id,
                    abs(date_diff('day', a.day, b.day)) AS days_apart,
                    round(6371 * 2 * asin(sqrt(
@@ -71,20 +79,20 @@ def link(events: pd.DataFrame) -> pd.DataFrame:
         con.close()
     if not len(pairs):
         return empty()
-    pairs.insert(0, "cluster_id", _clusters(pairs))
+    category = dict(zip(events["event_id"], events["category"]))
+    pairs.insert(0, "cluster_id", _clusters(pairs, category))
     return pairs[list(COLUMNS)]
 
 
-def _precedence(event_id: str) -> tuple[int, str]:
-    """The order in which a cluster's members are preferred: the dataset's rank for deaths (the
-    dataset is the event id's prefix), then the event id."""
-    fmt = FORMATS.get(event_id.split(":", 1)[0])
-    return (fmt.rank_deaths if fmt else 99, event_id)
-
-
-def _clusters(pairs: pd.DataFrame) -> list[str]:
-    """Connected components of the pairs, each named by its first member in `_precedence`."""
+def _clusters(pairs: pd.DataFrame, category: dict[str, str]) -> list[str]:
+    """Connected components of the pairs, each named by its first member in precedence: the most
+    specific category, then the dataset's rank for deaths (the dataset is the event id's
+    prefix), then the event id."""
     parent: dict[str, str] = {}
+
+    def _precedence(event_id: str) -> tuple[int, int, str]:
+        fmt = FORMATS.get(event_id.split(":", 1)[0])
+        return (VAGUE.get(category.get(event_id), 0), fmt.rank_deaths if fmt else 99, event_id)
 
     def find(x: str) -> str:
         while parent.setdefault(x, x) != x:
@@ -107,22 +115,24 @@ SECONDARIES_VIEW = """CREATE VIEW duplicate_secondaries AS
 
 
 def best_figures(con) -> None:
-    """Give each cluster's counted event (its cluster_id) the best figures of its members: deaths
-    (with their range) from the member that reports them whose dataset ranks first for deaths,
-    injured likewise by `rank_injured`; columns fatalities_from / injured_from name the member
-    (null: the event's own figure). Importing a dataset that merely duplicates events can then
-    never lower a total."""
+    """Columns fatalities_counted / injured_counted: the figures an event counts with when a
+    cluster of probable duplicates counts once. Every event has its own figures there, except a
+    cluster's counted event (its cluster_id), which has the best of its members': deaths from the
+    member that reports them whose dataset ranks first for deaths, injured likewise by
+    `rank_injured`; fatalities_from / injured_from name that member (null: the event's own).
+    `fatalities` and `injured` stay the source's own. Importing a dataset that merely duplicates
+    events can then never lower a total."""
     ranks = pd.DataFrame([(f.name, f.rank_deaths, f.rank_injured) for f in FORMATS.values()],
                          columns=["dataset", "rank_deaths", "rank_injured"])
     con.register("dataset_ranks", ranks)
-    con.execute("ALTER TABLE events ADD COLUMN fatalities_from VARCHAR")
-    con.execute("ALTER TABLE events ADD COLUMN injured_from VARCHAR")
+    for figure in ("fatalities", "injured"):
+        con.execute(f"ALTER TABLE events ADD COLUMN {figure}_counted DOUBLE")
+        con.execute(f"UPDATE events SET {figure}_counted = {figure}")
+        con.execute(f"ALTER TABLE events ADD COLUMN {figure}_from VARCHAR")
     for figure, rank in (("fatalities", "rank_deaths"), ("injured", "rank_injured")):
         con.execute(f"""
-            UPDATE events SET {figure} = b.{figure}, {figure}_low = b.{figure}_low,
-                   {figure}_high = b.{figure}_high, {figure}_from = b.event_id
-            FROM (SELECT DISTINCT ON (m.cluster_id) m.cluster_id, e.event_id, e.{figure},
-                         e.{figure}_low, e.{figure}_high
+            UPDATE events SET {figure}_counted = b.{figure}, {figure}_from = b.event_id
+            FROM (SELECT DISTINCT ON (m.cluster_id) m.cluster_id, e.event_id, e.{figure}
                   FROM (SELECT cluster_id, event_id FROM duplicate_links
                         UNION SELECT cluster_id, linked_event_id FROM duplicate_links) m
                   JOIN events e USING (event_id)

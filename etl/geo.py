@@ -75,7 +75,7 @@ def load_districts(boundaries_dir: Path) -> gpd.GeoDataFrame:
     afg = gpd.GeoDataFrame({
         "district_id": "AFG-" + afg["shapeID"].astype(str),
         "country": "AFG",
-        "admin1": None,  # the bundled Afghan layer carries no province
+        "admin1": _afghan_provinces(afg, boundaries_dir / "afg_adm1_geoboundaries.geojson"),
         "admin2": afg["shapeName"].str.strip(),
     }, geometry=afg.geometry, crs=afg.crs)
     out = pd.concat([pak, afg], ignore_index=True)
@@ -83,6 +83,19 @@ def load_districts(boundaries_dir: Path) -> gpd.GeoDataFrame:
         dupes = out.loc[out["district_id"].duplicated(), "admin2"].tolist()
         raise GeoError(f"district names collide after normalising: {dupes}")
     return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+
+
+def _afghan_provinces(districts: gpd.GeoDataFrame, provinces_file: Path) -> list[str | None]:
+    """The province of each Afghan district (the bundled district layer carries none): the
+    province polygon holding the district's representative point, else the nearest one."""
+    if not provinces_file.exists():
+        return [None] * len(districts)
+    provinces = _read_layer(provinces_file, ("shapeName",))
+    points = gpd.GeoDataFrame(geometry=districts.geometry.representative_point(), crs=districts.crs)
+    metric = provinces[["shapeName", "geometry"]].to_crs(METRIC_CRS)
+    joined = gpd.sjoin_nearest(points.to_crs(METRIC_CRS), metric, how="left")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return [normalise_province(n) for n in joined["shapeName"].reindex(districts.index)]
 
 
 def _read_layer(path: Path, fields: tuple[str, ...]) -> gpd.GeoDataFrame:

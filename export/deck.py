@@ -124,7 +124,7 @@ def build_pptx(content: dict) -> bytes:
           Emu(11000000), Emu(600000), 11)
     slide.notes_slide.notes_text_frame.text = (
         f"Key figures for {content['subtitle']}, against {content['previous']}. Fatalities and injured "
-        f"sum known figures (the sources' maxima). Sources: {content['source']}")
+        f"sum known figures (each source's headline figure). Sources: {content['source']}")
 
     for chart in content["charts"]:
         slide = deck.slides.add_slide(title_only)

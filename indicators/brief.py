@@ -98,7 +98,7 @@ def evidence_sources(con: duckdb.DuckDBPyConnection, ef: Filters) -> tuple[str, 
 
 
 def _count(con, ef: Filters, measure: str) -> Number:
-    value = int(library.measure_by(con, ef, measure, ())["value"].iloc[0])
+    value = round(library.measure_by(con, ef, measure, ())["value"].iloc[0])  # GTD has fractions
     return Number(measure, value, f"measure:{measure}", ef)
 
 

@@ -47,6 +47,19 @@ class Filters:
             clauses.append(f"NOT {p}is_secondary")  # see etl/derived.py
         return " AND ".join(clauses), params
 
+    @property
+    def deaths(self) -> str:
+        """The deaths column to sum (a fixed name, never user text): by default a cluster of
+        probable duplicates counts once with the best figures of its members
+        (`fatalities_counted`, see etl/duplicates.py); counted separately, every event has its
+        source's own figure (`fatalities`)."""
+        return "fatalities" if self.all_duplicates else "fatalities_counted"
+
+    @property
+    def hurt(self) -> str:
+        """The injured column to sum, as `deaths`."""
+        return "injured" if self.all_duplicates else "injured_counted"
+
     def all_time(self) -> "Filters":
         """The same filters over every year (for 'first ever' and baselines)."""
         return replace(self, year_from=1900, year_to=2999)

@@ -21,7 +21,7 @@ from indicators.filters import Filters
 LEVELS = ("district", "province")
 METRICS = {
     "events": "filtered events",
-    "fatalities": "people killed (known tolls, sources' maxima)",
+    "fatalities": "people killed (known tolls, the sources' own figures)",
     "signals": "filtered events that are propaganda, allegiance or recruitment (weak signals)",
 }
 # The join of events to each level's units, and the unit's columns (fixed SQL, never user text).
@@ -49,7 +49,7 @@ def area_values(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "distri
     where, params = f.where("e")
     return con.execute(
         f"SELECT {columns}, sum(e.events)::BIGINT AS events, "
-        f"coalesce(sum(e.fatalities), 0)::BIGINT AS fatalities, "
+        f"coalesce(sum(e.{f.deaths}), 0)::BIGINT AS fatalities, "
         f"{_SIGNALS} AS signals FROM event_cube e JOIN {join} WHERE {where} "
         f"GROUP BY ALL ORDER BY events DESC, name", params).df()
 
@@ -113,6 +113,6 @@ def top_values(con: duckdb.DuckDBPyConnection, f: Filters, column: str, limit: i
         raise ValueError(f"column={column!r}: expected one of {', '.join(TOP_COLUMNS)}")
     where, params = f.where()
     return con.execute(
-        f"SELECT {column} AS value, count(*) AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
+        f"SELECT {column} AS value, count(*) AS events, coalesce(sum({f.deaths}), 0)::BIGINT AS fatalities "
         f"FROM events WHERE {where} GROUP BY 1 ORDER BY events DESC, value LIMIT ?",
         params + [limit]).df()

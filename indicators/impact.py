@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from indicators.filters import Filters
-from indicators.library import MEASURES
+from indicators.library import measure_sql
 
 LEVELS = {"district": "district_id", "province": "admin1"}
 GTI_WEIGHTS = (16, 8, 4, 2, 1)  # current year first
@@ -33,7 +33,7 @@ def rates(con: duckdb.DuckDBPyConnection, f: Filters, measure: str = "events",
     (value / pop_2017 x 100,000; null = no population data, never 0 or infinity)."""
     key = LEVELS[level]
     where, params = f.where()
-    counts = con.execute(f"SELECT {key}, {MEASURES[measure]} AS value FROM events "
+    counts = con.execute(f"SELECT {key}, {measure_sql(measure, f)} AS value FROM events "
                          f"WHERE {where} AND {key} IS NOT NULL GROUP BY 1", params).df()
     units = _population(con, level)
     for column, values in (("country", f.countries), ("admin1", f.provinces)):
@@ -61,7 +61,7 @@ def _raw_scores(con, f: Filters, level: str) -> pd.DataFrame:
     where, params = f.where()
     return con.execute(
         f"SELECT {key} AS unit, year(event_date) AS year, "
-        f"sum(events) + 3 * coalesce(sum(fatalities), 0) + 0.5 * coalesce(sum(injured), 0) AS raw "
+        f"sum(events) + 3 * coalesce(sum({f.deaths}), 0) + 0.5 * coalesce(sum({f.hurt}), 0) AS raw "
         f"FROM event_cube WHERE {where} AND category = 'attack' AND {key} IS NOT NULL GROUP BY ALL",
         params).df()
 

@@ -18,13 +18,14 @@ _SIGNALS = ", ".join(f"'{c}'" for c in SIGNAL_CATEGORIES)
 _CIVILIAN = ", ".join(f"'{c}'" for c in CIVILIAN_CLASSES)
 _NAMED = "actor_group NOT IN ('Unknown', 'Other')"
 
-# Fixed SQL fragments (never user text): measure id -> aggregate over the filtered events.
+# Fixed SQL fragments (never user text): measure id -> aggregate over the filtered events;
+# {deaths} and {hurt} are the Filters' columns of figures (see Filters.deaths).
 MEASURES: dict[str, str] = {
     "events": "count(*)",
-    "fatalities": "coalesce(sum(fatalities), 0)",
-    "injured": "coalesce(sum(injured), 0)",
+    "fatalities": "coalesce(sum({deaths}), 0)",
+    "injured": "coalesce(sum({hurt}), 0)",
     "attacks": "count(*) FILTER (WHERE category = 'attack')",
-    "attack_fatalities": "coalesce(sum(fatalities) FILTER (WHERE category = 'attack'), 0)",
+    "attack_fatalities": "coalesce(sum({deaths}) FILTER (WHERE category = 'attack'), 0)",
     "signals": f"count(*) FILTER (WHERE category IN ({_SIGNALS}))",
     "propaganda": "count(*) FILTER (WHERE category = 'propaganda')",
     "allegiance": "count(*) FILTER (WHERE category = 'allegiance')",
@@ -32,12 +33,17 @@ MEASURES: dict[str, str] = {
     "active_districts": "count(DISTINCT district_id)",
     "active_groups": f"count(DISTINCT actor_group) FILTER (WHERE {_NAMED})",
     "civilian_attacks": f"count(*) FILTER (WHERE category = 'attack' AND target_class IN ({_CIVILIAN}))",
-    "civilian_fatalities": f"coalesce(sum(fatalities) FILTER (WHERE category = 'attack' "
+    "civilian_fatalities": f"coalesce(sum({{deaths}}) FILTER (WHERE category = 'attack' "
                            f"AND target_class IN ({_CIVILIAN})), 0)",
     "minority_attacks": "count(*) FILTER (WHERE category = 'attack' AND target_minority)",
     "minority_share": "round(100.0 * count(*) FILTER (WHERE category = 'attack' AND target_minority) "
                       "/ nullif(count(*) FILTER (WHERE category = 'attack'), 0), 1)",
 }
+
+def measure_sql(measure: str, f: Filters) -> str:
+    """The measure's SQL aggregate for these filters (their columns of figures)."""
+    return MEASURES[measure].format(deaths=f.deaths, hurt=f.hurt)
+
 
 RATIOS = ("minority_share",)  # an empty period has no share: null, not 0
 
@@ -89,7 +95,7 @@ def measure_by(con: duckdb.DuckDBPyConnection, f: Filters, measure: str,
         group.append(breakdown)
         if breakdown == "district":
             where += " AND district_id IS NOT NULL"
-    select.append(f"{MEASURES[measure]} AS value")
+    select.append(f"{measure_sql(measure, f)} AS value")
     sql = f"SELECT {', '.join(select)} FROM events WHERE {where}"
     if group:
         sql += f" GROUP BY {', '.join(group)} ORDER BY {', '.join(group)}"

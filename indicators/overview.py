@@ -41,12 +41,13 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
 def kpis(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """One row per period ('current', 'previous': the period of equal length just before).
     Columns: period, events, fatalities, injured, districts_affected.
-    fatalities and injured sum the known figures (the sources' maxima); unknown counts add nothing."""
+    fatalities and injured sum the known figures (each source's headline figure; a cluster of
+    probable duplicates with the best figures of its members); unknown counts add nothing."""
     rows = []
     for label, filters in (("current", f), ("previous", f.previous())):
         where, params = filters.where()
         events, fatalities, injured, districts = con.execute(
-            f"SELECT coalesce(sum(events), 0), coalesce(sum(fatalities), 0), coalesce(sum(injured), 0), "
+            f"SELECT coalesce(sum(events), 0), coalesce(sum({f.deaths}), 0), coalesce(sum({f.hurt}), 0), "
             f"count(DISTINCT district_id) FROM event_cube WHERE {where}", params).fetchone()
         rows.append({"period": label, "events": events, "fatalities": round(fatalities),
                      "injured": round(injured), "districts_affected": districts})
@@ -64,7 +65,7 @@ def trend(con: duckdb.DuckDBPyConnection, f: Filters, period: str = "year") -> p
     table, count = ("event_cube", "sum(events)") if unit == "year" else ("events", "count(*)")
     frame = con.execute(
         f"SELECT date_trunc('{unit}', event_date)::DATE AS period_start, category, "
-        f"{count}::BIGINT AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
+        f"{count}::BIGINT AS events, coalesce(sum({f.deaths}), 0)::BIGINT AS fatalities "
         f"FROM {table} WHERE {where} GROUP BY ALL ORDER BY period_start, category", params).df()
     frame.attrs["left_out_imprecise"] = left_out
     return frame

@@ -39,12 +39,17 @@ INDICATORS: tuple[Indicator, ...] = (
               f"Events matching the filters whose event_date falls in the selected years. {EXTREMIST}",
               "count(events)", "events", measure="events"),
     Indicator("fatalities", "Fatalities", "How many people were killed?",
-              "Sum of the known death tolls of the filtered events (each source's maximum figure). "
-              "Events with an unknown toll add nothing, so this is a lower bound.",
+              "Sum of the known death tolls of the filtered events: each source's own headline figure "
+              "(UCDP best, GTD nkill with its fractions, ACLED fatalities, the curated file's cited "
+              "toll, the Kaggle files' maximum). A cluster of probable duplicates counts once, with "
+              "the deaths of the member whose dataset ranks first for deaths (curated, UCDP, "
+              "suicide-attack file, GTD, drone file, ACLED, template). Events with an unknown toll "
+              "add nothing, so this is a lower bound.",
               "sum(fatalities) over events with a known toll", "people killed", measure="fatalities"),
     Indicator("injured", "Injured", "How many people were hurt?",
-              "Sum of the known injury counts of the filtered events (each source's maximum figure); a "
-              "lower bound.", "sum(injured) over events with a known count", "people injured",
+              "Sum of the known injury counts of the filtered events (each source's own figure; a "
+              "cluster of probable duplicates with the injured of the member ranked first for "
+              "injuries: curated, GTD, suicide-attack file, drone file, ...); a lower bound.", "sum(injured) over events with a known count", "people injured",
               measure="injured"),
     Indicator("attacks", "Attacks", "How many attacks were there?",
               "Filtered events of category attack (violence by a non-state armed group).",

@@ -42,7 +42,7 @@ def monthly_attacks(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     where, params = replace(f, categories=("attack",)).where()
     return con.execute(
         f"SELECT date_trunc('month', event_date)::DATE AS month, actor_group, count(*) AS attacks, "
-        f"coalesce(sum(fatalities), 0)::BIGINT AS fatalities FROM events "
+        f"coalesce(sum({f.deaths}), 0)::BIGINT AS fatalities FROM events "
         f"WHERE {where} AND date_precision <> 'year' GROUP BY ALL ORDER BY month, actor_group",
         params).df()
 

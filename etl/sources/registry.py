@@ -29,6 +29,8 @@ class Format:
     # reports a figure gives it (see etl/duplicates.py).
     rank_deaths: int = 9
     rank_injured: int = 9
+    options: dict = field(default_factory=dict)  # keyword arguments of the adapter's load
+    preliminary: bool = False  # a publisher's preliminary release, revised and later replaced
 
     def load(self, path, name):
         """The file's outcome (schema.Outcome); a FileProblem when its header lacks a column
@@ -41,7 +43,7 @@ class Format:
             raise FileProblem(f"{name} line 1: missing column {missing[0]!r} (a {self.name} file "
                               f"has {', '.join(self.required)}); is this the right format for "
                               f"this file?")
-        return importlib.import_module(f"etl.sources.{self.module}").load(path, name)
+        return importlib.import_module(f"etl.sources.{self.module}").load(path, name, **self.options)
 
 
 _LICENCE_IMPORT = "the analyst's licence; kept in data/imports, never committed"
@@ -82,6 +84,18 @@ FORMATS: dict[str, Format] = {f.name: f for f in (  # in the order auto-detectio
         "organised violence with at least one death: state-based, non-state and one-sided",
         _LICENCE_IMPORT, {"best_est": "best", "high_est": "high", "low_est": "low"},
         rank_deaths=2, rank_injured=9),
+    Format(
+        "ucdp_candidate", "ucdp",
+        "UCDP Candidate Events (monthly, preliminary: revised later and replaced by the yearly GED)",
+        "UCDP Candidate Events Dataset (Uppsala Conflict Data Program), preliminary",
+        ("id", "date_start", "type_of_violence", "side_a", "side_b", "country", "latitude",
+         "longitude", "where_prec", "date_prec"),
+        "a monthly Candidate Events release (the GED columns); not auto-detected (its header is "
+        "GED's): give `--format ucdp_candidate`", "`ucdp_candidate:<id>`",
+        "`best`, as in GED; preliminary", "organised violence with at least one death, "
+        "preliminary (the months after the last GED release)", _LICENCE_IMPORT,
+        {"best_est": "best", "high_est": "high", "low_est": "low"},
+        rank_deaths=3, rank_injured=9, options={"dataset": "ucdp_candidate"}, preliminary=True),
     Format(
         "events", "template", "Events coded by an analyst in the event template",
         "Events coded by an analyst (event template)",

@@ -30,12 +30,14 @@ OWN = {"government of pakistan", "government of afghanistan"}
 USED = REQUIRED + ("date_end", "best", "high", "low", "adm_1", "adm_2", "where_description", "conflict_name", "source_headline")
 
 
-def load(path: Path, name: str) -> schema.Outcome:
+def load(path: Path, name: str, dataset: str = DATASET) -> schema.Outcome:
+    """GED, or with dataset='ucdp_candidate' a Candidate Events release (same columns; its ids
+    differ from GED's, so its events get ids of their own)."""
     frame = read_table(path, name, USED).rename(columns=RENAMES)
-    return events(frame, name)
+    return events(frame, name, dataset)
 
 
-def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
+def events(frame: pd.DataFrame, name: str, dataset: str = DATASET) -> schema.Outcome:
     c = Cells(frame, name)
     event_id = c.require("id", "every GED row has an id")
     start = c.dates("date_start", DATE_FORMATS, DATE_STYLES)
@@ -62,8 +64,8 @@ def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
     description = c.text("conflict_name").str.cat(where, sep=": ").str.strip(": ")
     headline = c.text("source_headline")
     return c.result({
-        "event_id": DATASET + ":" + event_id,
-        "dataset": DATASET,
+        "event_id": dataset + ":" + event_id,
+        "dataset": dataset,
         "event_date": start,
         "date_end": end.where(end.notna() & (end != start)),
         "date_precision": date_precision,
@@ -83,6 +85,6 @@ def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
         "fatalities_low": low,
         "fatalities_high": high,
         "description": nulls(description),
-        "source_name": SOURCE_NAME,
+        "source_name": FORMATS[dataset].publisher,
         "source_title": headline.where(headline.ne(""), "UCDP GED"),
     })

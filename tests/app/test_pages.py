@@ -46,7 +46,7 @@ def test_a_link_opens_with_its_filters(app, con):
     assert len(charts) == 2
 
 
-def test_invalid_url_values_are_ignored_with_a_note(app):
+def test_invalid_url_values_are_ignored_with_a_note(app, con):
     app.query_params["years"] = "1900-3000"
     app.query_params["province"] = "<script>alert(1)</script>"
     at = app.run()
@@ -55,7 +55,11 @@ def test_invalid_url_values_are_ignored_with_a_note(app):
     assert any("years='1900-3000' ignored" in n for n in notes)
     assert "province ignored. Unknown province '<script>alert(1)</script>'. Valid: Azad Jammu and " \
         "Kashmir, Balochistan," in " ".join(notes)
-    assert at.sidebar.slider(key="years").value == (1995, 2019)  # the full range, unchanged
+    lo, hi = con.execute("SELECT min(year(event_date)), max(year(event_date)) FROM events").fetchone()
+    assert at.sidebar.slider(key="years").value == (hi - 9, hi)  # the default, the last ten years
+    at.sidebar.button(key="whole_range").click().run()  # the whole range: one click, in the URL
+    assert at.sidebar.slider(key="years").value == (lo, hi)
+    assert at.query_params["years"] == f"{lo}-{hi}"
 
 
 def test_a_misspelt_link_value_is_ignored_with_the_closest_valid_one(app):
@@ -73,6 +77,7 @@ def test_a_misspelt_link_value_is_ignored_with_the_closest_valid_one(app):
 
 
 def test_adding_drone_strikes_changes_the_count(app):
+    app.query_params["years"] = "2004-2017"  # the drone file's years
     at = app.run()
     before = metrics(at)["Events"]
     categories = at.sidebar.multiselect(key="categories")
@@ -123,6 +128,7 @@ def test_trends_page_breakdowns_and_comparisons(app, con):
 def test_trends_page_answers_the_expansion_questions(app, con):
     app.query_params["actor"] = "Islamic State"
     app.query_params["years"] = "2014-2019"
+    app.query_params["dataset"] = "curated"
     at = app.run()
     at.switch_page("app_pages/trends.py").run()
     assert not at.exception
@@ -177,6 +183,7 @@ def test_a_rebuild_is_picked_up_without_an_error(built, tmp_path, monkeypatch):
 
 
 def test_probable_duplicates_toggle_and_link(app, con):
+    app.query_params["years"] = "1995-2019"
     at = app.run()
     once = overview.kpis(con, Filters(1995, 2019)).set_index("period").loc["current", "events"]
     every = overview.kpis(con, Filters(1995, 2019, all_duplicates=True)).set_index("period").loc["current", "events"]

@@ -1,6 +1,7 @@
 """The warehouse built from the bundled data, and from fixtures: counts, reconciliation, placement,
 idempotence, and that a failed build loses nothing."""
 import csv
+import io
 import fcntl
 import hashlib
 import subprocess
@@ -20,10 +21,12 @@ def test_every_bundled_event_is_loaded_or_accounted_for(built, con):
     assert counts["raw/pakistan_suicide_attacks.csv"].loaded == 496
     assert counts["raw/pakistan_drone_attacks.csv"].loaded == 404
     assert counts["raw/pakistan_drone_attacks.csv"].rejected == 1  # the totals row
-    assert counts["raw/isis_network_events.csv"].loaded == 51
+    assert counts["raw/isis_network_events.csv"].loaded == 105
     assert counts["raw/caps_2018_events.csv"].loaded >= 1
+    assert counts["raw/ucdp_ged_pak_1989_2021_hdx.csv"].loaded == 6416  # the HXL row is no event
+    assert counts["raw/ucdp_candidate_26_0_2_pak_afg.csv"].loaded == 105
     for c in built.files:
-        assert c.rows_read == c.loaded + c.rejected + c.duplicates
+        assert c.rows_read == c.loaded + c.out_of_scope + c.rejected + c.duplicates
     total = con.execute("SELECT count(*) FROM events").fetchone()[0]
     assert total == sum(c.loaded for c in built.files)
     assert con.execute("SELECT count(*) FROM events WHERE source_name IS NULL OR source_file IS NULL "
@@ -32,7 +35,8 @@ def test_every_bundled_event_is_loaded_or_accounted_for(built, con):
 
 def _raw_years(name, date_column, year_of):
     text = (DATA / "raw" / name).read_bytes().decode("cp1252" if "drone" in name else "utf-8-sig")
-    rows = [r for r in csv.DictReader(text.splitlines()) if r[date_column].strip()]
+    rows = [r for r in csv.DictReader(io.StringIO(text, newline=""))
+            if r[date_column].strip() and not r[date_column].startswith("#")]  # HDX's tag row
     return Counter(year_of(r[date_column].strip()) for r in rows)
 
 
@@ -40,6 +44,8 @@ def _raw_years(name, date_column, year_of):
     ("pakistan_suicide_attacks.csv", "pk_suicide_attacks", "Date", lambda d: int(d[-4:])),
     ("pakistan_drone_attacks.csv", "pk_drone_strikes", "Date", lambda d: int(d[-4:])),
     ("isis_network_events.csv", "curated", "event_date", lambda d: int(d[:4])),
+    ("ucdp_ged_pak_1989_2021_hdx.csv", "ucdp", "date_start", lambda d: int(d[:4])),
+    ("ucdp_candidate_26_0_2_pak_afg.csv", "ucdp_candidate", "date_start", lambda d: int(d[:4])),
 ])
 def test_events_per_year_reconcile_with_the_raw_file(con, name, dataset, date_column, year_of):
     """Counted straight from the CSV with the csv module, independently of the adapters."""
@@ -47,6 +53,19 @@ def test_events_per_year_reconcile_with_the_raw_file(con, name, dataset, date_co
     got = dict(con.execute("SELECT year(event_date), count(*) FROM events WHERE source_file = ? "
                            "GROUP BY 1", [f"raw/{name}"]).fetchall())
     assert got == dict(expected)
+
+
+def test_ucdp_deaths_reconcile_with_ucdps_best_per_year(con):
+    """The bundled UCDP GED file: deaths per year are the sum of `best`, UCDP's own figure (43,225
+    in all), computed straight from the file."""
+    text = (DATA / "raw" / "ucdp_ged_pak_1989_2021_hdx.csv").read_text(encoding="utf-8")
+    expected = Counter()
+    for r in csv.DictReader(io.StringIO(text, newline="")):
+        if not r["id"].startswith("#") and r["id"]:
+            expected[int(r["year"])] += int(r["best"])
+    got = dict(con.execute("SELECT year(event_date), sum(fatalities)::INTEGER FROM events WHERE "
+                           "dataset = 'ucdp' GROUP BY 1").fetchall())
+    assert got == dict(expected) and sum(expected.values()) == 43225
 
 
 def test_fatalities_reconcile_with_the_raw_maximum(con):

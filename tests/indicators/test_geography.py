@@ -6,7 +6,8 @@ import pytest
 from indicators import events, geography, overview
 from indicators.filters import Filters
 
-IS = Filters(2014, 2019, actor_groups=("Islamic State",))
+# The curated file only: the docstrings count its lines by hand.
+IS = Filters(2014, 2019, actor_groups=("Islamic State",), datasets=("curated",))
 
 
 def values(con, f, level="district"):
@@ -25,15 +26,16 @@ def test_district_values_by_hand(con):
 
 
 def test_events_without_a_district_are_listed_not_placed(con):
-    """Lines 16, 17, 52 are known only to Pakistan and line 9 only to Balochistan: on the district
-    map all four are listed; on the province map line 9 counts in Balochistan, three are listed."""
+    """Lines 16, 17, 52, 53 are known only to Pakistan and line 9 only to Balochistan: on the
+    district map all five are listed; on the province map line 9 counts in Balochistan, four are
+    listed."""
     d = geography.not_on_map(con, IS, "district").set_index("area")["events"].to_dict()
     p = geography.not_on_map(con, IS, "province").set_index("area")["events"].to_dict()
-    assert d == {"PAK": 3, "Balochistan": 1}
-    assert p == {"PAK": 3}
+    assert d == {"PAK": 4, "Balochistan": 1}
+    assert p == {"PAK": 4}
     total = overview.kpis(con, IS).set_index("period").loc["current", "events"]
-    assert values(con, IS)["events"].sum() + 4 == total
-    assert values(con, IS, "province")["events"].sum() + 3 == total
+    assert values(con, IS)["events"].sum() + 5 == total
+    assert values(con, IS, "province")["events"].sum() + 4 == total
 
 
 def test_a_province_is_its_districts_plus_the_events_known_only_to_it(con):
@@ -42,20 +44,23 @@ def test_a_province_is_its_districts_plus_the_events_known_only_to_it(con):
     in_balochistan = district[district["parent"] == "Balochistan"]["events"].sum()
     assert province.loc["PAK-balochistan", "events"] == in_balochistan + 1  # line 9
     assert province.loc["PAK-sindh", "events"] == district[district["parent"] == "Sindh"]["events"].sum()
-    # Afghanistan has no province layer: one country-wide unit holding every Afghan event.
-    afghan = district[district["country"] == "AFG"]["events"].sum()
-    assert province.loc["AFG", "events"] == afghan
-    assert province.loc["AFG", "name"] == "Afghanistan (no province layer)"
+    # Afghanistan's provinces (geoBoundaries ADM1) hold their districts' events: the curated
+    # file's Afghan IS events of 2014-2019 are in Kabul (5), Herat (1) and Sar-e Pol (1).
+    afghan = district[district["country"] == "AFG"]
+    assert province.loc["AFG-kabul", "events"] == afghan[afghan["parent"] == "Kabul"]["events"].sum() == 5
+    assert province.loc["AFG-sar-e-pol", "name"] == "Sar-e Pol"
 
 
 def test_every_district_and_province_has_an_outline(con):
     shapes = geography.area_shapes(con, "district")
     assert len(shapes) == 148 + 398 and shapes["geojson"].str.startswith('{"type":').all()
     provinces = geography.area_shapes(con, "province")
-    assert set(provinces["unit_id"]) == {"AFG", "PAK-azad-jammu-and-kashmir", "PAK-balochistan",
-                                         "PAK-federally-administered-tribal-areas", "PAK-gilgit-baltistan",
-                                         "PAK-islamabad-capital-territory", "PAK-khyber-pakhtunkhwa",
-                                         "PAK-punjab", "PAK-sindh"}
+    assert {u for u in provinces["unit_id"] if u.startswith("PAK")} == {
+        "PAK-azad-jammu-and-kashmir", "PAK-balochistan", "PAK-federally-administered-tribal-areas",
+        "PAK-gilgit-baltistan", "PAK-islamabad-capital-territory", "PAK-khyber-pakhtunkhwa",
+        "PAK-punjab", "PAK-sindh"}
+    afghan = provinces[provinces["unit_id"].str.startswith("AFG")]  # Afghanistan's 34 provinces
+    assert len(afghan) == 34 and {"AFG-ghazni", "AFG-nangarhar", "AFG-kunar"} <= set(afghan["unit_id"])
 
 
 def test_spread_counts_districts_per_year_and_keeps_empty_years(con):

@@ -183,7 +183,7 @@ def test_a_breakdown_sums_to_the_total(con, f, measure, breakdown):
     parts = library.measure_by(con, f, measure, ("year", breakdown))
     if breakdown == "district":
         total = library.measure_by(con, replace(f), measure, ())["value"].iloc[0] - \
-            con.execute(f"SELECT {library.MEASURES[measure]} FROM events WHERE district_id IS NULL AND "
+            con.execute(f"SELECT {library.measure_sql(measure, f)} FROM events WHERE district_id IS NULL AND "
                         f"{f.where()[0]}", f.where()[1]).fetchone()[0]
     assert parts["value"].sum() == total
 
