@@ -2,16 +2,17 @@
 import streamlit as st
 
 from dashboard import data
-from dashboard.evidence import events_url
-from dashboard.widgets import plain
+from dashboard.widgets import page_caption, plain
 from export import render
 from export.note import note_docx, note_pdf
 from indicators import brief
+from indicators.links import events_url
 from indicators.periods import KIND_NAMES, KINDS
 
 f = st.session_state["filters"]
 
 st.title("Briefing note")
+page_caption(data.query, st.session_state["filters"])
 c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
 kind = c1.segmented_control("Period", KINDS, default="quarter", format_func=KIND_NAMES.get,
                             key="brief_kind") or "quarter"

@@ -2,9 +2,11 @@
 import streamlit as st
 
 from dashboard import data, uploads
+from dashboard.widgets import page_caption
 from indicators import provenance
 
 st.title("Data")
+page_caption(data.query, st.session_state["filters"])
 st.markdown(
     "Import an **ACLED** export (CSV, or the API's JSON), a **GTD** export (CSV or XLSX), a **UCDP "
     "GED** CSV, or events you coded yourself in the **event template**. The file is kept in "
@@ -33,7 +35,6 @@ if upload is not None and st.button("Import", type="primary", key="import_button
         with st.spinner(f"Importing {upload.name} and rebuilding the warehouse"):
             st.session_state["import_summary"] = uploads.import_upload(
                 upload.name, upload.getvalue(), fmt)
-        st.session_state.pop("years", None)  # show the new data's whole year range
         st.rerun()
     except uploads.ImportProblem as err:
         st.error(f"{err}\n\nThe warehouse and data/imports are unchanged.")

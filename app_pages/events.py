@@ -6,13 +6,14 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.filters import district_labels
-from dashboard.widgets import events_grid
+from dashboard.widgets import page_caption, events_grid
 from indicators import events
 
 f = st.session_state["filters"]
 options = st.session_state["options"]
 
 st.title("Events")
+page_caption(data.query, st.session_state["filters"])
 st.caption(f"{f.describe(district_labels(options))} · data version {data.version()}")
 
 c1, c2, c3, c4 = st.columns([3, 1.2, 1, 1])

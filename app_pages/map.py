@@ -7,7 +7,7 @@ import streamlit as st
 from charts.bars import spread_chart, top_chart
 from charts.trend import trend_chart
 from dashboard import data
-from dashboard.widgets import chart_click, download_menu, events_grid, new_chart_click, plain
+from dashboard.widgets import page_caption, chart_click, download_menu, events_grid, new_chart_click, plain
 from export import catalog
 from indicators import events, geography, overview, provenance
 from indicators.filters import COUNTRY_NAMES
@@ -22,6 +22,7 @@ f = st.session_state["filters"]
 years = ["all"] + [str(y) for y in range(f.year_from, f.year_to + 1)]
 
 st.title("Map")
+page_caption(data.query, st.session_state["filters"])
 c1, c2, c3 = st.columns([1, 1.3, 1])
 level = c1.segmented_control("Areas", geography.LEVELS, default="district", key="map_level") or "district"
 metric = c2.segmented_control("Colour by", list(geography.METRICS), default="events", key="map_metric",

@@ -1,19 +1,30 @@
 """Sources & methods: every dataset with its licence and coverage, the definitions, what did not load."""
 import streamlit as st
 
+from charts.coverage import coverage_timeline
 from dashboard import data
+from dashboard.widgets import page_caption
 from etl.schema import describe_markdown
 from indicators import provenance, significance
 from indicators.registry import methods_markdown
 
 st.title("Sources & methods")
+page_caption(data.query, st.session_state["filters"])
 st.caption(f"Data version {data.version()} (a hash of every input file). The same definitions are "
            "printed by `python -m indicators list`.")
 
 st.subheader("Data sources")
 st.dataframe(data.query(provenance.sources), hide_index=True, width="stretch")
 st.subheader("Coverage")
-st.dataframe(data.query(provenance.coverage), hide_index=True, width="stretch")
+covered = data.query(provenance.coverage)
+st.plotly_chart(coverage_timeline(covered, f"table coverage, data version {data.version()}"),
+                width="stretch", key="coverage_timeline")
+st.caption("A period no selected dataset covers is drawn as *no data* on every time series, never "
+           "as zero; one covered only by datasets that record a part of events is *partial "
+           "coverage*. Periods come from the publisher's release where given "
+           "(`data/reference/coverage.csv`, where an analyst corrects an import's period), else "
+           "from the first and last event.")
+st.dataframe(covered, hide_index=True, width="stretch")
 st.markdown(
     "**Boundaries.** Pakistan districts (about 2015, FATA separate): public CartoDB export mirrored "
     "in github saadkhalid90/terrorMaps, **no licence stated**: an official layer (for example OCHA "

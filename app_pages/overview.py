@@ -2,9 +2,10 @@
 import streamlit as st
 
 from dashboard import data
-from dashboard.widgets import briefing_downloads, delta, download_menu, events_table, left_out_note
+from dashboard.widgets import (briefing_downloads, delta, download_menu, events_table, left_out_note,
+                               page_caption)
 from export import catalog
-from indicators import overview
+from indicators import coverage, overview
 
 f = st.session_state["filters"]
 subtitle, source = catalog.context(data.query, f)
@@ -14,15 +15,22 @@ head.title("Extremist activity indicators")
 with menu:
     briefing_downloads(f)
 st.caption(f"{subtitle} · data version {data.version()}")
+page_caption(data.query, f)
 
 k = data.query(overview.kpis, f).set_index("period")
+why_not = data.query(coverage.kpi_comparison, f)  # None: both periods have the same coverage
 cols = st.columns(4)
+previous = f"{f.previous().year_from}-{f.previous().year_to}"
 for col, (metric, label) in zip(cols, (("events", "Events"), ("fatalities", "Fatalities"),
                                        ("districts_affected", "Districts affected"),
                                        ("injured", "Injured"))):
-    now, before = int(k.loc["current", metric]), int(k.loc["previous", metric])
-    col.metric(label, f"{now:,}", delta(now, before), delta_color="inverse",
-               help=f"Against {f.previous().year_from}-{f.previous().year_to}: {before:,}")
+    now, before = round(k.loc["current", metric]), round(k.loc["previous", metric])
+    col.metric(label, f"{now:,}", None if why_not else delta(now, before), delta_color="inverse",
+               help=f"Not compared with {previous}: {why_not}" if why_not else
+               f"Against {previous}: {before:,}")
+if why_not:
+    st.caption(f"No change against {previous} is shown: the datasets covering the two periods "
+               f"differ ({why_not}).")
 
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 period = left.segmented_control("Period", ["month", "quarter", "year"], default="year",

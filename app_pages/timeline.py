@@ -4,13 +4,14 @@ import streamlit as st
 from export.catalog import context
 from charts.timeline import lineage_chart
 from dashboard import data
-from dashboard.widgets import download_menu, events_table
+from dashboard.widgets import page_caption, download_menu, events_table
 from indicators import timeline
 
 f = st.session_state["filters"]
 subtitle, source = context(data.query, f)
 
 st.title("Timeline")
+page_caption(data.query, st.session_state["filters"])
 st.caption(f"{subtitle} · pledges, propaganda and recruitment are shown whatever the category filter; "
            "a bar spans the month or year when the day is unknown")
 signals = data.query(timeline.lineage_events, f)

@@ -3,7 +3,7 @@ import streamlit as st
 
 from export import catalog
 from dashboard import data
-from dashboard.widgets import download_menu, left_out_note, rate_table
+from dashboard.widgets import page_caption, download_menu, left_out_note, rate_table
 from indicators import impact, library, spread
 from indicators.registry import BY_ID, INDICATORS, compute
 
@@ -13,6 +13,7 @@ BREAKDOWN_NAMES = {"": "none", "category": "category", "actor_group": "actor gro
                    "province": "province", "district": "district", "target_class": "target class"}
 
 st.title("Trends")
+page_caption(data.query, st.session_state["filters"])
 st.caption(f"{subtitle} · data version {data.version()}")
 
 choices = [i.id for i in INDICATORS if i.kind in ("measure", "diffusion")]

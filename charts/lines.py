@@ -7,13 +7,16 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from charts.coverage import coverage_marks
 from charts.style import house_style
 
 
 def indicator_lines(frame: pd.DataFrame, series: str | None, value: str, unit: str, title: str,
                     subtitle: str, source: str, small_multiples: bool = False,
-                    milestones: pd.DataFrame | None = None, period: str = "year") -> go.Figure:
-    """Lines of `value` over `period`, one per value of the `series` column (or one line)."""
+                    milestones: pd.DataFrame | None = None, period: str = "year",
+                    coverage: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> go.Figure:
+    """Lines of `value` over `period`, one per value of the `series` column (or one line); a null
+    value is a gap (no data). `coverage` shades no-data and partial periods (charts.coverage)."""
     shown = frame.copy()
     shown["period"] = pd.to_datetime(shown["period"])
     label_col = series
@@ -45,4 +48,8 @@ def indicator_lines(frame: pd.DataFrame, series: str | None, value: str, unit: s
                                   for m in milestones.itertuples()],
                             hovertemplate="%{x|%b %Y}: %{text}<extra></extra>")
     fig.update_layout(height=height, hovermode="closest")
+    if coverage is not None:
+        shapes, notes = coverage_marks(*coverage, period)
+        fig.update_layout(shapes=list(fig.layout.shapes) + shapes,
+                          annotations=list(fig.layout.annotations) + notes)
     return house_style(fig, title, subtitle, source)

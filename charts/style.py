@@ -13,8 +13,14 @@ CATEGORY_COLORS = {
     "propaganda": "#E69F00",
     "allegiance": "#CC79A7",
     "recruitment": "#0072B2",
+    "organisation": "#56B4E9",
     "counter_terrorism": "#009E73",
     "state_strike": "#7F7F7F",
+    "armed_clash": "#000000",
+    "state_violence": "#F0E442",
+    "protest": "#A6A6A6",
+    "strategic_development": "#C8C8C8",
+    "other": "#E0E0E0",
 }
 CATEGORY_ORDER = tuple(CATEGORY_COLORS)
 

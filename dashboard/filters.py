@@ -9,12 +9,11 @@ import streamlit as st
 
 from etl.schema import EXTREMIST_CATEGORIES
 from indicators.filters import COUNTRY_NAMES, Filters, check_values, parse_years
+from indicators.links import MULTI
 
 RECENT_YEARS = 10  # the default view: the last ten years with data (the whole range one click away)
 
 # widget key -> query-string parameter
-MULTI = {"countries": "country", "provinces": "province", "districts": "district",
-         "categories": "category", "actor_groups": "actor", "datasets": "dataset"}
 URL_PARAMETERS = ("years", *MULTI.values(), "duplicates")
 
 

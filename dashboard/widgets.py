@@ -5,11 +5,25 @@ import pandas as pd
 import streamlit as st
 
 
+SMALL_BASE = 20  # below this, a change is given as counts: "+2 (from 1)", never "+200%"
+
+
 def delta(now: int, before: int) -> str | None:
-    """Change against the previous period as text: '+25%', '-10%', 'new' (previous was 0)."""
-    if before == 0:
-        return "new" if now else None
+    """Change against the previous period as text: '+25%', '-10%'; from a small base (fewer than
+    SMALL_BASE) as counts: '+2 (from 1)'; None when both are 0."""
+    if before == 0 and now == 0:
+        return None
+    if before < SMALL_BASE:
+        return f"{now - before:+,} (from {before:,})"
     return f"{(now - before) / before:+.0%}"
+
+
+def page_caption(query, f) -> None:
+    """The caption under a page title: the newest event of the data shown and, per dataset, its
+    release and the end of its coverage (preliminary data labelled as such)."""
+    from indicators import coverage
+
+    st.caption(query(coverage.freshness, f))
 
 
 def events_table(frame: pd.DataFrame) -> None:

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from etl import boundaries, derived, geo, population, schema, targets
+from etl import boundaries, coverage, derived, geo, population, schema, targets
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
 from etl.sources.table import count_records
@@ -236,6 +236,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         try:
             _write(tmp, events, districts, people, rejects, duplicates, registry, counts, version)
             _write_outcomes(tmp, flags, scope)
+            coverage.write(tmp, registry, data_dir / "reference")
             boundaries.write_provinces(tmp, provinces)
             links.write(tmp, probable)
             derived.write(tmp)

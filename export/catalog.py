@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from charts.lines import indicator_lines
 from charts.trend import trend_chart
-from indicators import geography, library, overview, provenance, timeline
+from indicators import coverage, geography, library, overview, provenance, timeline
 from indicators.filters import Filters
 from indicators.registry import BY_ID, compute
 from maps.area_map import area_map, feature_collection
@@ -38,7 +38,8 @@ def context(query: Query, f: Filters) -> tuple[str, str]:
 def overview_trend(query: Query, f: Filters, period: str = "year") -> Chart:
     subtitle, source = context(query, f)
     frame = query(overview.trend, f, period)
-    return trend_chart(frame, period, subtitle, source), frame
+    marks = (query(coverage.period_status, f, period), query(coverage.coverage_changes, f))
+    return trend_chart(frame, period, subtitle, source, marks), frame
 
 
 def indicator_chart(query: Query, f: Filters, indicator: str, period: str = "year",
@@ -60,11 +61,28 @@ def indicator_chart(query: Query, f: Filters, indicator: str, period: str = "yea
     by = {"actor_group": "actor group", "target_class": "target class"}.get(breakdown, breakdown)
     title = f"{ind.name} per {period}" + (f", by {by}" if breakdown else "")
     marks = query(timeline.milestones, f) if milestones else None
-    fig = indicator_lines(frame, breakdown, "value", unit, title, subtitle, source,
-                          small_multiples=small_multiples and bool(breakdown), milestones=marks,
-                          period=period)
+    status = query(coverage.period_status, f, period)
+    fig = indicator_lines(no_data_gaps(frame, status, breakdown), breakdown, "value", unit, title,
+                          subtitle, source, small_multiples=small_multiples and bool(breakdown),
+                          milestones=marks, period=period,
+                          coverage=(status, query(coverage.coverage_changes, f)))
     label = "admin2" if breakdown == "district" else None
     return fig, library.wide(frame, breakdown, label)
+
+
+def no_data_gaps(frame: pd.DataFrame, status: pd.DataFrame, series: str | None) -> pd.DataFrame:
+    """The indicator's rows with the periods no selected dataset covers set to null (a gap in
+    the line, never a zero), one such row per series."""
+    if "period" not in frame or not len(status):
+        return frame
+    none = pd.to_datetime(status.loc[status["status"] == "none", "period_start"])
+    shown = frame.assign(period=pd.to_datetime(frame["period"]))
+    shown = shown[~shown["period"].isin(none)]
+    keys = shown[series].drop_duplicates().tolist() if series and series in shown else [None]
+    gaps = pd.DataFrame([{"period": p, "value": None, **({series: k} if series else {})}
+                         for p in none for k in keys])
+    out = pd.concat([shown, gaps], ignore_index=True) if len(gaps) else shown
+    return out.sort_values("period", kind="stable").reset_index(drop=True)
 
 
 class MapFigures(NamedTuple):

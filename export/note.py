@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import io
 
-from dashboard.evidence import events_url
+from indicators.links import events_url
 from indicators.brief import Note
 
 DEFAULT_BASE_URL = "http://localhost:8501"

@@ -1,12 +1,16 @@
 """What the data covers, and whether two periods can be compared.
 
-Until a proper coverage table exists, a dataset covers the days from its first to its last event
-(with the filters' datasets, countries and categories: a dataset of drone strikes says nothing
-about attacks). This is the one place that rule is computed.
+The build writes table `coverage` (etl/coverage.py): for every dataset the period it covers (from
+the publisher's release where given, else its first and last event), its countries and
+categories, what it records, whether it aims to record every event of its kinds (`complete`) and
+whether it is preliminary. This module is the one place that reads it: a period that no selected
+dataset covers is *no data* (never a zero), a period covered only by datasets that record a part
+of events (one group, one kind of attack) is *partial*.
 """
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -16,27 +20,92 @@ from indicators.periods import Period
 
 
 def dataset_coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """One row per dataset with events of the filters' datasets, countries and categories (other
-    filters and the years are ignored). Columns: dataset, name (the short name of its largest
-    file), first_date, last_date, events."""
-    clauses, params = ["TRUE"], []
-    for column, values in (("e.dataset", f.datasets), ("e.country", f.countries),
-                           ("e.category", f.categories)):
-        if values:
-            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params += list(values)
+    """One row per dataset selected by the filters' datasets whose countries and categories meet
+    the filters' (the years and other filters are ignored: coverage is about the sources).
+    Columns: dataset, name, first_date, last_date (the period covered), events, complete,
+    preliminary, records, release, period_from."""
     frame = con.execute(
-        f"""SELECT e.dataset, arg_max(s.short_name, n) AS name, min(first_date) AS first_date,
-                   max(last_date) AS last_date, sum(n)::BIGINT AS events
-            FROM (SELECT dataset, source_file, min(event_date) AS first_date,
-                         max(event_date) AS last_date, count(*) AS n
-                  FROM events e WHERE {' AND '.join(clauses)} GROUP BY ALL) e
-            LEFT JOIN sources s ON s.file = e.source_file
-            GROUP BY e.dataset ORDER BY first_date, e.dataset""", params).df()
+        "SELECT dataset, name, period_start AS first_date, period_end AS last_date, events, complete, "
+        "preliminary, records, release, period_from, countries, categories FROM coverage "
+        "ORDER BY period_start, dataset").df()
+    keep = pd.Series(True, index=frame.index)
+    if f.datasets:
+        keep &= frame["dataset"].isin(f.datasets)
+    for column, values in (("countries", f.countries), ("categories", f.categories)):
+        if values:
+            keep &= frame[column].fillna("").str.split(",").map(lambda have: bool(set(have) & set(values)))
+    frame = frame[keep].drop(columns=["countries", "categories"]).reset_index(drop=True)
     for column in ("first_date", "last_date"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
-    frame["name"] = frame["name"].fillna(frame["dataset"])
     return frame
+
+
+class Span(NamedTuple):
+    """Any stretch of days with a label (a Period, or the years of a filter)."""
+    start: dt.date
+    last_day: dt.date
+    label: str
+
+
+def years_span(f: Filters) -> Span:
+    label = str(f.year_from) if f.years == 1 else f"{f.year_from}-{f.year_to}"
+    return Span(dt.date(f.year_from, 1, 1), dt.date(f.year_to, 12, 31), label)
+
+
+def kpi_comparison(con: duckdb.DuckDBPyConnection, f: Filters) -> str | None:
+    """Why the filters' years cannot be compared with the period of equal length before them
+    (the datasets covering the two differ), or None when they can."""
+    return comparison_problem(dataset_coverage(con, f), years_span(f), years_span(f.previous()))
+
+
+def period_status(con: duckdb.DuckDBPyConnection, f: Filters, unit: str) -> pd.DataFrame:
+    """One row per period (year, quarter or month) of the filters' years. Columns: period_start,
+    status ('full': a complete dataset covers all of it; 'partial': only some of it is covered, or
+    only by datasets that record a part of events; 'none': no selected dataset covers it: no
+    data, not zero), covered_by (names)."""
+    cov = dataset_coverage(con, f)
+    step = {"year": 12, "quarter": 3, "month": 1}[unit]
+    starts = pd.date_range(dt.date(f.year_from, 1, 1), dt.date(f.year_to, 12, 31), freq=f"{step}MS")
+    rows = []
+    for start in starts:
+        start = start.date()
+        end = (pd.Timestamp(start) + pd.DateOffset(months=step)).date() - dt.timedelta(days=1)
+        by, full = [], False
+        for r in cov.itertuples():
+            if r.last_date < start or r.first_date > end:
+                continue
+            by.append(r.name + (" (preliminary)" if r.preliminary and "prelim" not in r.name.lower() else ""))
+            full |= bool(r.complete) and r.first_date <= start and r.last_date >= end
+        rows.append({"period_start": start, "status": "full" if full else "partial" if by else "none",
+                     "covered_by": "; ".join(by)})
+    return pd.DataFrame(rows, columns=["period_start", "status", "covered_by"])
+
+
+def coverage_changes(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Where a selected dataset's coverage starts or ends inside the filters' years, to mark on
+    time axes. Columns: date, label ('UCDP GED ... ends')."""
+    cov = dataset_coverage(con, f)
+    lo, hi = dt.date(f.year_from, 1, 1), dt.date(f.year_to, 12, 31)
+    rows = []
+    for r in cov.itertuples():
+        short = r.name.split(",")[0].split(" (")[0]
+        if lo < r.first_date <= hi:
+            rows.append({"date": r.first_date, "label": f"{short} starts"})
+        if lo <= r.last_date < hi:
+            rows.append({"date": r.last_date, "label": f"{short} ends"})
+    return pd.DataFrame(rows, columns=["date", "label"]).sort_values("date").reset_index(drop=True)
+
+
+def freshness(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
+    """The caption under a page title: the newest event of the data shown and, per dataset, what
+    release it is and until when it covers ('preliminary' where it is)."""
+    where, params = f.where()
+    newest = con.execute(f"SELECT max(event_date) FROM events WHERE {where}", params).fetchone()[0]
+    parts = [f"{r.name}: {r.release + ', ' if r.release else ''}to {r.last_date:%-d %b %Y}"
+             + (" (preliminary)" if r.preliminary and "prelim" not in r.name.lower() else "")
+             for r in dataset_coverage(con, f).itertuples()]
+    head = f"Newest event shown: {newest:%-d %B %Y}" if newest else "No event matches the filters"
+    return head + (". Data: " + "; ".join(parts) if parts else "") + "."
 
 
 def covered_until(coverage: pd.DataFrame) -> dt.date | None:

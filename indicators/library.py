@@ -30,6 +30,7 @@ MEASURES: dict[str, str] = {
     "propaganda": "count(*) FILTER (WHERE category = 'propaganda')",
     "allegiance": "count(*) FILTER (WHERE category = 'allegiance')",
     "recruitment": "count(*) FILTER (WHERE category = 'recruitment')",
+    "organisation": "count(*) FILTER (WHERE category = 'organisation')",
     "active_districts": "count(DISTINCT district_id)",
     "active_groups": f"count(DISTINCT actor_group) FILTER (WHERE {_NAMED})",
     "civilian_attacks": f"count(*) FILTER (WHERE category = 'attack' AND target_class IN ({_CIVILIAN}))",

@@ -55,13 +55,15 @@ def categories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """What each dataset covers. Columns: dataset, events, first_date, last_date, countries,
-    with_district (events placed in a district), source_files."""
+    """What each dataset covers (table coverage, etl/coverage.py). Columns: dataset, name,
+    period_start, period_end, period_from (the release, or the first and last event), release,
+    records, complete (aims to record every event of its kinds), preliminary, countries, events,
+    first_event, last_event."""
     return con.execute(
-        "SELECT dataset, count(*) AS events, min(event_date) AS first_date, max(event_date) AS last_date, "
-        "string_agg(DISTINCT country, ', ' ORDER BY country) AS countries, "
-        "count(district_id) AS with_district, string_agg(DISTINCT source_file, ', ' ORDER BY source_file) "
-        "AS source_files FROM events GROUP BY dataset ORDER BY dataset").df()
+        "SELECT c.dataset, c.name, c.period_start, c.period_end, c.period_from, c.release, c.records, "
+        "c.complete, c.preliminary, c.countries, c.events, min(e.event_date) AS first_event, "
+        "max(e.event_date) AS last_event FROM coverage c JOIN events e USING (dataset) "
+        "GROUP BY ALL ORDER BY c.period_start, c.dataset").df()
 
 
 def source_line(con: duckdb.DuckDBPyConnection, f) -> str:

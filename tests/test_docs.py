@@ -69,6 +69,6 @@ def test_readme_states_the_briefing_rule_and_the_bundled_note(con):
     assert " ".join(METHOD.split()) in " ".join(README.split())
     f = Filters(2014, 2019)  # the CLI's default years
     note = brief.briefing_note(con, f, brief.default_period(con, f))
-    assert note.period.label == "Q4 2018"
+    assert note.period.label == "Q4 2019"
     for i, s in enumerate(note.sentences, 1):
         assert f"\n{s.text} [{i}]\n" in README

@@ -31,6 +31,9 @@ class Format:
     rank_injured: int = 9
     options: dict = field(default_factory=dict)  # keyword arguments of the adapter's load
     preliminary: bool = False  # a publisher's preliminary release, revised and later replaced
+    # Does the dataset aim to record every event of its kinds in its countries (UCDP, ACLED, GTD)?
+    # A period covered only by datasets that do not (one group, one kind of attack) is partial.
+    complete: bool = False
 
     def load(self, path, name):
         """The file's outcome (schema.Outcome); a FileProblem when its header lacks a column
@@ -60,7 +63,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (  # in the order auto-detectio
         "`fatalities` (ACLED records no injuries)",
         "all political violence, demonstrations and strategic developments",
         _LICENCE_IMPORT, {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"},
-        rank_deaths=5, rank_injured=5),
+        rank_deaths=5, rank_injured=5, complete=True),
     Format(
         "gtd", "gtd", "Global Terrorism Database (START) export imported by an analyst",
         "Global Terrorism Database (START, University of Maryland)",
@@ -71,7 +74,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (  # in the order auto-detectio
         "`nkill` as published, fractions kept (GTD divides a multi-part attack's deaths across its "
         "incidents); `nwound` for injured; blank, `NA` or -99 = unknown",
         "terrorist attacks by non-state actors, to the release's last year", _LICENCE_IMPORT,
-        rank_deaths=4, rank_injured=2),
+        rank_deaths=4, rank_injured=2, complete=True),
     Format(
         "ucdp", "ucdp", "UCDP Georeferenced Event Dataset export imported by an analyst",
         "UCDP Georeferenced Event Dataset (Uppsala Conflict Data Program)",
@@ -83,7 +86,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (  # in the order auto-detectio
         "as published when out of order (flagged)",
         "organised violence with at least one death: state-based, non-state and one-sided",
         _LICENCE_IMPORT, {"best_est": "best", "high_est": "high", "low_est": "low"},
-        rank_deaths=2, rank_injured=9),
+        rank_deaths=2, rank_injured=9, complete=True),
     Format(
         "ucdp_candidate", "ucdp",
         "UCDP Candidate Events (monthly, preliminary: revised later and replaced by the yearly GED)",
@@ -95,7 +98,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (  # in the order auto-detectio
         "`best`, as in GED; preliminary", "organised violence with at least one death, "
         "preliminary (the months after the last GED release)", _LICENCE_IMPORT,
         {"best_est": "best", "high_est": "high", "low_est": "low"},
-        rank_deaths=3, rank_injured=9, options={"dataset": "ucdp_candidate"}, preliminary=True),
+        rank_deaths=3, rank_injured=9, options={"dataset": "ucdp_candidate"}, preliminary=True,
+        complete=True),
     Format(
         "events", "template", "Events coded by an analyst in the event template",
         "Events coded by an analyst (event template)",

@@ -19,7 +19,9 @@ def app(tmp_path, monkeypatch):
     build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
     monkeypatch.setattr(dashboard.data, "WAREHOUSE", data / "warehouse.duckdb")
     monkeypatch.setattr(dashboard.uploads, "DATA_DIR", data)
-    return app_test(timeout=90)
+    at = app_test(timeout=90)
+    at.query_params["years"] = "2014-2026"  # the imported GTD events are of 2015
+    return at
 
 
 def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(app):

@@ -10,7 +10,7 @@ from docx import Document
 from pptx import Presentation
 from pypdf import PdfReader
 
-from dashboard.evidence import events_url
+from indicators.links import events_url
 from export import render
 from export.deck import build_deck
 from export.note import note_docx, note_pdf, note_text

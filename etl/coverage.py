@@ -1,0 +1,67 @@
+"""What each dataset covers: table `coverage`, one row per dataset of the build.
+
+The period comes from the publisher's release (data/reference/coverage.csv, one line per dataset;
+an analyst corrects an import's period there) or else from the dataset's first and last event;
+what it records and whether it aims to record every event of its kinds (`complete`) come from
+the format registry. Indicators read this table to tell a period with no data from a period with
+no events.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.sources.registry import FORMATS
+
+REFERENCE = "coverage.csv"
+COLUMNS = ("dataset", "name", "period_start", "period_end", "period_from", "release", "note",
+           "countries", "categories", "records", "complete", "preliminary", "events")
+
+
+def overrides(reference_dir: Path) -> dict[str, dict[str, str]]:
+    path = Path(reference_dir) / REFERENCE
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        return {row["dataset"]: row for row in csv.DictReader(handle)}
+
+
+def write(path: Path, registry: list[dict], reference_dir: Path) -> None:
+    """Table coverage in the warehouse being built at `path` (after the events are written)."""
+    given = overrides(reference_dir)
+    con = duckdb.connect(str(path))
+    try:
+        seen = con.execute(
+            "SELECT dataset, min(event_date), max(event_date), count(*), "
+            "string_agg(DISTINCT country, ',' ORDER BY country), "
+            "string_agg(DISTINCT category, ',' ORDER BY category) FROM events GROUP BY 1").fetchall()
+        names = {}
+        for row in registry:
+            names.setdefault(row["dataset"], row.get("short_name") or row["dataset"])
+        rows = []
+        for dataset, first, last, events, countries, categories in seen:
+            fmt = next((f for f in FORMATS.values() if f.name == dataset), None)
+            override = given.get(dataset)
+            rows.append({
+                "dataset": dataset, "name": names.get(dataset, dataset),
+                "period_start": pd.Timestamp(override["period_start"]).date() if override else first,
+                "period_end": pd.Timestamp(override["period_end"]).date() if override else last,
+                "period_from": "release (data/reference/coverage.csv)" if override
+                else "first and last event",
+                "release": (override or {}).get("release", ""), "note": (override or {}).get("note", ""),
+                "countries": countries, "categories": categories,
+                "records": fmt.records if fmt else "events of this dataset",
+                "complete": bool(fmt and fmt.complete), "preliminary": bool(fmt and fmt.preliminary),
+                "events": events})
+        frame = pd.DataFrame(rows, columns=list(COLUMNS))
+        con.register("coverage_frame", frame)
+        con.execute("CREATE TABLE coverage AS SELECT dataset, name, period_start::DATE AS period_start, "
+                    "period_end::DATE AS period_end, period_from, release, note, countries, "
+                    "categories, records, complete::BOOLEAN AS complete, preliminary::BOOLEAN AS "
+                    "preliminary, events::BIGINT AS events FROM coverage_frame ORDER BY period_start, dataset")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
