@@ -20,8 +20,9 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
     """Values the sidebar offers: year range, countries, provinces, districts, categories,
     actor groups, datasets."""
     lo, hi = con.execute("SELECT min(year(event_date)), max(year(event_date)) FROM events").fetchone()
-    provinces = con.execute("SELECT DISTINCT admin1 FROM events WHERE admin1 IS NOT NULL "
-                            "ORDER BY admin1").df()["admin1"].tolist()
+    provinces = con.execute("SELECT admin1 FROM events WHERE admin1 IS NOT NULL UNION "
+                            "SELECT admin1 FROM provinces WHERE admin1 IS NOT NULL "
+                            "ORDER BY admin1").df()["admin1"].tolist()  # every province of the map
     districts = con.execute(
         "SELECT d.district_id, d.admin2, d.admin1, d.country, count(e.event_id) AS events "
         "FROM districts d LEFT JOIN events e USING (district_id) "

@@ -32,10 +32,10 @@ def test_upload_a_gtd_export_and_see_it_counted(page: Page, import_server):
     url, data = import_server
     app = StreamlitApp(page, url)
     page.set_viewport_size({"width": 1400, "height": 1400})
-    app.open()
+    app.open("?years=2014-2026")  # the imported GTD events are of 2015
     before = int(metric(page, "Events").inner_text().replace(",", ""))
 
-    app.open("data")
+    app.open("data?years=2014-2026")
     with app.rerun():  # an upload reruns the page
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
             str(FIXTURES / "imports" / "gtd_latin1.csv"))

@@ -24,7 +24,7 @@ def open_district(app, name: str) -> None:
 
 def test_choosing_a_district_shows_its_events_and_sources(app, con):
     app.page.set_viewport_size({"width": 1600, "height": 3000})
-    page = app.open("map")
+    page = app.open("map?years=1995-2019")
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     # must not happen: a district panel before anything is chosen
     expect(page.get_by_text("Events and their sources")).to_have_count(0)
@@ -55,9 +55,10 @@ def test_choosing_a_district_shows_its_events_and_sources(app, con):
 def test_a_click_on_a_bar_narrows_the_events_table(app, con):
     """Mastung's 4 events counting probable duplicates separately: 3 by the Islamic State, 1 by an
     unknown actor (the suicide-attack file names none; it is the same 2017 attack as one of the
-    three, hence ?duplicates=all). A click on the 'Islamic State' bar leaves the 3."""
+    three, hence ?duplicates=all), in the curated and suicide-attack files. A click on the
+    'Islamic State' bar leaves the 3."""
     app.page.set_viewport_size({"width": 1600, "height": 3000})
-    page = app.open("map?duplicates=all")
+    page = app.open("map?years=1995-2019&duplicates=all&dataset=curated&dataset=pk_suicide_attacks")
     open_district(app, "Mastung")
     table = page.get_by_test_id("stDataFrame").last
     rows = table.get_by_role("row", include_hidden=True)
@@ -72,7 +73,8 @@ def test_a_click_on_a_bar_narrows_the_events_table(app, con):
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.get_by_text("Narrowed by the bars clicked: Islamic State")).to_be_visible(timeout=30_000)
     expect(rows).to_have_count(3 + 1)
-    f = Filters(1995, 2019, districts=("PAK-mastung",), actor_groups=("Islamic State",), all_duplicates=True)
+    f = Filters(1995, 2019, districts=("PAK-mastung",), actor_groups=("Islamic State",), all_duplicates=True,
+                datasets=("curated", "pk_suicide_attacks"))
     assert events.event_count(con, f) == 3
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
@@ -82,7 +84,7 @@ def test_a_click_on_a_district_of_the_map_opens_it(app, con):
     lat, lon = con.execute("SELECT centroid_lat, centroid_lon FROM districts "
                            "WHERE district_id = 'PAK-mastung'").fetchone()
     app.page.set_viewport_size({"width": 1600, "height": 3000})
-    page = app.open("map")
+    page = app.open("map?years=1995-2019")
     chart = page.locator(".js-plotly-plot").first
     expect(chart.locator("canvas").first).to_be_visible(timeout=30_000)
     page.wait_for_function(MAP_LOADED)
@@ -103,7 +105,7 @@ def test_a_click_on_an_incident_shows_it_and_opens_its_district(app, con):
     lat, lon = con.execute("SELECT latitude, longitude FROM events WHERE source_file = "
                            "'raw/isis_network_events.csv' AND source_line = 37").fetchone()
     app.page.set_viewport_size({"width": 1600, "height": 3000})
-    page = app.open("map")
+    page = app.open("map?years=1995-2019")
     with app.rerun():
         page.get_by_test_id("stCheckbox").filter(has_text="Incident points").click()
     chart = page.locator(".js-plotly-plot").first

@@ -18,7 +18,7 @@ def test_year_range_in_the_sidebar_moves_the_kpis(app, con):
     page = app.page
     page.set_viewport_size({"width": 1400, "height": 1500})
     with page.expect_response(lambda r: "/app/static/outlines/" in r.url, timeout=60_000) as outlines:
-        app.open()
+        app.open("?years=1995-2019")
     # the district outlines come once from the dashboard's static files, not inside the figure
     assert outlines.value.status == 200 and len(outlines.value.json()["features"]) > 500
     full = overview.kpis(con, Filters(1995, 2019)).set_index("period").loc["current", "events"]

@@ -1,0 +1,74 @@
+"""Coverage: every bundled dataset's period, no false zeros (a period no selected dataset covers
+is 'no data' in the indicators and on the figures, never 0), KPI changes withheld across a
+coverage change, the freshness caption."""
+import datetime as dt
+
+import pandas as pd
+
+from charts.trend import trend_chart
+from export import catalog
+from indicators import coverage, overview
+from indicators.filters import Filters
+
+
+def test_the_coverage_of_each_bundled_dataset(con):
+    rows = {r[0]: r[1:] for r in con.execute(
+        "SELECT dataset, period_start, period_end, complete, preliminary FROM coverage").fetchall()}
+    assert rows == {
+        "ucdp": (dt.date(1989, 1, 1), dt.date(2021, 12, 31), True, False),  # GED: whole years
+        "ucdp_candidate": (dt.date(2026, 1, 1), dt.date(2026, 2, 28), True, True),
+        "curated": (dt.date(2014, 1, 1), dt.date(2026, 2, 7), False, False),
+        "pk_suicide_attacks": (dt.date(1995, 11, 19), dt.date(2017, 11, 25), False, False),
+        "pk_drone_strikes": (dt.date(2004, 6, 18), dt.date(2017, 10, 16), False, False)}
+
+
+def test_a_year_no_dataset_covers_is_no_data_and_2022_2025_are_partial(con):
+    """UCDP GED ends in 2021, the Candidate release starts in 2026: 2022-2025 are covered only by
+    the curated file (one network: partial); with the suicide-attack file alone, 2018 is no data."""
+    status = coverage.period_status(con, Filters(2020, 2026), "year").set_index("period_start")["status"]
+    assert status.to_dict() == {dt.date(y, 1, 1): s for y, s in [
+        (2020, "full"), (2021, "full"), (2022, "partial"), (2023, "partial"), (2024, "partial"),
+        (2025, "partial"), (2026, "partial")]}
+    alone = Filters(2016, 2019, datasets=("pk_suicide_attacks",))
+    status = coverage.period_status(con, alone, "year").set_index("period_start")["status"]
+    assert status[dt.date(2018, 1, 1)] == "none" and status[dt.date(2017, 1, 1)] == "partial"
+
+
+def test_the_trend_chart_shades_no_data_and_draws_no_bar_there(con):
+    f = Filters(2014, 2020, datasets=("pk_suicide_attacks",))
+    fig, frame = catalog.overview_trend(lambda fn, *a: fn(con, *a), f, "year")
+    spec = fig.to_plotly_json()
+    bands = [s for s in spec["layout"]["shapes"] if s.get("name") == "none"]
+    assert len(bands) == 1  # 2018-2020, one band
+    assert pd.Timestamp(bands[0]["x0"]).year == 2017 and pd.Timestamp(bands[0]["x1"]).year == 2020
+    assert any(a.get("text") == "no data" for a in spec["layout"]["annotations"])
+    drawn = {pd.Timestamp(x).year for t in spec["data"] for x in t["x"]}
+    assert drawn.isdisjoint({2018, 2019, 2020})  # no bar, not a zero bar
+    assert any("ends" in a.get("text", "") for a in spec["layout"]["annotations"])
+
+
+def test_the_trends_lines_break_where_no_dataset_covers_a_period(con):
+    f = Filters(2015, 2020, datasets=("pk_suicide_attacks",))
+    fig, _ = catalog.indicator_chart(lambda fn, *a: fn(con, *a), f, "attacks", "year")
+    line = next(t for t in fig.to_plotly_json()["data"] if t.get("mode", "").startswith("lines"))
+    values = dict(zip(pd.to_datetime(line["x"]).year, line["y"]))
+    assert values[2016] > 0 and all(values[y] is None or pd.isna(values[y]) for y in (2018, 2019, 2020))
+
+
+def test_the_kpi_change_is_withheld_across_a_coverage_change(con):
+    reason = coverage.kpi_comparison(con, Filters(2022, 2025))
+    assert reason.startswith("UCDP GED") and "covers 2018-2021 in full and 2022-2025 not at all" in reason
+    assert coverage.kpi_comparison(con, Filters(2016, 2017, datasets=("ucdp", "curated"))) is None
+
+
+def test_the_freshness_caption_names_the_newest_event_and_preliminary_data(con):
+    f = Filters(2017, 2026)
+    newest = overview.recent_events(con, f, 1)["event_date"].iloc[0]
+    text = coverage.freshness(con, f)
+    assert text.startswith(f"Newest event shown: {pd.Timestamp(newest):%-d %B %Y}.")
+    assert "UCDP Candidate Events 26.0.2, Pakistan and Afghanistan (preliminary): Candidate 26.0.2, " \
+           "to 28 Feb 2026" in text
+
+
+def test_afghan_provinces_are_in_the_province_filter(con):
+    assert {"Nangarhar", "Kunar", "Ghazni"} <= set(overview.filter_options(con)["provinces"])
