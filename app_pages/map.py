@@ -9,7 +9,7 @@ from charts.trend import trend_chart
 from dashboard import data
 from dashboard.widgets import page_caption, chart_click, download_menu, events_grid, new_chart_click, plain
 from export import catalog
-from indicators import events, geography, overview, provenance
+from indicators import coverage, events, geography, overview, provenance
 from indicators.filters import COUNTRY_NAMES
 from maps.area_map import BASEMAPS, METRIC_LABELS
 
@@ -37,9 +37,13 @@ if year_click is not None and str(year_click.get("x")) in years:
 if st.session_state.get("map_year") not in years:
     st.session_state["map_year"] = "all"
 c4, c5 = st.columns([3, 1])
+yearly = data.query(coverage.period_status, f, "year")
+no_data = {str(d.year) for d, s in zip(yearly["period_start"], yearly["status"]) if s == "none"}
 period = c4.select_slider("Year", years, key="map_year",
+                          format_func=lambda y: f"{y} (no data)" if y in no_data else y,
                           help="One year of the selected range, to see the spread over time "
-                               "(or click a year in the spread chart below the map)")
+                               "(or click a year in the spread chart below the map); a year no "
+                               "selected dataset covers is marked (no data)")
 show_points = c5.toggle("Incident points", key="map_points", help=f"Events with a point, the "
                         f"deadliest {POINT_CAP:,} at most, sized by fatalities and coloured by category")
 
@@ -90,7 +94,8 @@ for note in notes:
     st.caption(note)
 
 spread = data.query(geography.spread, f)
-spread_fig = spread_chart(spread, "district" if level == "district" else "province", f.describe(), source)
+spread_fig = spread_chart(spread, "district" if level == "district" else "province", f.describe(), source,
+                          (yearly, data.query(coverage.coverage_changes, f)))
 download_menu(spread_fig, spread, "spread")
 st.plotly_chart(spread_fig, width="stretch", key="spread_chart", on_select="rerun", selection_mode="points")
 
@@ -110,7 +115,8 @@ m2.metric("Fatalities", f"{round(k['fatalities']):,}")
 m3.metric("Signal events", f"{int(values.set_index('unit_id')['signals'].get(unit_id, 0)):,}")
 
 unit_trend = data.query(overview.trend, uf, "year")
-trend = trend_chart(unit_trend, "year", usub, source)
+trend = trend_chart(unit_trend, "year", usub, source,
+                    (data.query(coverage.period_status, uf, "year"), data.query(coverage.coverage_changes, uf)))
 download_menu(trend, unit_trend, "unit_trend")
 st.plotly_chart(trend, width="stretch", key="unit_trend", on_select="rerun", selection_mode="points")
 t2, t3 = st.columns(2)

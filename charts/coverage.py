@@ -12,9 +12,11 @@ FILL = {"none": "rgba(150,150,150,0.22)", "partial": "rgba(230,159,0,0.10)"}
 LABEL = {"none": "no data", "partial": "partial coverage"}
 
 
-def coverage_marks(status: pd.DataFrame, changes: pd.DataFrame, period: str) -> tuple[list, list]:
+def coverage_marks(status: pd.DataFrame, changes: pd.DataFrame, period: str,
+                   years_axis: bool = False) -> tuple[list, list]:
     """(shapes, annotations) for a date x axis from indicators.coverage.period_status (period_start,
-    status, covered_by) and coverage_changes (date, label). Each band spans its periods' bars."""
+    status, covered_by) and coverage_changes (date, label). Each band spans its periods' bars.
+    `years_axis`: the x axis holds plain year numbers (one bar per year)."""
     shapes, notes = [], []
     if len(status):
         step = pd.DateOffset(months=MONTHS[period])
@@ -25,17 +27,21 @@ def coverage_marks(status: pd.DataFrame, changes: pd.DataFrame, period: str) -> 
                 continue
             first, last = pd.Timestamp(run["period_start"].iloc[0]), pd.Timestamp(run["period_start"].iloc[-1])
             x0, x1 = first - (first + step - first) / 2, last + (last + step - last) / 2
+            if years_axis:
+                x0, x1 = first.year - 0.5, last.year + 0.5
             shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0,
                            "y1": 1, "fillcolor": FILL[kind], "line": {"width": 0}, "layer": "below",
                            "name": kind})
             covered = run["covered_by"].iloc[0]
-            notes.append({"x": first + (x1 - first) / 2 - (first - x0) / 2, "xref": "x", "y": 1,
+            notes.append({"x": (x0 + x1) / 2 if years_axis else x0 + (x1 - x0) / 2, "xref": "x", "y": 1,
                           "yref": "paper", "yanchor": "bottom", "showarrow": False,
                           "text": LABEL[kind], "font": {"size": 10, "color": "#555"}, "name": kind,
                           "hovertext": html.escape(f"{LABEL[kind]}: " + (covered or "no selected "
                                                    "dataset covers these periods"))})
     for row in changes.itertuples():
         when = pd.Timestamp(row.date)
+        if years_axis:
+            when = when.year + (when.dayofyear - 0.5) / 366 - 0.5
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": when, "x1": when, "y0": 0,
                        "y1": 1, "line": {"width": 1, "dash": "dot", "color": "#888"}, "name": "change"})
         notes.append({"x": when, "xref": "x", "y": 0.98, "yref": "paper", "showarrow": False,

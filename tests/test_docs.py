@@ -13,6 +13,14 @@ from tests.conftest import ROOT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def test_readme_lists_every_registered_format():
+    """etl/sources/registry.py is the one list of formats; the README's table is made from it."""
+    from etl.sources.registry import FORMATS, formats_markdown
+
+    assert formats_markdown() in README
+    assert all(f"| `{name}` |" in README for name in FORMATS)
+
+
 def test_readme_schema_table_is_the_schema():
     assert describe_markdown() in README
 

@@ -65,3 +65,20 @@ def test_downloading_a_chart_gives_a_titled_slide_sized_file(app, tmp_path):
 
     assert Image.open(png).size == (3200, 1800)
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_the_overview_opens_on_recent_years_and_says_how_fresh_the_data_is(app, con):
+    """A policymaker in late 2026 sees the last ten years with data, the newest event's date, and
+    the preliminary UCDP release labelled as such; years that no dataset covers are not zeros."""
+    lo, hi = con.execute("SELECT min(year(event_date)), max(year(event_date)) FROM events").fetchone()
+    f = Filters(hi - 9, hi)
+    where, params = f.where()
+    newest = con.execute(f"SELECT max(event_date) FROM events WHERE {where}", params).fetchone()[0]
+    page = app.open()
+    caption = page.get_by_text(re.compile(r"^Newest event shown"))
+    expect(caption).to_contain_text(f"Newest event shown: {newest:%-d %B %Y}", timeout=30_000)
+    expect(caption).to_contain_text("(preliminary)")
+    expect(events_kpi(page)).to_have_text(
+        f"{overview.kpis(con, f).set_index('period').loc['current', 'events']:,}")
+    expect(page.get_by_text("partial coverage").first).to_be_attached()  # 2022-2025 on the chart
+    expect(page.get_by_test_id("stException")).to_have_count(0)

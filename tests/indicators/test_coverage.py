@@ -72,3 +72,14 @@ def test_the_freshness_caption_names_the_newest_event_and_preliminary_data(con):
 
 def test_afghan_provinces_are_in_the_province_filter(con):
     assert {"Nangarhar", "Kunar", "Ghazni"} <= set(overview.filter_options(con)["provinces"])
+
+
+def test_the_map_spread_chart_draws_no_bar_for_a_year_without_data(con):
+    from charts.bars import spread_chart
+    from indicators import geography
+
+    f = Filters(2016, 2020, datasets=("pk_suicide_attacks",))
+    marks = (coverage.period_status(con, f, "year"), coverage.coverage_changes(con, f))
+    fig = spread_chart(geography.spread(con, f), "district", "x", "y", marks)
+    assert {int(x) for x in fig.data[0].x} == {2016, 2017}  # 2018-2020: no data, no bar
+    assert [s.name for s in fig.layout.shapes if s.name in ("none", "partial")] == ["partial", "none"]
