@@ -4,15 +4,20 @@ from __future__ import annotations
 import csv
 import re
 from functools import lru_cache
-from pathlib import Path
 
-RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "actor_groups.csv"
+from etl import reference
+
 UNKNOWN = "Unknown"
 OTHER = "Other"
 
 
-@lru_cache(maxsize=4)
-def load_rules(path: Path = RULES_FILE) -> tuple[tuple[re.Pattern, str], ...]:
+def load_rules() -> tuple[tuple[re.Pattern, str], ...]:
+    """data/reference/actor_groups.csv of the data folder being read (etl/reference.py)."""
+    return _load_rules(*reference.key("actor_groups.csv"))
+
+
+@lru_cache(maxsize=8)
+def _load_rules(path: str, mtime_ns: int) -> tuple[tuple[re.Pattern, str], ...]:
     """Ordered (pattern, group) rules. A pattern is case-insensitive except the all-capital
     abbreviation `\\bIS\\b`, which must match in capitals (so the English word 'is' does not)."""
     rules = []
@@ -40,8 +45,13 @@ def actor_group(*names: str | None) -> str:
     return OTHER
 
 
-@lru_cache(maxsize=4)
-def parents(path: Path = RULES_FILE) -> dict[str, str]:
+def parents() -> dict[str, str]:
+    """data/reference/actor_groups.csv of the data folder being read (etl/reference.py)."""
+    return _parents(*reference.key("actor_groups.csv"))
+
+
+@lru_cache(maxsize=8)
+def _parents(path: str, mtime_ns: int) -> dict[str, str]:
     """actor_group -> its parent group where the rules record one (Jamaat-ul-Ahrar -> TTP)."""
     with open(path, encoding="utf-8") as handle:
         return {row["actor_group"]: row["parent"] for row in csv.DictReader(handle)

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from etl import boundaries, coverage, derived, geo, population, schema, targets
+from etl import boundaries, coverage, derived, geo, population, reference, schema, targets
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
 from etl.sources.table import count_records
@@ -151,7 +151,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                     today: dt.date | None = None) -> BuildResult:
     """Build `warehouse` from the files under `data_dir`; return the counts per file."""
     data_dir, warehouse = Path(data_dir), Path(warehouse)
-    with build_lock(warehouse):
+    with build_lock(warehouse), reference.using(data_dir / "reference"):
         for stale in warehouse.parent.glob(f".{warehouse.name}.*.tmp"):
             stale.unlink(missing_ok=True)  # left by a build that was killed; we hold the lock
         registry = [dict(r, folder="raw") for r in read_registry(data_dir)]

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from etl import reference
 from etl.schema import objects
 
-REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
 METRIC_CRS = "EPSG:32642"  # UTM 42N: metres over Pakistan and Afghanistan
 NEAR_KM = 10.0
 SIMPLIFY_DEGREES = 0.01  # about 1 km: plenty for a district map, a fraction of the bytes
@@ -37,8 +37,13 @@ def key(name: str | None) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@lru_cache(maxsize=2)
-def aliases(path: Path = REFERENCE / "place_aliases.csv") -> dict[str, dict[str, str]]:
+def aliases() -> dict[str, dict[str, str]]:
+    """data/reference/place_aliases.csv of the data folder being read (etl/reference.py)."""
+    return _aliases(*reference.key("place_aliases.csv"))
+
+
+@lru_cache(maxsize=8)
+def _aliases(path: str, mtime_ns: int) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {"province": {}, "district": {}}
     with open(path, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):

@@ -5,18 +5,23 @@ from __future__ import annotations
 import csv
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "target_classes.csv"
+from etl import reference
+
 UNKNOWN = "other or unknown"
 CIVILIAN_CLASSES = ("civilians", "religious minorities")
 
 
-@lru_cache(maxsize=2)
-def load_rules(path: Path = RULES_FILE) -> tuple[tuple[re.Pattern, str, bool], ...]:
+def load_rules() -> tuple[tuple[re.Pattern, str, bool], ...]:
+    """data/reference/target_classes.csv of the data folder being read (etl/reference.py)."""
+    return _load_rules(*reference.key("target_classes.csv"))
+
+
+@lru_cache(maxsize=8)
+def _load_rules(path: str, mtime_ns: int) -> tuple[tuple[re.Pattern, str, bool], ...]:
     with open(path, encoding="utf-8") as handle:
         return tuple((re.compile(r["pattern"], re.IGNORECASE), r["target_class"], r["minority"] == "true")
                      for r in csv.DictReader(handle))

@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl import schema
+from etl import reference, schema
 from etl.dates import parse_date
 from etl.sources.registry import ALIASES
 
 LINE = "_line"
-REFERENCE = Path(__file__).resolve().parent.parent.parent / "data" / "reference"
 
 
 class FileProblem(ValueError):
@@ -504,8 +503,13 @@ def _parse_date(text: str, formats: tuple[str, ...]):
 
 # --- reference tables an analyst can extend ------------------------------------------------------
 
-@lru_cache(maxsize=4)
-def event_categories(path: Path = REFERENCE / "event_categories.csv") -> dict:
+def event_categories() -> dict:
+    """data/reference/event_categories.csv of the data folder being read (etl/reference.py)."""
+    return _event_categories(*reference.key("event_categories.csv"))
+
+
+@lru_cache(maxsize=8)
+def _event_categories(path: str, mtime_ns: int) -> dict:
     """(dataset, field, value lower-cased) -> {'non_state': cat, 'state': cat, 'foreign': cat}."""
     out = {}
     with open(path, encoding="utf-8") as handle:
@@ -516,8 +520,13 @@ def event_categories(path: Path = REFERENCE / "event_categories.csv") -> dict:
     return out
 
 
-@lru_cache(maxsize=4)
-def precision_codes(path: Path = REFERENCE / "precision_codes.csv") -> dict:
+def precision_codes() -> dict:
+    """data/reference/precision_codes.csv of the data folder being read (etl/reference.py)."""
+    return _precision_codes(*reference.key("precision_codes.csv"))
+
+
+@lru_cache(maxsize=8)
+def _precision_codes(path: str, mtime_ns: int) -> dict:
     """(dataset, field, code) -> (precision, keep_point)."""
     out = {}
     with open(path, encoding="utf-8") as handle:

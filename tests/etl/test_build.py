@@ -4,6 +4,7 @@ import csv
 import io
 import fcntl
 import hashlib
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -226,3 +227,26 @@ def test_cli_prints_the_summary_and_fails_with_the_message(tmp_path):
     helped = subprocess.run([sys.executable, "-m", "etl", "build", "--help"], capture_output=True,
                             text=True, cwd=ROOT)
     assert helped.returncode == 0 and "--data-dir" in helped.stdout
+
+
+def test_the_reference_tables_come_from_the_data_dir_the_build_was_given(tmp_path):
+    """Issue 15: editing a rule under another data dir changes both the warehouse version and
+    what the build derives (it used to read the repository's tables whatever --data-dir said)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "raw", data / "raw")
+    shutil.copytree(DATA / "reference", data / "reference")
+    first = build_warehouse(data, tmp_path / "a.duckdb", today=TODAY)
+    rules = data / "reference" / "target_classes.csv"
+    with open(rules, encoding="utf-8") as handle:
+        fields = next(csv.reader(handle))
+    line = {"pattern": ".", "target_class": "other", "minority": "false"}
+    with open(rules, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(fields)
+        writer.writerow([line.get(f, "") for f in fields])  # first rule: every target is 'other'
+    second = build_warehouse(data, tmp_path / "b.duckdb", today=TODAY)
+    assert second.version != first.version
+    con = duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True)
+    classes = con.execute("SELECT DISTINCT target_class FROM events WHERE target IS NOT NULL").fetchall()
+    con.close()
+    assert classes == [("other",)]
