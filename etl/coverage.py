@@ -1,7 +1,8 @@
 """What each dataset covers: table `coverage`, one row per dataset of the build.
 
-The period comes from the publisher's release (data/reference/coverage.csv, one line per dataset;
-an analyst corrects an import's period there) or else from the dataset's first and last event;
+The period comes from the publisher's release (data/reference/coverage.csv: a line per dataset and
+file, used when that file is part of the build; an analyst corrects an import's period there,
+naming its file under imports/) or else from the dataset's first and last event;
 what it records and whether it aims to record every event of its kinds (`complete`) come from
 the format registry. Indicators read this table to tell a period with no data from a period with
 no events.
@@ -21,17 +22,18 @@ COLUMNS = ("dataset", "name", "period_start", "period_end", "period_from", "rele
            "countries", "categories", "records", "complete", "preliminary", "events")
 
 
-def overrides(reference_dir: Path) -> dict[str, dict[str, str]]:
+def overrides(reference_dir: Path, files: set[str]) -> dict[str, dict[str, str]]:
+    """dataset -> its line of coverage.csv, for the lines whose file is in the build."""
     path = Path(reference_dir) / REFERENCE
     if not path.exists():
         return {}
     with open(path, encoding="utf-8") as handle:
-        return {row["dataset"]: row for row in csv.DictReader(handle)}
+        return {row["dataset"]: row for row in csv.DictReader(handle) if row["file"] in files}
 
 
 def write(path: Path, registry: list[dict], reference_dir: Path) -> None:
     """Table coverage in the warehouse being built at `path` (after the events are written)."""
-    given = overrides(reference_dir)
+    given = overrides(reference_dir, {f"{r['folder']}/{r['file']}" for r in registry})
     con = duckdb.connect(str(path))
     try:
         seen = con.execute(

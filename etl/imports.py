@@ -86,7 +86,8 @@ def detect(path: Path, name: str, wanted: str = "auto") -> str:
         header = {ALIASES.get(h, h) for h in header_of(path, name)}
     except FileProblem as err:
         raise ImportProblem(str(err)) from None
-    missing = {name: [c for c in f.required if c not in header] for name, f in FORMATS.items()}
+    missing = {name: [c for c in f.required if c not in header] for name, f in FORMATS.items()
+               if f.detect or name == wanted}
     if wanted != "auto":
         if wanted not in FORMATS:
             raise ImportProblem(f"{name}: format {wanted!r} is not known (expected auto or one "

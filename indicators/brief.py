@@ -302,7 +302,7 @@ class _Builder:
             before = _count(self.con, self.ef0, "signals")
             text, numbers = _versus(subject, now.value, before.value, self.p, self.p0)[0], [now, before]
         if now.value:
-            text += "; they were " + _join([f"{n.value:,} {n.name}" for n in parts]) + " events"
+            text += "; they were " + _join([f"{n.value:,} {n.name}" for n in parts if n.value]) + " events"
             numbers += parts
         self.add("signals", text + ".", numbers, ef)
 

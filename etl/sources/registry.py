@@ -34,6 +34,7 @@ class Format:
     # Does the dataset aim to record every event of its kinds in its countries (UCDP, ACLED, GTD)?
     # A period covered only by datasets that do not (one group, one kind of attack) is partial.
     complete: bool = False
+    detect: bool = True  # tried by auto-detection (False: a header it shares with another format)
 
     def load(self, path, name):
         """The file's outcome (schema.Outcome); a FileProblem when its header lacks a column
@@ -99,7 +100,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (  # in the order auto-detectio
         "preliminary (the months after the last GED release)", _LICENCE_IMPORT,
         {"best_est": "best", "high_est": "high", "low_est": "low"},
         rank_deaths=3, rank_injured=9, options={"dataset": "ucdp_candidate"}, preliminary=True,
-        complete=True),
+        complete=True, detect=False),
     Format(
         "events", "template", "Events coded by an analyst in the event template",
         "Events coded by an analyst (event template)",

@@ -68,6 +68,7 @@ COLUMNS = {  # per format: the columns written and what goes in them (other cell
                          "city": text, "latitude": lat, "longitude": lon, "total died min": count,
                          "total died mix": count, "injured min": count, "injured max": count},
 }
+COLUMNS["ucdp_candidate"] = COLUMNS["ucdp"]
 # (format, file type): every import format the registry reads, as analysts bring them
 CASES = [(f, "csv") for f in FORMATS] + [("acled", "json"), ("gtd", "xlsx")]
 

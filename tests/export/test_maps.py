@@ -21,7 +21,7 @@ def hover_of(fig: dict, unit_id: str) -> str:
 def test_the_exported_map_names_districts_as_the_page_does(con):
     """The CLI's map showed ids (AFG-17698898B10243065088514) where the page showed the name."""
     fig = json.loads(catalog.chart(q(con), "district_map", ALL)[0].to_json())
-    assert hover_of(fig, "AFG-17698898B10243065088514") == "<b>Mardyan</b>, Afghanistan<br>no events"
+    assert hover_of(fig, "AFG-17698898B10243065088514") == "<b>Mardyan</b>, Jowzjan<br>no events"
     assert hover_of(fig, "PAK-quetta").startswith("<b>Quetta</b>, Balochistan<br>")
     assert not [t for t in fig["data"][0]["text"] if "AFG-" in t or "PAK-" in t]
 

@@ -63,7 +63,7 @@ EXPECTED = [
     "Lashkar-e-Jhangvi was recorded for the first time in 1 district in Q4 2018: Mastung.",
     "Lashkar-e-Jhangvi carried out its first recorded attack in Mastung on 5 October 2018.",
     "Attacks on religious minorities: 2 in Q4 2018, about the same as in Q3 2018 (0).",
-    "Weak signals (propaganda, allegiance and recruitment) surged to 6 in Q4 2018 from 0 in Q3 2018; "
+    "Weak signals (propaganda, allegiance, recruitment and organisation) surged to 6 in Q4 2018 from 0 in Q3 2018; "
     "they were 3 propaganda, 1 allegiance and 2 recruitment events.",
     "Escalation alert: Karachi (Islamic State) had 2 events in November 2018, more than in any month "
     "of the previous 36 (baseline 0.03 a month, Poisson p = 0.0004).",
