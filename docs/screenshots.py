@@ -29,7 +29,7 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1500})
         app = StreamlitApp(page, url, timeout=120_000)
-        app.open("?years=2014-2019")
+        app.open()  # the default view: the last ten years with data
         settle(page)
         page.screenshot(path=str(ROOT / "docs" / "overview.png"), full_page=True)
 
