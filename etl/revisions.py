@@ -136,7 +136,7 @@ def latest(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> pd.Dat
     return con.execute(
         "SELECT * FROM revisions WHERE (dataset, recorded_at) IN (SELECT (dataset, max(recorded_at)) "
         "FROM revisions GROUP BY dataset) AND (? IS NULL OR dataset = ?) "
-        "ORDER BY dataset, change, event_id", [dataset, dataset]).df()
+        "ORDER BY dataset, change, event_id, field", [dataset, dataset]).df()
 
 
 def summary_lines(con: duckdb.DuckDBPyConnection, dataset: str | None = None,

@@ -389,6 +389,10 @@ def test_acled_first_run_pages_then_incremental_run_with_deletions_and_revisions
         ("acled:PAK3", "removed", None, None, None),
         ("acled:PAK6", "added", None, None, None)]
     assert len(list((data_dir / "imports").glob("acled-*"))) == 1  # the older fetch was replaced
+    # must not happen: the state or history file taken for an input newer than the warehouse
+    # (the dashboard would then warn that a build failed)
+    built = (data_dir / "warehouse.duckdb").stat().st_mtime_ns
+    assert [p.name for p in (data_dir / "imports").iterdir() if p.stat().st_mtime_ns > built] == []
 
     # nothing new: nothing changes
     before = state(data_dir)
