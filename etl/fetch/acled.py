@@ -6,7 +6,7 @@ dates; after the first run only rows with a `timestamp` newer than the last fetc
 and ACLED's deleted-events list is applied. The merged rows are imported through etl.imports as
 one file (dataset `acled`), replacing the previous fetch.
 
-Credentials are never written anywhere: not to data/imports, the state file, the warehouse, a log
+Credentials come from the environment or Streamlit's secrets file and are never written anywhere: not to data/imports, the state file, the warehouse, a log
 or a message. ACLED's terms forbid redistributing its rows: they stay in data/imports/
 (git-ignored).
 """
@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +25,22 @@ from etl import build, imports
 from etl.fetch import STATE, FetchProblem, Http, where
 from etl.sources.registry import FORMATS
 
+ROOT = Path(__file__).resolve().parents[2]
+SECRETS = ".streamlit/secrets.toml"  # Streamlit's secrets (git-ignored), relative to the project
 FILE = "acled_fetched.json"  # the name the import carries (a newer fetch replaces it)
 DENIED = ("check ACLED_EMAIL and ACLED_PASSWORD (a wrong password, or an account without API "
           "access: ask ACLED to enable it at acleddata.com)")
+
+
+def _secrets(acled: dict) -> dict:
+    """Streamlit's secrets file (its top-level keys), when there is one; read, never written."""
+    path = Path(acled.get("secrets_file", SECRETS))
+    path = path if path.is_absolute() else ROOT / path
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
 
 
 @dataclass
@@ -42,9 +56,12 @@ class Session:
     def __init__(self, http: Http, acled: dict):
         self.http, self.acled = http, acled
         email_env, password_env = acled.get("email_env", "ACLED_EMAIL"), acled.get("password_env", "ACLED_PASSWORD")
-        self.email, self.password = os.environ.get(email_env, ""), os.environ.get(password_env, "")
+        secrets = _secrets(acled)
+        self.email = os.environ.get(email_env) or str(secrets.get(email_env, ""))
+        self.password = os.environ.get(password_env) or str(secrets.get(password_env, ""))
         if not self.email or not self.password:
-            raise FetchProblem(f"ACLED: set {email_env} and {password_env} in the environment (your "
+            raise FetchProblem(f"ACLED: set {email_env} and {password_env} in the environment or in "
+                               f"Streamlit's secrets ({acled.get('secrets_file', SECRETS)}) (your "
                                f"ACLED account; never on the command line) and run the fetch again.")
         self.token = self._ask({"username": self.email, "password": self.password,
                                 "grant_type": "password", "scope": acled.get("scope", "authenticated")})

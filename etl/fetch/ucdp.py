@@ -56,16 +56,20 @@ def fetch(config: dict, data_dir: Path, warehouse: Path, http: Http, progress=No
 
     lines = []
     with tempfile.TemporaryDirectory(prefix="ucdp-fetch-") as tmp:
-        ged_path = Path(tmp) / GED_FILE
+        ged_path, candidate_path = Path(tmp) / GED_FILE, Path(tmp) / CANDIDATE_FILE
         ged.to_csv(ged_path, index=False)
+        candidate.to_csv(candidate_path, index=False)
+        # both files checked before either is imported (a whole-file problem changes nothing)
+        for path, fmt in ((ged_path, "ucdp"), (candidate_path, "ucdp_candidate")):
+            if path == ged_path or len(candidate):
+                imports.check_file(path, path.name)
+                imports.detect(path, path.name, fmt)
         summary = imports.import_file(ged_path, data_dir, warehouse, "ucdp", original=GED_FILE,
                                       today=today)
         lines += [f"UCDP GED: {len(ged):,} events of {', '.join(countries)} to {covered}."]
         lines += summary.lines()[:2]
         if len(candidate):
-            path = Path(tmp) / CANDIDATE_FILE
-            candidate.to_csv(path, index=False)
-            summary = imports.import_file(path, data_dir, warehouse, "ucdp_candidate",
+            summary = imports.import_file(candidate_path, data_dir, warehouse, "ucdp_candidate",
                                           original=CANDIDATE_FILE, today=today)
             lines += [f"UCDP Candidate Events: {len(candidate):,} events after {covered} "
                       f"({int(superseded.sum()):,} rows within GED's years dropped: GED "

@@ -83,6 +83,7 @@ client_id = "acled"
 scope = "authenticated"
 email_env = "ACLED_EMAIL"
 password_env = "ACLED_PASSWORD"
+secrets_file = "{values.get('secrets', '/nonexistent/secrets.toml')}"
 page_size = {values['page_size']}
 start_date = "2015-01-01"
 """
@@ -434,8 +435,18 @@ def test_acled_without_credentials_says_where_to_put_them(server, data_dir, tmp_
     before = state(data_dir)
     text = failed(run(data_dir, write_config(tmp_path, server.url), "acled",
                       env={"ACLED_PASSWORD": ""}))
-    assert "set ACLED_EMAIL and ACLED_PASSWORD in the environment" in text
+    assert "set ACLED_EMAIL and ACLED_PASSWORD in the environment or in Streamlit's secrets" in text
     assert not server.requests and state(data_dir) == before
+
+
+def test_acled_credentials_from_streamlit_secrets(server, data_dir, tmp_path):
+    Acled(server)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'ACLED_EMAIL = "{EMAIL}"\nACLED_PASSWORD = "{PASSWORD}"\n')
+    result = run(data_dir, write_config(tmp_path, server.url, secrets=str(secrets)), "acled",
+                 env={"ACLED_EMAIL": "", "ACLED_PASSWORD": ""})
+    assert result.exit_code == 0, result.output
+    assert server.hits("/oauth/token")[0].form["username"] == EMAIL
 
 
 def _json(value, status=200, **kw):
