@@ -161,7 +161,8 @@ def fetch_command(
 ) -> None:
     """Download the newest release of SOURCE, keep the configured countries and import it into
     data/imports/ (replacing the previous fetch), all or nothing. Credentials come from the
-    environment only (ACLED_EMAIL, ACLED_PASSWORD, UCDP_TOKEN)."""
+    environment (ACLED_EMAIL, ACLED_PASSWORD, UCDP_TOKEN) or Streamlit's secrets file, never from
+    the command line."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from etl.fetch import FetchProblem, Http, load_config
