@@ -6,7 +6,7 @@ WAREHOUSE := data/warehouse.duckdb
 INPUTS := $(shell find data/raw data/reference data/population data/imports etl -type f -not -name '*.pyc' 2>/dev/null)
 PORT ?= 8501
 
-.PHONY: run test build bench clean chromium screenshots
+.PHONY: run test build bench clean chromium screenshots update
 
 $(BIN)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,13 @@ $(WAREHOUSE): $(BIN)/.installed $(INPUTS)
 	$(BIN)/python -m etl build
 
 build: $(WAREHOUSE)
+
+# The configured fetches (etl/fetch.toml names the sources and countries; credentials only from the
+# environment), each imported all or nothing, then a build if another input changed. Exits non-zero
+# with one line when a fetch fails (data/imports and the warehouse then stay as they were).
+update: $(BIN)/.installed
+	$(BIN)/python -m etl fetch configured
+	@$(MAKE) --no-print-directory build
 
 # Debian's Chromium (static exports, browser tests): installed with apt-get when root or sudo
 # allows it, else make stops with the command to run.

@@ -1,7 +1,7 @@
 """Data: import an ACLED, GTD or UCDP export or a filled template; see what loaded and what did not."""
 import streamlit as st
 
-from dashboard import data, uploads
+from dashboard import changes, data, uploads
 from dashboard.widgets import page_caption
 from indicators import provenance
 
@@ -85,6 +85,20 @@ else:
             st.error(str(err))
 if "removed" in st.session_state:
     st.success(f"Removed {st.session_state['removed']}.")
+
+st.subheader("What changed")
+st.caption("When a fetch (`python -m etl fetch`) or an import replaces an earlier version of a "
+           "dataset, every event added, removed or revised is recorded, with each changed field's "
+           "old and new value (table `revisions`; `python -m etl changes` prints the same).")
+change_lines = data.query(changes.change_lines)
+if not change_lines:
+    st.caption("No recorded change yet: the datasets have one version each.")
+else:
+    for line in change_lines:
+        st.text(line)  # event text: shown as text, never as Markdown
+    changed = data.query(changes.latest_changes)
+    with st.expander(f"The changed events ({changed['event_id'].nunique():,}) and fields"):
+        st.dataframe(changed, hide_index=True, width="stretch")
 
 st.subheader("Quality flags in the warehouse")
 st.caption("Events that loaded although a secondary field was wrong, by dataset and kind of flag; "

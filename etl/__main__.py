@@ -1,4 +1,4 @@
-"""The ETL command line: `python -m etl build`, `python -m etl boundaries`."""
+"""The ETL command line: `python -m etl build`, `boundaries`, `import`, `remove`, `fetch`, `changes`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -147,6 +147,78 @@ def remove(
     except Exception as err:
         _failed("Not removed", err, "The warehouse and data/imports are unchanged.", debug)
     out_console.print(f"Removed {gone} and rebuilt {out.name}.", highlight=False)
+
+
+@app.command("fetch")
+def fetch_command(
+    source: str = typer.Argument(..., help="ucdp (GED and Candidate Events) or acled; "
+                                 "'configured' fetches every source named in the configuration."),
+    config: Path = typer.Option(None, "--config", help="Fetch configuration (URLs, countries, "
+                                "dates); default $ETL_FETCH_CONFIG or etl/fetch.toml."),
+    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/, reference/ and imports/."),
+    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
+) -> None:
+    """Download the newest release of SOURCE, keep the configured countries and import it into
+    data/imports/ (replacing the previous fetch), all or nothing. Credentials come from the
+    environment (ACLED_EMAIL, ACLED_PASSWORD, UCDP_TOKEN) or Streamlit's secrets file, never from
+    the command line."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from etl.fetch import FetchProblem, Http, load_config
+    from etl.fetch import acled, ucdp
+
+    fetchers = {"ucdp": ucdp.fetch, "acled": acled.fetch}
+    try:
+        settings = load_config(config)
+        names = list(settings["fetch"].get("sources", [])) if source == "configured" else [source]
+        for name in names:
+            if name not in fetchers:
+                raise FetchProblem(f"{name}: no such source (expected ucdp, acled or configured).")
+        for name in names:
+            with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                          console=console, transient=True) as progress:
+                lines = fetchers[name](settings, data_dir, out, Http.from_config(settings), progress)
+            for line in lines:
+                out_console.print(line, highlight=False, soft_wrap=True)
+    except Exception as err:
+        _failed("Fetch failed", err if isinstance(err, FetchProblem) else
+                f"{type(err).__name__}: {err}", "data/imports and the warehouse are unchanged.", debug)
+
+
+@app.command("changes")
+def changes_command(
+    dataset: str = typer.Argument(None, help="A dataset (ucdp, ucdp_candidate, acled, ...); "
+                                  "default every dataset that has changed."),
+    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse to read."),
+    events: bool = typer.Option(False, "--events", help="Also list each changed event and field."),
+) -> None:
+    """Print the latest change of each dataset: events added, removed and revised, with the
+    changed fields' old and new values."""
+    import duckdb
+
+    from etl import revisions
+
+    try:
+        con = duckdb.connect(str(out), read_only=True)
+    except duckdb.Error as err:
+        _failed("No warehouse", f"{out}: {err}", "Build it with `python -m etl build`.", False)
+    try:
+        lines = revisions.summary_lines(con, dataset)
+        if not lines:
+            lines = [f"No recorded change{f' of {dataset}' if dataset else ''}: a change is "
+                     f"recorded when a fetch or an import replaces an earlier version of a dataset."]
+        for line in lines:
+            out_console.print(line, highlight=False, soft_wrap=True)
+        if events:
+            detail = revisions.latest(con, dataset)
+            for r in detail.itertuples():
+                text = f"  {r.dataset} {r.event_id}: {r.change}"
+                if r.change == "revised":
+                    text += f" {r.field} {r.old_value} -> {r.new_value}"
+                out_console.print(text, highlight=False, soft_wrap=True)
+    finally:
+        con.close()
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from etl import boundaries, coverage, derived, geo, population, reference, schema, targets
+from etl import (boundaries, coverage, derived, geo, population, reference, revisions, schema,
+                 targets)
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
 from etl.sources.table import count_records
@@ -240,6 +241,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             boundaries.write_provinces(tmp, provinces)
             links.write(tmp, probable)
             derived.write(tmp)
+            # what changed against the warehouse being replaced (table revisions; etl/revisions.py)
+            revisions.record(tmp, warehouse, data_dir / IMPORTS / revisions.HISTORY, version, progress)
             os.replace(tmp, warehouse)
         finally:
             tmp.unlink(missing_ok=True)

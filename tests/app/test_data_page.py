@@ -96,3 +96,30 @@ def test_a_failed_build_after_a_change_serves_the_last_warehouse_with_a_warning(
     assert at.warning[0].value.startswith("1 data file(s) changed since this warehouse was built "
                                           "(imports/imports.csv) and no build has finished since")
     assert int(at.metric[0].value.replace(",", "")) > 0  # the previous data, still served
+
+
+def test_the_latest_change_of_a_dataset_is_shown_with_its_events(tmp_path, monkeypatch):
+    """Version 1 then version 2 of a UCDP export (tests/etl/test_revisions.py): the page says
+    what changed and lists the changed events and fields."""
+    from etl.imports import import_file
+    from tests.etl.test_revisions import V1, version_2
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "raw", data / "raw")
+    shutil.copytree(DATA / "reference", data / "reference")
+    warehouse = data / "warehouse.duckdb"
+    import_file(V1, data, warehouse, "ucdp", original="ged.csv", today=TODAY)
+    version_2(tmp_path / "v2.csv")
+    import_file(tmp_path / "v2.csv", data, warehouse, "ucdp", original="ged.csv", today=TODAY)
+    monkeypatch.setattr(dashboard.data, "WAREHOUSE", warehouse)
+    monkeypatch.setattr(dashboard.uploads, "DATA_DIR", data)
+    at = app_test(timeout=90).run()
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception
+    shown = [t.value for t in at.text]
+    assert len(shown) == 1 and shown[0].startswith("ucdp since ")
+    assert "1 added, 1 removed, 2 revised: description" in shown[0]
+    changed = next(d.value for d in at.dataframe if "change" in d.value.columns)
+    assert sorted(set(changed["event_id"])) == ["ucdp:101", "ucdp:102", "ucdp:103", "ucdp:106"]
+    assert changed.loc[changed["field"] == "fatalities", ["old_value", "new_value"]].values.tolist() \
+        == [["5", "9"]]

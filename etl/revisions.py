@@ -1,0 +1,165 @@
+"""What changed between two versions of a dataset: table `revisions`.
+
+A build whose dataset's files differ from those of the warehouse it replaces (a fetch, or an import
+replacing an earlier export of the same dataset) compares that dataset's events in the old
+warehouse with those of the new one, before the new file is renamed over the old: each event
+added, removed, or revised, and for a revised event one row per changed field with its old and
+new value (as text). The rows are appended to data/imports/revisions.parquet (history kept across
+rebuilds, git-ignored like the imports) and the whole history is written into every new warehouse
+as table `revisions`.
+
+A first version of a dataset (nothing to compare with) and a rebuild from the same files record
+nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import schema
+
+HISTORY = "revisions.parquet"  # under data/imports/
+# Compared fields: every event column but its provenance (the file name changes with each version).
+FIELDS = tuple(c for c in schema.COLUMN_NAMES
+               if c not in ("event_id", "dataset", "source_file", "source_line", "qa_flags"))
+COLUMNS = ("recorded_at", "dataset", "since", "version", "event_id", "change", "field",
+           "old_value", "new_value")
+DDL = ("CREATE TABLE revisions (recorded_at VARCHAR, dataset VARCHAR, since VARCHAR, "
+       "version VARCHAR, event_id VARCHAR, change VARCHAR, field VARCHAR, old_value VARCHAR, "
+       "new_value VARCHAR)")
+
+
+def record(new: Path, old: Path, history: Path, version: str,
+           progress=lambda step: None) -> int:
+    """Compare the datasets whose files changed between warehouse `old` (may be absent) and the
+    new warehouse file `new` (not yet renamed); append the differences to `history`; write table
+    `revisions` (the whole history) into `new`. Returns the number of rows recorded."""
+    con = duckdb.connect(str(new))
+    try:
+        rows = _compare(con, old, version, progress)
+        con.execute(DDL)
+        if history.exists():
+            con.execute("INSERT INTO revisions SELECT * FROM read_parquet(?)", [str(history)])
+        if len(rows):
+            con.register("new_revisions", rows)
+            con.execute("INSERT INTO revisions SELECT * FROM new_revisions")
+            history.parent.mkdir(parents=True, exist_ok=True)
+            tmp = history.with_name(f".{history.name}.{os.getpid()}.tmp")
+            con.execute(f"COPY (SELECT * FROM revisions ORDER BY ALL) TO '{_quoted(tmp)}' "
+                        "(FORMAT parquet)")
+            os.replace(tmp, history)
+        con.execute("CHECKPOINT")
+        return len(rows)
+    finally:
+        con.close()
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")  # COPY takes no parameter for its file name
+
+
+def _compare(con: duckdb.DuckDBPyConnection, old: Path, version: str, progress) -> pd.DataFrame:
+    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS})
+    if not Path(old).exists():
+        return empty
+    try:
+        con.execute(f"ATTACH '{_quoted(Path(old))}' AS old (READ_ONLY)")
+    except duckdb.Error:
+        return empty  # not a warehouse we can read: nothing to compare with
+    try:
+        try:
+            changed = [r[0] for r in con.execute(
+                "WITH a AS (SELECT dataset, string_agg(sha256, ',' ORDER BY sha256) AS files "
+                "FROM old.sources GROUP BY dataset), b AS (SELECT dataset, string_agg(sha256, ',' "
+                "ORDER BY sha256) AS files FROM sources GROUP BY dataset) "
+                "SELECT dataset FROM a JOIN b USING (dataset) WHERE a.files <> b.files "
+                "ORDER BY dataset").fetchall()]
+            since = con.execute("SELECT max(built_at) FROM old.etl_runs").fetchone()[0]
+            old_columns = {r[0] for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = 'old' AND "
+                "table_name = 'events'").fetchall()}
+        except duckdb.Error:
+            return empty  # an old warehouse from before these tables
+        fields = [f for f in FIELDS if f in old_columns]
+        recorded_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+        parts = []
+        for dataset in changed:
+            progress(f"comparing {dataset} with the previous version")
+            parts.append(diff(con, "old.events", "events", dataset, fields)
+                         .assign(recorded_at=recorded_at, dataset=dataset, since=str(since or ""),
+                                 version=version))
+        if not parts:
+            return empty
+        return pd.concat(parts, ignore_index=True)[list(COLUMNS)].astype(object)
+    finally:
+        con.execute("DETACH old")
+
+
+def _text(column: str, prefix: str) -> str:
+    """A field as text; whole numbers without '.0' (fatalities 12 -> 15)."""
+    kind = next(c.sql_type for c in schema.COLUMNS if c.name == column)
+    value = f'{prefix}."{column}"'
+    if kind == "DOUBLE":
+        return (f"CASE WHEN {value} = trunc({value}) THEN CAST(CAST({value} AS BIGINT) AS VARCHAR) "
+                f"ELSE CAST({value} AS VARCHAR) END")
+    return f"CAST({value} AS VARCHAR)"
+
+
+def diff(con: duckdb.DuckDBPyConnection, old_table: str, new_table: str, dataset: str,
+         fields=FIELDS) -> pd.DataFrame:
+    """The events of `dataset` added, removed and revised (one row per changed field) from
+    `old_table` to `new_table`. Columns: event_id, change, field, old_value, new_value."""
+    # table and column names come from the schema and the callers above, never from a user
+    revised = " UNION ALL ".join(
+        f"SELECT event_id, 'revised' AS change, '{f}' AS field, {_text(f, 'o')} AS old_value, "
+        f"{_text(f, 'n')} AS new_value, {i} AS k FROM o JOIN n USING (event_id) "
+        f'WHERE o."{f}" IS DISTINCT FROM n."{f}"' for i, f in enumerate(fields))
+    sql = (f"WITH o AS (SELECT * FROM {old_table} WHERE dataset = ?), "
+           f"n AS (SELECT * FROM {new_table} WHERE dataset = ?) "
+           "SELECT event_id, change, field, old_value, new_value FROM ("
+           "SELECT event_id, 'added' AS change, NULL AS field, NULL AS old_value, NULL AS new_value, "
+           "-1 AS k FROM n ANTI JOIN o USING (event_id) UNION ALL "
+           "SELECT event_id, 'removed', NULL, NULL, NULL, -1 FROM o ANTI JOIN n USING (event_id)"
+           + (f" UNION ALL {revised}" if revised else "") + ") ORDER BY change, event_id, k")
+    return con.execute(sql, [dataset, dataset]).df()
+
+
+def latest(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> pd.DataFrame:
+    """The rows of each dataset's latest change (or of `dataset` only). Columns: recorded_at,
+    dataset, since, version, event_id, change, field, old_value, new_value."""
+    if not _has_table(con):
+        return pd.DataFrame(columns=list(COLUMNS))
+    return con.execute(
+        "SELECT * FROM revisions WHERE (dataset, recorded_at) IN (SELECT (dataset, max(recorded_at)) "
+        "FROM revisions GROUP BY dataset) AND (? IS NULL OR dataset = ?) "
+        "ORDER BY dataset, change, event_id, field", [dataset, dataset]).df()
+
+
+def summary_lines(con: duckdb.DuckDBPyConnection, dataset: str | None = None,
+                  examples: int = 5) -> list[str]:
+    """One line per dataset: "ucdp since 2026-11-01: 37 added, 2 removed, 5 revised: fatalities
+    12 -> 15 (ucdp:101), ..."."""
+    rows = latest(con, dataset)
+    out = []
+    for name, part in rows.groupby("dataset", sort=True):
+        counts = part.drop_duplicates(["event_id", "change"])["change"].value_counts()
+        since = str(part["since"].iloc[0])[:10] or "the previous version"
+        text = (f"{name} since {since} (recorded {str(part['recorded_at'].iloc[0])[:10]}): "
+                f"{int(counts.get('added', 0)):,} added, {int(counts.get('removed', 0)):,} removed, "
+                f"{int(counts.get('revised', 0)):,} revised")
+        fields = part[part["change"] == "revised"]
+        if len(fields):
+            shown = [f"{r.field} {r.old_value} -> {r.new_value} ({r.event_id})"
+                     for r in fields.head(examples).itertuples()]
+            text += ": " + ", ".join(shown) + (", ..." if len(fields) > examples else "")
+        out.append(text + ".")
+    return out
+
+
+def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'revisions' "
+                            "AND database_name = current_database()").fetchone()[0])

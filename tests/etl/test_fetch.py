@@ -1,0 +1,539 @@
+"""`python -m etl fetch ucdp|acled` against real HTTP servers on loopback (tests/etl/loopback.py)
+serving responses in the publishers' documented formats: UCDP's download files (a zip holding one
+CSV, made from tests/data/imports/ucdp_ged.csv) and API pages, ACLED's OAuth token endpoint, paged
+read endpoint and deleted-events endpoint. The CLI and fetch code are the real ones, pointed at
+the server by a configuration file (--config). Every failure leaves data/imports and the
+warehouse as they were and exits 1 with one line saying what to do."""
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import io
+import json
+import shutil
+import socket
+import time
+import zipfile
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from etl.__main__ import app
+from etl.build import build_warehouse
+from tests.conftest import FIXTURES, TODAY, fixture_data_dir
+from tests.etl.loopback import Reply, Server
+
+EMAIL, PASSWORD = "analyst@example.org", "s3cret-Pa55word"
+runner = CliRunner()
+
+
+# ---------------------------------------------------------------- fixtures and helpers
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A small data/ folder (the indicator fixture as its only raw file) and its warehouse."""
+    tmp = tmp_path_factory.mktemp("fetch_base")
+    data = fixture_data_dir(tmp, {"indicator_events.csv": "curated"})
+    build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
+    return data
+
+
+@pytest.fixture()
+def data_dir(base, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(base, data)
+    return data
+
+
+@pytest.fixture()
+def server():
+    with Server() as s:
+        yield s
+
+
+def write_config(tmp_path, url: str, **over) -> str:
+    """A fetch configuration pointing every URL at `url` (the loopback server)."""
+    values = {"timeout": 2, "retries": 2, "page_size": 2, "ucdp_candidates": '["/ucdp/candidate.zip"]'}
+    values.update(over)
+    text = f"""
+[fetch]
+sources = ["ucdp"]
+countries = ["Pakistan", "Afghanistan"]
+timeout_seconds = {values['timeout']}
+retries = {values['retries']}
+backoff_seconds = 0
+max_retry_wait_seconds = 5
+
+[ucdp]
+ged_url = "{url}/ucdp/ged.zip"
+candidate_urls = {values['ucdp_candidates'].replace('"/', f'"{url}/')}
+token_env = "UCDP_TOKEN"
+api_ged_url = "{url}/api/gedevents/25.1"
+api_candidate_urls = []
+api_page_size = 2
+api_countries = "770,700"
+
+[acled]
+token_url = "{url}/oauth/token"
+read_url = "{url}/api/acled/read"
+deleted_url = "{url}/api/deleted/read"
+client_id = "acled"
+scope = "authenticated"
+email_env = "ACLED_EMAIL"
+password_env = "ACLED_PASSWORD"
+secrets_file = "{values.get('secrets', '/nonexistent/secrets.toml')}"
+page_size = {values['page_size']}
+start_date = "2015-01-01"
+"""
+    path = tmp_path / "fetch.toml"
+    path.write_text(text)
+    return str(path)
+
+
+def run(data_dir, config, *args, env=None):
+    env = {"ACLED_EMAIL": EMAIL, "ACLED_PASSWORD": PASSWORD, "UCDP_TOKEN": "", **(env or {})}
+    return runner.invoke(app, ["fetch", *args, "--config", config, "--data-dir", str(data_dir),
+                               "--out", str(data_dir / "warehouse.duckdb")], env=env)
+
+
+def state(data_dir) -> dict:
+    """The hash of every file under data/imports/ and of the warehouse."""
+    files = {p.relative_to(data_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted((data_dir / "imports").rglob("*")) if p.is_file() and p.name != ".lock"} \
+        if (data_dir / "imports").exists() else {}
+    files["warehouse"] = hashlib.sha256((data_dir / "warehouse.duckdb").read_bytes()).hexdigest()
+    return files
+
+
+def rows(data_dir, sql, params=()):
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def failed(result) -> str:
+    """The failure's message as one line (the CLI prints it on stderr)."""
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert text.startswith("Fetch failed:"), text
+    assert "Traceback" not in result.output
+    return text
+
+
+# ---------------------------------------------------------------- UCDP
+
+def ucdp_rows() -> tuple[list[str], list[list[str]]]:
+    with open(FIXTURES / "imports" / "ucdp_ged.csv", encoding="utf-8", newline="") as handle:
+        records = list(csv.reader(handle))
+    header = records[0]
+    body = [r[:len(header)] for r in records[1:]]
+    return header, body
+
+
+def ucdp_zip(header, body, name="GEDEvent_v25_1.csv") -> bytes:
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([header] + body)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, text.getvalue())
+    return buffer.getvalue()
+
+
+def ged_release():
+    """GED: the fixture's five Pakistan events of 2015, one Afghan event and one Indian (dropped)."""
+    header, body = ucdp_rows()
+    col = header.index
+    afghan = list(body[1])
+    afghan[col("id")], afghan[col("country")] = "201", "Afghanistan"
+    afghan[col("adm_1")], afghan[col("adm_2")] = "Kabul province", "Kabul district"
+    afghan[col("latitude")], afghan[col("longitude")] = "34.5553", "69.2075"
+    india = list(body[1])
+    india[col("id")], india[col("country")] = "301", "India"
+    return header, body + [afghan, india]
+
+
+def candidate_release():
+    """Candidate Events: one event of 2015 (GED covers that year: dropped) and two of 2016."""
+    header, body = ucdp_rows()
+    col = header.index
+    out = []
+    for new_id, date in (("9001", "2015-12-30"), ("9002", "2016-02-03"), ("9003", "2016-03-04")):
+        row = list(body[1])
+        row[col("id")], row[col("year")] = new_id, date[:4]
+        row[col("date_start")] = row[col("date_end")] = date
+        out.append(row)
+    return header, out
+
+
+def serve_ucdp(server, ged=None, candidate=None):
+    server.routes["/ucdp/ged.zip"] = ged or Reply(200, ucdp_zip(*ged_release()))
+    server.routes["/ucdp/candidate.zip"] = candidate or Reply(200, ucdp_zip(*candidate_release()))
+
+
+def test_ucdp_fetch_imports_ged_and_the_candidate_events_after_it(server, data_dir, tmp_path):
+    serve_ucdp(server)
+    result = run(data_dir, write_config(tmp_path, server.url), "ucdp")
+    assert result.exit_code == 0, result.output
+    assert rows(data_dir, "SELECT dataset, event_id FROM events WHERE dataset LIKE 'ucdp%' "
+                          "ORDER BY ALL") == [
+        ("ucdp", "ucdp:101"), ("ucdp", "ucdp:102"), ("ucdp", "ucdp:103"), ("ucdp", "ucdp:104"),
+        ("ucdp", "ucdp:105"), ("ucdp", "ucdp:201"),
+        ("ucdp_candidate", "ucdp_candidate:9002"), ("ucdp_candidate", "ucdp_candidate:9003")]
+    assert rows(data_dir, "SELECT short_name, dataset FROM sources WHERE file LIKE 'imports/%' "
+                          "ORDER BY 1") == [("ucdp_candidate_fetched.csv", "ucdp_candidate"),
+                                            ("ucdp_ged_fetched.csv", "ucdp")]
+    assert "1 rows within GED's years dropped" in result.output
+
+
+def test_a_newer_ged_release_supersedes_the_candidate_events_it_covers(server, data_dir, tmp_path):
+    serve_ucdp(server)
+    config = write_config(tmp_path, server.url)
+    assert run(data_dir, config, "ucdp").exit_code == 0
+    header, body = ged_release()
+    col = header.index
+    extra = list(body[0])  # GED 2016 now holds the events Candidate had (under its own ids)
+    extra[col("id")], extra[col("year")], extra[col("date_start")] = "401", "2016", "2016-02-03"
+    serve_ucdp(server, ged=Reply(200, ucdp_zip(header, body + [extra])))
+    result = run(data_dir, config, "ucdp")
+    assert result.exit_code == 0, result.output
+    assert rows(data_dir, "SELECT count(*) FROM events WHERE dataset = 'ucdp_candidate'") == [(0,)]
+    assert rows(data_dir, "SELECT count(*) FROM events WHERE dataset = 'ucdp'") == [(7,)]
+    assert [p.name for p in (data_dir / "imports").glob("ucdp_candidate-*")] == []
+    assert "GED covers it now" in result.output
+
+
+def test_ucdp_api_with_a_token_follows_the_pages(server, data_dir, tmp_path):
+    header, body = ged_release()
+    records = [dict(zip(header, r)) for r in body]
+    pages = [records[i:i + 2] for i in range(0, len(records), 2)]
+
+    def api(request):
+        if request.headers.get("x-ucdp-access-token") != "tok-123":
+            return Reply.json({"error": "token"}, 401)
+        page = int(request.query.get("page", 0))
+        nxt = f"{server.url}/api/gedevents/25.1?pagesize=2&page={page + 1}" if page + 1 < len(pages) else ""
+        return Reply.json({"TotalCount": len(records), "TotalPages": len(pages),
+                           "PreviousPageUrl": "", "NextPageUrl": nxt, "Result": pages[page]})
+
+    server.routes["/api/gedevents/25.1"] = api
+    result = run(data_dir, write_config(tmp_path, server.url), "ucdp", env={"UCDP_TOKEN": "tok-123"})
+    assert result.exit_code == 0, result.output
+    assert len(server.hits("/api/gedevents/25.1")) == len(pages)
+    assert server.hits("/api/gedevents/25.1")[0].query["Country"] == "770,700"
+    assert rows(data_dir, "SELECT count(*) FROM events WHERE dataset = 'ucdp'") == [(6,)]
+    assert not server.hits("/ucdp/ged.zip")
+
+
+def test_ucdp_api_refused_token_says_what_to_do(server, data_dir, tmp_path):
+    server.routes["/api/gedevents/25.1"] = Reply.json({"error": "bad token"}, 401)
+    before = state(data_dir)
+    text = failed(run(data_dir, write_config(tmp_path, server.url), "ucdp",
+                      env={"UCDP_TOKEN": "wrong"}))
+    assert "refused access (HTTP 401)" in text and "UCDP_TOKEN" in text
+    assert state(data_dir) == before
+
+
+def _zip_truncated():
+    body = ucdp_zip(*ged_release())
+    return Reply(200, body[: len(body) // 2])  # a whole answer, but half a zip
+
+
+def _no_column():
+    header, body = ged_release()
+    drop = header.index("where_prec")
+    return Reply(200, ucdp_zip([h for i, h in enumerate(header) if i != drop],
+                               [[c for i, c in enumerate(r) if i != drop] for r in body]))
+
+
+def _no_country():
+    header, body = ged_release()
+    return Reply(200, ucdp_zip(header, [r for r in body if "India" in r]))
+
+
+@pytest.mark.parametrize("reply, expected", [
+    (Reply(503, b"busy"), "server error (HTTP 503) after 3 tries"),
+    (Reply(404, b"gone"), "answered HTTP 404"),
+    (Reply(200, b"PK\x03\x04garbage", truncate=None), "truncated or malformed"),
+    (_zip_truncated, "truncated or malformed"),
+    (Reply(200, ucdp_zip(*ged_release()), truncate=100), "cut off before its end"),
+    (Reply(200, b"", {}), "sent an empty file"),
+    (_no_column, "lacks the columns where_prec"),
+    (_no_country, "no event of Pakistan, Afghanistan"),
+    (Reply(200, b"x", delay=3), "no answer from 127.0.0.1"),
+], ids=["5xx", "404", "not-a-zip", "half-a-zip", "truncated-body", "empty", "changed-columns",
+        "no-country", "timeout"])
+def test_ucdp_failures_change_nothing(server, data_dir, tmp_path, reply, expected):
+    reply = reply() if callable(reply) else reply
+    serve_ucdp(server, ged=reply)
+    before = state(data_dir)
+    text = failed(run(data_dir, write_config(tmp_path, server.url, timeout=1), "ucdp"))
+    assert expected in text
+    assert "data/imports and the warehouse are unchanged" in text
+    assert state(data_dir) == before
+
+
+def test_unreachable_server_says_so(data_dir, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    before = state(data_dir)
+    text = failed(run(data_dir, write_config(tmp_path, f"http://127.0.0.1:{port}"), "ucdp"))
+    assert f"cannot reach 127.0.0.1:{port}/ucdp/ged.zip (connection refused)" in text
+    assert "check the network connection" in text
+    assert state(data_dir) == before
+
+
+# ---------------------------------------------------------------- ACLED
+
+def acled_row(event_id: str, fatalities: int, timestamp: int, country="Pakistan") -> dict:
+    with open(FIXTURES / "imports" / "acled_api.json", encoding="utf-8") as handle:
+        row = dict(json.load(handle)["data"][1 if country == "Pakistan" else 0])
+    row.update(event_id_cnty=event_id, fatalities=str(fatalities), timestamp=str(timestamp))
+    return row
+
+
+class Acled:
+    """ACLED's API as documented: OAuth password and refresh_token grants at /oauth/token,
+    bearer-protected JSON pages (limit, page, timestamp with timestamp_where) at /api/acled/read,
+    and deleted events at /api/deleted/read."""
+
+    def __init__(self, server: Server):
+        self.events = [acled_row(f"PAK{i}", i, 1700000000 + i) for i in range(1, 6)]
+        self.deleted: list[dict] = []
+        self.tokens: set[str] = set()
+        self.issued = 0
+        self.expire_after_pages = None  # the token stops working after this many pages
+        self.pages_served = 0
+        server.routes.update({"/oauth/token": self.token, "/api/acled/read": self.read,
+                              "/api/deleted/read": self.read_deleted})
+
+    def token(self, request):
+        form = request.form
+        ok = (form.get("grant_type") == "password" and form.get("username") == EMAIL
+              and form.get("password") == PASSWORD) or \
+             (form.get("grant_type") == "refresh_token" and form.get("refresh_token") == "refresh-1")
+        if form.get("client_id") != "acled" or not ok:
+            return Reply.json({"error": "invalid_grant"}, 401)
+        self.issued += 1
+        access = f"access-{self.issued}"
+        self.tokens = {access}
+        return Reply.json({"token_type": "Bearer", "expires_in": 86400, "access_token": access,
+                           "refresh_token": "refresh-1"})
+
+    def _authorised(self, request) -> bool:
+        return request.headers.get("Authorization", "").removeprefix("Bearer ") in self.tokens
+
+    def _page(self, request, rows):
+        limit, page = int(request.query["limit"]), int(request.query["page"])
+        assert limit <= 5000
+        data = rows[(page - 1) * limit: page * limit]
+        self.pages_served += 1
+        if self.pages_served == self.expire_after_pages:
+            self.tokens = set()  # this page is the last one the token is good for
+        return Reply.json({"status": 200, "success": True, "count": len(data), "data": data})
+
+    def read(self, request):
+        if not self._authorised(request):
+            return Reply.json({"error": "Access token expired"}, 401)
+        q = request.query
+        assert q["_format"] == "json" and q["country"] == "Pakistan|Afghanistan"
+        assert q["event_date_where"] == "BETWEEN"
+        rows = self.events
+        if "timestamp" in q:
+            assert q["timestamp_where"] == ">"
+            rows = [r for r in rows if int(r["timestamp"]) > int(q["timestamp"])]
+        return self._page(request, rows)
+
+    def read_deleted(self, request):
+        if not self._authorised(request):
+            return Reply.json({"error": "Access token expired"}, 401)
+        since = int(request.query["deleted_timestamp"])
+        return self._page(request, [d for d in self.deleted if int(d["deleted_timestamp"]) > since])
+
+
+def acled_ids(data_dir):
+    return [r[0] for r in rows(data_dir, "SELECT event_id FROM events WHERE dataset = 'acled' ORDER BY 1")]
+
+
+def test_acled_first_run_pages_then_incremental_run_with_deletions_and_revisions(server, data_dir, tmp_path):
+    api = Acled(server)
+    config = write_config(tmp_path, server.url)
+    result = run(data_dir, config, "acled")
+    assert result.exit_code == 0, result.output
+    assert acled_ids(data_dir) == [f"acled:PAK{i}" for i in range(1, 6)]
+    reads = server.hits("/api/acled/read")
+    assert [r.query["page"] for r in reads] == ["1", "2", "3"]  # 2 + 2 + 1 rows
+    assert all("timestamp" not in r.query for r in reads)
+    assert json.loads((data_dir / "imports" / "fetch_state.json").read_text())["acled"][
+        "last_timestamp"] == 1700000005
+
+    # a week later: one new event, one revised toll, one event deleted by ACLED
+    api.events.append(acled_row("PAK6", 6, 1700000100))
+    api.events[1] = acled_row("PAK2", 12, 1700000101)
+    api.deleted.append({"event_id_cnty": "PAK3", "deleted_timestamp": "1700000102"})
+    server.requests.clear()
+    result = run(data_dir, config, "acled")
+    assert result.exit_code == 0, result.output
+    # two rows changed: a full page of 2, then an empty page
+    assert [(r.query["timestamp"], r.query["page"]) for r in server.hits("/api/acled/read")] == [
+        ("1700000005", "1"), ("1700000005", "2")]
+    assert server.hits("/api/deleted/read")[0].query["deleted_timestamp"] == "1700000005"
+    assert acled_ids(data_dir) == ["acled:PAK1", "acled:PAK2", "acled:PAK4", "acled:PAK5", "acled:PAK6"]
+    assert rows(data_dir, "SELECT fatalities FROM events WHERE event_id = 'acled:PAK2'") == [(12.0,)]
+    assert rows(data_dir, "SELECT event_id, change, field, old_value, new_value FROM revisions "
+                          "WHERE dataset = 'acled' ORDER BY ALL") == [
+        ("acled:PAK2", "revised", "fatalities", "2", "12"),
+        ("acled:PAK3", "removed", None, None, None),
+        ("acled:PAK6", "added", None, None, None)]
+    assert len(list((data_dir / "imports").glob("acled-*"))) == 1  # the older fetch was replaced
+    # must not happen: the state or history file taken for an input newer than the warehouse
+    # (the dashboard would then warn that a build failed)
+    built = (data_dir / "warehouse.duckdb").stat().st_mtime_ns
+    assert [p.name for p in (data_dir / "imports").iterdir() if p.stat().st_mtime_ns > built] == []
+
+    # nothing new: nothing changes
+    before = state(data_dir)
+    result = run(data_dir, config, "acled")
+    assert result.exit_code == 0 and "nothing new" in result.output
+    assert state(data_dir) == before
+
+    changes = runner.invoke(app, ["changes", "acled", "--out", str(data_dir / "warehouse.duckdb")])
+    assert changes.exit_code == 0, changes.output
+    line = " ".join(changes.output.split())
+    assert line.startswith("acled since ")
+    assert "1 added, 1 removed, 1 revised: fatalities 2 -> 12 (acled:PAK2)." in line
+
+
+def test_acled_token_expiring_mid_fetch_is_refreshed(server, data_dir, tmp_path):
+    api = Acled(server)
+    api.expire_after_pages = 1  # the first page is the last one its token is good for
+    result = run(data_dir, write_config(tmp_path, server.url), "acled")
+    assert result.exit_code == 0, result.output
+    grants = [r.form["grant_type"] for r in server.hits("/oauth/token")]
+    assert grants == ["password", "refresh_token"]
+    assert acled_ids(data_dir) == [f"acled:PAK{i}" for i in range(1, 6)]
+
+
+def test_acled_credentials_are_never_written_or_printed(server, data_dir, tmp_path):
+    Acled(server)
+    result = run(data_dir, write_config(tmp_path, server.url), "acled")
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output and EMAIL not in result.output
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            content = path.read_bytes()
+            assert PASSWORD.encode() not in content and EMAIL.encode() not in content, path
+            assert b"access-1" not in content and b"refresh-1" not in content, path
+
+
+def test_acled_without_credentials_says_where_to_put_them(server, data_dir, tmp_path):
+    Acled(server)
+    before = state(data_dir)
+    text = failed(run(data_dir, write_config(tmp_path, server.url), "acled",
+                      env={"ACLED_PASSWORD": ""}))
+    assert "set ACLED_EMAIL and ACLED_PASSWORD in the environment or in Streamlit's secrets" in text
+    assert not server.requests and state(data_dir) == before
+
+
+def test_acled_credentials_from_streamlit_secrets(server, data_dir, tmp_path):
+    Acled(server)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'ACLED_EMAIL = "{EMAIL}"\nACLED_PASSWORD = "{PASSWORD}"\n')
+    result = run(data_dir, write_config(tmp_path, server.url, secrets=str(secrets)), "acled",
+                 env={"ACLED_EMAIL": "", "ACLED_PASSWORD": ""})
+    assert result.exit_code == 0, result.output
+    assert server.hits("/oauth/token")[0].form["username"] == EMAIL
+
+
+def _json(value, status=200, **kw):
+    return lambda request: Reply.json(value, status, **kw)
+
+
+@pytest.mark.parametrize("route, reply, expected", [
+    ("/oauth/token", _json({"error": "invalid_grant"}, 401),
+     "refused access (HTTP 401); check ACLED_EMAIL and ACLED_PASSWORD (a wrong password, or an "
+     "account without API access"),
+    ("/api/acled/read", _json({"error": "forbidden"}, 403), "refused access (HTTP 403)"),
+    ("/api/acled/read", _json({}, 429, headers={"Retry-After": "3600"}),
+     "asks to wait 3600 s before the next request (HTTP 429, Retry-After)"),
+    ("/api/acled/read", _json({}, 502), "server error (HTTP 502) after 3 tries"),
+    ("/api/acled/read", lambda r: Reply(200, b'{"status": 200, "data": [{"event_id'), "is not JSON"),
+    ("/api/acled/read", lambda r: Reply(200, json.dumps({"data": []}).encode() * 3, truncate=20),
+     "cut off before its end"),
+    ("/api/acled/read", _json({"success": False, "error": "Invalid country"}),
+     "no data list: Invalid country"),
+    ("/api/acled/read", _json({"status": 200, "success": True, "count": 0, "data": []}),
+     "no event of Pakistan, Afghanistan from 2015-01-01"),
+    ("/api/acled/read", lambda r: Reply.json({"success": True, "data": [
+        {k: v for k, v in acled_row("PAK1", 1, 1).items() if k != "latitude"}]}),
+     "row 1 lacks latitude (ACLED changed its columns?)"),
+    ("/api/acled/read", lambda r: Reply(200, b"[]", delay=3), "no answer from 127.0.0.1"),
+], ids=["401-login", "403", "429-long", "5xx", "malformed", "truncated", "error-json", "empty",
+        "changed-columns", "timeout"])
+def test_acled_failures_change_nothing(server, data_dir, tmp_path, route, reply, expected):
+    api = Acled(server)
+    if route == "/api/acled/read":
+        server.routes[route] = lambda r: api.read(r) if not api._authorised(r) else reply(r)
+    else:
+        server.routes[route] = reply
+    before = state(data_dir)
+    text = failed(run(data_dir, write_config(tmp_path, server.url, timeout=1), "acled"))
+    assert expected in text
+    assert PASSWORD not in text
+    assert state(data_dir) == before
+
+
+def test_acled_failure_on_the_incremental_run_keeps_the_first_fetch(server, data_dir, tmp_path):
+    api = Acled(server)
+    config = write_config(tmp_path, server.url)
+    assert run(data_dir, config, "acled").exit_code == 0
+    before = state(data_dir)
+    api.events.append(acled_row("PAK6", 6, 1700000100))
+    server.routes["/api/deleted/read"] = _json({}, 500)
+    text = failed(run(data_dir, config, "acled"))
+    assert "server error (HTTP 500)" in text
+    assert state(data_dir) == before  # the state file too: the next run asks for the same rows
+
+
+def test_429_with_a_short_retry_after_is_waited_for(server, data_dir, tmp_path):
+    api = Acled(server)
+    served = []
+
+    def busy_once(request):
+        served.append(time.monotonic())
+        if len(served) == 1:
+            return Reply.json({"error": "rate limit"}, 429, headers={"Retry-After": "1"})
+        return api.read(request)
+
+    server.routes["/api/acled/read"] = busy_once
+    result = run(data_dir, write_config(tmp_path, server.url), "acled")
+    assert result.exit_code == 0, result.output
+    assert served[1] - served[0] >= 0.95  # Retry-After: 1 honoured
+    assert acled_ids(data_dir) == [f"acled:PAK{i}" for i in range(1, 6)]
+
+
+def test_configured_sources_and_unknown_source(server, data_dir, tmp_path):
+    serve_ucdp(server)
+    config = write_config(tmp_path, server.url)
+    result = run(data_dir, config, "configured")  # sources = ["ucdp"] in the test configuration
+    assert result.exit_code == 0, result.output
+    assert not server.hits("/oauth/token")
+    text = failed(run(data_dir, config, "gdelt"))
+    assert "gdelt: no such source (expected ucdp, acled or configured)" in text
+
+
+def test_the_shipped_configuration_names_the_publishers_urls():
+    from etl.fetch import load_config
+
+    config = load_config()
+    assert config["fetch"]["countries"] == ["Pakistan", "Afghanistan"]
+    assert config["acled"]["page_size"] <= 5000
+    assert config["ucdp"]["ged_url"].startswith("https://ucdp.uu.se/downloads/")
+    assert config["acled"]["token_url"] == "https://acleddata.com/oauth/token"
+    copy.deepcopy(config)  # plain data, no secrets: nothing but names of environment variables
+    assert "password" not in json.dumps({k: v for k, v in config["acled"].items()
+                                         if k != "password_env"}).lower()
