@@ -155,8 +155,11 @@ def build_warehouse(data_dir: Path, warehouse: Path,
     with build_lock(warehouse), reference.using(data_dir / "reference"):
         for stale in warehouse.parent.glob(f".{warehouse.name}.*.tmp"):
             stale.unlink(missing_ok=True)  # left by a build that was killed; we hold the lock
-        registry = [dict(r, folder="raw") for r in read_registry(data_dir)]
-        registry += [dict(r, folder=IMPORTS) for r in read_registry(data_dir, IMPORTS)]
+        # Imports first: an event id both in an import and in a bundled file (a newer release of a
+        # bundled dataset, as `python -m etl fetch ucdp` brings) is the import's; the bundled row
+        # counts as a duplicate id.
+        registry = [dict(r, folder=IMPORTS) for r in read_registry(data_dir, IMPORTS)]
+        registry += [dict(r, folder="raw") for r in read_registry(data_dir)]
         version = warehouse_version(data_dir)
         progress("boundaries")
         try:

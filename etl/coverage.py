@@ -49,8 +49,10 @@ def write(path: Path, registry: list[dict], reference_dir: Path) -> None:
             override = given.get(dataset)
             rows.append({
                 "dataset": dataset, "name": names.get(dataset, dataset),
-                "period_start": pd.Timestamp(override["period_start"]).date() if override else first,
-                "period_end": pd.Timestamp(override["period_end"]).date() if override else last,
+                # a release's period, widened by the events of the dataset's other files (a newer
+                # release fetched beside the bundled one)
+                "period_start": min(_day(override["period_start"]), first) if override else first,
+                "period_end": max(_day(override["period_end"]), last) if override else last,
                 "period_from": "release (data/reference/coverage.csv)" if override
                 else "first and last event",
                 "release": (override or {}).get("release", ""), "note": (override or {}).get("note", ""),
@@ -67,3 +69,7 @@ def write(path: Path, registry: list[dict], reference_dir: Path) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def _day(text: str):
+    return pd.Timestamp(text).date()

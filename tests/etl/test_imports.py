@@ -284,3 +284,29 @@ def test_imported_files_are_never_committed():
     kept = subprocess.run(["git", "check-ignore", "data/imports/README.md"], capture_output=True,
                           text=True, cwd=ROOT)
     assert kept.returncode == 1  # not ignored
+
+
+def test_a_newer_release_of_a_bundled_dataset_wins_over_the_bundled_rows(data_dir, tmp_path):
+    """`python -m etl fetch ucdp` imports a newer GED beside the bundled one: an event in both is
+    the import's (its revised toll counts), the bundled row a duplicate id, and the coverage of
+    dataset ucdp reaches the newer release's last event."""
+    bundled = data_dir / "raw" / "ucdp_ged_pak_1989_2021_hdx.csv"
+    lines = bundled.read_text(encoding="utf-8").splitlines()
+    header = next(csv.reader([lines[0]]))
+    row = dict(zip(header, next(csv.reader([lines[2]]))))  # the first event (line 2 is HXL tags)
+    newer = dict(row, best=str(int(row["best"]) + 5), id=row["id"])
+    later = dict(row, id="999999001", date_start="2024-03-01 00:00:00.000",
+                 date_end="2024-03-01 00:00:00.000", year="2024")
+    path = tmp_path / "ged_newer.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows([newer, later])
+    s = import_file(path, data_dir, data_dir / "warehouse.duckdb", "ucdp", original=path.name,
+                    today=TODAY)
+    assert (s.counts.loaded, s.counts.duplicates) == (2, 0)
+    assert query(data_dir, "SELECT fatalities, source_file FROM events WHERE event_id = ?",
+                 [f"ucdp:{row['id']}"]) == [(int(row["best"]) + 5, s.stored)]
+    assert query(data_dir, "SELECT duplicates FROM etl_runs WHERE file = ?",
+                 ["raw/ucdp_ged_pak_1989_2021_hdx.csv"]) == [(1,)]
+    assert query(data_dir, "SELECT period_end FROM coverage WHERE dataset = 'ucdp'") == [(dt.date(2024, 3, 1),)]
