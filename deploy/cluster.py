@@ -38,13 +38,15 @@ pid {work}/nginx.pid;
 error_log {work}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
-    access_log {work}/access.log;
     client_body_temp_path {work}/client_body;
     proxy_temp_path {work}/proxy;
     fastcgi_temp_path {work}/fastcgi;
     uwsgi_temp_path {work}/uwsgi;
     scgi_temp_path {work}/scgi;
     include {work}/dashboard.conf;
+    # which replica served each request, by route (the affinity cookie): tests read it
+    log_format cluster '$dashboard_route $upstream_addr $status "$request"';
+    access_log {work}/access.log cluster;
 }}
 """
 REPLICA_OPTIONS = ("--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -156,7 +158,7 @@ def cluster(replicas: int = 2, port: int | None = None, env: dict | None = None,
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
                  str(replica_port), "--server.address", "127.0.0.1", *REPLICA_OPTIONS],
-                cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT))
+                cwd=ROOT, env=env, stdout=stack.enter_context(open(log, "w")), stderr=subprocess.STDOUT))
             urls.append(f"http://127.0.0.1:{replica_port}")
         deadline = time.monotonic() + timeout
         for i, (url, proc) in enumerate(zip(urls, procs)):
@@ -166,7 +168,7 @@ def cluster(replicas: int = 2, port: int | None = None, env: dict | None = None,
         if checked.returncode:
             raise ClusterError(f"nginx -t refused {conf}:\n{checked.stderr}")
         front = subprocess.Popen(nginx_command(nginx, conf), stdout=subprocess.DEVNULL,
-                                 stderr=open(work / "nginx.log", "w"))
+                                 stderr=stack.enter_context(open(work / "nginx.log", "w")))
         procs.insert(0, front)  # stopped first
         url = f"http://127.0.0.1:{port}"
         _wait_healthy(url, front, work / "error.log", time.monotonic() + 15)

@@ -181,7 +181,7 @@ def publish_command(
         _failed("Not published", err if isinstance(err, (BuildError, PublishError))
                 else f"{type(err).__name__}: {err}", "The published version is unchanged.", debug)
     out_console.print(f"Published {target.name} in {folder}: replicas read it at their next rerun.",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":
