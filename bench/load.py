@@ -15,13 +15,18 @@ Clients (both on the same machine as the server):
 --profile FILE records the server with py-spy during the measured window (`pip install py-spy`;
 .svg flame graph, .json speedscope, .txt collapsed stacks).
 
+With --replicas N the sessions go through nginx in front of N replicas (deploy/cluster.py, as
+`make cluster REPLICAS=N`) reading a published folder, a publish half-way; CPU and memory are
+those of all replicas together.
+
 Usage: .venv/bin/python bench/load.py [--sessions 20] [--seconds 60] [--client ws|browser]
-       [--no-rebuild] [--seed 1] [--server-option NAME=VALUE ...] [--profile FILE [--profile-gil]]
+       [--replicas N] [--no-rebuild] [--seed 1] [--server-option NAME=VALUE ...] [--profile FILE [--profile-gil]]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import os
 import random
@@ -41,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from indicators.filters import Filters  # noqa: E402
 from indicators.overview import kpis  # noqa: E402
 from bench import server as server_tools  # noqa: E402
+from dashboard.filters import default_years  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -70,12 +76,14 @@ def build(warehouse: Path) -> subprocess.CompletedProcess:
 
 
 async def rebuild_halfway(args, res: Results, warehouse: Path) -> None:
-    """`etl build` into the served file half-way through the measured window."""
+    """`etl build` into the served file half-way through the measured window (with --replicas:
+    `etl publish`, a build published as a new version into the cluster's published folder)."""
     while len(res.loads) + res.failed_loads < args.sessions:
         await asyncio.sleep(0.2)
     await asyncio.sleep(args.seconds / 2)
     start = time.monotonic()
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "etl", "build", "--out",
+    command = (["publish", "--to", str(args.published)] if args.published else ["build"])
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "etl", *command, "--out",
                                                 str(warehouse), cwd=ROOT,
                                                 stdout=asyncio.subprocess.DEVNULL,
                                                 stderr=asyncio.subprocess.DEVNULL)
@@ -91,6 +99,7 @@ async def ws_session(url: str, expected, years: tuple[int, int], seconds: float,
     from bench.st_client import Session, slider_state
 
     lo, hi = years
+    first = default_years({"years": years})  # the years a new session opens on
     session, loaded = None, False
     try:
         session = await Session.open(url)
@@ -98,13 +107,13 @@ async def ws_session(url: str, expected, years: tuple[int, int], seconds: float,
         for message in run.errors():
             res.error(f"first load: {message}")
         slider = run.widget_id("slider", "Years")
-        if slider is None or run.metric("Events") != expected(lo, hi):
+        if slider is None or run.metric("Events") != expected(*first):
             res.error(f"first load: slider {slider!r}, Events {run.metric('Events')!r} "
-                      f"(expected {expected(lo, hi)!r})")
+                      f"(expected {expected(*first)!r} for {first[0]}-{first[1]})")
             return
         loaded = True
         res.loads.append((run.seconds, run.bytes))
-        current = (lo, hi)
+        current = first
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             await asyncio.sleep(rng.uniform(1, 3))
@@ -194,23 +203,26 @@ async def run_browser(args, res: Results, url: str, expected, years, warehouse: 
 
 # --- the run -----------------------------------------------------------------------------------
 
-async def measure(args, run, server: subprocess.Popen, *run_args) -> tuple[Results, dict]:
-    """Run the sessions; sample the server's CPU from the moment all first loads are done."""
+async def measure(args, run, servers: list[subprocess.Popen], *run_args) -> tuple[Results, dict]:
+    """Run the sessions; sample the servers' CPU (all replicas of a cluster together) from the
+    moment all first loads are done."""
     res = Results()
-    server_stats: dict = {"cpu_start": cpu_seconds(server.pid)}
+    server = servers[0]
+    cpu = lambda: sum(cpu_seconds(s.pid) for s in servers)  # noqa: E731
+    server_stats: dict = {"cpu_start": cpu()}
     task = asyncio.create_task(run(args, res, *run_args))
     profiler = None
     while not task.done():
         await asyncio.sleep(0.2)
         if "window_start" not in server_stats and len(res.loads) + res.failed_loads >= args.sessions:
             server_stats["window_start"] = time.monotonic()
-            server_stats["cpu_window_start"] = cpu_seconds(server.pid)
+            server_stats["cpu_window_start"] = cpu()
             if args.profile:
                 profiler = await start_profiler(args, server.pid)
     await task
-    server_stats["cpu_end"] = cpu_seconds(server.pid)
+    server_stats["cpu_end"] = cpu()
     server_stats["window_end"] = time.monotonic()
-    server_stats["peak_rss_mb"] = server_tools.peak_rss_mb(server.pid)
+    server_stats["peak_rss_mb"] = max(server_tools.peak_rss_mb(s.pid) for s in servers)
     if profiler is not None:
         await profiler.wait()
     return res, server_stats
@@ -279,6 +291,25 @@ def report(args, res: Results, server_stats: dict) -> None:
         print(f"  {messages.count(message)} x {message}")
 
 
+@contextlib.contextmanager
+def serve(args, warehouse: Path, tmp: Path):
+    """(url, server processes): one Streamlit server on `warehouse`, or with --replicas nginx in
+    front of that many replicas reading a folder where `warehouse` is published."""
+    args.published = None
+    if not args.replicas:
+        with server_tools.streamlit(warehouse, args.server_option) as (url, server):
+            yield url, [server]
+        return
+    from deploy.cluster import cluster
+    from etl.publish import publish
+
+    args.published = tmp / "published"
+    publish(warehouse, args.published)
+    with cluster(args.replicas, env={"DASHBOARD_WAREHOUSE_DIR": str(args.published)}) as running:
+        print(f"through nginx ({running.url}) in front of {args.replicas} replica(s)", flush=True)
+        yield running.url, running.replicas
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -291,6 +322,10 @@ def main() -> None:
     parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
                         help="a Streamlit setting for the server, e.g. runner.postScriptGC=false "
                              "(repeatable)")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="measure through nginx in front of this many replicas (deploy/cluster.py, "
+                             "as `make cluster`) reading a published folder; half-way, `etl publish` "
+                             "instead of the rebuild")
     parser.add_argument("--profile", metavar="FILE", help="py-spy record the server into FILE")
     parser.add_argument("--profile-gil", action="store_true",
                         help="sample only the thread holding the GIL (py-spy --gil)")
@@ -317,8 +352,8 @@ def main() -> None:
 
         run = run_ws if args.client == "ws" else run_browser
         try:
-            with server_tools.streamlit(warehouse, args.server_option) as (url, server):
-                res, server_stats = asyncio.run(measure(args, run, server, url + "/", expected, years,
+            with serve(args, warehouse, Path(tmp)) as (url, servers):
+                res, server_stats = asyncio.run(measure(args, run, servers, url + "/", expected, years,
                                                         warehouse))
         finally:
             con.close()
