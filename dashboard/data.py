@@ -66,14 +66,17 @@ def _warehouse() -> Path:
 def _current() -> tuple[Path, int]:
     """(the warehouse file to read now, its modification time in ns)."""
     path = _warehouse()
-    try:
-        return path, path.stat().st_mtime_ns
-    except FileNotFoundError:
-        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-        raise WarehouseMissing(f"No warehouse at {shown}. "
-                               "Build it with `make run` or `.venv/bin/python -m etl build`"
-                               + (", then `python -m etl publish`." if settings.PUBLISHED_DIR
-                                  else ".")) from None
+    for attempt in range(2):
+        try:
+            return path, path.stat().st_mtime_ns
+        except FileNotFoundError:
+            if settings.PUBLISHED_DIR is None or attempt:
+                break
+            path = _warehouse()  # removed by a publish since the pointer was read: read it again
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    raise WarehouseMissing(f"No warehouse at {shown}. "
+                           "Build it with `make run` or `.venv/bin/python -m etl build`"
+                           + (", then `python -m etl publish`." if settings.PUBLISHED_DIR else "."))
 
 
 def _mtime_ns() -> int:
