@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 WAREHOUSE := data/warehouse.duckdb
 INPUTS := $(shell find data/raw data/reference data/population data/imports etl -type f -not -name '*.pyc' 2>/dev/null)
 PORT ?= 8501
+REPLICAS ?= 2
+CLUSTER_PORT ?= 8080
 
-.PHONY: run test build bench clean chromium screenshots update
+.PHONY: run test build bench clean chromium screenshots update nginx cluster publish
 
 $(BIN)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -39,6 +41,21 @@ run: $(BIN)/.installed chromium
 		echo "make run: the build failed (above); serving the previous warehouse." >&2; }
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
+
+# nginx in front of REPLICAS Streamlit processes on loopback, on http://localhost:$(CLUSTER_PORT);
+# Ctrl-C stops them all (deploy/cluster.py; DASHBOARD_WAREHOUSE_DIR: replicas read that published
+# folder instead of data/warehouse.duckdb).
+nginx:
+	@.ci/nginx
+
+cluster: $(BIN)/.installed nginx
+	@$(MAKE) --no-print-directory build || { test -f $(WAREHOUSE) && \
+		echo "make cluster: the build failed (above); serving the previous warehouse." >&2; }
+	$(BIN)/python deploy/cluster.py --replicas $(REPLICAS) --port $(CLUSTER_PORT)
+
+# Build, then publish the build as a new version into $$DASHBOARD_WAREHOUSE_DIR (etl/publish.py).
+publish: $(BIN)/.installed
+	$(BIN)/python -m etl publish
 
 test: $(BIN)/.installed chromium
 	$(BIN)/python -m pytest

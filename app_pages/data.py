@@ -25,19 +25,22 @@ right.download_button("Filled example: 5 real, cited events (CSV)", uploads.exam
                       file_name="event_template_example.csv", mime="text/csv",
                       key="example_download")
 
-upload = st.file_uploader(f"File to import (CSV, JSON or XLSX; at most {uploads.MAX_MB} MB; "
-                          "use `python -m etl import` for bigger files)", type=uploads.TYPES,
-                          max_upload_size=uploads.MAX_MB, key="upload")
-fmt = st.selectbox("Format", uploads.CHOICES, key="import_format",
-                   help="auto detects the format from the header row.")
-if upload is not None and st.button("Import", type="primary", key="import_button"):
-    try:
-        with st.spinner(f"Importing {upload.name} and rebuilding the warehouse"):
-            st.session_state["import_summary"] = uploads.import_upload(
-                upload.name, upload.getvalue(), fmt)
-        st.rerun()
-    except uploads.ImportProblem as err:
-        st.error(f"{err}\n\nThe warehouse and data/imports are unchanged.")
+if not uploads.ENABLED:
+    st.info(uploads.DISABLED)
+else:
+    upload = st.file_uploader(f"File to import (CSV, JSON or XLSX; at most {uploads.MAX_MB} MB; "
+                              "use `python -m etl import` for bigger files)", type=uploads.TYPES,
+                              max_upload_size=uploads.MAX_MB, key="upload")
+    fmt = st.selectbox("Format", uploads.CHOICES, key="import_format",
+                       help="auto detects the format from the header row.")
+    if upload is not None and st.button("Import", type="primary", key="import_button"):
+        try:
+            with st.spinner(f"Importing {upload.name} and rebuilding the warehouse"):
+                st.session_state["import_summary"] = uploads.import_upload(
+                    upload.name, upload.getvalue(), fmt)
+            st.rerun()
+        except uploads.ImportProblem as err:
+            st.error(f"{err}\n\nThe warehouse and data/imports are unchanged.")
 
 summary = st.session_state.get("import_summary")
 if summary is not None:
@@ -73,6 +76,7 @@ if imported.empty:
     st.caption("Nothing imported yet.")
 else:
     st.dataframe(imported, hide_index=True, width="stretch")
+if not imported.empty and uploads.ENABLED:
     gone = st.selectbox("Remove an imported file", imported["imported_as"], index=None,
                         key="remove_choice", placeholder="choose a file to take out of the warehouse")
     if gone is not None and st.button(f"Remove {gone}", key="remove_button"):

@@ -15,13 +15,20 @@ Clients (both on the same machine as the server):
 --profile FILE records the server with py-spy during the measured window (`pip install py-spy`;
 .svg flame graph, .json speedscope, .txt collapsed stacks).
 
+With --replicas N the sessions go through nginx in front of N replicas (deploy/cluster.py, as
+`make cluster REPLICAS=N`) reading a published folder, a publish half-way; CPU and memory are
+those of all replicas together. --kill-one (with --replicas 2 or more, best with --no-rebuild)
+kills one replica with SIGKILL half-way: the sessions that lose their connection open a new one
+through nginx, as Streamlit's frontend does, and the time until a rerun works again is reported.
+
 Usage: .venv/bin/python bench/load.py [--sessions 20] [--seconds 60] [--client ws|browser]
-       [--no-rebuild] [--seed 1] [--server-option NAME=VALUE ...] [--profile FILE [--profile-gil]]
+       [--replicas N [--kill-one]] [--no-rebuild] [--seed 1] [--server-option NAME=VALUE ...] [--profile FILE [--profile-gil]]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import os
 import random
@@ -41,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from indicators.filters import Filters  # noqa: E402
 from indicators.overview import kpis  # noqa: E402
 from bench import server as server_tools  # noqa: E402
+from dashboard.filters import default_years  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -53,6 +61,8 @@ class Results:
     loads: list[tuple[float, int]] = field(default_factory=list)  # (seconds, bytes) of first loads
     failed_loads: int = 0
     rebuild: tuple[float, float, int] | None = None  # (started, finished, exit code)
+    killed_at: float | None = None  # --kill-one: when a replica got SIGKILL
+    recoveries: list[float] = field(default_factory=list)  # seconds from a lost connection to a good rerun
 
     def error(self, message: str) -> None:
         self.errors.append((time.monotonic(), message))
@@ -70,17 +80,49 @@ def build(warehouse: Path) -> subprocess.CompletedProcess:
 
 
 async def rebuild_halfway(args, res: Results, warehouse: Path) -> None:
-    """`etl build` into the served file half-way through the measured window."""
+    """`etl build` into the served file half-way through the measured window (with --replicas:
+    `etl publish`, a build published as a new version into the cluster's published folder)."""
     while len(res.loads) + res.failed_loads < args.sessions:
         await asyncio.sleep(0.2)
     await asyncio.sleep(args.seconds / 2)
     start = time.monotonic()
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "etl", "build", "--out",
+    command = (["publish", "--to", str(args.published)] if args.published else ["build"])
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "etl", *command, "--out",
                                                 str(warehouse), cwd=ROOT,
                                                 stdout=asyncio.subprocess.DEVNULL,
                                                 stderr=asyncio.subprocess.DEVNULL)
     code = await proc.wait()
     res.rebuild = (start, time.monotonic(), code)
+
+
+async def kill_halfway(args, res: Results, servers: list[subprocess.Popen]) -> None:
+    """--kill-one: SIGKILL the last replica half-way through the measured window (failover)."""
+    while len(res.loads) + res.failed_loads < args.sessions:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(args.seconds / 2)
+    servers[-1].kill()
+    res.killed_at = time.monotonic()
+
+
+async def reconnect(url: str, res: Results, lost_at: float, give_up: float = 60):
+    """A new session through the load balancer after the old one's connection was lost (what
+    Streamlit's frontend does); returns (session, first run) once a run comes back without error."""
+    from bench.st_client import Session
+
+    while time.monotonic() - lost_at < give_up:
+        session = None
+        try:
+            session = await Session.open(url)
+            run = await session.rerun(timeout=30)
+            if not run.errors():
+                res.recoveries.append(time.monotonic() - lost_at)
+                return session, run
+        except Exception:  # noqa: BLE001 - still failing over: try again
+            pass
+        if session is not None:
+            await session.close()
+        await asyncio.sleep(0.5)
+    raise TimeoutError(f"no working session within {give_up:.0f} s of the lost connection")
 
 
 # --- websocket clients -------------------------------------------------------------------------
@@ -91,6 +133,7 @@ async def ws_session(url: str, expected, years: tuple[int, int], seconds: float,
     from bench.st_client import Session, slider_state
 
     lo, hi = years
+    first = default_years({"years": years})  # the years a new session opens on
     session, loaded = None, False
     try:
         session = await Session.open(url)
@@ -98,13 +141,13 @@ async def ws_session(url: str, expected, years: tuple[int, int], seconds: float,
         for message in run.errors():
             res.error(f"first load: {message}")
         slider = run.widget_id("slider", "Years")
-        if slider is None or run.metric("Events") != expected(lo, hi):
+        if slider is None or run.metric("Events") != expected(*first):
             res.error(f"first load: slider {slider!r}, Events {run.metric('Events')!r} "
-                      f"(expected {expected(lo, hi)!r})")
+                      f"(expected {expected(*first)!r} for {first[0]}-{first[1]})")
             return
         loaded = True
         res.loads.append((run.seconds, run.bytes))
-        current = (lo, hi)
+        current = first
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             await asyncio.sleep(rng.uniform(1, 3))
@@ -116,6 +159,16 @@ async def ws_session(url: str, expected, years: tuple[int, int], seconds: float,
                 run = await session.rerun([slider_state(slider, chosen)], timeout=30)
             except TimeoutError:
                 res.error("no script_finished within 30 s")
+                continue
+            except Exception as err:  # noqa: BLE001 - the connection is gone
+                if res.killed_at is None:
+                    raise
+                lost = time.monotonic()
+                res.error(f"connection lost after the kill ({type(err).__name__}): reconnected")
+                await session.close()
+                session, run = await reconnect(url, res, lost)
+                slider = run.widget_id("slider", "Years")
+                current = default_years({"years": years})  # a new session opens on the default
                 continue
             res.changes.append((time.monotonic(), run.seconds, run.messages, run.bytes, run.refs))
             for message in run.errors():
@@ -138,6 +191,8 @@ async def run_ws(args, res: Results, url: str, expected, years: tuple[int, int],
              for i in range(args.sessions)]
     if not args.no_rebuild:
         tasks.append(asyncio.create_task(rebuild_halfway(args, res, warehouse)))
+    if args.kill_one:
+        tasks.append(asyncio.create_task(kill_halfway(args, res, args.servers)))
     await asyncio.gather(*tasks)
 
 
@@ -194,23 +249,36 @@ async def run_browser(args, res: Results, url: str, expected, years, warehouse: 
 
 # --- the run -----------------------------------------------------------------------------------
 
-async def measure(args, run, server: subprocess.Popen, *run_args) -> tuple[Results, dict]:
-    """Run the sessions; sample the server's CPU from the moment all first loads are done."""
+async def measure(args, run, servers: list[subprocess.Popen], *run_args) -> tuple[Results, dict]:
+    """Run the sessions; sample the servers' CPU (all replicas of a cluster together) from the
+    moment all first loads are done."""
     res = Results()
-    server_stats: dict = {"cpu_start": cpu_seconds(server.pid)}
+    server = servers[0]
+    last: dict[int, float] = {}
+
+    def cpu() -> float:  # a killed replica counts with its last reading
+        for s in servers:
+            try:
+                last[s.pid] = cpu_seconds(s.pid)
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+        return sum(last.values())
+
+    server_stats: dict = {"cpu_start": cpu()}
     task = asyncio.create_task(run(args, res, *run_args))
     profiler = None
     while not task.done():
         await asyncio.sleep(0.2)
         if "window_start" not in server_stats and len(res.loads) + res.failed_loads >= args.sessions:
             server_stats["window_start"] = time.monotonic()
-            server_stats["cpu_window_start"] = cpu_seconds(server.pid)
+            server_stats["cpu_window_start"] = cpu()
             if args.profile:
                 profiler = await start_profiler(args, server.pid)
     await task
-    server_stats["cpu_end"] = cpu_seconds(server.pid)
+    server_stats["cpu_end"] = cpu()
     server_stats["window_end"] = time.monotonic()
-    server_stats["peak_rss_mb"] = server_tools.peak_rss_mb(server.pid)
+    server_stats["peak_rss_mb"] = max(server_tools.peak_rss_mb(s.pid) for s in servers
+                                      if s.poll() is None)
     if profiler is not None:
         await profiler.wait()
     return res, server_stats
@@ -273,10 +341,36 @@ def report(args, res: Results, server_stats: dict) -> None:
         print(f"rebuild during the run: exit {code}, {end - start:.1f} s; filter changes during it and "
               f"5 s after: {len(during)} (max {max(during, default=float('nan')):.2f} s); "
               f"after it: {len(after)}, with {len(errors_after)} errors")
+    if res.killed_at is not None:
+        rec = sorted(res.recoveries)
+        after = [c[1] for c in res.changes if c[0] > res.killed_at + 10]
+        print(f"replica killed (SIGKILL) half-way: {len(rec)} sessions lost their connection and "
+              f"worked again through nginx after p50 {quantile(rec, 0.5):.1f} s, max "
+              f"{quantile(rec, 1.0):.1f} s; from 10 s after the kill: {len(after)} changes, p95 "
+              f"{quantile(after, 0.95):.2f} s")
     print(f"errors: {len(res.errors)}")
     messages = [m for _, m in res.errors]
     for message in sorted(set(messages), key=messages.count, reverse=True)[:10]:
         print(f"  {messages.count(message)} x {message}")
+
+
+@contextlib.contextmanager
+def serve(args, warehouse: Path, tmp: Path):
+    """(url, server processes): one Streamlit server on `warehouse`, or with --replicas nginx in
+    front of that many replicas reading a folder where `warehouse` is published."""
+    args.published = None
+    if not args.replicas:
+        with server_tools.streamlit(warehouse, args.server_option) as (url, server):
+            yield url, [server]
+        return
+    from deploy.cluster import cluster
+    from etl.publish import publish
+
+    args.published = tmp / "published"
+    publish(warehouse, args.published)
+    with cluster(args.replicas, env={"DASHBOARD_WAREHOUSE_DIR": str(args.published)}) as running:
+        print(f"through nginx ({running.url}) in front of {args.replicas} replica(s)", flush=True)
+        yield running.url, running.replicas
 
 
 def main() -> None:
@@ -291,11 +385,20 @@ def main() -> None:
     parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
                         help="a Streamlit setting for the server, e.g. runner.postScriptGC=false "
                              "(repeatable)")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="measure through nginx in front of this many replicas (deploy/cluster.py, "
+                             "as `make cluster`) reading a published folder; half-way, `etl publish` "
+                             "instead of the rebuild")
+    parser.add_argument("--kill-one", action="store_true",
+                        help="with --replicas 2 or more: kill -9 one replica half-way; its sessions "
+                             "reconnect through nginx (failover), the recovery times are reported")
     parser.add_argument("--profile", metavar="FILE", help="py-spy record the server into FILE")
     parser.add_argument("--profile-gil", action="store_true",
                         help="sample only the thread holding the GIL (py-spy --gil)")
     parser.add_argument("--py-spy", default=None, help="path to py-spy if it is not on PATH")
     args = parser.parse_args()
+    if args.kill_one and args.replicas < 2:
+        parser.error("--kill-one needs --replicas 2 or more")
     for option in args.server_option:
         if "=" not in option or "." not in option.split("=", 1)[0]:
             parser.error(f"--server-option {option!r}: expected section.name=value, "
@@ -317,8 +420,9 @@ def main() -> None:
 
         run = run_ws if args.client == "ws" else run_browser
         try:
-            with server_tools.streamlit(warehouse, args.server_option) as (url, server):
-                res, server_stats = asyncio.run(measure(args, run, server, url + "/", expected, years,
+            with serve(args, warehouse, Path(tmp)) as (url, servers):
+                args.servers = servers
+                res, server_stats = asyncio.run(measure(args, run, servers, url + "/", expected, years,
                                                         warehouse))
         finally:
             con.close()

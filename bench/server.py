@@ -57,19 +57,20 @@ MAPS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart
 
 @contextlib.contextmanager
 def streamlit(warehouse: Path, options: tuple[str, ...] | list[str] = (), env: dict | None = None,
-              log: Path | None = None):
+              log: Path | None = None, root: Path = ROOT):
     """Yield (url, process) of `streamlit run app.py` serving `warehouse`, once it answers;
-    `options` are extra `section.name=value` settings, `env` extra environment variables. The
+    `options` are extra `section.name=value` settings, `env` extra environment variables, `root`
+    the project folder to run (a read-only view of it, say). The
     server's output goes to the file `log` (default: nowhere), never to a pipe nobody reads,
     which a chatty server would fill and block on."""
     port = free_port()
     env = {**os.environ, **(env or {}), "DASHBOARD_WAREHOUSE": str(warehouse)}
     extra = [arg for option in options for arg in (f"--{option.split('=', 1)[0]}", option.split("=", 1)[1])]
     output = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(root / "app.py"),
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra],
-                            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+                            cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -15,9 +15,10 @@ import duckdb
 import streamlit as st
 
 import indicators.overview as overview
+import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-WAREHOUSE = Path(os.environ.get("DASHBOARD_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
+WAREHOUSE = settings.WAREHOUSE_FILE  # the plain warehouse file when no published folder is set
 
 
 class WarehouseMissing(RuntimeError):
@@ -28,52 +29,76 @@ class WarehouseMissing(RuntimeError):
 def _open(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the warehouse file as it is now.
 
-    DuckDB keeps one database instance per path in a process, so after a rebuild has renamed a
-    new file over the old path, connecting to the same path again would give the old instance
-    (the old file). Each version is therefore opened through a hard link of its own
-    (`data/.readers/<mtime>.duckdb`): new sessions read the new file while queries already running
-    finish on the old one.
+    A published version (settings.PUBLISHED_DIR) has a file name of its own and is never
+    rewritten: it is opened by its path. A plain warehouse file is replaced by each rebuild, and
+    DuckDB keeps one database instance per path in a process, so connecting to the same path again
+    would give the old instance (the old file). Each version is therefore opened through a hard
+    link of its own (`<readers>/<mtime>.duckdb`, settings.readers_dir): new sessions read the new
+    file while queries already running finish on the old one.
     """
-    readers = Path(path).parent / ".readers"
-    readers.mkdir(exist_ok=True)
-    link = readers / f"{mtime_ns}.duckdb"
-    try:
-        if not link.exists():
-            os.link(path, link)
-        for old in readers.glob("*.duckdb"):
-            if old != link and old.stat().st_mtime_ns < mtime_ns:
-                old.unlink(missing_ok=True)  # open handles keep working on Linux
-        target = str(link)
-    except OSError:
-        target = path  # no hard links here (another file system): a rebuild needs a restart
+    target = path
+    if settings.PUBLISHED_DIR is None:
+        try:
+            readers = settings.readers_dir(Path(path))
+            readers.mkdir(parents=True, exist_ok=True)
+            link = readers / f"{mtime_ns}.duckdb"
+            if not link.exists():
+                os.link(path, link)
+            for old in readers.glob("*.duckdb"):
+                if old != link and old.stat().st_mtime_ns < mtime_ns:
+                    old.unlink(missing_ok=True)  # open handles keep working on Linux
+            target = str(link)
+        except OSError:
+            pass  # no hard links here (read-only, another file system): a rebuild needs a restart
     return duckdb.connect(target, read_only=True)
 
 
+def _warehouse() -> Path:
+    """The file to read now: the published folder's current version, else WAREHOUSE."""
+    if settings.PUBLISHED_DIR is None:
+        return WAREHOUSE
+    try:
+        return settings.published_version(settings.PUBLISHED_DIR)
+    except settings.NotPublished as err:
+        raise WarehouseMissing(str(err)) from None
+
+
+def _current() -> tuple[Path, int]:
+    """(the warehouse file to read now, its modification time in ns)."""
+    path = _warehouse()
+    for attempt in range(2):
+        try:
+            return path, path.stat().st_mtime_ns
+        except FileNotFoundError:
+            if settings.PUBLISHED_DIR is None or attempt:
+                break
+            path = _warehouse()  # removed by a publish since the pointer was read: read it again
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    raise WarehouseMissing(f"No warehouse at {shown}. "
+                           "Build it with `make run` or `.venv/bin/python -m etl build`"
+                           + (", then `python -m etl publish`." if settings.PUBLISHED_DIR else "."))
+
+
 def _mtime_ns() -> int:
-    try:
-        return WAREHOUSE.stat().st_mtime_ns
-    except FileNotFoundError:
-        shown = WAREHOUSE.relative_to(ROOT) if WAREHOUSE.is_relative_to(ROOT) else WAREHOUSE
-        raise WarehouseMissing(f"No warehouse at {shown}. "
-                               "Build it with `make run` or `.venv/bin/python -m etl build`.") from None
+    return _current()[1]
 
 
-def _cursor(mtime_ns: int) -> duckdb.DuckDBPyConnection:
+def _cursor(path: Path, mtime_ns: int) -> duckdb.DuckDBPyConnection:
     try:
-        return _open(str(WAREHOUSE), mtime_ns).cursor()
+        return _open(str(path), mtime_ns).cursor()
     except duckdb.Error as err:
-        raise WarehouseMissing(f"The warehouse {WAREHOUSE.name} cannot be opened ({err}). "
+        raise WarehouseMissing(f"The warehouse {path.name} cannot be opened ({err}). "
                                "Rebuild it with `.venv/bin/python -m etl build`.") from None
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the current warehouse (reopened when the file is replaced by a rebuild)."""
-    return _cursor(_mtime_ns())
+    """A cursor on the current warehouse (reopened when a rebuild or a publish replaces it)."""
+    return _cursor(*_current())
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _version(path: str, mtime_ns: int) -> str:
-    return overview.warehouse_version(_cursor(mtime_ns))
+    return overview.warehouse_version(_cursor(Path(path), mtime_ns))
 
 
 INPUTS = ("raw", "reference", "population", "imports")  # what `make run` rebuilds from
@@ -83,6 +108,8 @@ INPUTS = ("raw", "reference", "population", "imports")  # what `make run` rebuil
 def stale_warning(warehouse_mtime_ns: int) -> str | None:
     """A warning when a file under data/ is newer than the warehouse: its build failed (or did
     not run) after the file changed, and the dashboard shows the last good warehouse."""
+    if settings.PUBLISHED_DIR is not None:
+        return None  # a replica: the inputs and their builds are the builder's
     data_dir = WAREHOUSE.parent
     newer = [p for folder in INPUTS for p in (data_dir / folder).rglob("*")
              if p.is_file() and p.stat().st_mtime_ns > warehouse_mtime_ns]
@@ -102,7 +129,8 @@ def build_warning() -> str | None:
 
 def version() -> str:
     """The warehouse version (a hash of its inputs), read once per file."""
-    return _version(str(WAREHOUSE), _mtime_ns())
+    path, mtime_ns = _current()
+    return _version(str(path), mtime_ns)
 
 
 # cache_resource, not cache_data: a hit hands out the cached frame itself instead of unpickling

@@ -6,16 +6,22 @@ import os
 import tempfile
 from pathlib import Path
 
+import settings
 from dashboard import data
 from etl.imports import FORMATS, ImportProblem, ImportSummary, import_file, remove_file
 from etl.sources import template
 
 DATA_DIR = Path(os.environ.get("DASHBOARD_DATA_DIR", data.ROOT / "data"))
+ENABLED = settings.IMPORTS  # off on replicas of a published warehouse, or by DASHBOARD_IMPORTS=off
+DISABLED = ("Imports are disabled on this server (it only reads a published warehouse, or "
+            "DASHBOARD_IMPORTS=off). Import files on the builder: `.venv/bin/python -m etl import "
+            "FILE`, then `.venv/bin/python -m etl publish`; every replica shows the new version at "
+            "its next rerun.")
 MAX_MB = 200  # the page's limit (the CLI takes up to 1 GB: import bigger files there)
 TYPES = ["csv", "json", "xlsx", "txt"]
 CHOICES = ["auto", *FORMATS]
 
-__all__ = ["CHOICES", "MAX_MB", "TYPES", "ImportProblem", "ImportSummary", "import_upload",
+__all__ = ["CHOICES", "DISABLED", "ENABLED", "MAX_MB", "TYPES", "ImportProblem", "ImportSummary", "import_upload",
            "remove_import", "template_csv", "example_csv"]
 
 

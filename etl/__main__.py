@@ -1,4 +1,5 @@
-"""The ETL command line: `python -m etl build`, `boundaries`, `import`, `remove`, `fetch`, `changes`."""
+"""The ETL command line: `python -m etl build`, `boundaries`, `import`, `remove`, `fetch`,
+`changes`, `publish`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -219,6 +220,41 @@ def changes_command(
                 out_console.print(text, highlight=False, soft_wrap=True)
     finally:
         con.close()
+
+
+@app.command("publish")
+def publish_command(
+    to: Path = typer.Option(None, "--to", help="The published folder the replicas read "
+                            "(default: $DASHBOARD_WAREHOUSE_DIR)."),
+    keep: int = typer.Option(None, help="Versions to keep (default: $DASHBOARD_KEEP_VERSIONS or 3)."),
+    rebuild: bool = typer.Option(True, "--build/--no-build", help="Build first (default), or "
+                                 "publish the current build as it is."),
+    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/ and reference/."),
+    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="The build to publish."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
+) -> None:
+    """Publish the build as a new version of the published folder, atomically: replicas read it
+    at their next rerun; older versions beyond --keep are removed, never the current one."""
+    import os
+
+    from etl.publish import PublishError, publish
+
+    folder = to or (Path(os.environ["DASHBOARD_WAREHOUSE_DIR"]) if os.environ.get("DASHBOARD_WAREHOUSE_DIR")
+                    else None)
+    if folder is None:
+        _failed("Not published", "no published folder: pass --to FOLDER or set DASHBOARD_WAREHOUSE_DIR.",
+                "Nothing was published.", debug)
+    keep = keep if keep is not None else int(os.environ.get("DASHBOARD_KEEP_VERSIONS", "3"))
+    try:
+        if rebuild:
+            with console.status("building"):
+                build_warehouse(data_dir, out, progress=lambda step: console.log(step))
+        target = publish(out, folder, keep)
+    except Exception as err:
+        _failed("Not published", err if isinstance(err, (BuildError, PublishError))
+                else f"{type(err).__name__}: {err}", "The published version is unchanged.", debug)
+    out_console.print(f"Published {target.name} in {folder}: replicas read it at their next rerun.",
+                      highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 meaning as the dashboard's sidebar), and the Filters they make."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -10,12 +9,13 @@ import duckdb
 import typer
 from rich.console import Console
 
+import settings
 from etl.schema import EXTREMIST_CATEGORIES
 from indicators import overview
 from indicators.filters import Filters, check_values, parse_years
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_WAREHOUSE = Path(os.environ.get("DASHBOARD_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
+DEFAULT_WAREHOUSE = settings.WAREHOUSE_FILE
 
 YEARS = typer.Option("2014-2019", "--years", help="YYYY or YYYY-YYYY")
 COUNTRY = typer.Option(None, "--country", help="ISO3, repeatable")

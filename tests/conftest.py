@@ -92,3 +92,19 @@ def fixture_con(tmp_path_factory):
     connection = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def nginx() -> str:
+    """Debian's nginx binary; the tests that need it are skipped without it, and fail under
+    CI=true (.ci/run installs it with .ci/nginx)."""
+    import os
+
+    from deploy.cluster import ClusterError, nginx_binary
+
+    try:
+        return nginx_binary()
+    except ClusterError as err:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI=true but {err} (.ci/run installs it with .ci/nginx)")
+        pytest.skip(f"{err} Without it the load-balancer tests cannot run.")
