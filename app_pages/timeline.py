@@ -5,7 +5,7 @@ from export.catalog import context
 from charts.timeline import lineage_chart
 from dashboard import data
 from dashboard.widgets import page_caption, download_menu, events_table
-from indicators import timeline
+from indicators import coverage, timeline
 
 f = st.session_state["filters"]
 subtitle, source = context(data.query, f)
@@ -19,7 +19,8 @@ attacks = data.query(timeline.monthly_attacks, f)
 if signals.empty and attacks.empty:
     st.info("No events match the filters.")
     st.stop()
-fig = lineage_chart(signals, attacks, subtitle, source)
+fig = lineage_chart(signals, attacks, subtitle, source,
+                    (data.query(coverage.period_status, f, "month"), data.query(coverage.coverage_changes, f)))
 download_menu(fig, signals.drop(columns=["total"]), "lineage")
 st.plotly_chart(fig, width="stretch", key="lineage")
 if len(signals) and signals["total"].iloc[0] > len(signals):

@@ -8,12 +8,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from charts.coverage import coverage_marks
 from charts.style import CATEGORY_COLORS, house_style
 
 SYMBOLS = {"allegiance": "star", "propaganda": "square", "recruitment": "diamond"}
 
 
-def lineage_chart(signals: pd.DataFrame, attacks: pd.DataFrame, subtitle: str, source: str) -> go.Figure:
+def lineage_chart(signals: pd.DataFrame, attacks: pd.DataFrame, subtitle: str, source: str,
+                  coverage: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> go.Figure:
+    """`coverage` (indicators.coverage period_status by month and coverage_changes) shades the
+    months no selected dataset covers (no data) and those covered in part."""
     fig = go.Figure()
     if len(attacks):
         size = 6 + 4 * np.sqrt(attacks["attacks"].astype(float))
@@ -39,5 +43,8 @@ def lineage_chart(signals: pd.DataFrame, attacks: pd.DataFrame, subtitle: str, s
     fig.update_layout(height=max(320, 70 * len(lanes) + 200),
                       yaxis={"categoryorder": "array", "categoryarray": lanes, "title": None},
                       xaxis={"type": "date", "gridcolor": "#eee"})
+    if coverage is not None:
+        shapes, notes = coverage_marks(*coverage, "month")
+        fig.update_layout(shapes=shapes, annotations=notes)
     return house_style(fig, "Pledges, propaganda and recruitment beside each group's attacks",
                        subtitle, source)

@@ -67,10 +67,20 @@ def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def source_line(con: duckdb.DuckDBPyConnection, f) -> str:
-    """The source line of a chart: the datasets behind the filtered events and the data stamp."""
+    """The source line of a chart (and of every export and the deck): the datasets behind the
+    filtered events and the data stamp (build date, version and the date of the last change a
+    new version of a dataset brought, table revisions)."""
     built, version = con.execute("SELECT min(built_at), min(version) FROM etl_runs").fetchone()
     names = "; ".join(dataset_names(con, f)) or "no events match the filters"
-    return f"{names} · data as of {str(built)[:10]}, version {version}"
+    try:
+        changed = con.execute("SELECT max(recorded_at) FROM revisions").fetchone()[0]
+    except duckdb.CatalogException:  # a warehouse built before revisions were recorded
+        changed = None
+    last = f", last change {str(changed)[:10]}" if changed else ""
+    return f"{names} · data as of {str(built)[:10]}, version {version}{last}"
+
+
+
 def imported_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Files analysts imported (data/imports). Columns: file, imported_as, dataset, title,
     events (loaded from the file), sha256."""

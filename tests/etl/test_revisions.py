@@ -81,6 +81,15 @@ def test_first_version_records_nothing(versions):
 def test_version_2_gives_exactly_the_additions_deletions_and_field_changes(versions):
     data, _ = versions
     assert _revisions(data / "warehouse.duckdb") == EXPECTED
+    # every chart, export and the deck say when the data last changed (their source line)
+    from indicators import provenance
+    from indicators.filters import Filters
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        day = con.execute("SELECT max(recorded_at) FROM revisions").fetchone()[0][:10]
+        assert provenance.source_line(con, Filters(1990, 2026)).endswith(f", last change {day}")
+    finally:
+        con.close()
 
 
 def test_history_survives_a_rebuild_and_a_rebuild_records_nothing_new(versions, tmp_path):

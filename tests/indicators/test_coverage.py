@@ -83,3 +83,22 @@ def test_the_map_spread_chart_draws_no_bar_for_a_year_without_data(con):
     fig = spread_chart(geography.spread(con, f), "district", "x", "y", marks)
     assert {int(x) for x in fig.data[0].x} == {2016, 2017}  # 2018-2020: no data, no bar
     assert [s.name for s in fig.layout.shapes if s.name in ("none", "partial")] == ["partial", "none"]
+
+
+def test_the_timeline_shades_the_months_without_data(con):
+    from charts.timeline import lineage_chart
+    from indicators import timeline
+
+    f = Filters(2017, 2019, datasets=("pk_suicide_attacks",))
+    marks = (coverage.period_status(con, f, "month"), coverage.coverage_changes(con, f))
+    fig = lineage_chart(timeline.lineage_events(con, f), timeline.monthly_attacks(con, f), "s", "src", marks)
+    bands = [s for s in fig.layout.shapes if s.name == "none"]
+    assert len(bands) == 1 and pd.Timestamp(bands[0].x0).year == 2017  # from December 2017 on
+
+
+def test_a_source_line_names_no_last_change_before_any_dataset_changed(con):
+    from indicators import provenance
+
+    # the bundled data has no second version of any dataset: no date (tests/etl/test_revisions.py
+    # checks the date once a dataset has changed)
+    assert "last change" not in provenance.source_line(con, Filters(2017, 2026))
