@@ -20,15 +20,6 @@ with open(BAD / "expected.csv", encoding="utf-8") as _handle:
     EXPECTED = list(csv.DictReader(_handle))
 
 
-@pytest.fixture()
-def data_dir(tmp_path):
-    """A data/ folder with the bundled raw files, boundaries and references (no imports yet)."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "raw", data / "raw")
-    shutil.copytree(DATA / "reference", data / "reference")
-    return data
-
-
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     """A data/ folder with one import done and its warehouse built (copied by tests that need it)."""

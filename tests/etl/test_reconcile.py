@@ -6,25 +6,16 @@ the file's own sums, computed here straight from the file with the csv module.""
 import csv
 import datetime as dt
 import math
-import shutil
 from collections import defaultdict
 
 import duckdb
 import pytest
 
 from etl.imports import import_file
-from tests.conftest import DATA, FIXTURES, TODAY
+from tests.conftest import FIXTURES, TODAY
 
 IMPORTS = FIXTURES / "imports"
 UNKNOWN = {"", "NA", "-99", "-9"}
-
-
-@pytest.fixture()
-def data_dir(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "raw", data / "raw")
-    shutil.copytree(DATA / "reference", data / "reference")
-    return data
 
 
 def imported(data_dir, name):
