@@ -43,13 +43,6 @@ class NotPublished(RuntimeError):
     pass
 
 
-def current_warehouse() -> Path:
-    """The warehouse file to read now: the published folder's current version, else the file."""
-    if PUBLISHED_DIR is None:
-        return WAREHOUSE_FILE
-    return published_version(PUBLISHED_DIR)
-
-
 def published_version(folder: Path) -> Path:
     """The file the pointer of the published `folder` names (it is replaced atomically)."""
     try:
