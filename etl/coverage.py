@@ -45,7 +45,7 @@ def write(path: Path, registry: list[dict], reference_dir: Path) -> None:
             names.setdefault(row["dataset"], row.get("short_name") or row["dataset"])
         rows = []
         for dataset, first, last, events, countries, categories in seen:
-            fmt = next((f for f in FORMATS.values() if f.name == dataset), None)
+            fmt = FORMATS.get(dataset)
             override = given.get(dataset)
             rows.append({
                 "dataset": dataset, "name": names.get(dataset, dataset),
