@@ -131,6 +131,7 @@ class Outcome:
     rejects: pd.DataFrame
     flags: pd.DataFrame
     out_of_scope: pd.DataFrame
+    rows_read: int | None = None  # the data rows the reader gave the adapter (table.read_table)
 
 
 def events_ddl(table: str = "events") -> str:
@@ -212,7 +213,10 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> Outcome:
     def record(into, mask: pd.Series, column: str, reason: str, values=None) -> pd.Series:
         mask = mask.fillna(False).astype(bool) & ~bad
         if mask.any():
-            shown = frame.loc[mask, column] if values is None else values[mask]
+            rows = mask[mask].index
+            # `values`: the text shown for the flagged rows only (a callable of their index), so
+            # that a million rows without a problem cost no text at all
+            shown = frame.loc[rows, column] if values is None else values(rows)
             into.append(pd.DataFrame({
                 "source_file": frame.loc[mask, "source_file"],
                 "source_line": frame.loc[mask, "source_line"].astype(int),
@@ -250,9 +254,12 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> Outcome:
         for a, b, an, bn in ((low, high, f"{base}_low", f"{base}_high"), (low, mid, f"{base}_low", base),
                              (mid, high, base, f"{base}_high")):
             flag(a > b, an, f"{an} > {bn}; the publisher's figures are kept as they are",
-                 figures(a) + " > " + figures(b))
+                 lambda rows, a=a, b=b: figures(a[rows]) + " > " + figures(b[rows]))
     lat, lon = frame["latitude"], frame["longitude"]
-    point = lat.astype(str) + ", " + lon.astype(str)
+
+    def point(rows):
+        return lat[rows].astype(str) + ", " + lon[rows].astype(str)
+
     wrong = flag((lat.notna() & ~lat.between(-90, 90)) | (lon.notna() & ~lon.between(-180, 180)),
                  "latitude", "latitude must be between -90 and 90 and longitude between -180 and "
                  "180; the point is not used", point)

@@ -95,18 +95,18 @@ def normalise_header(names) -> list[str]:
 def read_table(path: Path, name: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Every data row of a CSV, JSON (ACLED API) or XLSX file as text cells (stripped, '' for blank),
     with lower-case headers and the row's line in column `_line` (1 = header). `columns` (lower
-    case) lets the fast CSV reader skip the columns an adapter does not use."""
-    data = Path(path).read_bytes()
-    if not first_byte(data):
+    case) lets the CSV reader skip the columns an adapter does not use."""
+    start = head(path, 1 << 20)
+    if not first_byte(start):
         raise FileProblem(f"{name}: is empty; export the data again (with its header row).")
-    if data[:4] == b"PK\x03\x04":
+    if start[:4] == b"PK\x03\x04":
         return _drop_hxl(_read_xlsx(path, name))
-    if first_byte(data) in (b"{", b"["):
-        return _drop_hxl(_read_json(data, name))
+    if first_byte(start) in (b"{", b"["):
+        return _drop_hxl(_read_json(Path(path).read_bytes(), name))
     try:
-        return _drop_hxl(_read_csv_fast(data, columns))
-    except Exception:  # ragged rows, quotes, Latin-1: the csv module reads what pyarrow refuses
-        frame = _read_csv_rows(decode(data, name), name)
+        return _drop_hxl(_read_csv_duckdb(Path(path), start, columns))
+    except Exception:  # ragged rows, stray quotes, Latin-1, blank lines: the csv module reads them
+        frame = _read_csv_rows(decode(Path(path).read_bytes(), name), name)
     return _drop_hxl(_tidy(frame))
 
 
@@ -149,38 +149,77 @@ def count_records(path: Path, name: str) -> int:
     return len(rows) - (1 if rows and _is_hxl(rows[0]) else 0)
 
 
-def _read_csv_fast(data: bytes, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """pyarrow's multi-threaded reader on UTF-8 bytes; refuses (raises) anything unusual.
-    Rows are not dropped here: a row of empty cells is rejected by the adapter with a reason."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+def _newlines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 24), b""))
 
-    if b"\x00" in data[:8192]:
+
+def _read_csv_duckdb(path: Path, start: bytes, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """DuckDB's parallel CSV reader, strict (UTF-8, every row as wide as the header, RFC 4180
+    quotes, line breaks inside quoted cells allowed); raises on anything else, and when the
+    rows' lines cannot be known exactly (blank lines, which DuckDB skips). Rows are not dropped
+    here: a row of empty cells is rejected by the adapter with a reason."""
+    import duckdb
+    import pyarrow as pa
+
+    if b"\x00" in start[:8192]:
         raise ValueError("binary")
-    end = data.find(b"\n")
-    first = data[:end if end >= 0 else len(data)].decode("utf-8-sig")
-    header = normalise_header(next(csv.reader([first])))
+    end = start.find(b"\n")
+    first = start[:end if end >= 0 else len(start)].rstrip(b"\r")
+    header = normalise_header(next(csv.reader([first.decode("utf-8-sig")])))
     wanted = [h for h in header if columns is None or h in columns or h in ALIASES]
-    table = pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
-        convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
-                                             include_columns=wanted, strings_can_be_null=False,
-                                             quoted_strings_can_be_null=False))
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if lines != table.num_rows + 1:  # blank lines or newlines inside cells: exact lines need csv
-        raise ValueError("line numbers would not match")
-    table = table.rename_columns(wanted)
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
-    for c in wanted:
-        frame[c] = frame[c].str.strip()
-    if wanted and len(frame) and np.logical_and.reduce([(frame[c] == "").to_numpy() for c in wanted]).any():
-        raise ValueError("a row blank in the columns read: the csv module decides if it is data")
-    frame[LINE] = np.arange(2, len(frame) + 2)
+    con = duckdb.connect()
+    try:
+        con.execute("SET preserve_insertion_order = true; SET enable_progress_bar = false")
+        types = ", ".join(f"{_sql(h)}: 'VARCHAR'" for h in header)
+        source = (f"read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
+                  f"escape = '\"', strict_mode = true, null_padding = false, "
+                  f"allow_quoted_nulls = false, columns = {{{types}}})")
+        cells = ", ".join(f"coalesce({_ident(h)}, '') AS {_ident(h)}" for h in wanted)
+        table = con.sql(f"SELECT {cells} FROM {source}", params=[str(path)]).to_arrow_table()
+        physical = _newlines(path)
+        lines = physical + (0 if _last_byte(path) == b"\n" else 1)
+        if lines == table.num_rows + 1:
+            first_lines = np.arange(2, table.num_rows + 2)
+        else:  # line breaks inside cells: each row starts after the breaks of the rows before it
+            breaks = " + ".join(f"coalesce(length({_ident(h)}) - length(replace({_ident(h)}, "
+                                f"chr(10), '')), 0)" for h in header)
+            inner = con.execute(f"SELECT {breaks} FROM {source}", [str(path)]).fetchnumpy()
+            inner = next(iter(inner.values())).astype(np.int64)
+            if lines != table.num_rows + 1 + int(inner.sum()):
+                raise ValueError("blank lines: line numbers would not match")
+            first_lines = 2 + np.arange(table.num_rows) + np.concatenate(([0], np.cumsum(inner)[:-1]))
+    finally:
+        con.close()
+    import pyarrow.compute as pc
+
+    table = pa.table({h: pc.utf8_trim_whitespace(table.column(i)) for i, h in enumerate(wanted)})
+    if wanted and len(table):
+        blank = pc.equal(pc.utf8_length(pc.binary_join_element_wise(*table.columns, "")), 0)
+        if pc.any(blank).as_py():
+            raise ValueError("a row blank in the columns read: the csv module decides if it is data")
+    mapper = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
+              pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
+    frame = table.to_pandas(types_mapper=mapper.get)
+    frame[LINE] = first_lines[:len(frame)] if len(frame) else np.arange(2, 2)
     return frame
 
 
+def _last_byte(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        if handle.tell() == 0:
+            return b""
+        handle.seek(-1, 2)
+        return handle.read(1)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
 
 
 def _read_csv_rows(text: str, name: str) -> pd.DataFrame:
@@ -333,7 +372,9 @@ class Cells:
         mask = mask.fillna(False).astype(bool) & ~self.bad
         if not mask.any():
             return mask
-        shown = values[mask].astype(object)
+        # `values`: a column, or a callable giving the text of the masked rows only (cheap when
+        # building it for every row would cost more than the rows with a problem)
+        shown = (values(mask[mask].index) if callable(values) else values[mask]).astype(object)
         basis = shown if keys is None else keys[mask].astype(object)
         reasons = {k: reason(k) for k in pd.unique(basis)}
         into.append(pd.DataFrame({
@@ -432,7 +473,7 @@ class Cells:
             dropped = set(self.frame.loc[self.bad, LINE].astype(int))
             flags = flags[~flags["source_line"].isin(dropped)].reset_index(drop=True)
         return schema.Outcome(loaded, _stack(self.problems, schema.REJECT_COLUMNS), flags,
-                              _stack(self.scope, schema.REJECT_COLUMNS))
+                              _stack(self.scope, schema.REJECT_COLUMNS), rows_read=len(self.frame))
 
 
 def _stack(parts: list[pd.DataFrame], columns) -> pd.DataFrame:
@@ -594,7 +635,9 @@ def region_point(cells: Cells, lat: pd.Series, lon: pd.Series) -> tuple[pd.Serie
     def text(values: pd.Series) -> pd.Series:
         return values.map(lambda v: "(empty)" if pd.isna(v) else str(float(v)))
 
-    shown = text(lat) + ", " + text(lon)
+    def shown(rows):
+        return text(lat[rows]) + ", " + text(lon[rows])
+
     cells.flag(outside, "latitude", shown,
                lambda v: f"latitude, longitude = {v} is outside Pakistan and Afghanistan "
                          f"(latitude {lat_lo:g} to {lat_hi:g}, longitude {lon_lo:g} to {lon_hi:g}); "
