@@ -42,7 +42,7 @@ def link(events: pd.DataFrame) -> pd.DataFrame:
     frame["event_date"] = pd.to_datetime(frame["event_date"])
     frame["latitude"] = frame["latitude"].astype(float)
     frame["longitude"] = frame["longitude"].astype(float)
-    frame["link_class"] = frame["category"].map(lambda c: LINK_CLASS.get(c, c))
+    frame["link_class"] = frame["category"].replace(LINK_CLASS)
     family = pd.DataFrame([(g, p) for g, p in parents().items()], columns=["actor_group", "parent"])
     con = duckdb.connect()
     try:
@@ -79,7 +79,9 @@ def link(events: pd.DataFrame) -> pd.DataFrame:
         con.close()
     if not len(pairs):
         return empty()
-    category = dict(zip(events["event_id"], events["category"]))
+    linked = events[events["event_id"].isin(pd.unique(pairs[["event_id", "linked_event_id"]]
+                                                       .to_numpy().ravel()))]
+    category = dict(zip(linked["event_id"].tolist(), linked["category"].tolist()))
     pairs.insert(0, "cluster_id", _clusters(pairs, category))
     return pairs[list(COLUMNS)]
 
