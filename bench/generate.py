@@ -1,4 +1,5 @@
-"""Synthetic events for the benchmarks, in ACLED's export columns, as CSV and as Parquet.
+"""Synthetic events for the benchmarks, in ACLED's export columns (or GTD's, `--shape gtd`: the
+same events with two-line summaries, as real GTD exports have), as CSV and as Parquet.
 
     .venv/bin/python bench/generate.py --rows 1000000 [--out bench/.data] [--seed 7]
 
@@ -145,10 +146,51 @@ def chunk(districts, weights, start: int, n: int, rng) -> pa.Table:
     return pa.table({name: pa.array(cols[name], type=pa.string()) for name in HEADER})
 
 
-def generate(rows: int, out: Path = OUT, seed: int = 7, progress=print) -> tuple[Path, Path]:
-    """Write acled_<rows>.csv and .parquet under `out` (reused when already there)."""
+GTD_TYPES = {"Remote explosive/landmine/IED": "Bombing/Explosion", "Suicide bomb": "Bombing/Explosion",
+             "Grenade": "Bombing/Explosion", "Armed clash": "Armed Assault", "Attack": "Armed Assault",
+             "Air/drone strike": "Bombing/Explosion", "Arrests": "Hostage Taking (Kidnapping)",
+             "Peaceful protest": "Unknown"}
+# GTD's export has 135 columns; the ones the adapter does not read are written empty.
+GTD_OTHER = [f"gtd_column_{i}" for i in range(1, 115)]
+
+
+def gtd_chunk(table: pa.Table) -> pa.Table:
+    """The same synthetic events in GTD's export columns: year/month/day, a summary of two lines
+    (real GTD summaries have line breaks inside the quoted cell), fractional and -99 death counts."""
+    col = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+    n = table.num_rows
+    date = col["event_date"].astype("datetime64[D]")
+    year = date.astype("datetime64[Y]").astype(int) + 1970
+    month = date.astype("datetime64[M]").astype(int) % 12 + 1
+    day = (date - date.astype("datetime64[M]")).astype(int) + 1
+    deaths = col["fatalities"].astype(object)
+    deaths[::97] = "-99"
+    deaths[5::211] = "0.5"
+    cols = {
+        "eventid": np.char.add("2", col["event_id_cnty"].astype(str)),
+        "iyear": year.astype(str), "imonth": month.astype(str), "iday": day.astype(str),
+        "country_txt": col["country"], "provstate": col["admin1"], "city": col["location"],
+        "location": np.full(n, ""), "latitude": col["latitude"], "longitude": col["longitude"],
+        "specificity": np.full(n, "1"),
+        "attacktype1_txt": pd.Series(col["sub_event_type"]).map(GTD_TYPES).to_numpy(),
+        "targtype1_txt": np.full(n, "Police"), "target1": np.full(n, "Checkpost"),
+        "gname": col["actor1"], "gname2": np.full(n, ""), "nkill": deaths.astype(str),
+        "nwound": np.full(n, "-99"),
+        "summary": np.char.add(np.char.add(col["event_date"].astype(str), ": "),
+                               np.char.add(col["notes"].astype(str), "\nA second line of the summary.")),
+        "scite1": np.full(n, "\"Militants attack checkpost,\" Dawn, 2016."), "dbsource": np.full(n, "START"),
+    }
+    cols.update({name: np.full(n, "") for name in GTD_OTHER})
+    return pa.table({name: pa.array(values, type=pa.string()) for name, values in cols.items()})
+
+
+def generate(rows: int, out: Path = OUT, seed: int = 7, progress=print, first_id: int = 0,
+             shape: str = "acled") -> tuple[Path, Path]:
+    """Write <shape>_<rows>.csv and .parquet under `out` (reused when already there); event ids
+    from `first_id` on (a second file that adds events instead of repeating ids)."""
     out.mkdir(parents=True, exist_ok=True)
-    csv_path, parquet_path = out / f"acled_{rows}_s{seed}.csv", out / f"acled_{rows}_s{seed}.parquet"
+    stem = f"{shape}_{rows}_s{seed}" + (f"_from{first_id}" if first_id else "")
+    csv_path, parquet_path = out / f"{stem}.csv", out / f"{stem}.parquet"
     if csv_path.exists() and parquet_path.exists():
         return csv_path, parquet_path
     start = time.perf_counter()
@@ -156,10 +198,12 @@ def generate(rows: int, out: Path = OUT, seed: int = 7, progress=print) -> tuple
     districts = geo.load_districts(ROOT / "data" / "raw" / "boundaries")
     weights = district_weights(districts)
     tmp_csv, tmp_parquet = csv_path.with_suffix(".csv.tmp"), parquet_path.with_suffix(".parquet.tmp")
-    schema = pa.schema([(name, pa.string()) for name in HEADER])
+    names = HEADER if shape == "acled" else list(gtd_chunk(chunk(districts, weights, 0, 1, rng)).column_names)
+    schema = pa.schema([(name, pa.string()) for name in names])
     with pacsv.CSVWriter(tmp_csv, schema) as csv_out, pq.ParquetWriter(tmp_parquet, schema) as pq_out:
         for first in range(0, rows, CHUNK):
-            table = chunk(districts, weights, first, min(CHUNK, rows - first), rng)
+            table = chunk(districts, weights, first_id + first, min(CHUNK, rows - first), rng)
+            table = gtd_chunk(table) if shape == "gtd" else table
             csv_out.write_table(table)
             pq_out.write_table(table)
             progress(f"  generated {first + table.num_rows:,} of {rows:,} rows")
@@ -176,8 +220,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--shape", choices=("acled", "gtd"), default="acled")
     args = parser.parse_args()
-    for path in generate(args.rows, args.out, args.seed):
+    for path in generate(args.rows, args.out, args.seed, shape=args.shape):
         print(path)
 
 

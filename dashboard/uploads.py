@@ -17,7 +17,7 @@ DISABLED = ("Imports are disabled on this server (it only reads a published ware
             "DASHBOARD_IMPORTS=off). Import files on the builder: `.venv/bin/python -m etl import "
             "FILE`, then `.venv/bin/python -m etl publish`; every replica shows the new version at "
             "its next rerun.")
-MAX_MB = 200  # the page's limit (the CLI takes up to 1 GB: import bigger files there)
+MAX_MB = 200  # the page's limit (the CLI has none but the machine's memory: import bigger files there)
 TYPES = ["csv", "json", "xlsx", "txt"]
 CHOICES = ["auto", *FORMATS]
 

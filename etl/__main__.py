@@ -114,7 +114,8 @@ def import_(
                                "pk_suicide_attacks or pk_drone_strikes."),
     data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/, reference/ and imports/."),
     out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
-    max_mb: int = typer.Option(1024, help="Refuse files larger than this many megabytes."),
+    max_mb: int = typer.Option(0, help="Refuse files larger than this many megabytes (0: no "
+                               "limit but the machine's memory)."),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
 ) -> None:
     """Copy FILE into data/imports/, register it and rebuild the warehouse; print what loaded."""
@@ -123,7 +124,7 @@ def import_(
     try:
         with console.status("importing") as status:
             summary = import_file(file, data_dir, out, format, original=file.name,
-                                  max_bytes=max_mb * 1024 * 1024,
+                                  max_bytes=max_mb * 1024 * 1024 or None,
                                   progress=lambda step: status.update(f"importing: {step}"))
     except Exception as err:
         _failed("Import failed", err, "The warehouse and data/imports are unchanged.", debug)

@@ -29,7 +29,10 @@ from etl import build, schema
 from etl.sources.registry import ALIASES, FORMATS
 from etl.sources.table import FileProblem, decode, head, header_of, read_table
 
-MAX_BYTES = 1024 * 1024 * 1024  # the CLI's default limit; the Data page uses a smaller one
+MAX_BYTES = None  # no fixed limit for the CLI but the machine's memory; the Data page sets one
+# Peak memory of an import per byte of CSV, measured (bench/run.py: 2.7 GB for a 427 MB ACLED
+# export of 1M rows), with a margin: files are read whole, not yet in chunks.
+MEMORY_PER_BYTE, MEMORY_BASE = 7, 600 * 1024 * 1024
 REGISTRY_COLUMNS = ("file", "format", "dataset", "short_name", "title", "author_publisher",
                     "origin", "licence")
 EXTENSIONS = {"csv", "json", "xlsx", "txt"}
@@ -106,15 +109,21 @@ def detect(path: Path, name: str, wanted: str = "auto") -> str:
                         f"template from the Data page.")
 
 
-def check_file(path: Path, name: str, max_bytes: int = MAX_BYTES) -> None:
+def check_file(path: Path, name: str, max_bytes: int | None = MAX_BYTES) -> None:
     """Whole-file problems, before anything is copied."""
     path = Path(path)
     if not path.is_file():
         raise ImportProblem(f"{name}: no such file.")
     size = path.stat().st_size
-    if size > max_bytes:
+    if max_bytes is not None and size > max_bytes:
         raise ImportProblem(f"{name}: is {_size(size)}, over the limit of {_size(max_bytes)}; "
                             f"split the export by year and import the parts.")
+    need, free = MEMORY_BASE + MEMORY_PER_BYTE * size, available_memory()
+    if free is not None and need > free:
+        raise ImportProblem(f"{name}: is {_size(size)}; importing it needs about {_size(need)} of "
+                            f"memory and this machine has {_size(free)} available. Import it on a "
+                            f"machine with more memory, or split the export by year and import the "
+                            f"parts.")
     start = head(path, 8192)
     if not start.strip():
         raise ImportProblem(f"{name}: is empty; export the data again (with its header row).")
@@ -139,7 +148,21 @@ def check_file(path: Path, name: str, max_bytes: int = MAX_BYTES) -> None:
 
 
 def _size(n: int) -> str:
+    if n >= 10 ** 9:
+        return f"{n / 1e9:,.1f} GB"
     return f"{n / 1e6:,.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new task (Linux's MemAvailable; None elsewhere)."""
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
 
 
 def safe_name(original: str) -> str:
@@ -150,7 +173,7 @@ def safe_name(original: str) -> str:
 
 
 def import_file(path: Path, data_dir: Path, warehouse: Path, fmt: str = "auto",
-                original: str | None = None, max_bytes: int = MAX_BYTES,
+                original: str | None = None, max_bytes: int | None = MAX_BYTES,
                 today: dt.date | None = None, progress=lambda step: None) -> ImportSummary:
     """Import the file at `path` (named `original` by the user) and rebuild the warehouse. Any
     failure raises ImportProblem (one line naming the file and the cause, the original exception

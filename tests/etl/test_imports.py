@@ -301,3 +301,23 @@ def test_a_newer_release_of_a_bundled_dataset_wins_over_the_bundled_rows(data_di
     assert query(data_dir, "SELECT duplicates FROM etl_runs WHERE file = ?",
                  ["raw/ucdp_ged_pak_1989_2021_hdx.csv"]) == [(1,)]
     assert query(data_dir, "SELECT period_end FROM coverage WHERE dataset = 'ucdp'") == [(dt.date(2024, 3, 1),)]
+
+
+def test_no_fixed_size_limit_but_the_machines_memory(data_dir, monkeypatch):
+    """The CLI has no size limit; a file whose import would need more memory than the machine has
+    available is refused up front, with both figures and what to do, and nothing changes."""
+    from etl import imports
+
+    path = IMPORTS / "acled_export_bom.csv"
+    size = path.stat().st_size
+    before = sorted(p.name for p in data_dir.rglob("*"))
+    monkeypatch.setattr(imports, "available_memory", lambda: imports.MEMORY_BASE + size)
+    with pytest.raises(ImportProblem) as err:
+        import_file(path, data_dir, data_dir / "warehouse.duckdb", original="big.csv")
+    assert str(err.value).startswith("big.csv: is ")
+    assert "of memory and this machine has" in str(err.value)
+    assert "split the export by year" in str(err.value)
+    assert sorted(p.name for p in data_dir.rglob("*")) == before
+    monkeypatch.setattr(imports, "available_memory", lambda: 64 * 1024 ** 3)
+    summary = import_file(path, data_dir, data_dir / "warehouse.duckdb", original="big.csv")
+    assert summary.counts.loaded > 0
