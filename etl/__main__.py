@@ -26,12 +26,14 @@ def main() -> None:
 def build(
     data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/ and reference/."),
     out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
+    fresh: bool = typer.Option(False, "--fresh", help="Read every file again, ignoring the outcomes "
+                               "kept from earlier builds (.etl-cache beside the warehouse)."),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
 ) -> None:
     """Load every file listed in data/raw/sources.csv into the warehouse (all or nothing)."""
     try:
         with console.status("building") as status:
-            result = build_warehouse(data_dir, out, progress=lambda step: (
+            result = build_warehouse(data_dir, out, fresh=fresh, progress=lambda step: (
                 status.update(f"building: {step}"), console.log(step)))
     except Exception as err:
         _failed("Build failed", err if isinstance(err, BuildError) else f"{type(err).__name__}: {err}",

@@ -22,8 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from etl import (boundaries, coverage, derived, geo, population, reference, revisions, schema,
-                 targets)
+from etl import (boundaries, coverage, derived, filecache, geo, population, reference, revisions,
+                 schema, targets)
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
 from etl.sources.table import count_records
@@ -149,8 +149,10 @@ def build_lock(warehouse: Path):
 
 def build_warehouse(data_dir: Path, warehouse: Path,
                     progress: Callable[[str], None] = lambda step: None,
-                    today: dt.date | None = None) -> BuildResult:
-    """Build `warehouse` from the files under `data_dir`; return the counts per file."""
+                    today: dt.date | None = None, fresh: bool = False) -> BuildResult:
+    """Build `warehouse` from the files under `data_dir`; return the counts per file. Files whose
+    outcome is in the cache beside the warehouse (etl/filecache.py) are not read again, unless
+    `fresh`."""
     data_dir, warehouse = Path(data_dir), Path(warehouse)
     with build_lock(warehouse), reference.using(data_dir / "reference"):
         for stale in warehouse.parent.glob(f".{warehouse.name}.*.tmp"):
@@ -174,34 +176,32 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             progress(f"warning: {note}")
 
         frames, rejects, flags, scope, counts = [], [], [], [], {}
+        cache = filecache.folder(warehouse)
+        context = filecache.context(data_dir, file_sha256)
+        used = set()
         for entry in registry:
             name = f"{entry['folder']}/{entry['file']}"
-            progress(name)
-            try:
-                outcome = FORMATS[entry["format"]].load(data_dir / name, name)
-                rows = outcome.rows_read
-                if rows is None:
-                    rows = count_records(data_dir / name, name)
-            except Exception as err:  # whatever it is, the build stops here and names the file
-                raise BuildError(_file_failed(name, entry, err)) from err
-            counts[name] = FileCount(name, entry["dataset"], rows_read=rows,
-                                     sha256=file_sha256(data_dir / name))
+            sha = file_sha256(data_dir / name)
+            key = filecache.key(context, entry["format"], sha)
+            outcome = None if fresh else filecache.read(cache, key)
+            progress(name + (" (unchanged: from the cache)" if outcome is not None else ""))
+            if outcome is None:
+                try:
+                    outcome = _load_file(data_dir / name, name, entry["format"], districts)
+                except Exception as err:  # whatever it is, the build stops here and names the file
+                    raise BuildError(_file_failed(name, entry, err)) from err
+                filecache.write(cache, key, outcome)
+            used.add(key)
+            counts[name] = FileCount(name, entry["dataset"], rows_read=outcome.rows_read, sha256=sha)
             frames.append(outcome.events)
             rejects.append(outcome.rejects)
             flags.append(outcome.flags)
             scope.append(outcome.out_of_scope)
 
-        progress("placing events in districts")
-        if any(pd.api.types.is_datetime64_any_dtype(f.get("event_date")) for f in frames):
-            # the vectorised adapters give datetime64 dates: the same type for every frame
-            for f in frames:
-                for column in schema.DATE_COLUMNS:
-                    if column in f:
-                        f[column] = pd.to_datetime(f[column]).astype("datetime64[s]")
+        progress("checking the events")
         frames = [f for f in frames if len(f)]
         events = pd.concat(frames, ignore_index=True) if frames else \
             schema.conform(pd.DataFrame(columns=list(schema.COLUMN_NAMES)))
-        events = targets.add_target_classes(geo.place_events(events, districts))
         checked = schema.validate(events, today=today)
         events = checked.events
         rejects = _stack(rejects + [checked.rejects])
@@ -251,8 +251,25 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             os.replace(tmp, warehouse)
         finally:
             tmp.unlink(missing_ok=True)
+        filecache.prune(cache, used)
         return BuildResult(warehouse, version, list(counts.values()), rejects, flags, scope, notes,
                            probable)
+
+
+def _load_file(path: Path, name: str, fmt: str, districts) -> schema.Outcome:
+    """One file's outcome, its events placed in districts and their targets classed (row by row:
+    the result does not depend on the other files, so it can be kept in the cache)."""
+    outcome = FORMATS[fmt].load(path, name)
+    if outcome.rows_read is None:
+        outcome.rows_read = count_records(path, name)
+    events = outcome.events
+    for column in schema.DATE_COLUMNS:  # one date type for every file's frame
+        if column in events:
+            events[column] = pd.to_datetime(events[column]).astype("datetime64[s]")
+    if len(events):
+        events = targets.add_target_classes(geo.place_events(events, districts))
+    outcome.events = events
+    return outcome
 
 
 def _file_failed(name: str, entry: dict, err: Exception) -> str:

@@ -99,14 +99,18 @@ def _compare(con: duckdb.DuckDBPyConnection, old: Path, version: str, progress) 
         con.execute("DETACH old")
 
 
-def _text(column: str, prefix: str) -> str:
-    """A field as text; whole numbers without '.0' (fatalities 12 -> 15)."""
-    kind = next(c.sql_type for c in schema.COLUMNS if c.name == column)
-    value = f'{prefix}."{column}"'
+def _text(field: str, value: str) -> str:
+    """The SQL expression `value` of the event column `field` as text; whole numbers without '.0'
+    (fatalities 12 -> 15)."""
+    kind = next(c.sql_type for c in schema.COLUMNS if c.name == field)
     if kind == "DOUBLE":
         return (f"CASE WHEN {value} = trunc({value}) THEN CAST(CAST({value} AS BIGINT) AS VARCHAR) "
                 f"ELSE CAST({value} AS VARCHAR) END")
     return f"CAST({value} AS VARCHAR)"
+
+
+def _side(side: str, field: str) -> str:
+    return f'j."{side}_{field}"'
 
 
 def diff(con: duckdb.DuckDBPyConnection, old_table: str, new_table: str, dataset: str,
@@ -114,12 +118,17 @@ def diff(con: duckdb.DuckDBPyConnection, old_table: str, new_table: str, dataset
     """The events of `dataset` added, removed and revised (one row per changed field) from
     `old_table` to `new_table`. Columns: event_id, change, field, old_value, new_value."""
     # table and column names come from the schema and the callers above, never from a user
+    # One join finds the events with any changed field (j, few); each field is compared on those.
     revised = " UNION ALL ".join(
-        f"SELECT event_id, 'revised' AS change, '{f}' AS field, {_text(f, 'o')} AS old_value, "
-        f"{_text(f, 'n')} AS new_value, {i} AS k FROM o JOIN n USING (event_id) "
-        f'WHERE o."{f}" IS DISTINCT FROM n."{f}"' for i, f in enumerate(fields))
+        f"SELECT event_id, 'revised' AS change, '{f}' AS field, {_text(f, _side('o', f))} AS "
+        f"old_value, {_text(f, _side('n', f))} AS new_value, {i} AS k FROM j "
+        f"WHERE {_side('o', f)} IS DISTINCT FROM {_side('n', f)}" for i, f in enumerate(fields))
+    pairs = ", ".join(f'o."{f}" AS "o_{f}", n."{f}" AS "n_{f}"' for f in fields)
+    changed = " OR ".join(f'o."{f}" IS DISTINCT FROM n."{f}"' for f in fields)
     sql = (f"WITH o AS (SELECT * FROM {old_table} WHERE dataset = ?), "
-           f"n AS (SELECT * FROM {new_table} WHERE dataset = ?) "
+           f"n AS (SELECT * FROM {new_table} WHERE dataset = ?)"
+           + (f", j AS MATERIALIZED (SELECT event_id, {pairs} FROM o JOIN n USING (event_id) "
+              f"WHERE {changed}) " if fields else " ") +
            "SELECT event_id, change, field, old_value, new_value FROM ("
            "SELECT event_id, 'added' AS change, NULL AS field, NULL AS old_value, NULL AS new_value, "
            "-1 AS k FROM n ANTI JOIN o USING (event_id) UNION ALL "

@@ -1,0 +1,61 @@
+"""Outcomes kept between builds (etl/filecache.py): a build from the cache gives the same tables as
+a fresh one, an import reads only its own file, and a damaged entry is read again from the file."""
+import duckdb
+
+from etl.build import build_warehouse
+from etl.imports import import_file
+from tests.conftest import FIXTURES, TODAY
+
+SKIP = {"etl_runs"}  # its built_at is the time of the build
+
+
+def tables_equal(a, b) -> list[str]:
+    """Names of the tables whose rows differ between warehouses a and b (any order, duplicates
+    counted)."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{a}' AS a (READ_ONLY); ATTACH '{b}' AS b (READ_ONLY)")
+    names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'a'").fetchall()]
+    assert "events" in names
+    differ = [n for n in names if n not in SKIP and con.execute(
+        f"SELECT (SELECT count(*) FROM (FROM a.{n} EXCEPT ALL FROM b.{n})) + "
+        f"(SELECT count(*) FROM (FROM b.{n} EXCEPT ALL FROM a.{n}))").fetchone()[0]]
+    con.close()
+    return differ
+
+
+def test_a_build_from_the_cache_gives_the_same_tables_as_a_fresh_one(data_dir, tmp_path):
+    first = tmp_path / "out" / "first.duckdb"
+    build_warehouse(data_dir, first, today=TODAY)
+    steps = []
+    second = tmp_path / "out" / "second.duckdb"
+    build_warehouse(data_dir, second, today=TODAY, progress=steps.append)
+    files = [s for s in steps if s.startswith(("raw/", "imports/"))]
+    assert files and all(s.endswith("(unchanged: from the cache)") for s in files)
+    assert tables_equal(first, second) == []
+    fresh = tmp_path / "out" / "fresh.duckdb"
+    steps.clear()
+    build_warehouse(data_dir, fresh, today=TODAY, fresh=True, progress=steps.append)
+    assert not any("from the cache" in s for s in steps)
+    assert tables_equal(first, fresh) == []
+
+
+def test_an_import_reads_only_its_own_file_and_a_damaged_entry_is_read_again(data_dir, tmp_path):
+    warehouse = data_dir / "warehouse.duckdb"
+    build_warehouse(data_dir, warehouse, today=TODAY)
+    steps = []
+    import_file(FIXTURES / "imports" / "acled_south_asia.csv", data_dir, warehouse, today=TODAY,
+                progress=steps.append)
+    files = [s for s in steps if s.startswith(("raw/", "imports/"))]
+    fresh = [s for s in files if not s.endswith("(unchanged: from the cache)")]
+    assert len(fresh) == 1 and fresh[0].startswith("imports/acled-")
+    cache = data_dir / ".etl-cache"
+    assert len(list(cache.iterdir())) == len(files)  # one entry per file, no leftovers
+    for entry in cache.iterdir():
+        (entry / "events.parquet").write_bytes(b"not parquet")
+    steps.clear()
+    rebuilt = data_dir / "rebuilt.duckdb"  # beside the first: the same cache
+    build_warehouse(data_dir, rebuilt, today=TODAY, progress=steps.append)
+    assert not any("from the cache" in s for s in steps)
+    assert sum("from the cache" not in s for s in steps if s.startswith(("raw/", "imports/"))) == len(files)
+    # (revisions: the rebuilt warehouse has no predecessor of its own to compare with)
+    assert set(tables_equal(warehouse, rebuilt)) <= {"revisions"}
