@@ -177,7 +177,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
 
         frames, rejects, flags, scope, counts = [], [], [], [], {}
         cache = filecache.folder(warehouse)
-        context = filecache.context(data_dir, file_sha256)
+        today = today or dt.date.today()  # (an event of a future date is rejected)
+        context = filecache.context(data_dir, file_sha256) + today.isoformat()
         used = set()
         for entry in registry:
             name = f"{entry['folder']}/{entry['file']}"
@@ -187,7 +188,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             progress(name + (" (unchanged: from the cache)" if outcome is not None else ""))
             if outcome is None:
                 try:
-                    outcome = _load_file(data_dir / name, name, entry["format"], districts)
+                    outcome = _load_file(data_dir / name, name, entry["format"], districts, today)
                 except Exception as err:  # whatever it is, the build stops here and names the file
                     raise BuildError(_file_failed(name, entry, err)) from err
                 filecache.write(cache, key, outcome)
@@ -198,13 +199,10 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             flags.append(outcome.flags)
             scope.append(outcome.out_of_scope)
 
-        progress("checking the events")
         frames = [f for f in frames if len(f)]
         events = pd.concat(frames, ignore_index=True) if frames else \
             schema.conform(pd.DataFrame(columns=list(schema.COLUMN_NAMES)))
-        checked = schema.validate(events, today=today)
-        events = checked.events
-        rejects = _stack(rejects + [checked.rejects])
+        rejects = _stack(rejects)
         scope = _stack(scope)
 
         dup_mask = events["event_id"].duplicated(keep="first")
@@ -212,7 +210,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         duplicates = where[dup_mask].merge(where[~dup_mask], on="event_id", suffixes=("", "_kept"))
         if dup_mask.any():
             events = events[~dup_mask].reset_index(drop=True)
-        events, flags = _with_flags(events, _stack(flags + [checked.flags]))
+        events, flags = _with_flags(events, _stack(flags))
         # (the rows are put in event_id order when written: _write's ORDER BY)
         progress("linking probable duplicates across datasets")
         probable = links.link(events)
@@ -256,9 +254,10 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                            probable)
 
 
-def _load_file(path: Path, name: str, fmt: str, districts) -> schema.Outcome:
-    """One file's outcome, its events placed in districts and their targets classed (row by row:
-    the result does not depend on the other files, so it can be kept in the cache)."""
+def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date) -> schema.Outcome:
+    """One file's outcome, its events placed in districts, their targets classed and the contract
+    checked (row by row: the result does not depend on the other files, so it can be kept in the
+    cache; it depends on `today` through the check of future dates)."""
     outcome = FORMATS[fmt].load(path, name)
     if outcome.rows_read is None:
         outcome.rows_read = count_records(path, name)
@@ -268,8 +267,10 @@ def _load_file(path: Path, name: str, fmt: str, districts) -> schema.Outcome:
             events[column] = pd.to_datetime(events[column]).astype("datetime64[s]")
     if len(events):
         events = targets.add_target_classes(geo.place_events(events, districts))
-    outcome.events = events
-    return outcome
+    checked = schema.validate(events, today=today)
+    return schema.Outcome(checked.events, _stack([outcome.rejects, checked.rejects]),
+                          _stack([outcome.flags, checked.flags]), outcome.out_of_scope,
+                          rows_read=outcome.rows_read)
 
 
 def _file_failed(name: str, entry: dict, err: Exception) -> str:
