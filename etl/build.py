@@ -175,71 +175,45 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         for note in notes:
             progress(f"warning: {note}")
 
-        frames, rejects, flags, scope, counts = [], [], [], [], {}
+        counts, staged = {}, []
         cache = filecache.folder(warehouse)
         today = today or dt.date.today()  # (an event of a future date is rejected)
         context = filecache.context(data_dir, file_sha256) + today.isoformat()
-        used = set()
         for entry in registry:
             name = f"{entry['folder']}/{entry['file']}"
             sha = file_sha256(data_dir / name)
             key = filecache.key(context, entry["format"], sha)
-            outcome = None if fresh else filecache.read(cache, key)
-            progress(name + (" (unchanged: from the cache)" if outcome is not None else ""))
-            if outcome is None:
+            rows = None if fresh else filecache.rows(cache, key)
+            progress(name + (" (unchanged: from the cache)" if rows is not None else ""))
+            if rows is None:
                 try:
-                    outcome = _load_file(data_dir / name, name, entry["format"], districts, today)
+                    with filecache.Writer(cache, key) as writer:
+                        for outcome in _load_file(data_dir / name, name, entry["format"], districts,
+                                                  today):
+                            writer.add(outcome)
                 except Exception as err:  # whatever it is, the build stops here and names the file
                     raise BuildError(_file_failed(name, entry, err)) from err
-                filecache.write(cache, key, outcome)
-            used.add(key)
-            counts[name] = FileCount(name, entry["dataset"], rows_read=outcome.rows_read, sha256=sha)
-            frames.append(outcome.events)
-            rejects.append(outcome.rejects)
-            flags.append(outcome.flags)
-            scope.append(outcome.out_of_scope)
-
-        frames = [f for f in frames if len(f)]
-        events = pd.concat(frames, ignore_index=True) if frames else \
-            schema.conform(pd.DataFrame(columns=list(schema.COLUMN_NAMES)))
-        rejects = _stack(rejects)
-        scope = _stack(scope)
-
-        dup_mask = events["event_id"].duplicated(keep="first")
-        where = events[["event_id", "source_file", "source_line"]]
-        duplicates = where[dup_mask].merge(where[~dup_mask], on="event_id", suffixes=("", "_kept"))
-        if dup_mask.any():
-            events = events[~dup_mask].reset_index(drop=True)
-        events, flags = _with_flags(events, _stack(flags))
-        # (the rows are put in event_id order when written: _write's ORDER BY)
-        progress("linking probable duplicates across datasets")
-        probable = links.link(events)
-
-        loaded = events["source_file"].value_counts()
-        unplaced = events.loc[events["district_id"].isna(), "source_file"].value_counts()
-        rejected = rejects.groupby("source_file")["source_line"].nunique()
-        outside = scope["source_file"].value_counts()
-        duplicated = duplicates["source_file"].value_counts()
-        flagged = flags.groupby("source_file")["source_line"].nunique()
-        for name, c in counts.items():
-            c.loaded = int(loaded.get(name, 0))
-            c.out_of_scope = int(outside.get(name, 0))
-            c.rejected = int(rejected.get(name, 0))
-            c.duplicates = int(duplicated.get(name, 0))
-            c.unplaced = int(unplaced.get(name, 0))
-            c.flagged = int(flagged.get(name, 0))
-            if c.rows_read != c.loaded + c.out_of_scope + c.rejected + c.duplicates:
-                raise BuildError(f"{name}: {c.rows_read} data rows in the file but {c.loaded} "
-                                 f"loaded + {c.out_of_scope} out of scope + {c.rejected} rejected "
-                                 f"+ {c.duplicates} duplicates; this is a bug in the ETL, please "
-                                 f"report it with the file.")
+                rows = writer.rows
+            staged.append(key)
+            counts[name] = FileCount(name, entry["dataset"], rows_read=rows, sha256=sha)
 
         progress("writing warehouse")
         tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         try:
-            _write(tmp, events, districts, people, rejects, duplicates, registry, counts, version)
-            _write_outcomes(tmp, flags, scope)
+            con = duckdb.connect(str(tmp))
+            try:
+                _configure(con, tmp)
+                _stage(con, cache, staged)
+                _write_events(con)
+                progress("linking probable duplicates across datasets")
+                probable = links.link_table(con, "events")
+                _count(con, counts)
+                result = BuildResult(warehouse, version, list(counts.values()), *_outcomes(con),
+                                     notes, probable)
+                _write(con, districts, people, registry, counts, version)
+            finally:
+                con.close()
             coverage.write(tmp, registry, data_dir / "reference")
             boundaries.write_provinces(tmp, provinces)
             links.write(tmp, probable)
@@ -249,28 +223,135 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             os.replace(tmp, warehouse)
         finally:
             tmp.unlink(missing_ok=True)
-        filecache.prune(cache, used)
-        return BuildResult(warehouse, version, list(counts.values()), rejects, flags, scope, notes,
-                           probable)
+            for leftover in tmp.parent.glob(tmp.name + ".*"):  # DuckDB's spill files, its WAL
+                shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink()
+        filecache.prune(cache, set(staged))
+        return result
 
 
-def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date) -> schema.Outcome:
-    """One file's outcome, its events placed in districts, their targets classed and the contract
-    checked (row by row: the result does not depend on the other files, so it can be kept in the
-    cache; it depends on `today` through the check of future dates)."""
-    outcome = FORMATS[fmt].load(path, name)
-    if outcome.rows_read is None:
-        outcome.rows_read = count_records(path, name)
-    events = outcome.events
-    for column in schema.DATE_COLUMNS:  # one date type for every file's frame
-        if column in events:
-            events[column] = pd.to_datetime(events[column]).astype("datetime64[s]")
-    if len(events):
-        events = targets.add_target_classes(geo.place_events(events, districts))
-    checked = schema.validate(events, today=today)
-    return schema.Outcome(checked.events, _stack([outcome.rejects, checked.rejects]),
-                          _stack([outcome.flags, checked.flags]), outcome.out_of_scope,
-                          rows_read=outcome.rows_read)
+def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date):
+    """The file's outcome chunk by chunk, its events placed in districts, their targets classed
+    and the contract checked (row by row: a chunk's result depends on no other row, so it can be
+    kept in the cache; it depends on `today` through the check of future dates)."""
+    for outcome in FORMATS[fmt].chunks(path, name):
+        if outcome.rows_read is None:
+            outcome.rows_read = count_records(path, name)
+        events = outcome.events
+        for column in schema.DATE_COLUMNS:  # one date type for every file's frame
+            if column in events:
+                events[column] = pd.to_datetime(events[column]).astype("datetime64[s]")
+        if len(events):
+            events = targets.add_target_classes(geo.place_events(events, districts))
+        checked = schema.validate(events, today=today)
+        yield schema.Outcome(checked.events, _stack([outcome.rejects, checked.rejects]),
+                             _stack([outcome.flags, checked.flags]), outcome.out_of_scope,
+                             rows_read=outcome.rows_read)
+
+
+# DuckDB's memory while it builds: beyond it, it spills to disk beside the warehouse.
+MEMORY_LIMIT = os.environ.get("ETL_MEMORY_LIMIT", "2GB")
+
+
+def _configure(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    spill = (str(tmp) + ".spill").replace("'", "''")
+    con.execute(f"SET temp_directory = '{spill}'")
+    con.execute("SET preserve_insertion_order = false")
+
+
+def _casts(columns) -> str:
+    return ", ".join(f'CAST("{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in columns)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, cache: Path, keys: list[str]) -> None:
+    """Temporary tables staged_events / _rejects / _flags / _out_of_scope: every file's outcome
+    from the cache's Parquet files, with the file's position in the build (imports first) and, for
+    the flags, their order."""
+    events = ", ".join(f'"{c.name}" {c.sql_type}' for c in schema.COLUMNS)
+    con.execute(f"CREATE TEMP TABLE staged_events ({events}, file_order INTEGER)")
+    cells = "source_file VARCHAR, source_line INTEGER, \"column\" VARCHAR, \"value\" VARCHAR, reason VARCHAR"
+    for part in ("rejects", "flags", "out_of_scope"):
+        con.execute(f"CREATE TEMP TABLE staged_{part} ({cells}, file_order INTEGER, part_order BIGINT)")
+    for order, key in enumerate(keys):
+        for path in filecache.parts(cache, key, "events"):
+            con.execute(f"INSERT INTO staged_events SELECT {_casts(schema.COLUMNS)}, {order} "
+                        f"FROM read_parquet(?)", [str(path)])
+        for part in ("rejects", "flags", "out_of_scope"):
+            for k, path in enumerate(filecache.parts(cache, key, part)):
+                con.execute(f"INSERT INTO staged_{part} SELECT source_file, source_line::INTEGER, "
+                            f"\"column\"::VARCHAR, \"value\"::VARCHAR, reason::VARCHAR, {order}, "
+                            f"{k}::BIGINT * 1000000000 + _order FROM read_parquet(?)",
+                            [str(path)])
+
+
+def _write_events(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables events (the first row of each event id, in file order; its quality flags appended
+    to its qa_flags), duplicates (the other rows of an id, with the row kept), quality_flags (the
+    flags of loaded events), rejects and out_of_scope."""
+    # The rows of an id after its first (in file order: imports first, then by line). Ids are
+    # nearly always unique, so only the repeated ones are ranked.
+    con.execute("""CREATE TEMP TABLE repeated AS
+        WITH ids AS (SELECT event_id FROM staged_events GROUP BY event_id HAVING count(*) > 1),
+        copies AS (SELECT s.event_id, s.source_file, s.source_line, row_number() OVER (
+                       PARTITION BY s.event_id ORDER BY s.file_order, s.source_line) AS copy
+                   FROM staged_events s JOIN ids USING (event_id))
+        SELECT d.event_id, d.source_file, d.source_line, k.source_file AS source_file_kept,
+               k.source_line AS source_line_kept
+        FROM copies d JOIN copies k ON k.event_id = d.event_id AND k.copy = 1 WHERE d.copy > 1""")
+    con.execute("CREATE TABLE duplicates AS SELECT event_id, source_file, source_line::BIGINT AS "
+                "source_line, source_file_kept, source_line_kept::BIGINT AS source_line_kept "
+                "FROM repeated ORDER BY event_id, source_file, source_line")
+    con.execute("CREATE TEMP TABLE loaded_flags AS SELECT s.event_id, f.* FROM staged_flags f "
+                "JOIN staged_events s USING (source_file, source_line) "
+                "ANTI JOIN repeated r USING (source_file, source_line)")
+    con.execute(schema.events_ddl())
+    columns = ", ".join(f's."{c}"' if c != "qa_flags" else
+                        "nullif(trim(concat_ws('; ', s.qa_flags, j.flags), '; '), '') AS qa_flags"
+                        for c in schema.COLUMN_NAMES)
+    # stored in date order: a year filter then skips whole row groups (DuckDB's zone maps)
+    con.execute(f"INSERT INTO events SELECT {columns} FROM staged_events s "
+                "ANTI JOIN repeated r USING (source_file, source_line) LEFT JOIN "
+                "(SELECT source_file, source_line, string_agg(reason, '; ' ORDER BY part_order) "
+                " AS flags FROM loaded_flags GROUP BY ALL) j USING (source_file, source_line) "
+                "ORDER BY s.event_date, s.event_id")
+    con.execute("DROP TABLE staged_events")
+    con.execute("CREATE TABLE quality_flags AS SELECT event_id, source_file, source_line, \"column\", "
+                "\"value\", reason AS flag FROM loaded_flags ORDER BY source_file, source_line, "
+                "\"column\"")
+    con.execute("CREATE TABLE rejects AS SELECT source_file, source_line, \"column\", \"value\", "
+                "reason FROM staged_rejects ORDER BY source_file, source_line, \"column\"")
+    con.execute("CREATE TABLE out_of_scope AS SELECT source_file, source_line, \"column\", "
+                "\"value\" AS country FROM staged_out_of_scope ORDER BY source_file, source_line")
+
+
+def _count(con: duckdb.DuckDBPyConnection, counts: dict[str, "FileCount"]) -> None:
+    """Each file's counts, and the check that every data row is accounted for."""
+    per_file = {}
+    for what, sql in (
+            ("loaded", "SELECT source_file, count(*) FROM events GROUP BY 1"),
+            ("unplaced", "SELECT source_file, count(*) FROM events WHERE district_id IS NULL GROUP BY 1"),
+            ("rejected", "SELECT source_file, count(DISTINCT source_line) FROM rejects GROUP BY 1"),
+            ("out_of_scope", "SELECT source_file, count(*) FROM out_of_scope GROUP BY 1"),
+            ("duplicates", "SELECT source_file, count(*) FROM duplicates GROUP BY 1"),
+            ("flagged", "SELECT source_file, count(DISTINCT source_line) FROM quality_flags GROUP BY 1")):
+        per_file[what] = dict(con.execute(sql).fetchall())
+    for name, c in counts.items():
+        for what, values in per_file.items():
+            setattr(c, what, int(values.get(name, 0)))
+        if c.rows_read != c.loaded + c.out_of_scope + c.rejected + c.duplicates:
+            raise BuildError(f"{name}: {c.rows_read} data rows in the file but {c.loaded} "
+                             f"loaded + {c.out_of_scope} out of scope + {c.rejected} rejected "
+                             f"+ {c.duplicates} duplicates; this is a bug in the ETL, please "
+                             f"report it with the file.")
+
+
+def _outcomes(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(rejects, flags, out of scope) of the build as frames, for its summary."""
+    return (con.execute("SELECT source_file, source_line, \"column\", \"value\", reason FROM rejects").df(),
+            con.execute("SELECT source_file, source_line, \"column\", \"value\", flag AS reason, "
+                        "event_id FROM quality_flags").df(),
+            con.execute("SELECT source_file, source_line, \"column\", country AS \"value\", "
+                        "'out of scope' AS reason FROM out_of_scope").df())
 
 
 def _file_failed(name: str, entry: dict, err: Exception) -> str:
@@ -288,91 +369,43 @@ def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else schema.empty_rejects()
 
 
-def _with_flags(events: pd.DataFrame, flags: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The flags of the loaded events only (with their event_id), and each event's flags as text
-    in its qa_flags column (after any the source file wrote itself)."""
-    keys = events[["event_id", "source_file", "source_line"]]
-    flags = flags.merge(keys, on=["source_file", "source_line"], how="inner")
-    if not len(flags):
-        return events, flags.assign(event_id=pd.Series([], dtype=object))
-    text = flags.groupby("event_id", sort=False)["reason"].agg("; ".join)
-    joined = events["event_id"].map(text)
-    combined = (events["qa_flags"].fillna("").astype(object) + "; " + joined.fillna("")).str.strip("; ")
-    events = events.assign(qa_flags=combined.where(combined != "", None).astype(object))
-    return events, flags
+def _write(con: duckdb.DuckDBPyConnection, districts, people, registry, counts, version) -> None:
+    """Tables districts, population, sources, categories, etl_runs and meta."""
+    shown = geo.display_geojson(districts)
+    metric = districts.to_crs(geo.METRIC_CRS)
+    table = pd.DataFrame({
+        "district_id": districts["district_id"],
+        "country": districts["country"],
+        "admin1": districts["admin1"],
+        "admin2": districts["admin2"],
+        "area_km2": (metric.area / 1e6).round(1),
+        "centroid_lat": metric.centroid.to_crs("EPSG:4326").y.round(5),
+        "centroid_lon": metric.centroid.to_crs("EPSG:4326").x.round(5),
+        "geometry_wkb": districts.geometry.to_wkb(),
+        "display_geojson": shapely.to_geojson(shown.geometry.values),
+    })
+    con.register("districts_frame", table)
+    con.execute("CREATE TABLE districts AS SELECT * FROM districts_frame ORDER BY district_id")
 
+    con.register("population_frame", people)
+    con.execute("CREATE TABLE population AS SELECT * FROM population_frame ORDER BY district_id")
 
-def _write_outcomes(path: Path, flags: pd.DataFrame, scope: pd.DataFrame) -> None:
-    """Tables quality_flags (one row per flagged cell of a loaded event) and out_of_scope (one
-    row per data row of a country the dashboard does not cover)."""
-    con = duckdb.connect(str(path))
-    try:
-        con.register("flags_frame", flags.astype({"source_line": "int64"}))
-        con.execute("CREATE TABLE quality_flags AS SELECT event_id::VARCHAR AS event_id, source_file, "
-                    "source_line::INTEGER AS source_line, \"column\"::VARCHAR AS \"column\", "
-                    "\"value\"::VARCHAR AS \"value\", reason::VARCHAR AS flag FROM flags_frame "
-                    "ORDER BY source_file, source_line, \"column\"")
-        con.register("scope_frame", scope.astype({"source_line": "int64"}))
-        con.execute("CREATE TABLE out_of_scope AS SELECT source_file, source_line::INTEGER AS "
-                    "source_line, \"column\"::VARCHAR AS \"column\", \"value\"::VARCHAR AS country "
-                    "FROM scope_frame ORDER BY source_file, source_line")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    sources = pd.DataFrame(registry)
+    sources["file"] = sources.pop("folder") + "/" + sources["file"]
+    sources["sha256"] = sources["file"].map(lambda f: counts[f].sha256)
+    con.register("sources_frame", sources)
+    con.execute("CREATE TABLE sources AS SELECT * FROM sources_frame ORDER BY file")
 
+    con.execute("CREATE TABLE categories (category VARCHAR PRIMARY KEY, definition VARCHAR, "
+                "extremist BOOLEAN)")
+    con.executemany("INSERT INTO categories VALUES (?, ?, ?)",
+                    [(k, v, k in schema.EXTREMIST_CATEGORIES) for k, v in schema.CATEGORIES.items()])
 
-def _write(path: Path, events, districts, people, rejects, duplicates, registry, counts, version) -> None:
-    con = duckdb.connect(str(path))
-    try:
-        con.execute(schema.events_ddl())
-        con.register("events_frame", pa.Table.from_pandas(events, preserve_index=False))
-        # stored in date order: a year filter then skips whole row groups (DuckDB's zone maps)
-        con.execute(f"INSERT INTO events SELECT {', '.join(schema.COLUMN_NAMES)} FROM events_frame "
-                    "ORDER BY event_date, event_id")
-
-        shown = geo.display_geojson(districts)
-        metric = districts.to_crs(geo.METRIC_CRS)
-        table = pd.DataFrame({
-            "district_id": districts["district_id"],
-            "country": districts["country"],
-            "admin1": districts["admin1"],
-            "admin2": districts["admin2"],
-            "area_km2": (metric.area / 1e6).round(1),
-            "centroid_lat": metric.centroid.to_crs("EPSG:4326").y.round(5),
-            "centroid_lon": metric.centroid.to_crs("EPSG:4326").x.round(5),
-            "geometry_wkb": districts.geometry.to_wkb(),
-            "display_geojson": shapely.to_geojson(shown.geometry.values),
-        })
-        con.register("districts_frame", table)
-        con.execute("CREATE TABLE districts AS SELECT * FROM districts_frame ORDER BY district_id")
-
-        con.register("population_frame", people)
-        con.execute("CREATE TABLE population AS SELECT * FROM population_frame ORDER BY district_id")
-
-        con.register("rejects_frame", rejects.astype({"source_line": "int64"}))
-        con.execute("CREATE TABLE rejects AS SELECT source_file, source_line::INTEGER AS source_line, "
-                    "\"column\", \"value\", reason FROM rejects_frame ORDER BY source_file, source_line, \"column\"")
-        con.register("duplicates_frame", duplicates)
-        con.execute("CREATE TABLE duplicates AS SELECT * FROM duplicates_frame ORDER BY event_id, source_file, source_line")
-
-        sources = pd.DataFrame(registry)
-        sources["file"] = sources.pop("folder") + "/" + sources["file"]
-        sources["sha256"] = sources["file"].map(lambda f: counts[f].sha256)
-        con.register("sources_frame", sources)
-        con.execute("CREATE TABLE sources AS SELECT * FROM sources_frame ORDER BY file")
-
-        con.execute("CREATE TABLE categories (category VARCHAR PRIMARY KEY, definition VARCHAR, "
-                    "extremist BOOLEAN)")
-        con.executemany("INSERT INTO categories VALUES (?, ?, ?)",
-                        [(k, v, k in schema.EXTREMIST_CATEGORIES) for k, v in schema.CATEGORIES.items()])
-
-        runs = pd.DataFrame([vars(c) for c in counts.values()])
-        runs.insert(0, "version", version)
-        runs.insert(1, "built_at", dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat())
-        con.register("runs_frame", runs)
-        con.execute("CREATE TABLE etl_runs AS SELECT * FROM runs_frame")
-        con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        con.execute("INSERT INTO meta VALUES ('version', ?), ('schema', 'events-v1')", [version])
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    runs = pd.DataFrame([vars(c) for c in counts.values()])
+    runs.insert(0, "version", version)
+    runs.insert(1, "built_at", dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat())
+    con.register("runs_frame", runs)
+    con.execute("CREATE TABLE etl_runs AS SELECT * FROM runs_frame")
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute("INSERT INTO meta VALUES ('version', ?), ('schema', 'events-v1')", [version])
+    con.execute("CHECKPOINT")

@@ -35,19 +35,29 @@ def empty() -> pd.DataFrame:
 
 def link(events: pd.DataFrame) -> pd.DataFrame:
     """The linked pairs of `events` (canonical frame), with cluster ids."""
-    if events["dataset"].nunique() < 2:
-        return empty()
-    frame = events[["event_id", "dataset", "event_date", "district_id", "latitude", "longitude",
-                    "category", "actor_group"]].copy()
-    frame["event_date"] = pd.to_datetime(frame["event_date"])
-    frame["latitude"] = frame["latitude"].astype(float)
-    frame["longitude"] = frame["longitude"].astype(float)
-    frame["link_class"] = frame["category"].replace(LINK_CLASS)
-    family = pd.DataFrame([(g, p) for g, p in parents().items()], columns=["actor_group", "parent"])
     con = duckdb.connect()
     try:
-        con.register("ev", frame)
-        con.register("family", family)
+        con.register("events_frame", events[["event_id", "dataset", "event_date", "district_id",
+                                             "latitude", "longitude", "category", "actor_group"]])
+        return link_table(con, "events_frame")
+    finally:
+        con.close()
+
+
+def link_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """The linked pairs of the events in `table` (the build's events table), with cluster ids.
+    Only the pairs leave DuckDB."""
+    if con.execute(f"SELECT count(DISTINCT dataset) FROM {table}").fetchall()[0][0] < 2:
+        return empty()
+    link_class = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in LINK_CLASS.items())
+    family = pd.DataFrame([(g, p) for g, p in parents().items()], columns=["actor_group", "parent"])
+    con.register("family", family)
+    try:
+        con.execute(f"""CREATE OR REPLACE TEMP VIEW ev AS SELECT event_id, dataset,
+                            event_date::TIMESTAMP AS event_date, district_id,
+                            latitude::DOUBLE AS latitude, longitude::DOUBLE AS longitude, category,
+                            actor_group, CASE category {link_class} ELSE category END AS link_class
+                        FROM {table}""")
         # Equi-join on (category, day, dataset pair): each event is listed under the day before,
         # its day and the day after, once for every other dataset that sorts before its own, so
         # no pair of events of the same dataset is ever compared (a 1M-row import stays fast).
@@ -75,13 +85,16 @@ def link(events: pd.DataFrame) -> pd.DataFrame:
               AND ((a.district_id IS NOT NULL AND a.district_id = b.district_id)
                    OR distance_km <= ?)
             ORDER BY 1, 2""", [UNKNOWN, OTHER, UNKNOWN, OTHER, NEAR_KM]).df()
+        if not len(pairs):
+            return empty()
+        ids = pd.unique(pairs[["event_id", "linked_event_id"]].to_numpy().ravel())
+        con.register("linked_ids", pd.DataFrame({"event_id": ids}))
+        category = dict(con.execute(f"SELECT event_id, category FROM {table} "
+                                    "JOIN linked_ids USING (event_id)").fetchall())
+        con.unregister("linked_ids")
     finally:
-        con.close()
-    if not len(pairs):
-        return empty()
-    linked = events[events["event_id"].isin(pd.unique(pairs[["event_id", "linked_event_id"]]
-                                                       .to_numpy().ravel()))]
-    category = dict(zip(linked["event_id"].tolist(), linked["category"].tolist()))
+        con.execute("DROP VIEW IF EXISTS ev")
+        con.unregister("family")
     pairs.insert(0, "cluster_id", _clusters(pairs, category))
     return pairs[list(COLUMNS)]
 

@@ -1,5 +1,7 @@
-"""Each input file's outcome (its events placed in districts and classed, its rejects, quality
-flags and rows out of scope), kept between builds in a folder beside the warehouse.
+"""Each input file's outcome (its events placed in districts, classed and checked, its rejects,
+quality flags and rows out of scope) as Parquet files, one per chunk the file was read in, kept
+between builds in a folder beside the warehouse: the build's staging area, which it reads with
+SQL.
 
 An entry is keyed by the file's hash, its format and everything its outcome depends on: the ETL's
 code, the reference tables and the boundaries of the data folder. So an import reads and maps only
@@ -45,38 +47,51 @@ def key(context_key: str, fmt: str, file_sha: str) -> str:
     return hashlib.sha256(f"{context_key}\0{fmt}\0{file_sha}".encode()).hexdigest()[:32]
 
 
-def read(cache: Path, entry: str) -> schema.Outcome | None:
-    """The outcome kept under `entry`, or None."""
-    where = cache / entry
-    if not (where / "rows").exists():
-        return None
-    mapper = {pa.string(): schema.TEXT, pa.large_string(): schema.TEXT}.get
+def rows(cache: Path, entry: str) -> int | None:
+    """The data rows of the file whose outcome is kept under `entry` (None: not kept)."""
     try:
-        frames = [pq.read_table(where / f"{part}.parquet").to_pandas(types_mapper=mapper)
-                  for part in PARTS]
-        rows = int((where / "rows").read_text())
-    except (OSError, ValueError, pa.ArrowException):  # damaged: the file is read again
+        return int((cache / entry / "rows").read_text())
+    except (OSError, ValueError):
         return None
-    events = frames[0]
-    for column in schema.DATE_COLUMNS:
-        if column in events:
-            events[column] = events[column].astype("datetime64[s]")
-    return schema.Outcome(events, *frames[1:], rows_read=rows)
 
 
-def write(cache: Path, entry: str, outcome: schema.Outcome) -> None:
-    tmp = cache / f".{entry}.{uuid.uuid4().hex}.tmp"
-    tmp.mkdir(parents=True)
-    try:
+def parts(cache: Path, entry: str, part: str) -> list[Path]:
+    """The Parquet files of one part of the outcome (events, rejects, flags, out_of_scope)."""
+    return sorted((cache / entry).glob(f"{part}-*.parquet"))
+
+
+class Writer:
+    """Writes a file's outcome chunk by chunk; kept only when the whole file went through."""
+
+    def __init__(self, cache: Path, entry: str):
+        self.cache, self.entry, self.count, self.rows = cache, entry, 0, 0
+        self.tmp = cache / f".{entry}.{uuid.uuid4().hex}.tmp"
+
+    def __enter__(self) -> "Writer":
+        self.tmp.mkdir(parents=True)
+        return self
+
+    def add(self, outcome: schema.Outcome) -> None:
         for part in PARTS:
             frame = getattr(outcome, part)
-            table = pa.Table.from_pandas(_plain(frame), preserve_index=False)
-            pq.write_table(table, tmp / f"{part}.parquet", compression="zstd")
-        (tmp / "rows").write_text(str(outcome.rows_read))
-        shutil.rmtree(cache / entry, ignore_errors=True)
-        tmp.rename(cache / entry)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            if len(frame):
+                frame = _plain(frame)
+                if part != "events":  # the order the adapter and the contract found them in
+                    frame["_order"] = range(len(frame))
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                pq.write_table(table, self.tmp / f"{part}-{self.count:05d}.parquet",
+                               compression="zstd")
+        self.rows += outcome.rows_read or 0
+        self.count += 1
+
+    def __exit__(self, kind, value, traceback) -> None:
+        try:
+            if kind is None:
+                (self.tmp / "rows").write_text(str(self.rows))
+                shutil.rmtree(self.cache / self.entry, ignore_errors=True)
+                self.tmp.rename(self.cache / self.entry)
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

@@ -38,7 +38,8 @@ def classify(target: str | None) -> tuple[str, bool]:
 def add_target_classes(events: pd.DataFrame) -> pd.DataFrame:
     """Fill target_class and target_minority from the target column (the rules run once per
     distinct target, not once per row)."""
-    codes, uniques = pd.factorize(events["target"], use_na_sentinel=True)
+    target = events["target"] if "target" in events else pd.Series(None, index=events.index, dtype=object)
+    codes, uniques = pd.factorize(target, use_na_sentinel=True)
     found = [classify(v) for v in uniques] + [classify(None)]  # code -1 (no target): the last
     return events.assign(target_class=np.array([c for c, _ in found], dtype=object)[codes],
                          target_minority=np.array([m for _, m in found], dtype=bool)[codes])

@@ -9,14 +9,13 @@ maps (sub_)event_type and that role to our category.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 
 from etl import schema
 from etl.sources import mapping
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, country, nulls, per_value, precision, read_table, region_point
+from etl.sources.table import Cells, country, nulls, per_value, precision, region_point
 
 DATASET = "acled"
 SOURCE_NAME = FORMATS[DATASET].publisher
@@ -26,11 +25,6 @@ DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d-%b-%y", "%d-%b-%Y", "%d 
 DATE_STYLES = "2023-01-31, 16 May 2025, 01-January-2015 or 9-May-20"
 STATE, FOREIGN = {"1", "state forces"}, {"8", "external/other forces"}
 USED = REQUIRED + ("time_precision", "geo_precision", "admin1", "admin2", "location", "inter1", "sub_event_type", "assoc_actor_1", "actor2", "notes", "source")
-
-
-def load(path: Path, name: str) -> schema.Outcome:
-    frame = read_table(path, name, USED).rename(columns=RENAMES)
-    return events(frame, name)
 
 
 def _role(inter1: str | None) -> str:

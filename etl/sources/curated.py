@@ -2,7 +2,6 @@
 analysts fill in): one row per event, already in schema terms, with its citation."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
@@ -10,13 +9,9 @@ from etl import schema
 from etl.actors import actor_group
 from etl.dates import EXPECTED
 from etl.sources.common import short_hash
-from etl.sources.table import Cells, country, nulls, per_combination, read_table
+from etl.sources.table import Cells, country, nulls, per_combination
 
 DATASET = "curated"
-
-
-def load(path: Path, name: str) -> schema.Outcome:
-    return events(read_table(path, name), name)
 
 
 def events(frame: pd.DataFrame, name: str) -> schema.Outcome:

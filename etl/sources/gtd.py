@@ -6,23 +6,18 @@ Event ids are `gtd:<eventid>`.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
 from etl import schema
 from etl.sources import mapping
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, country, nulls, precision, read_table, region_point
+from etl.sources.table import Cells, country, nulls, precision, region_point
 
 DATASET = "gtd"
 SOURCE_NAME = FORMATS[DATASET].publisher
 REQUIRED = FORMATS[DATASET].required
 USED = REQUIRED + ("specificity", "provstate", "city", "location", "gname2", "nwound", "targtype1_txt", "target1", "summary", "scite1", "dbsource")
-
-
-def load(path: Path, name: str) -> schema.Outcome:
-    return events(read_table(path, name, USED), name)
 
 
 def events(frame: pd.DataFrame, name: str) -> schema.Outcome:

@@ -6,7 +6,6 @@ Max: the headline figure is the maximum (see kaggle.min_max).
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
@@ -15,15 +14,11 @@ from etl.dates import EXPECTED
 from etl.geo import normalise_province
 from etl.sources.kaggle import min_max
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, nulls, per_value, read_table, region_point
+from etl.sources.table import Cells, nulls, per_value, region_point
 
 DATASET = "pk_suicide_attacks"
 SOURCE_NAME = FORMATS[DATASET].publisher
 SOURCE_URL = "https://github.com/TahaArif49/pakistan-suicide-attacks-analysis"
-
-
-def load(path: Path, name: str) -> schema.Outcome:
-    return events(read_table(path, name), name)
 
 
 def events(frame: pd.DataFrame, name: str) -> schema.Outcome:

@@ -2,20 +2,22 @@
 dataset list, the Methods page and the README (a test keeps the README's table equal to
 `formats_markdown()`).
 
-Adding a format is one adapter module in etl/sources/ (a `load(path, name) -> schema.Outcome`)
-plus one entry here. Adapters are named by module so that this file imports nothing from the ETL
+Adding a format is one adapter module in etl/sources/ (`events(frame, name) -> schema.Outcome`
+over the cells read_table gives, with optional USED columns and RENAMES) plus one entry here. Adapters are named by module so that this file imports nothing from the ETL
 (the schema reads the dataset list from it).
 """
 from __future__ import annotations
 
 import importlib
+
+import pandas as pd
 from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Format:
     name: str  # the format id (`--format`), also the id of the dataset its imports load into
-    module: str  # etl.sources.<module>.load reads a file of this format
+    module: str  # etl.sources.<module>.events maps the cells of a file of this format
     title: str  # what the dataset is
     publisher: str  # the source_name of its events, the author_publisher of its imports
     required: tuple[str, ...]  # lower-case columns the header must have (format detection)
@@ -36,9 +38,8 @@ class Format:
     complete: bool = False
     detect: bool = True  # tried by auto-detection (False: a header it shares with another format)
 
-    def load(self, path, name):
-        """The file's outcome (schema.Outcome); a FileProblem when its header lacks a column
-        the format needs."""
+    def _check_header(self, path, name) -> None:
+        """A FileProblem when the file's header lacks a column the format needs."""
         from etl.sources.table import FileProblem, header_of
 
         header = {ALIASES.get(h, h) for h in header_of(path, name)}
@@ -47,7 +48,29 @@ class Format:
             raise FileProblem(f"{name} line 1: missing column {missing[0]!r} (a {self.name} file "
                               f"has {', '.join(self.required)}); is this the right format for "
                               f"this file?")
-        return importlib.import_module(f"etl.sources.{self.module}").load(path, name, **self.options)
+
+    def load(self, path, name):
+        """The file's outcome (schema.Outcome); a FileProblem when its header lacks a column
+        the format needs."""
+        from etl import schema
+
+        parts = list(self.chunks(path, name))
+        return parts[0] if len(parts) == 1 else schema.Outcome(
+            *(pd.concat([getattr(p, f) for p in parts], ignore_index=True)
+              for f in ("events", "rejects", "flags", "out_of_scope")),
+            rows_read=sum(p.rows_read for p in parts))
+
+    def chunks(self, path, name):
+        """The file's outcome in parts (schema.Outcome each) of at most table.CHUNK_ROWS rows, so
+        that memory does not grow with the file: the adapter's `events` on each part its reader
+        gives (the adapter's USED columns, renamed by its RENAMES)."""
+        from etl.sources.table import read_chunks
+
+        self._check_header(path, name)
+        module = importlib.import_module(f"etl.sources.{self.module}")
+        for frame in read_chunks(path, name, getattr(module, "USED", None)):
+            frame = frame.rename(columns=getattr(module, "RENAMES", {}))
+            yield module.events(frame, name, **self.options)
 
 
 _LICENCE_IMPORT = "the analyst's licence; kept in data/imports, never committed"

@@ -92,22 +92,172 @@ def normalise_header(names) -> list[str]:
     return out
 
 
+CHUNK_ROWS = 250_000  # rows per part of a big CSV: what bounds an import's memory
+
+
 def read_table(path: Path, name: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Every data row of a CSV, JSON (ACLED API) or XLSX file as text cells (stripped, '' for blank),
     with lower-case headers and the row's line in column `_line` (1 = header). `columns` (lower
     case) lets the CSV reader skip the columns an adapter does not use."""
+    parts = list(read_chunks(path, name, columns, rows=None))
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def read_chunks(path: Path, name: str, columns: tuple[str, ...] | None = None,
+                rows: int | None = CHUNK_ROWS):
+    """The file's data rows as read_table gives them, in frames of at most `rows` rows (a CSV that
+    DuckDB reads exactly), else in one frame (JSON, XLSX, and CSVs only Python's csv module reads:
+    Windows-1252 bytes, ragged rows, stray quotes, blank lines)."""
+    path = Path(path)
     start = head(path, 1 << 20)
     if not first_byte(start):
         raise FileProblem(f"{name}: is empty; export the data again (with its header row).")
     if start[:4] == b"PK\x03\x04":
-        return _drop_hxl(_read_xlsx(path, name))
+        yield _drop_hxl(_read_xlsx(path, name))
+        return
     if first_byte(start) in (b"{", b"["):
-        return _drop_hxl(_read_json(Path(path).read_bytes(), name))
+        yield _drop_hxl(_read_json(path.read_bytes(), name))
+        return
+    plan = _duckdb_plan(path, start, columns)
+    if plan is None:
+        yield _drop_hxl(_tidy(_read_csv_rows(decode(path.read_bytes(), name), name)))
+        return
+    yield from plan.chunks(rows)
+
+
+def _newlines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 24), b""))
+
+
+def _last_byte(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        if handle.tell() == 0:
+            return b""
+        handle.seek(-1, 2)
+        return handle.read(1)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+class _DuckDBPlan:
+    """How DuckDB reads a CSV exactly: strict (UTF-8, every row as wide as the header, RFC 4180
+    quotes, line breaks inside quoted cells allowed), each row with the line it starts on (a row
+    starts after the line breaks inside the rows before it)."""
+
+    def __init__(self, path: Path, header: list[str], wanted: list[str]):
+        import duckdb
+
+        self.path, self.wanted = path, wanted
+        types = ", ".join(f"{_sql(h)}: 'VARCHAR'" for h in header)
+        self.source = (f"read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
+                       f"escape = '\"', strict_mode = true, null_padding = false, "
+                       f"allow_quoted_nulls = false, columns = {{{types}}})")
+        self.breaks = " + ".join(f"coalesce(length({_ident(h)}) - length(replace({_ident(h)}, "
+                                 f"chr(10), '')), 0)" for h in header)
+        self.con = duckdb.connect()
+        self.con.execute("SET preserve_insertion_order = true; SET enable_progress_bar = false")
+        self.with_breaks = False
+
+    def query(self, select: str):
+        return self.con.sql(f"SELECT {select} FROM {self.source}", params=[str(self.path)])
+
+    def scalars(self, select: str) -> tuple:
+        return self.con.execute(f"SELECT {select} FROM {self.source}", [str(self.path)]).fetchall()[0]
+
+    def check(self) -> bool:
+        """Can DuckDB read the file, row for row as the csv module would? (One pass.)"""
+        first = f"trim(coalesce({_ident(self.wanted[0])}, '')) = ''"
+        rows, maybe_blank = self.scalars(f"count(*), count(*) FILTER (WHERE {first})")
+        blank = " AND ".join(f"trim(coalesce({_ident(h)}, '')) = ''" for h in self.wanted)
+        if maybe_blank and self.scalars(f"count(*) FILTER (WHERE {blank})")[0]:
+            return False  # a row blank in the columns read: the csv module decides if it is data
+        lines = _newlines(self.path) + (0 if _last_byte(self.path) == b"\n" else 1)
+        if lines == rows + 1:
+            return True
+        # line breaks inside cells (GTD's summaries) or blank lines (which DuckDB skips)
+        inner = self.scalars(f"sum({self.breaks})")[0] or 0
+        self.with_breaks = True
+        return lines == rows + 1 + int(inner)
+
+    def chunks(self, rows: int | None):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        cells = ", ".join(f"coalesce({_ident(h)}, '') AS {_ident(h)}" for h in self.wanted)
+        extra = f", {self.breaks} AS __breaks" if self.with_breaks else ""
+        mapper = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
+                  pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
+        line, first = 2, True
+        try:
+            for table in _gathered(self.query(cells + extra).to_arrow_reader(1 << 17), rows):
+                n = table.num_rows
+                if self.with_breaks:
+                    inner = table.column("__breaks").to_numpy().astype(np.int64)
+                    lines = line + np.arange(n) + np.concatenate(([0], np.cumsum(inner)[:-1]))
+                    line = int(lines[-1]) + 1 + int(inner[-1])
+                else:
+                    lines, line = np.arange(line, line + n), line + n
+                frame = pa.table({h: pc.utf8_trim_whitespace(table.column(h)) for h in self.wanted}) \
+                    .to_pandas(types_mapper=mapper.get)
+                frame[LINE] = lines
+                yield _drop_hxl(frame) if first else frame
+                first = False
+            if first:  # a header and no data rows
+                frame = pd.DataFrame({h: pd.Series([], dtype="str") for h in self.wanted})
+                frame[LINE] = np.arange(0)
+                yield frame
+        finally:
+            self.con.close()
+
+
+def _gathered(reader, rows: int | None):
+    """The reader's record batches gathered into tables of at least `rows` rows (the last may
+    have fewer; None: one table)."""
+    import pyarrow as pa
+
+    batches, count = [], 0
+    for batch in reader:
+        if batch.num_rows:
+            batches.append(batch)
+            count += batch.num_rows
+        if rows and count >= rows:
+            yield pa.Table.from_batches(batches)
+            batches, count = [], 0
+    if batches:
+        yield pa.Table.from_batches(batches)
+
+
+def _duckdb_plan(path: Path, start: bytes, columns: tuple[str, ...] | None) -> _DuckDBPlan | None:
+    """A plan to read the CSV with DuckDB, or None when only the csv module can read it exactly."""
+    import duckdb
+
+    if b"\x00" in start[:8192]:
+        return None
+    end = start.find(b"\n")
     try:
-        return _drop_hxl(_read_csv_duckdb(Path(path), start, columns))
-    except Exception:  # ragged rows, stray quotes, Latin-1, blank lines: the csv module reads them
-        frame = _read_csv_rows(decode(Path(path).read_bytes(), name), name)
-    return _drop_hxl(_tidy(frame))
+        first = start[:end if end >= 0 else len(start)].rstrip(b"\r").decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    header = normalise_header(next(csv.reader([first]), []))
+    wanted = [h for h in header if columns is None or h in columns or h in ALIASES]
+    if not wanted:
+        return None
+    plan = _DuckDBPlan(path, header, wanted)
+    try:
+        if plan.check():
+            return plan
+    except duckdb.Error:
+        pass
+    plan.con.close()
+    return None
 
 
 def _is_hxl(cells) -> bool:
@@ -147,79 +297,6 @@ def count_records(path: Path, name: str) -> int:
         next(reader, None)
         rows = [r for r in reader if any(c.strip() for c in r)]
     return len(rows) - (1 if rows and _is_hxl(rows[0]) else 0)
-
-
-def _newlines(path: Path) -> int:
-    with open(path, "rb") as handle:
-        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 24), b""))
-
-
-def _read_csv_duckdb(path: Path, start: bytes, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """DuckDB's parallel CSV reader, strict (UTF-8, every row as wide as the header, RFC 4180
-    quotes, line breaks inside quoted cells allowed); raises on anything else, and when the
-    rows' lines cannot be known exactly (blank lines, which DuckDB skips). Rows are not dropped
-    here: a row of empty cells is rejected by the adapter with a reason."""
-    import duckdb
-    import pyarrow as pa
-
-    if b"\x00" in start[:8192]:
-        raise ValueError("binary")
-    end = start.find(b"\n")
-    first = start[:end if end >= 0 else len(start)].rstrip(b"\r")
-    header = normalise_header(next(csv.reader([first.decode("utf-8-sig")])))
-    wanted = [h for h in header if columns is None or h in columns or h in ALIASES]
-    con = duckdb.connect()
-    try:
-        con.execute("SET preserve_insertion_order = true; SET enable_progress_bar = false")
-        types = ", ".join(f"{_sql(h)}: 'VARCHAR'" for h in header)
-        source = (f"read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
-                  f"escape = '\"', strict_mode = true, null_padding = false, "
-                  f"allow_quoted_nulls = false, columns = {{{types}}})")
-        cells = ", ".join(f"coalesce({_ident(h)}, '') AS {_ident(h)}" for h in wanted)
-        table = con.sql(f"SELECT {cells} FROM {source}", params=[str(path)]).to_arrow_table()
-        physical = _newlines(path)
-        lines = physical + (0 if _last_byte(path) == b"\n" else 1)
-        if lines == table.num_rows + 1:
-            first_lines = np.arange(2, table.num_rows + 2)
-        else:  # line breaks inside cells: each row starts after the breaks of the rows before it
-            breaks = " + ".join(f"coalesce(length({_ident(h)}) - length(replace({_ident(h)}, "
-                                f"chr(10), '')), 0)" for h in header)
-            inner = con.execute(f"SELECT {breaks} FROM {source}", [str(path)]).fetchnumpy()
-            inner = next(iter(inner.values())).astype(np.int64)
-            if lines != table.num_rows + 1 + int(inner.sum()):
-                raise ValueError("blank lines: line numbers would not match")
-            first_lines = 2 + np.arange(table.num_rows) + np.concatenate(([0], np.cumsum(inner)[:-1]))
-    finally:
-        con.close()
-    import pyarrow.compute as pc
-
-    table = pa.table({h: pc.utf8_trim_whitespace(table.column(i)) for i, h in enumerate(wanted)})
-    if wanted and len(table):
-        blank = pc.equal(pc.utf8_length(pc.binary_join_element_wise(*table.columns, "")), 0)
-        if pc.any(blank).as_py():
-            raise ValueError("a row blank in the columns read: the csv module decides if it is data")
-    mapper = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
-              pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
-    frame = table.to_pandas(types_mapper=mapper.get)
-    frame[LINE] = first_lines[:len(frame)] if len(frame) else np.arange(2, 2)
-    return frame
-
-
-def _last_byte(path: Path) -> bytes:
-    with open(path, "rb") as handle:
-        handle.seek(0, 2)
-        if handle.tell() == 0:
-            return b""
-        handle.seek(-1, 2)
-        return handle.read(1)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _sql(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
 
 
 def _read_csv_rows(text: str, name: str) -> pd.DataFrame:

@@ -13,17 +13,13 @@ from etl import schema
 from etl.sources import mapping
 from etl.sources.common import short_hash
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, country, nulls, read_table, region_point
+from etl.sources.table import Cells, country, nulls, region_point
 
 DATASET = "events"
 COLUMNS = tuple(n for n in schema.COLUMN_NAMES if n not in ("source_file", "source_line"))
 REQUIRED = FORMATS[DATASET].required
 DATE_FORMATS = ("%Y-%m-%d",)
 DATE_STYLES = "YYYY-MM-DD"
-
-
-def load(path: Path, name: str) -> schema.Outcome:
-    return events(read_table(path, name), name)
 
 
 def events(frame: pd.DataFrame, name: str) -> schema.Outcome:

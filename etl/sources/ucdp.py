@@ -10,14 +10,13 @@ conflict (type 2) are armed clashes: UCDP does not say which side attacked.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
 from etl import schema
 from etl.sources import mapping
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, country, nulls, precision, read_table, region_point
+from etl.sources.table import Cells, country, nulls, precision, region_point
 
 DATASET = "ucdp"
 SOURCE_NAME = FORMATS[DATASET].publisher
@@ -30,14 +29,9 @@ OWN = {"government of pakistan", "government of afghanistan"}
 USED = REQUIRED + ("date_end", "best", "high", "low", "adm_1", "adm_2", "where_description", "conflict_name", "source_headline")
 
 
-def load(path: Path, name: str, dataset: str = DATASET) -> schema.Outcome:
+def events(frame: pd.DataFrame, name: str, dataset: str = DATASET) -> schema.Outcome:
     """GED, or with dataset='ucdp_candidate' a Candidate Events release (same columns; its ids
     differ from GED's, so its events get ids of their own)."""
-    frame = read_table(path, name, USED).rename(columns=RENAMES)
-    return events(frame, name, dataset)
-
-
-def events(frame: pd.DataFrame, name: str, dataset: str = DATASET) -> schema.Outcome:
     c = Cells(frame, name)
     event_id = c.require("id", "every GED row has an id")
     start = c.dates("date_start", DATE_FORMATS, DATE_STYLES)

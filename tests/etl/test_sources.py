@@ -1,17 +1,15 @@
 """Each adapter on small fixtures with the awkward cases (see tests/data/make_fixtures.py)."""
-import datetime as dt
 
 import pandas as pd
 import pytest
 
 from etl import schema
-from etl.sources import curated, pk_drone_strikes, pk_suicide_attacks
 from etl.sources.registry import FORMATS
 from tests.conftest import FIXTURES, TODAY
 
 
 def test_curated_reads_bom_and_urdu_rejects_only_what_cannot_be_an_event():
-    out = curated.load(FIXTURES / "curated_awkward.csv", "curated_awkward.csv")
+    out = FORMATS["curated"].load(FIXTURES / "curated_awkward.csv", "curated_awkward.csv")
     events, rejects = out.events, out.rejects
     assert len(events) + len(rejects) == 8
     assert "event_date" in events.columns  # the BOM did not stick to the first header
@@ -27,22 +25,22 @@ def test_curated_reads_bom_and_urdu_rejects_only_what_cannot_be_an_event():
 
 
 def test_curated_unknown_toll_is_null_not_zero():
-    events = curated.load(FIXTURES / "curated_awkward.csv", "x.csv").events
+    events = FORMATS["curated"].load(FIXTURES / "curated_awkward.csv", "x.csv").events
     first = events.iloc[0]
     assert pd.isna(first["fatalities"]) and pd.isna(first["injured"])
 
 
 def test_curated_duplicate_rows_get_the_same_stable_id():
-    events = curated.load(FIXTURES / "curated_awkward.csv", "x.csv").events
+    events = FORMATS["curated"].load(FIXTURES / "curated_awkward.csv", "x.csv").events
     pledges = events[events["description"].str.startswith("Pledge")]
     assert len(pledges) == 2 and pledges["event_id"].nunique() == 1
     assert pledges["event_id"].iloc[0].startswith("curated:")
-    again = curated.load(FIXTURES / "curated_awkward.csv", "x.csv").events
+    again = FORMATS["curated"].load(FIXTURES / "curated_awkward.csv", "x.csv").events
     assert again["event_id"].tolist() == events["event_id"].tolist()
 
 
 def test_validate_rejects_a_future_date_and_flags_an_unknown_category_with_line_numbers():
-    events = curated.load(FIXTURES / "curated_awkward.csv", "curated_awkward.csv").events
+    events = FORMATS["curated"].load(FIXTURES / "curated_awkward.csv", "curated_awkward.csv").events
     events["geo_precision"] = "district"
     checked = schema.validate(events, today=TODAY)
     reasons = {(r.source_line, r.column): r.reason for r in checked.rejects.itertuples()}
@@ -54,7 +52,7 @@ def test_validate_rejects_a_future_date_and_flags_an_unknown_category_with_line_
 
 
 def test_suicide_original_release_latin1_weekday_dates_and_swapped_min_max():
-    out = pk_suicide_attacks.load(FIXTURES / "suicide_original_latin1.csv", "s.csv")
+    out = FORMATS["pk_suicide_attacks"].load(FIXTURES / "suicide_original_latin1.csv", "s.csv")
     events, rejects = out.events, out.rejects
     assert len(events) + len(rejects) == 6
     by_id = events.set_index("event_id")
@@ -73,7 +71,7 @@ def test_suicide_original_release_latin1_weekday_dates_and_swapped_min_max():
 
 
 def test_drone_totals_row_is_quarantined_not_loaded_and_strikes_are_state_action():
-    out = pk_drone_strikes.load(FIXTURES / "drone_small.csv", "d.csv")
+    out = FORMATS["pk_drone_strikes"].load(FIXTURES / "drone_small.csv", "d.csv")
     events, rejects = out.events, out.rejects
     assert len(events) == 2
     assert rejects.iloc[0]["source_line"] == 4 and "totals row" in rejects.iloc[0]["reason"]
