@@ -187,10 +187,11 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             progress(name + (" (unchanged: from the cache)" if rows is not None else ""))
             if rows is None:
                 try:
-                    with filecache.Writer(cache, key) as writer:
-                        for outcome in _load_file(data_dir / name, name, entry["format"], districts,
-                                                  today):
-                            writer.add(outcome)
+                    try:
+                        writer = _stage_file(cache, key, data_dir / name, name, entry, districts, today)
+                    except duckdb.Error:  # DuckDB refused a row part way: the csv module reads it
+                        writer = _stage_file(cache, key, data_dir / name, name, entry, districts, today,
+                                             use_duckdb=False)
                 except Exception as err:  # whatever it is, the build stops here and names the file
                     raise BuildError(_file_failed(name, entry, err)) from err
                 rows = writer.rows
@@ -229,11 +230,20 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         return result
 
 
-def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date):
+def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, districts,
+                today: dt.date, use_duckdb: bool = True) -> "filecache.Writer":
+    """The file's outcome written into the cache under `key` (nothing is kept if it fails)."""
+    with filecache.Writer(cache, key) as writer:
+        for outcome in _load_file(path, name, entry["format"], districts, today, use_duckdb):
+            writer.add(outcome)
+    return writer
+
+
+def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, use_duckdb: bool = True):
     """The file's outcome chunk by chunk, its events placed in districts, their targets classed
     and the contract checked (row by row: a chunk's result depends on no other row, so it can be
     kept in the cache; it depends on `today` through the check of future dates)."""
-    for outcome in FORMATS[fmt].chunks(path, name):
+    for outcome in FORMATS[fmt].chunks(path, name, use_duckdb):
         if outcome.rows_read is None:
             outcome.rows_read = count_records(path, name)
         events = outcome.events

@@ -48,10 +48,13 @@ def key(context_key: str, fmt: str, file_sha: str) -> str:
 
 
 def rows(cache: Path, entry: str) -> int | None:
-    """The data rows of the file whose outcome is kept under `entry` (None: not kept)."""
+    """The data rows of the file whose outcome is kept under `entry` (None: not kept, or a part
+    cannot be read: the file is then read again)."""
     try:
+        for path in (cache / entry).glob("*.parquet"):
+            pq.read_metadata(path)
         return int((cache / entry / "rows").read_text())
-    except (OSError, ValueError):
+    except (OSError, ValueError, pa.ArrowException):
         return None
 
 

@@ -104,10 +104,11 @@ def read_table(path: Path, name: str, columns: tuple[str, ...] | None = None) ->
 
 
 def read_chunks(path: Path, name: str, columns: tuple[str, ...] | None = None,
-                rows: int | None = CHUNK_ROWS):
-    """The file's data rows as read_table gives them, in frames of at most `rows` rows (a CSV that
+                rows: int | None = CHUNK_ROWS, use_duckdb: bool = True):
+    """The file's data rows as read_table gives them, in frames of about `rows` rows (a CSV that
     DuckDB reads exactly), else in one frame (JSON, XLSX, and CSVs only Python's csv module reads:
-    Windows-1252 bytes, ragged rows, stray quotes, blank lines)."""
+    Windows-1252 bytes, ragged rows, stray quotes, blank lines; or any CSV with `use_duckdb`
+    False, for a caller whose DuckDB read failed part way)."""
     path = Path(path)
     start = head(path, 1 << 20)
     if not first_byte(start):
@@ -118,7 +119,7 @@ def read_chunks(path: Path, name: str, columns: tuple[str, ...] | None = None,
     if first_byte(start) in (b"{", b"["):
         yield _drop_hxl(_read_json(path.read_bytes(), name))
         return
-    plan = _duckdb_plan(path, start, columns)
+    plan = _duckdb_plan(path, start, columns) if use_duckdb else None
     if plan is None:
         yield _drop_hxl(_tidy(_read_csv_rows(decode(path.read_bytes(), name), name)))
         return
@@ -197,7 +198,8 @@ class _DuckDBPlan:
                   pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
         line, first = 2, True
         try:
-            for table in _gathered(self.query(cells + extra).to_arrow_reader(1 << 17), rows):
+            batch = min(rows or 1 << 17, 1 << 17)
+            for table in _gathered(self.query(cells + extra).to_arrow_reader(batch), rows):
                 n = table.num_rows
                 if self.with_breaks:
                     inner = table.column("__breaks").to_numpy().astype(np.int64)
@@ -216,6 +218,19 @@ class _DuckDBPlan:
                 yield frame
         finally:
             self.con.close()
+
+
+def _utf8(path: Path) -> bool:
+    """Is the whole file UTF-8? (DuckDB checks the text of the columns it reads only.)"""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 24), b""):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def _gathered(reader, rows: int | None):
@@ -239,7 +254,7 @@ def _duckdb_plan(path: Path, start: bytes, columns: tuple[str, ...] | None) -> _
     """A plan to read the CSV with DuckDB, or None when only the csv module can read it exactly."""
     import duckdb
 
-    if b"\x00" in start[:8192]:
+    if b"\x00" in start[:8192] or not _utf8(path):
         return None
     end = start.find(b"\n")
     try:

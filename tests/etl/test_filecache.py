@@ -51,7 +51,8 @@ def test_an_import_reads_only_its_own_file_and_a_damaged_entry_is_read_again(dat
     cache = data_dir / ".etl-cache"
     assert len(list(cache.iterdir())) == len(files)  # one entry per file, no leftovers
     for entry in cache.iterdir():
-        (entry / "events.parquet").write_bytes(b"not parquet")
+        for part in entry.glob("events-*.parquet"):
+            part.write_bytes(b"not parquet")
     steps.clear()
     rebuilt = data_dir / "rebuilt.duckdb"  # beside the first: the same cache
     build_warehouse(data_dir, rebuilt, today=TODAY, progress=steps.append)
