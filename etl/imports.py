@@ -25,7 +25,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import build, schema
+from contract import schema
+from etl import build
 from etl.sources.registry import ALIASES, FORMATS
 from etl.sources.table import FileProblem, decode, head, header_of, read_table
 

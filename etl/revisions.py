@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import schema
+from contract import schema
 
 HISTORY = "revisions.parquet"  # under data/imports/
 # Compared fields: every event column but its provenance (the file name changes with each version).

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 import settings
-from etl.schema import EXTREMIST_CATEGORIES
+from contract.schema import EXTREMIST_CATEGORIES
 from indicators import overview
 from indicators.filters import Filters, check_values, parse_years
 

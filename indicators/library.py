@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from etl.schema import SIGNAL_CATEGORIES
+from contract.schema import SIGNAL_CATEGORIES
 from etl.targets import CIVILIAN_CLASSES
 from indicators.filters import Filters
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl import reference, schema
+from contract import schema
+from etl import reference
 from etl.dates import parse_date
 from etl.sources.registry import ALIASES
 
