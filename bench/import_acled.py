@@ -25,8 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from contract import schema  # noqa: E402
-from etl import geo  # noqa: E402
+from etl import geo, schema  # noqa: E402
 import generate as generate_events  # noqa: E402  (bench/generate.py)
 from etl.imports import import_file  # noqa: E402
 from etl.sources import acled  # noqa: E402

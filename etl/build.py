@@ -22,8 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from contract import schema
-from etl import boundaries, coverage, derived, geo, population, reference, revisions, targets
+from etl import (boundaries, coverage, derived, geo, population, reference, revisions, schema,
+                 targets)
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
 from etl.sources.table import count_records

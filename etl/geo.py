@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from etl import reference
-from contract.schema import objects
+from etl.schema import objects
 
 METRIC_CRS = "EPSG:32642"  # UTM 42N: metres over Pakistan and Afghanistan
 NEAR_KM = 10.0

@@ -25,8 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from contract import schema
-from etl import build
+from etl import build, schema
 from etl.sources.registry import ALIASES, FORMATS
 from etl.sources.table import FileProblem, decode, head, header_of, read_table
 

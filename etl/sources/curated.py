@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from contract import schema
+from etl import schema
 from etl.actors import actor_group
 from etl.dates import EXPECTED
 from etl.sources.common import short_hash

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from contract import schema
+from etl import schema
 from etl.sources.table import Cells
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from contract import schema
+from etl import schema
 from etl.dates import EXPECTED
 from etl.geo import normalise_province
 from etl.sources.kaggle import min_max

@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from contract import schema
-from etl import reference
+from etl import reference, schema
 from etl.dates import parse_date
 from etl.sources.registry import ALIASES
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from contract import schema
+from etl import schema
 from etl.sources import mapping
 from etl.sources.common import short_hash
 from etl.sources.registry import FORMATS

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from contract import schema
+from etl import schema
 from etl.sources import mapping
 from etl.sources.registry import FORMATS
 from etl.sources.table import Cells, country, nulls, precision, read_table, region_point

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contract import schema
+from etl import schema
 from etl.imports import ImportProblem, import_file
 from etl.sources.registry import FORMATS
 from etl.sources.table import count_records

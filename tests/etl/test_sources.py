@@ -4,7 +4,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from contract import schema
+from etl import schema
 from etl.sources import curated, pk_drone_strikes, pk_suicide_attacks
 from etl.sources.registry import FORMATS
 from tests.conftest import FIXTURES, TODAY
