@@ -198,7 +198,7 @@ def changes_command(
     changed fields' old and new values."""
     import duckdb
 
-    from etl import revisions
+    from contract import revisions
 
     try:
         con = duckdb.connect(str(out), read_only=True)
