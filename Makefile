@@ -2,8 +2,10 @@
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-WAREHOUSE := data/warehouse.duckdb
-INPUTS := $(shell find data/raw data/reference data/population data/imports etl -type f -not -name '*.pyc' 2>/dev/null)
+# The data folder and the warehouse as settings.py decides them (DASHBOARD_DATA_DIR, DASHBOARD_WAREHOUSE).
+DATA := $(or $(DASHBOARD_DATA_DIR),data)
+WAREHOUSE := $(or $(DASHBOARD_WAREHOUSE),$(DATA)/warehouse.duckdb)
+INPUTS := $(shell find $(DATA)/raw $(DATA)/reference $(DATA)/population $(DATA)/imports etl -type f -not -name '*.pyc' 2>/dev/null)
 PORT ?= 8501
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080

@@ -1,12 +1,19 @@
-"""Where the dashboard reads its warehouse and writes at run time: the one place that reads the
-deployment's environment variables (the README's Deployment section lists them).
+"""Every path of the project and every environment variable, decided here once: where the data
+folder, its reference tables, the warehouse and the fetch configuration are, and where the
+dashboard writes at run time (the README's Deployment section lists the variables). The other
+modules take these as defaults and pass paths on; none looks at its own location or the environment.
 
+- DASHBOARD_DATA_DIR: the data folder (raw/, reference/, population/, imports/): what
+  `python -m etl` builds from and imports into, what the Data page imports into and what the
+  dashboard checks for files newer than the warehouse; default data/ of the repository. Its
+  reference/ holds the reference tables; every stage reads them from the data folder it was given.
 - DASHBOARD_WAREHOUSE_DIR: the *published folder* of `python -m etl publish`: versioned
   warehouse files (`warehouse-<time>-<version>.duckdb`) and the pointer file `CURRENT` naming
   the current one. Set on app replicas; they only read it, and a new version is seen at the
   next rerun.
-- DASHBOARD_WAREHOUSE: one warehouse file (default data/warehouse.duckdb, what `make run`
-  builds), used when no published folder is set: today's single-process behaviour.
+- DASHBOARD_WAREHOUSE: one warehouse file (default warehouse.duckdb in the data folder,
+  data/warehouse.duckdb: what `make run` builds), used when no published folder is set: today's
+  single-process behaviour. `python -m etl` writes it by default.
 - DASHBOARD_SCRATCH: a local writable folder for what the app writes at run time (the hard
   links through which a plain warehouse file is opened; on the same file system as that file,
   else it is opened by its path and a rebuild needs a restart); default: beside the warehouse
@@ -16,13 +23,18 @@ deployment's environment variables (the README's Deployment section lists them).
 - DASHBOARD_KEEP_VERSIONS: how many published versions `etl publish` keeps (default 3).
 - DASHBOARD_IMPORTS: `off` disables the Data page's import and removal (on by default; always
   off on a replica reading a published folder, which has no data folder to import into).
+- ETL_FETCH_CONFIG: the fetch configuration of `python -m etl fetch` (default etl/fetch.toml;
+  `--config` wins).
+- Credentials (ACLED_EMAIL, ACLED_PASSWORD, UCDP_TOKEN: the names etl/fetch.toml gives) are read
+  by `credential` when a fetch needs them, never stored.
 """
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent  # the repository: the app, etl/fetch.toml, static/
 POINTER = "CURRENT"  # the file of the published folder naming the current version
 
 
@@ -31,12 +43,35 @@ def _path(name: str) -> Path | None:
     return Path(value).expanduser().resolve() if value else None
 
 
-WAREHOUSE_FILE = _path("DASHBOARD_WAREHOUSE") or ROOT / "data" / "warehouse.duckdb"
+DATA_DIR = _path("DASHBOARD_DATA_DIR") or ROOT / "data"
+REFERENCE = "reference"  # the reference tables' folder inside a data folder
+REFERENCE_DIR = DATA_DIR / REFERENCE
+WAREHOUSE_FILE = _path("DASHBOARD_WAREHOUSE") or DATA_DIR / "warehouse.duckdb"
 PUBLISHED_DIR = _path("DASHBOARD_WAREHOUSE_DIR")
 SCRATCH = _path("DASHBOARD_SCRATCH")
 KEEP_VERSIONS = int(os.environ.get("DASHBOARD_KEEP_VERSIONS", "3"))
 IMPORTS = os.environ.get("DASHBOARD_IMPORTS", "on").strip().lower() not in ("off", "0", "false", "no") \
     and PUBLISHED_DIR is None
+FETCH_CONFIG = _path("ETL_FETCH_CONFIG") or ROOT / "etl" / "fetch.toml"
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"  # Streamlit's secrets (git-ignored)
+# Streamlit serves the static/ folder beside app.py at /app/static/ (.streamlit/config.toml), so
+# it stays in the repository: the favicon and the map outlines the dashboard writes.
+STATIC_DIR = ROOT / "static"
+
+
+def credential(name: str, secrets_file: Path | str | None = None) -> str:
+    """The credential in the environment variable `name`, else under the same top-level key of
+    Streamlit's secrets file `secrets_file` (relative to the repository; none: the environment
+    only); '' when neither has it. Read at each call, never kept."""
+    value = os.environ.get(name, "")
+    if value or secrets_file is None:
+        return value
+    path = Path(secrets_file)
+    try:
+        with open(path if path.is_absolute() else ROOT / path, "rb") as handle:
+            return str(tomllib.load(handle).get(name, ""))
+    except (OSError, tomllib.TOMLDecodeError):
+        return ""
 
 
 class NotPublished(RuntimeError):

@@ -4,7 +4,7 @@ import streamlit as st
 from charts.coverage import coverage_timeline
 from dashboard import data
 from dashboard.widgets import page_caption
-from etl.schema import describe_markdown
+from contract.schema import describe_markdown
 from indicators import provenance, significance
 from indicators.registry import methods_markdown
 

@@ -1,11 +1,12 @@
-"""What the latest version of each dataset changed (table `revisions`, written by the ETL), for
-the Data page: read-only queries of the warehouse, called through dashboard.data.query."""
+"""What the latest version of each dataset changed (table `revisions`, written by the ETL, read
+with contract/revisions.py), for the Data page: read-only queries of the warehouse, called
+through dashboard.data.query."""
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
 
-from etl import revisions
+from contract import revisions
 
 
 def change_lines(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -17,8 +17,8 @@ import streamlit as st
 import indicators.overview as overview
 import settings
 
-ROOT = Path(__file__).resolve().parent.parent
 WAREHOUSE = settings.WAREHOUSE_FILE  # the plain warehouse file when no published folder is set
+DATA_DIR = settings.DATA_DIR  # the data folder the builds read (the Data page imports into it)
 
 
 class WarehouseMissing(RuntimeError):
@@ -73,7 +73,7 @@ def _current() -> tuple[Path, int]:
             if settings.PUBLISHED_DIR is None or attempt:
                 break
             path = _warehouse()  # removed by a publish since the pointer was read: read it again
-    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    shown = path.relative_to(settings.ROOT) if path.is_relative_to(settings.ROOT) else path
     raise WarehouseMissing(f"No warehouse at {shown}. "
                            "Build it with `make run` or `.venv/bin/python -m etl build`"
                            + (", then `python -m etl publish`." if settings.PUBLISHED_DIR else "."))
@@ -106,11 +106,11 @@ INPUTS = ("raw", "reference", "population", "imports")  # what `make run` rebuil
 
 @st.cache_data(ttl=30, show_spinner=False)
 def stale_warning(warehouse_mtime_ns: int) -> str | None:
-    """A warning when a file under data/ is newer than the warehouse: its build failed (or did
-    not run) after the file changed, and the dashboard shows the last good warehouse."""
+    """A warning when a file of the data folder is newer than the warehouse: its build failed (or
+    did not run) after the file changed, and the dashboard shows the last good warehouse."""
     if settings.PUBLISHED_DIR is not None:
         return None  # a replica: the inputs and their builds are the builder's
-    data_dir = WAREHOUSE.parent
+    data_dir = DATA_DIR
     newer = [p for folder in INPUTS for p in (data_dir / folder).rglob("*")
              if p.is_file() and p.stat().st_mtime_ns > warehouse_mtime_ns]
     if not newer:
@@ -146,7 +146,7 @@ def query(indicator: Callable, *args):
     return _cached(indicator.__module__, indicator.__name__, version(), args)
 
 
-STATIC = ROOT / "static" / "outlines"  # served by Streamlit at /app/static/outlines/
+STATIC = settings.STATIC_DIR / "outlines"  # served by Streamlit at /app/static/outlines/
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from etl.schema import EXTREMIST_CATEGORIES
+from contract.schema import EXTREMIST_CATEGORIES
 from indicators.filters import COUNTRY_NAMES, Filters, check_values, parse_years
 from indicators.links import MULTI
 

@@ -7,10 +7,11 @@ box where no emoji font is installed).
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import NamedTuple
 
-FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
+import settings
+
+FAVICON = settings.STATIC_DIR / "favicon.png"
 
 
 class Page(NamedTuple):

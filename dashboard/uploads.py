@@ -2,7 +2,6 @@
 uploaded bytes, into the dashboard's data folder and warehouse."""
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -11,7 +10,6 @@ from dashboard import data
 from etl.imports import FORMATS, ImportProblem, ImportSummary, import_file, remove_file
 from etl.sources import template
 
-DATA_DIR = Path(os.environ.get("DASHBOARD_DATA_DIR", data.ROOT / "data"))
 ENABLED = settings.IMPORTS  # off on replicas of a published warehouse, or by DASHBOARD_IMPORTS=off
 DISABLED = ("Imports are disabled on this server (it only reads a published warehouse, or "
             "DASHBOARD_IMPORTS=off). Import files on the builder: `.venv/bin/python -m etl import "
@@ -30,13 +28,13 @@ def import_upload(name: str, content: bytes, fmt: str = "auto") -> ImportSummary
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload"
         path.write_bytes(content)
-        return import_file(path, DATA_DIR, data.WAREHOUSE, fmt, original=name,
+        return import_file(path, data.DATA_DIR, data.WAREHOUSE, fmt, original=name,
                            max_bytes=MAX_MB * 1024 * 1024)
 
 
 def remove_import(name: str) -> str:
     """Take an imported file (by the name it was imported with) out and rebuild the warehouse."""
-    return remove_file(name, DATA_DIR, data.WAREHOUSE)
+    return remove_file(name, data.DATA_DIR, data.WAREHOUSE)
 
 
 def template_csv() -> bytes:
@@ -44,4 +42,4 @@ def template_csv() -> bytes:
 
 
 def example_csv() -> bytes:
-    return template.example_csv(DATA_DIR / "raw" / "isis_network_events.csv").encode("utf-8")
+    return template.example_csv(data.DATA_DIR / "raw" / "isis_network_events.csv").encode("utf-8")

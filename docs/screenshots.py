@@ -1,19 +1,21 @@
 """`make screenshots`: the README's pictures, docs/overview.png and docs/map.png, taken from a real
-server on data/warehouse.duckdb with Debian's Chromium. Tests never write them (a test must not
-change tracked files); run this after a change that shows on those pages, and commit the result."""
+server on the warehouse (settings.WAREHOUSE_FILE: data/warehouse.duckdb) with Debian's Chromium.
+Tests never write them (a test must not change tracked files); run this after a change that shows
+on those pages, and commit the result."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # run as a script: the repository onto sys.path
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+import settings  # noqa: E402
 from bench.server import CHROMIUM_ARGS, DONE, MAPS_DRAWN, StreamlitApp, chromium, streamlit  # noqa: E402
 
-WAREHOUSE = ROOT / "data" / "warehouse.duckdb"
+WAREHOUSE = settings.WAREHOUSE_FILE
 
 
 def settle(page: Page) -> None:

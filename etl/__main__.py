@@ -8,13 +8,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import settings
 from etl.build import BuildError, build_warehouse
 
 app = typer.Typer(help="Build the DuckDB warehouse of the extremist-activity dashboard.",
                   no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)
 out_console = Console(width=110)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @app.callback()
@@ -24,8 +24,8 @@ def main() -> None:
 
 @app.command()
 def build(
-    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/ and reference/."),
-    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
+    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/ and reference/."),
+    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse file to write."),
     fresh: bool = typer.Option(False, "--fresh", help="Read every file again, ignoring the outcomes "
                                "kept from earlier builds (.etl-cache beside the warehouse)."),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
@@ -71,8 +71,8 @@ def boundaries_command(
     parent_field: str = typer.Option(None, help="District layers: the field holding the province."),
     country: str = typer.Option(None, help="PAK or AFG (guessed from where the layer lies if not given)."),
     bundled: bool = typer.Option(False, "--bundled", help="Go back to the bundled layer for --country and --level."),
-    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/ and reference/."),
-    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to rebuild."),
+    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/ and reference/."),
+    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse file to rebuild."),
 ) -> None:
     """Use another boundary layer (an official district layer, say) in place of the bundled one for
     a country and level, then rebuild so that every event is placed in the new units."""
@@ -114,8 +114,8 @@ def import_(
                                 "CSV, the event template, or a bundled format."),
     format: str = typer.Option("auto", "--format", help="auto, acled, gtd, ucdp, events, curated, "
                                "pk_suicide_attacks or pk_drone_strikes."),
-    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/, reference/ and imports/."),
-    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
+    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/, reference/ and imports/."),
+    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse file to write."),
     max_mb: int = typer.Option(0, help="Refuse files larger than this many megabytes (0: no "
                                "limit but the machine's memory)."),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
@@ -138,8 +138,8 @@ def import_(
 def remove(
     file: str = typer.Argument(..., help="An imported file: its name under data/imports/ (as the "
                                "build's messages give it) or the name it was imported with."),
-    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/, reference/ and imports/."),
-    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
+    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/, reference/ and imports/."),
+    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse file to write."),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
 ) -> None:
     """Take an imported file out of data/imports/ and rebuild the warehouse without it."""
@@ -159,8 +159,8 @@ def fetch_command(
                                  "'configured' fetches every source named in the configuration."),
     config: Path = typer.Option(None, "--config", help="Fetch configuration (URLs, countries, "
                                 "dates); default $ETL_FETCH_CONFIG or etl/fetch.toml."),
-    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/, reference/ and imports/."),
-    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse file to write."),
+    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/, reference/ and imports/."),
+    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse file to write."),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
 ) -> None:
     """Download the newest release of SOURCE, keep the configured countries and import it into
@@ -174,15 +174,15 @@ def fetch_command(
 
     fetchers = {"ucdp": ucdp.fetch, "acled": acled.fetch}
     try:
-        settings = load_config(config)
-        names = list(settings["fetch"].get("sources", [])) if source == "configured" else [source]
+        configured = load_config(config)
+        names = list(configured["fetch"].get("sources", [])) if source == "configured" else [source]
         for name in names:
             if name not in fetchers:
                 raise FetchProblem(f"{name}: no such source (expected ucdp, acled or configured).")
         for name in names:
             with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                           console=console, transient=True) as progress:
-                lines = fetchers[name](settings, data_dir, out, Http.from_config(settings), progress)
+                lines = fetchers[name](configured, data_dir, out, Http.from_config(configured), progress)
             for line in lines:
                 out_console.print(line, highlight=False, soft_wrap=True)
     except Exception as err:
@@ -194,14 +194,14 @@ def fetch_command(
 def changes_command(
     dataset: str = typer.Argument(None, help="A dataset (ucdp, ucdp_candidate, acled, ...); "
                                   "default every dataset that has changed."),
-    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="Warehouse to read."),
+    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse to read."),
     events: bool = typer.Option(False, "--events", help="Also list each changed event and field."),
 ) -> None:
     """Print the latest change of each dataset: events added, removed and revised, with the
     changed fields' old and new values."""
     import duckdb
 
-    from etl import revisions
+    from contract import revisions
 
     try:
         con = duckdb.connect(str(out), read_only=True)
@@ -232,22 +232,19 @@ def publish_command(
     keep: int = typer.Option(None, help="Versions to keep (default: $DASHBOARD_KEEP_VERSIONS or 3)."),
     rebuild: bool = typer.Option(True, "--build/--no-build", help="Build first (default), or "
                                  "publish the current build as it is."),
-    data_dir: Path = typer.Option(ROOT / "data", help="Folder holding raw/ and reference/."),
-    out: Path = typer.Option(ROOT / "data" / "warehouse.duckdb", help="The build to publish."),
+    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/ and reference/."),
+    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="The build to publish."),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
 ) -> None:
     """Publish the build as a new version of the published folder, atomically: replicas read it
     at their next rerun; older versions beyond --keep are removed, never the current one."""
-    import os
-
     from etl.publish import PublishError, publish
 
-    folder = to or (Path(os.environ["DASHBOARD_WAREHOUSE_DIR"]) if os.environ.get("DASHBOARD_WAREHOUSE_DIR")
-                    else None)
+    folder = to or settings.PUBLISHED_DIR
     if folder is None:
         _failed("Not published", "no published folder: pass --to FOLDER or set DASHBOARD_WAREHOUSE_DIR.",
                 "Nothing was published.", debug)
-    keep = keep if keep is not None else int(os.environ.get("DASHBOARD_KEEP_VERSIONS", "3"))
+    keep = keep if keep is not None else settings.KEEP_VERSIONS
     try:
         if rebuild:
             with console.status("building"):

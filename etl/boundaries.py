@@ -22,7 +22,7 @@ import shapely
 
 from etl import geo
 from etl.geo import GeoError, key, normalise_province
-from etl.schema import COUNTRIES
+from contract.schema import COUNTRIES
 
 REGISTRY = "layers.csv"
 REGISTRY_FIELDS = ("country", "level", "file", "name_field", "parent_field", "original", "loaded_at",

@@ -10,7 +10,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-DEFAULT = Path(__file__).resolve().parent.parent / "data" / "reference"
+import settings
+
+DEFAULT = settings.REFERENCE_DIR  # outside a build: the reference tables of the settings' data folder
 _current = [DEFAULT]
 
 

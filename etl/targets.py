@@ -1,5 +1,5 @@
 """Targets as reported -> a target class and a religious-minority flag, from the rules in
-data/reference/target_classes.csv (first match wins; no match: 'other or unknown')."""
+data/reference/target_classes.csv (first match wins; no match: contract.schema.UNKNOWN_TARGET)."""
 from __future__ import annotations
 
 import csv
@@ -9,10 +9,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from contract.schema import UNKNOWN_TARGET
 from etl import reference
-
-UNKNOWN = "other or unknown"
-CIVILIAN_CLASSES = ("civilians", "religious minorities")
 
 
 def load_rules() -> tuple[tuple[re.Pattern, str, bool], ...]:
@@ -32,7 +30,7 @@ def classify(target: str | None) -> tuple[str, bool]:
         for pattern, target_class, minority in load_rules():
             if pattern.search(target):
                 return target_class, minority
-    return UNKNOWN, False
+    return UNKNOWN_TARGET, False
 
 
 def add_target_classes(events: pd.DataFrame) -> pd.DataFrame:

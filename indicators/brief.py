@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import duckdb
 import pandas as pd
 
-from etl.schema import SIGNAL_CATEGORIES
+from contract.schema import SIGNAL_CATEGORIES
 from indicators import alerts, coverage, library, spread
 from indicators.filters import Filters
 from indicators.periods import EvidenceFilters, Period, periods_between

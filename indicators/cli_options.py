@@ -10,11 +10,10 @@ import typer
 from rich.console import Console
 
 import settings
-from etl.schema import EXTREMIST_CATEGORIES
+from contract.schema import EXTREMIST_CATEGORIES
 from indicators import overview
 from indicators.filters import Filters, check_values, parse_years
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE = settings.WAREHOUSE_FILE
 
 YEARS = typer.Option("2014-2019", "--years", help="YYYY or YYYY-YYYY")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from etl.schema import EXTREMIST_CATEGORIES
+from contract.schema import EXTREMIST_CATEGORIES
 
 COUNTRY_NAMES = {"PAK": "Pakistan", "AFG": "Afghanistan"}
 # Filters field -> the word for one of its values, in messages

@@ -15,7 +15,7 @@ from dataclasses import replace
 import duckdb
 import pandas as pd
 
-from etl.schema import SIGNAL_CATEGORIES
+from contract.schema import SIGNAL_CATEGORIES
 from indicators.filters import Filters
 
 LEVELS = ("district", "province")

@@ -10,8 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from etl.schema import SIGNAL_CATEGORIES
-from etl.targets import CIVILIAN_CLASSES
+from contract.schema import CIVILIAN_CLASSES, SIGNAL_CATEGORIES
 from indicators.filters import Filters
 
 _SIGNALS = ", ".join(f"'{c}'" for c in SIGNAL_CATEGORIES)

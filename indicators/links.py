@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from etl.schema import EXTREMIST_CATEGORIES
+from contract.schema import EXTREMIST_CATEGORIES
 from indicators.filters import Filters
 from indicators.periods import EvidenceFilters
 

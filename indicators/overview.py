@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from etl import schema
+from contract import schema
 from indicators import library
 from indicators.filters import Filters
 

@@ -6,7 +6,7 @@ import re
 import pytest
 import typer
 
-from etl.schema import CATEGORIES, describe_markdown
+from contract.schema import CATEGORIES, describe_markdown
 from indicators.registry import methods_markdown
 from tests.conftest import ROOT
 

@@ -9,7 +9,6 @@ ETL_FETCH_CONFIG environment variable); credentials only in the environment.
 from __future__ import annotations
 
 import email.utils
-import os
 import time
 import tomllib
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-CONFIG = Path(__file__).resolve().parent.parent / "fetch.toml"
-CONFIG_ENV = "ETL_FETCH_CONFIG"
+import settings
+
 STATE = "fetch_state.json"  # under data/imports/: when each source was last fetched (no secrets)
 
 
@@ -29,14 +28,15 @@ class FetchProblem(RuntimeError):
 
 
 def load_config(path: Path | None = None) -> dict:
-    """The fetch configuration: `path`, else $ETL_FETCH_CONFIG, else etl/fetch.toml."""
-    path = Path(path or os.environ.get(CONFIG_ENV) or CONFIG)
+    """The fetch configuration: `path`, else settings.FETCH_CONFIG ($ETL_FETCH_CONFIG, else
+    etl/fetch.toml)."""
+    path = Path(path or settings.FETCH_CONFIG)
     try:
         with open(path, "rb") as handle:
             config = tomllib.load(handle)
     except FileNotFoundError:
         raise FetchProblem(f"{path}: no such configuration file; give an existing one with "
-                           f"--config or {CONFIG_ENV}.") from None
+                           f"--config or ETL_FETCH_CONFIG.") from None
     except tomllib.TOMLDecodeError as err:
         raise FetchProblem(f"{path}: not valid TOML ({err}); fix the file.") from None
     config["path"] = str(path)
@@ -58,14 +58,14 @@ class Http:
     retries: int = 4
     backoff: float = 5
     max_wait: float = 300
-    config_path: str = str(CONFIG)
+    config_path: str = str(settings.FETCH_CONFIG)
 
     @classmethod
     def from_config(cls, config: dict) -> "Http":
         f = config.get("fetch", {})
         return cls(float(f.get("timeout_seconds", 120)), int(f.get("retries", 4)),
                    float(f.get("backoff_seconds", 5)), float(f.get("max_retry_wait_seconds", 300)),
-                   config.get("path", str(CONFIG)))
+                   config.get("path", str(settings.FETCH_CONFIG)))
 
     def __post_init__(self):
         self.session = requests.Session()

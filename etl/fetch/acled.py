@@ -17,30 +17,18 @@ import json
 import os
 import tempfile
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import settings
 from etl import build, imports
 from etl.fetch import STATE, FetchProblem, Http, where
 from etl.sources.registry import FORMATS
 
-ROOT = Path(__file__).resolve().parents[2]
-SECRETS = ".streamlit/secrets.toml"  # Streamlit's secrets (git-ignored), relative to the project
+SECRETS_SHOWN = settings.SECRETS_FILE.relative_to(settings.ROOT)  # as messages name it
 FILE = "acled_fetched.json"  # the name the import carries (a newer fetch replaces it)
 DENIED = ("check ACLED_EMAIL and ACLED_PASSWORD (a wrong password, or an account without API "
           "access: ask ACLED to enable it at acleddata.com)")
-
-
-def _secrets(acled: dict) -> dict:
-    """Streamlit's secrets file (its top-level keys), when there is one; read, never written."""
-    path = Path(acled.get("secrets_file", SECRETS))
-    path = path if path.is_absolute() else ROOT / path
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
 
 
 @dataclass
@@ -56,12 +44,12 @@ class Session:
     def __init__(self, http: Http, acled: dict):
         self.http, self.acled = http, acled
         email_env, password_env = acled.get("email_env", "ACLED_EMAIL"), acled.get("password_env", "ACLED_PASSWORD")
-        secrets = _secrets(acled)
-        self.email = os.environ.get(email_env) or str(secrets.get(email_env, ""))
-        self.password = os.environ.get(password_env) or str(secrets.get(password_env, ""))
+        secrets = acled.get("secrets_file", settings.SECRETS_FILE)  # read, never written
+        self.email = settings.credential(email_env, secrets)
+        self.password = settings.credential(password_env, secrets)
         if not self.email or not self.password:
             raise FetchProblem(f"ACLED: set {email_env} and {password_env} in the environment or in "
-                               f"Streamlit's secrets ({acled.get('secrets_file', SECRETS)}) (your "
+                               f"Streamlit's secrets ({acled.get('secrets_file') or SECRETS_SHOWN}) (your "
                                f"ACLED account; never on the command line) and run the fetch again.")
         self.token = self._ask({"username": self.email, "password": self.password,
                                 "grant_type": "password", "scope": acled.get("scope", "authenticated")})

@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import tempfile
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
+import settings
 from etl import imports
 from etl.fetch import FetchProblem, Http, where
 from etl.sources.registry import FORMATS
@@ -30,7 +30,7 @@ def fetch(config: dict, data_dir: Path, warehouse: Path, http: Http, progress=No
     """Download, check, filter and import; the lines to print. FetchProblem on any failure,
     raised before anything is imported."""
     ucdp, countries = config["ucdp"], config["fetch"]["countries"]
-    token = os.environ.get(ucdp.get("token_env", "UCDP_TOKEN"), "")
+    token = settings.credential(ucdp.get("token_env", "UCDP_TOKEN"))
     if token:
         ged = _from_api(http, ucdp["api_ged_url"], ucdp, token, "UCDP GED (API)", progress)
         candidates = [_from_api(http, url, ucdp, token, "UCDP Candidate Events (API)", progress)

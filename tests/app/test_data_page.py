@@ -18,7 +18,7 @@ def app(tmp_path, monkeypatch):
     shutil.copytree(DATA / "reference", data / "reference")
     build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
     monkeypatch.setattr(dashboard.data, "WAREHOUSE", data / "warehouse.duckdb")
-    monkeypatch.setattr(dashboard.uploads, "DATA_DIR", data)
+    monkeypatch.setattr(dashboard.data, "DATA_DIR", data)
     at = app_test(timeout=90)
     at.query_params["years"] = "2014-2026"  # the imported GTD events are of 2015
     return at
@@ -112,7 +112,7 @@ def test_the_latest_change_of_a_dataset_is_shown_with_its_events(tmp_path, monke
     version_2(tmp_path / "v2.csv")
     import_file(tmp_path / "v2.csv", data, warehouse, "ucdp", original="ged.csv", today=TODAY)
     monkeypatch.setattr(dashboard.data, "WAREHOUSE", warehouse)
-    monkeypatch.setattr(dashboard.uploads, "DATA_DIR", data)
+    monkeypatch.setattr(dashboard.data, "DATA_DIR", data)
     at = app_test(timeout=90).run()
     at.switch_page("app_pages/data.py").run()
     assert not at.exception

@@ -202,14 +202,15 @@ def test_maps_name_their_outlines_instead_of_carrying_them(app, con):
     version); the figure sent at each rerun holds only the district ids."""
     import json
 
-    from dashboard.data import ROOT as APP_ROOT
+    import settings
+
     at = app.run()
     specs = figures(at)
     maps = [t for spec in specs for t in spec["data"] if t["type"] == "choroplethmap"]
     assert maps and all(isinstance(t["geojson"], str) for t in maps)
     url = maps[0]["geojson"]
     assert url.startswith("/app/static/outlines/")
-    served = json.loads((APP_ROOT / "static" / url.removeprefix("/app/static/")).read_text())
+    served = json.loads((settings.STATIC_DIR / url.removeprefix("/app/static/")).read_text())
     districts = con.execute("SELECT count(*) FROM districts").fetchone()[0]
     assert len(served["features"]) == districts == len(maps[0]["locations"])
     assert len(chart_sizes := [len(c.proto.spec) for c in at.get("plotly_chart")]) == 2

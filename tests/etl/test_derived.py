@@ -1,7 +1,7 @@
 """The build's derived cube and point order say exactly what the events say."""
 import pytest
 
-from etl.schema import CATEGORIES
+from contract.schema import CATEGORIES
 from indicators.filters import Filters
 
 FILTERS = [Filters(1990, 2030), Filters(2014, 2017, provinces=("Sindh", "Balochistan")),

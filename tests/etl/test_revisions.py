@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from etl.__main__ import app
 from etl.build import build_warehouse
 from etl.imports import import_file
-from etl.revisions import summary_lines
+from contract.revisions import summary_lines
 from tests.conftest import FIXTURES, TODAY, fixture_data_dir
 
 V1 = FIXTURES / "imports" / "ucdp_ged.csv"

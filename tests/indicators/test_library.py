@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.schema import CATEGORIES
+from contract.schema import CATEGORIES
 from indicators import alerts, impact, library, spread, timeline
 from indicators.filters import Filters
 from indicators.registry import INDICATORS, compute

@@ -5,7 +5,7 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.schema import CATEGORIES, EXTREMIST_CATEGORIES
+from contract.schema import CATEGORIES, EXTREMIST_CATEGORIES
 from indicators import geography, library, overview
 from indicators.filters import Filters
 from tests.conftest import DATA

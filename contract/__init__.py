@@ -1,0 +1,3 @@
+"""The contract between the writer (etl/) and every reader (indicators/ and the floors above it):
+the event schema and its controlled vocabularies. It imports nothing from the project but itself,
+so both sides can read it and neither depends on the other."""
