@@ -67,7 +67,7 @@ screenshots: $(WAREHOUSE) chromium
 	$(BIN)/python docs/screenshots.py
 
 # The speed benchmark: bundled data, 100k and 1M generated events; writes bench/RESULTS.md.
-# BENCH_ARGS="--rows 0 100000 1000000 10000000" adds 10M (about 2 GB of CSV under bench/.data).
+# BENCH_ARGS="--rows 0 100000 1000000 10000000" adds 10M (about 4.3 GB of CSV under bench/.data, and as much again copied into the import folder).
 bench: $(WAREHOUSE)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

@@ -25,6 +25,8 @@ modules take these as defaults and pass paths on; none looks at its own location
   off on a replica reading a published folder, which has no data folder to import into).
 - ETL_FETCH_CONFIG: the fetch configuration of `python -m etl fetch` (default etl/fetch.toml;
   `--config` wins).
+- ETL_MEMORY_LIMIT: DuckDB's memory while a build writes the warehouse (default 2GB; beyond
+  it DuckDB spills to disk beside the warehouse). Files are read in parts of 250,000 rows.
 - Credentials (ACLED_EMAIL, ACLED_PASSWORD, UCDP_TOKEN: the names etl/fetch.toml gives) are read
   by `credential` when a fetch needs them, never stored.
 """
@@ -53,6 +55,8 @@ KEEP_VERSIONS = int(os.environ.get("DASHBOARD_KEEP_VERSIONS", "3"))
 IMPORTS = os.environ.get("DASHBOARD_IMPORTS", "on").strip().lower() not in ("off", "0", "false", "no") \
     and PUBLISHED_DIR is None
 FETCH_CONFIG = _path("ETL_FETCH_CONFIG") or ROOT / "etl" / "fetch.toml"
+# DuckDB's memory while the build writes the warehouse (it spills to disk beyond it).
+ETL_MEMORY_LIMIT = os.environ.get("ETL_MEMORY_LIMIT", "2GB").strip() or "2GB"
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"  # Streamlit's secrets (git-ignored)
 # Streamlit serves the static/ folder beside app.py at /app/static/ (.streamlit/config.toml), so
 # it stays in the repository: the favicon and the map outlines the dashboard writes.

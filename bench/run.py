@@ -4,7 +4,7 @@ browser, beside the naive way of the same page. Prints a table and writes bench/
 
     .venv/bin/python bench/run.py [--rows 0 100000 1000000] [--runs 15] [--no-browser]
 
-(0 = the bundled data, for its cold start and timings; 10M rows: --rows 10000000, about 2 GB of
+(0 = the bundled data, for its cold start and timings; 10M rows: --rows 10000000, about 4.3 GB of
 CSV under bench/.data and several minutes of import.)
 
 For each size:

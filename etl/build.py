@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,9 @@ from typing import Callable
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 import shapely
 
+import settings
 from etl import (boundaries, coverage, derived, filecache, geo, population, reference, revisions,
                  schema, targets)
 from etl import duplicates as links
@@ -155,8 +156,9 @@ def build_warehouse(data_dir: Path, warehouse: Path,
     `fresh`."""
     data_dir, warehouse = Path(data_dir), Path(warehouse)
     with build_lock(warehouse), reference.using(data_dir / "reference"):
-        for stale in warehouse.parent.glob(f".{warehouse.name}.*.tmp"):
-            stale.unlink(missing_ok=True)  # left by a build that was killed; we hold the lock
+        for stale in warehouse.parent.glob(f".{warehouse.name}.*.tmp*"):
+            # left by a build that was killed (its file, WAL, spill folder); we hold the lock
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
         # Imports first: an event id both in an import and in a bundled file (a newer release of a
         # bundled dataset, as `python -m etl fetch ucdp` brings) is the import's; the bundled row
         # counts as a duplicate id.
@@ -188,10 +190,11 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             if rows is None:
                 try:
                     try:
-                        writer = _stage_file(cache, key, data_dir / name, name, entry, districts, today)
+                        writer = _stage_file(cache, key, data_dir / name, name, entry, districts, today,
+                                             progress)
                     except duckdb.Error:  # DuckDB refused a row part way: the csv module reads it
                         writer = _stage_file(cache, key, data_dir / name, name, entry, districts, today,
-                                             use_duckdb=False)
+                                             progress, use_duckdb=False)
                 except Exception as err:  # whatever it is, the build stops here and names the file
                     raise BuildError(_file_failed(name, entry, err)) from err
                 rows = writer.rows
@@ -231,11 +234,17 @@ def build_warehouse(data_dir: Path, warehouse: Path,
 
 
 def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, districts,
-                today: dt.date, use_duckdb: bool = True) -> "filecache.Writer":
-    """The file's outcome written into the cache under `key` (nothing is kept if it fails)."""
+                today: dt.date, progress, use_duckdb: bool = True) -> "filecache.Writer":
+    """The file's outcome written into the cache under `key` (nothing is kept if it fails), with
+    the rows read so far and their rate after each part."""
+    start, size = time.perf_counter(), path.stat().st_size / 1e6
     with filecache.Writer(cache, key) as writer:
         for outcome in _load_file(path, name, entry["format"], districts, today, use_duckdb):
             writer.add(outcome)
+            if writer.count > 1 or size > 50:
+                seconds = max(time.perf_counter() - start, 1e-9)
+                progress(f"{name} ({size:,.0f} MB): {writer.rows:,} rows read, "
+                         f"{writer.rows / seconds:,.0f} rows/s")
     return writer
 
 
@@ -258,12 +267,10 @@ def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, use_d
                              rows_read=outcome.rows_read)
 
 
-# DuckDB's memory while it builds: beyond it, it spills to disk beside the warehouse.
-MEMORY_LIMIT = os.environ.get("ETL_MEMORY_LIMIT", "2GB")
-
-
 def _configure(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    """DuckDB's memory limit for the build (settings.ETL_MEMORY_LIMIT); beyond it, it spills to
+    disk beside the warehouse."""
+    con.execute(f"SET memory_limit = '{settings.ETL_MEMORY_LIMIT.replace(chr(39), '')}'")
     spill = (str(tmp) + ".spill").replace("'", "''")
     con.execute(f"SET temp_directory = '{spill}'")
     con.execute("SET preserve_insertion_order = false")
