@@ -21,11 +21,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+import settings
 from etl import schema
 
 FOLDER = ".etl-cache"
 PARTS = ("events", "rejects", "flags", "out_of_scope")
-ETL = Path(__file__).resolve().parent
+ETL = settings.ROOT / "etl"  # its code is part of every key
 
 
 def folder(warehouse: Path) -> Path:
