@@ -13,6 +13,7 @@ import datetime as dt
 from typing import NamedTuple
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from indicators.filters import Filters
@@ -66,18 +67,19 @@ def period_status(con: duckdb.DuckDBPyConnection, f: Filters, unit: str) -> pd.D
     cov = dataset_coverage(con, f)
     step = {"year": 12, "quarter": 3, "month": 1}[unit]
     starts = pd.date_range(dt.date(f.year_from, 1, 1), dt.date(f.year_to, 12, 31), freq=f"{step}MS")
-    rows = []
-    for start in starts:
-        start = start.date()
-        end = (pd.Timestamp(start) + pd.DateOffset(months=step)).date() - dt.timedelta(days=1)
-        by, full = [], False
-        for r in cov.itertuples():
-            if r.last_date < start or r.first_date > end:
-                continue
-            by.append(r.name + (" (preliminary)" if r.preliminary and "prelim" not in r.name.lower() else ""))
-            full |= bool(r.complete) and r.first_date <= start and r.last_date >= end
-        rows.append({"period_start": start, "status": "full" if full else "partial" if by else "none",
-                     "covered_by": "; ".join(by)})
+    ends = starts + pd.DateOffset(months=step) - pd.Timedelta(days=1)  # (whole arrays, not a loop)
+    by = [[] for _ in starts]
+    full = np.zeros(len(starts), dtype=bool)
+    for r in cov.itertuples():
+        first, last = pd.Timestamp(r.first_date), pd.Timestamp(r.last_date)
+        overlap = np.asarray((last >= starts) & (first <= ends))
+        name = r.name + (" (preliminary)" if r.preliminary and "prelim" not in r.name.lower() else "")
+        for i in np.flatnonzero(overlap):
+            by[i].append(name)
+        if r.complete:
+            full |= overlap & np.asarray((first <= starts) & (last >= ends))
+    rows = [{"period_start": start.date(), "status": "full" if whole else "partial" if names else "none",
+             "covered_by": "; ".join(names)} for start, whole, names in zip(starts, full, by)]
     return pd.DataFrame(rows, columns=["period_start", "status", "covered_by"])
 
 
