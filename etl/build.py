@@ -273,7 +273,7 @@ def _configure(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
     con.execute(f"SET memory_limit = '{settings.ETL_MEMORY_LIMIT.replace(chr(39), '')}'")
     spill = (str(tmp) + ".spill").replace("'", "''")
     con.execute(f"SET temp_directory = '{spill}'")
-    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET preserve_insertion_order = false; SET enable_progress_bar = false")
 
 
 def _casts(columns) -> str:

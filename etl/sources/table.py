@@ -164,7 +164,9 @@ class _DuckDBPlan:
         self.breaks = " + ".join(f"coalesce(length({_ident(h)}) - length(replace({_ident(h)}, "
                                  f"chr(10), '')), 0)" for h in header)
         self.con = duckdb.connect()
-        self.con.execute("SET preserve_insertion_order = true; SET enable_progress_bar = false")
+        # memory bounded: the parts are handed over as they are read, not the whole file
+        self.con.execute("SET preserve_insertion_order = true; SET enable_progress_bar = false; "
+                         "SET memory_limit = '1GB'")
         self.with_breaks = False
 
     def query(self, select: str):
