@@ -207,11 +207,7 @@ def _record_and_replay(warehouse: Path, changes: list[Filters]) -> tuple[dict, d
 def in_fresh_process(warehouse: Path, changes: list[Filters]) -> tuple[dict, dict]:
     """(times per page, calls per page), measured in a new Python process, as a dashboard server
     would run them: not in the one that has just imported a million rows."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(_record_and_replay, warehouse, changes).result()
+    return in_child(_record_and_replay, warehouse, changes)
 
 
 def measure_naive(warehouse: Path, changes: list[Filters]) -> dict:

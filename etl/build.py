@@ -27,7 +27,6 @@ from etl import (boundaries, coverage, derived, filecache, geo, population, refe
                  schema, targets)
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
-from etl.sources.table import count_records
 
 REGISTRY = "sources.csv"
 # Files analysts import (`python -m etl import`, the Data page): data/imports/, same registry columns.
@@ -156,9 +155,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
     `fresh`."""
     data_dir, warehouse = Path(data_dir), Path(warehouse)
     with build_lock(warehouse), reference.using(data_dir / "reference"):
-        for stale in warehouse.parent.glob(f".{warehouse.name}.*.tmp*"):
-            # left by a build that was killed (its file, WAL, spill folder); we hold the lock
-            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+        # left by a build that was killed (its file, WAL, spill folder); we hold the lock
+        _remove(warehouse.parent.glob(f".{warehouse.name}.*.tmp*"))
         # Imports first: an event id both in an import and in a bundled file (a newer release of a
         # bundled dataset, as `python -m etl fetch ucdp` brings) is the import's; the bundled row
         # counts as a duplicate id.
@@ -226,11 +224,14 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             revisions.record(tmp, warehouse, data_dir / IMPORTS / revisions.HISTORY, version, progress)
             os.replace(tmp, warehouse)
         finally:
-            tmp.unlink(missing_ok=True)
-            for leftover in tmp.parent.glob(tmp.name + ".*"):  # DuckDB's spill files, its WAL
-                shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink()
+            _remove(tmp.parent.glob(tmp.name + "*"))  # the file unless renamed, its WAL, spill folder
         filecache.prune(cache, set(staged))
         return result
+
+
+def _remove(paths) -> None:
+    for path in list(paths):
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, districts,
@@ -253,8 +254,6 @@ def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, use_d
     and the contract checked (row by row: a chunk's result depends on no other row, so it can be
     kept in the cache; it depends on `today` through the check of future dates)."""
     for outcome in FORMATS[fmt].chunks(path, name, use_duckdb):
-        if outcome.rows_read is None:
-            outcome.rows_read = count_records(path, name)
         events = outcome.events
         for column in schema.DATE_COLUMNS:  # one date type for every file's frame
             if column in events:

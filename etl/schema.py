@@ -30,7 +30,7 @@ class Outcome:
     rejects: pd.DataFrame
     flags: pd.DataFrame
     out_of_scope: pd.DataFrame
-    rows_read: int | None = None  # the data rows the reader gave the adapter (table.read_table)
+    rows_read: int | None = None  # the data rows the reader gave the adapter (Cells.result)
 
 
 def events_ddl(table: str = "events") -> str:

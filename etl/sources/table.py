@@ -126,20 +126,6 @@ def read_chunks(path: Path, name: str, columns: tuple[str, ...] | None = None,
     yield from plan.chunks(rows)
 
 
-def _newlines(path: Path) -> int:
-    with open(path, "rb") as handle:
-        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 24), b""))
-
-
-def _last_byte(path: Path) -> bytes:
-    with open(path, "rb") as handle:
-        handle.seek(0, 2)
-        if handle.tell() == 0:
-            return b""
-        handle.seek(-1, 2)
-        return handle.read(1)
-
-
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -153,10 +139,10 @@ class _DuckDBPlan:
     quotes, line breaks inside quoted cells allowed), each row with the line it starts on (a row
     starts after the line breaks inside the rows before it)."""
 
-    def __init__(self, path: Path, header: list[str], wanted: list[str]):
+    def __init__(self, path: Path, header: list[str], wanted: list[str], lines: int):
         import duckdb
 
-        self.path, self.wanted = path, wanted
+        self.path, self.wanted, self.lines = path, wanted, lines  # lines: the file's, header included
         types = ", ".join(f"{_sql(h)}: 'VARCHAR'" for h in header)
         self.source = (f"read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
                        f"escape = '\"', strict_mode = true, null_padding = false, "
@@ -182,7 +168,7 @@ class _DuckDBPlan:
         blank = " AND ".join(f"trim(coalesce({_ident(h)}, '')) = ''" for h in self.wanted)
         if maybe_blank and self.scalars(f"count(*) FILTER (WHERE {blank})")[0]:
             return False  # a row blank in the columns read: the csv module decides if it is data
-        lines = _newlines(self.path) + (0 if _last_byte(self.path) == b"\n" else 1)
+        lines = self.lines
         if lines == rows + 1:
             return True
         # line breaks inside cells (GTD's summaries) or blank lines (which DuckDB skips)
@@ -196,8 +182,7 @@ class _DuckDBPlan:
 
         cells = ", ".join(f"coalesce({_ident(h)}, '') AS {_ident(h)}" for h in self.wanted)
         extra = f", {self.breaks} AS __breaks" if self.with_breaks else ""
-        mapper = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
-                  pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
+        mapper = {pa.string(): schema.TEXT, pa.large_string(): schema.TEXT}
         line, first = 2, True
         try:
             batch = min(rows or 1 << 17, 1 << 17)
@@ -222,17 +207,20 @@ class _DuckDBPlan:
             self.con.close()
 
 
-def _utf8(path: Path) -> bool:
-    """Is the whole file UTF-8? (DuckDB checks the text of the columns it reads only.)"""
+def _utf8_lines(path: Path) -> int | None:
+    """The file's lines (a last line without a line break counts) when the whole file is UTF-8,
+    else None; one pass. (DuckDB checks the text of the columns it reads only.)"""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    breaks, last = 0, b""
     try:
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 24), b""):
                 decoder.decode(block)
+                breaks, last = breaks + block.count(b"\n"), block[-1:]
         decoder.decode(b"", final=True)
-        return True
     except UnicodeDecodeError:
-        return False
+        return None
+    return breaks + (0 if last in (b"\n", b"") else 1)
 
 
 def _gathered(reader, rows: int | None):
@@ -256,18 +244,14 @@ def _duckdb_plan(path: Path, start: bytes, columns: tuple[str, ...] | None) -> _
     """A plan to read the CSV with DuckDB, or None when only the csv module can read it exactly."""
     import duckdb
 
-    if b"\x00" in start[:8192] or not _utf8(path):
+    lines = None if b"\x00" in start[:8192] else _utf8_lines(path)
+    if lines is None:
         return None
-    end = start.find(b"\n")
-    try:
-        first = start[:end if end >= 0 else len(start)].rstrip(b"\r").decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    header = normalise_header(next(csv.reader([first]), []))
+    header = header_of(path, path.name)
     wanted = [h for h in header if columns is None or h in columns or h in ALIASES]
     if not wanted:
         return None
-    plan = _DuckDBPlan(path, header, wanted)
+    plan = _DuckDBPlan(path, header, wanted, lines)
     try:
         if plan.check():
             return plan
