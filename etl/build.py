@@ -209,7 +209,9 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                 _stage(con, cache, staged)
                 _write_events(con)
                 progress("linking probable duplicates across datasets")
-                probable = links.link_table(con, "events")
+                probable = links.link_table(con, "loaded")
+                links.write(con, probable)
+                derived.events(con)
                 _count(con, counts)
                 result = BuildResult(warehouse, version, list(counts.values()), *_outcomes(con),
                                      notes, probable)
@@ -218,7 +220,6 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                 con.close()
             coverage.write(tmp, registry, data_dir / "reference")
             boundaries.write_provinces(tmp, provinces)
-            links.write(tmp, probable)
             derived.write(tmp)
             # what changed against the warehouse being replaced (table revisions; etl/revisions.py)
             revisions.record(tmp, warehouse, data_dir / IMPORTS / revisions.HISTORY, version, progress)
@@ -281,28 +282,32 @@ def _casts(columns) -> str:
 
 def _stage(con: duckdb.DuckDBPyConnection, cache: Path, keys: list[str]) -> None:
     """Temporary tables staged_events / _rejects / _flags / _out_of_scope: every file's outcome
-    from the cache's Parquet files, with the file's position in the build (imports first) and, for
-    the flags, their order."""
+    from the cache's Parquet files (each part read in one statement), with the file's position in
+    the build (imports first) and, for the flags, their order."""
     events = ", ".join(f'"{c.name}" {c.sql_type}' for c in schema.COLUMNS)
     con.execute(f"CREATE TEMP TABLE staged_events ({events}, file_order INTEGER)")
     cells = "source_file VARCHAR, source_line INTEGER, \"column\" VARCHAR, \"value\" VARCHAR, reason VARCHAR"
     for part in ("rejects", "flags", "out_of_scope"):
         con.execute(f"CREATE TEMP TABLE staged_{part} ({cells}, file_order INTEGER, part_order BIGINT)")
-    for order, key in enumerate(keys):
-        for path in filecache.parts(cache, key, "events"):
-            con.execute(f"INSERT INTO staged_events SELECT {_casts(schema.COLUMNS)}, {order} "
-                        f"FROM read_parquet(?)", [str(path)])
-        for part in ("rejects", "flags", "out_of_scope"):
-            for k, path in enumerate(filecache.parts(cache, key, part)):
-                con.execute(f"INSERT INTO staged_{part} SELECT source_file, source_line::INTEGER, "
-                            f"\"column\"::VARCHAR, \"value\"::VARCHAR, reason::VARCHAR, {order}, "
-                            f"{k}::BIGINT * 1000000000 + _order FROM read_parquet(?)",
-                            [str(path)])
+    con.execute("CREATE TEMP TABLE staged_parts (path VARCHAR, file_order INTEGER, chunk BIGINT)")
+    for part in filecache.PARTS:
+        paths = [(str(path), order, int(path.stem.rsplit("-", 1)[1]))
+                 for order, key in enumerate(keys) for path in filecache.parts(cache, key, part)]
+        if not paths:
+            continue
+        con.execute("DELETE FROM staged_parts")
+        con.executemany("INSERT INTO staged_parts VALUES (?, ?, ?)", paths)
+        columns = f"{_casts(schema.COLUMNS)}, s.file_order" if part == "events" else (
+            "source_file, source_line::INTEGER, \"column\"::VARCHAR, \"value\"::VARCHAR, "
+            "reason::VARCHAR, s.file_order, s.chunk * 1000000000 + _order")
+        con.execute(f"INSERT INTO staged_{part} SELECT {columns} FROM read_parquet(?, filename = true, "
+                    f"union_by_name = true) p JOIN staged_parts s ON s.path = p.filename",
+                    [[p for p, _, _ in paths]])
 
 
 def _write_events(con: duckdb.DuckDBPyConnection) -> None:
-    """Tables events (the first row of each event id, in file order; its quality flags appended
-    to its qa_flags), duplicates (the other rows of an id, with the row kept), quality_flags (the
+    """View loaded (temporary: the first row of each event id, in file order; its quality flags
+    appended to its qa_flags; etl/derived.py writes the events table from it), tables duplicates (the other rows of an id, with the row kept), quality_flags (the
     flags of loaded events), rejects and out_of_scope."""
     # The rows of an id after its first (in file order: imports first, then by line). Ids are
     # nearly always unique, so only the repeated ones are ranked.
@@ -320,17 +325,13 @@ def _write_events(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TEMP TABLE loaded_flags AS SELECT s.event_id, f.* FROM staged_flags f "
                 "JOIN staged_events s USING (source_file, source_line) "
                 "ANTI JOIN repeated r USING (source_file, source_line)")
-    con.execute(schema.events_ddl())
     columns = ", ".join(f's."{c}"' if c != "qa_flags" else
                         "nullif(trim(concat_ws('; ', s.qa_flags, j.flags), '; '), '') AS qa_flags"
                         for c in schema.COLUMN_NAMES)
-    # stored in date order: a year filter then skips whole row groups (DuckDB's zone maps)
-    con.execute(f"INSERT INTO events SELECT {columns} FROM staged_events s "
+    con.execute(f"CREATE TEMP VIEW loaded AS SELECT {columns}, s.rowid AS staged_row FROM staged_events s "
                 "ANTI JOIN repeated r USING (source_file, source_line) LEFT JOIN "
                 "(SELECT source_file, source_line, string_agg(reason, '; ' ORDER BY part_order) "
-                " AS flags FROM loaded_flags GROUP BY ALL) j USING (source_file, source_line) "
-                "ORDER BY s.event_date, s.event_id")
-    con.execute("DROP TABLE staged_events")
+                " AS flags FROM loaded_flags GROUP BY ALL) j USING (source_file, source_line)")
     con.execute("CREATE TABLE quality_flags AS SELECT event_id, source_file, source_line, \"column\", "
                 "\"value\", reason AS flag FROM loaded_flags ORDER BY source_file, source_line, "
                 "\"column\"")

@@ -21,26 +21,50 @@ from pathlib import Path
 
 import duckdb
 
-from etl.duplicates import best_figures
+from etl import schema
+from etl.duplicates import best_figures, ranks
 
 CUBE_KEYS = ("country", "admin1", "district_id", "category", "actor_group", "dataset", "source_file",
              "date_precision", "is_secondary")
 POINTS_ORDER = "fatalities DESC NULLS LAST, event_date DESC, event_id"
+# The columns the build adds to the schema's (contract/schema.py), in this order.
+EVENT_COLUMNS = (("is_secondary", "BOOLEAN DEFAULT false"), ("fatalities_counted", "DOUBLE"),
+                 ("fatalities_from", "VARCHAR"), ("injured_counted", "DOUBLE"),
+                 ("injured_from", "VARCHAR"), ("points_rank", "INTEGER"))
+
+
+def events(con: duckdb.DuckDBPyConnection) -> None:
+    """Table events: the build's temporary view `loaded` with is_secondary, the counted figures
+    and points_rank, after the probable duplicates are linked (table duplicate_links: the flag
+    and the counted figures come from them). Written in no particular order: sorting the rows by
+    date cost 3.5 s of a 1M-row build and saved a year-filtered query about 1 ms."""
+    con.execute(schema.events_ddl())
+    for name, sql_type in EVENT_COLUMNS:
+        con.execute(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
+    con.register("dataset_ranks", ranks())
+    try:
+        # the rank over the four columns it needs (a window over whole rows moves all of them)
+        con.execute(f"CREATE TEMP TABLE points_ranks AS SELECT staged_row, row_number() OVER "
+                    f"(ORDER BY {POINTS_ORDER})::INTEGER AS points_rank FROM loaded")
+
+        con.execute(f"""INSERT INTO events
+            SELECT l.* EXCLUDE (staged_row), s.event_id IS NOT NULL,
+                   CASE WHEN b.event_id IS NULL THEN l.fatalities ELSE b.fatalities_counted END,
+                   b.fatalities_from,
+                   CASE WHEN b.event_id IS NULL THEN l.injured ELSE b.injured_counted END,
+                   b.injured_from, p.points_rank
+            FROM loaded l JOIN points_ranks p USING (staged_row)
+            LEFT JOIN ({best_figures("loaded")}) b USING (event_id)
+            LEFT JOIN (SELECT DISTINCT event_id FROM duplicate_secondaries) s USING (event_id)""")
+    finally:
+        con.unregister("dataset_ranks")
+    con.execute("DROP TABLE points_ranks; DROP VIEW loaded; DROP TABLE staged_events")
 
 
 def write(path: Path) -> None:
-    """Add is_secondary and points_rank to the events and write event_cube, in the warehouse at
-    `path` (after the probable duplicates are linked: the flag and the cube come from them)."""
+    """Table event_cube in the warehouse at `path` (its events have their derived columns)."""
     con = duckdb.connect(str(path))
     try:
-        con.execute("ALTER TABLE events ADD COLUMN is_secondary BOOLEAN DEFAULT false")
-        con.execute("UPDATE events SET is_secondary = true "
-                    "WHERE event_id IN (SELECT event_id FROM duplicate_secondaries)")
-        best_figures(con)
-        con.execute("ALTER TABLE events ADD COLUMN points_rank INTEGER")
-        con.execute(f"UPDATE events SET points_rank = r.rank FROM (SELECT event_id, row_number() "
-                    f"OVER (ORDER BY {POINTS_ORDER})::INTEGER AS rank FROM events) r "
-                    f"WHERE events.event_id = r.event_id")
         keys = ", ".join(CUBE_KEYS)
         con.execute(f"CREATE TABLE event_cube AS SELECT make_date(year(event_date), 1, 1) AS event_date, "
                     f"{keys}, latitude IS NOT NULL AS has_point, count(*) AS events, sum(fatalities) AS fatalities, sum(injured) AS injured, "

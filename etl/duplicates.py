@@ -129,46 +129,46 @@ SECONDARIES_VIEW = """CREATE VIEW duplicate_secondaries AS
     UNION SELECT linked_event_id FROM duplicate_links WHERE linked_event_id <> cluster_id"""
 
 
-def best_figures(con) -> None:
-    """Columns fatalities_counted / injured_counted: the figures an event counts with when a
-    cluster of probable duplicates counts once. Every event has its own figures there, except a
-    cluster's counted event (its cluster_id), which has the best of its members': deaths from the
-    member that reports them whose dataset ranks first for deaths, injured likewise by
-    `rank_injured`; fatalities_from / injured_from name that member (null: the event's own).
-    `fatalities` and `injured` stay the source's own. Importing a dataset that merely duplicates
-    events can then never lower a total."""
-    ranks = pd.DataFrame([(f.name, f.rank_deaths, f.rank_injured) for f in FORMATS.values()],
-                         columns=["dataset", "rank_deaths", "rank_injured"])
-    con.register("dataset_ranks", ranks)
-    for figure in ("fatalities", "injured"):
-        con.execute(f"ALTER TABLE events ADD COLUMN {figure}_counted DOUBLE")
-        con.execute(f"UPDATE events SET {figure}_counted = {figure}")
-        con.execute(f"ALTER TABLE events ADD COLUMN {figure}_from VARCHAR")
+def best_figures(events: str) -> str:
+    """A query of columns event_id, fatalities_counted, fatalities_from, injured_counted,
+    injured_from of the clusters' counted events in table `events` (dataset_ranks must be registered: `ranks()`):
+    the figures an event counts with when a cluster of probable duplicates counts once. Every
+    event has its own figures there, except a cluster's counted event (its cluster_id), which has
+    the best of its members': deaths from the member that reports them whose dataset ranks first
+    for deaths, injured likewise by `rank_injured`; fatalities_from / injured_from name that
+    member (null: the event's own). `fatalities` and `injured` stay the source's own. Importing a
+    dataset that merely duplicates events can then never lower a total."""
+    best = {}
     for figure, rank in (("fatalities", "rank_deaths"), ("injured", "rank_injured")):
-        con.execute(f"""
-            UPDATE events SET {figure}_counted = b.{figure}, {figure}_from = b.event_id
-            FROM (SELECT DISTINCT ON (m.cluster_id) m.cluster_id, e.event_id, e.{figure}
-                  FROM (SELECT cluster_id, event_id FROM duplicate_links
-                        UNION SELECT cluster_id, linked_event_id FROM duplicate_links) m
-                  JOIN events e USING (event_id)
-                  LEFT JOIN dataset_ranks r USING (dataset)
-                  WHERE e.{figure} IS NOT NULL
-                  ORDER BY m.cluster_id, coalesce(r.{rank}, 99), e.event_id) b
-            WHERE events.event_id = b.cluster_id AND b.event_id <> b.cluster_id""")
-    con.unregister("dataset_ranks")
+        best[figure] = f"""(SELECT DISTINCT ON (m.cluster_id) m.cluster_id, e.event_id, e.{figure}
+            FROM (SELECT cluster_id, event_id FROM duplicate_links
+                  UNION SELECT cluster_id, linked_event_id FROM duplicate_links) m
+            JOIN {events} e USING (event_id) LEFT JOIN dataset_ranks r USING (dataset)
+            WHERE e.{figure} IS NOT NULL
+            ORDER BY m.cluster_id, coalesce(r.{rank}, 99), e.event_id)"""
+    columns = ", ".join(
+        f"CASE WHEN {b}.event_id <> {b}.cluster_id THEN {b}.{figure} ELSE e.{figure} END "
+        f"AS {figure}_counted, CASE WHEN {b}.event_id <> {b}.cluster_id THEN {b}.event_id END "
+        f"AS {figure}_from" for figure, b in (("fatalities", "bf"), ("injured", "bi")))
+    return (f"SELECT e.event_id, {columns} FROM {events} e "
+            f"SEMI JOIN duplicate_links d ON d.cluster_id = e.event_id "
+            f"LEFT JOIN {best['fatalities']} bf ON bf.cluster_id = e.event_id "
+            f"LEFT JOIN {best['injured']} bi ON bi.cluster_id = e.event_id")
 
 
-def write(path, pairs: pd.DataFrame) -> None:
-    """Table duplicate_links in the warehouse at `path`."""
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("CREATE TABLE duplicate_links (cluster_id VARCHAR, event_id VARCHAR, "
-                    "linked_event_id VARCHAR, days_apart INTEGER, distance_km DOUBLE)")
-        if len(pairs):
-            con.register("pairs", pairs)
-            con.execute("INSERT INTO duplicate_links SELECT * FROM pairs ORDER BY cluster_id, "
-                        "event_id, linked_event_id")
-        con.execute(SECONDARIES_VIEW)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+def ranks() -> pd.DataFrame:
+    """Each dataset's rank for deaths and for injured (table dataset_ranks of `best_figures`)."""
+    return pd.DataFrame([(f.name, f.rank_deaths, f.rank_injured) for f in FORMATS.values()],
+                        columns=["dataset", "rank_deaths", "rank_injured"])
+
+
+def write(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> None:
+    """Table duplicate_links and view duplicate_secondaries in the warehouse of `con`."""
+    con.execute("CREATE TABLE duplicate_links (cluster_id VARCHAR, event_id VARCHAR, "
+                "linked_event_id VARCHAR, days_apart INTEGER, distance_km DOUBLE)")
+    if len(pairs):
+        con.register("pairs", pairs)
+        con.execute("INSERT INTO duplicate_links SELECT * FROM pairs ORDER BY cluster_id, "
+                    "event_id, linked_event_id")
+        con.unregister("pairs")
+    con.execute(SECONDARIES_VIEW)
