@@ -44,3 +44,20 @@ def test_a_bound_reads_fewer_years_and_never_narrows_evidence_filters(con):
     assert date_bound(con, window, 10) == ("TRUE", [])
     recent = overview.recent_events(con, window)
     assert (pd.to_datetime(recent["event_date"]).dt.date == tenth).all() and len(recent)
+
+
+@pytest.mark.parametrize("f", FILTERS[:6], ids=range(6))
+def test_escalation_alerts_scored_backwards_are_those_of_all_the_years_at_once(con, f):
+    """The alerts found year span by year span from the last are the most recent `limit` of all
+    the selected years' alerts scored in one pass."""
+    from indicators import alerts
+
+    where, params = f.all_time().where("e")
+    every = alerts._scored(con, where, params, f.year_from, f.year_to).sort_values(
+        ["month", "events", "district_id", "actor_group"], ascending=[False, False, True, True])
+    for limit in (1, 3, 50):
+        found = alerts.escalation_alerts(con, f, limit)
+        expected = every.head(limit)
+        assert found["month"].tolist() == [m.date() for m in pd.to_datetime(expected["month"])]
+        assert found[["district_id", "actor_group"]].values.tolist() == \
+            expected[["district_id", "actor_group"]].values.tolist()
