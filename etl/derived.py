@@ -14,6 +14,10 @@ Nothing here is new information; each item is recomputed from `events` at every 
   the first day of the year, so `Filters.where()` applies to it unchanged; queries that need no
   finer time or other columns read it instead of the events (at a million synthetic events it has
   about 160,000 rows, far fewer for real data, where events cluster).
+- `event_firsts`: per combination of the columns a filter tests (FIRSTS_KEYS), the first event
+  (earliest date, then smallest id) with its date, id and source. Its `event_date` is that first
+  date, so `Filters.where()` applies to it unchanged; the first event of any selection is the
+  first of its rows' first events (the new districts of a group, indicators/spread.py).
 """
 from __future__ import annotations
 
@@ -27,6 +31,9 @@ from etl.duplicates import best_figures, ranks
 CUBE_KEYS = ("country", "admin1", "district_id", "category", "actor_group", "dataset", "source_file",
              "date_precision", "is_secondary")
 POINTS_ORDER = "fatalities DESC NULLS LAST, event_date DESC, event_id"
+# every column Filters.where() tests but the date (indicators/filters.py)
+FIRSTS_KEYS = ("country", "admin1", "district_id", "category", "actor_group", "dataset",
+               "date_precision", "is_secondary")
 # The columns the build adds to the schema's (contract/schema.py), in this order.
 EVENT_COLUMNS = (("is_secondary", "BOOLEAN DEFAULT false"), ("fatalities_counted", "DOUBLE"),
                  ("fatalities_from", "VARCHAR"), ("injured_counted", "DOUBLE"),
@@ -70,6 +77,18 @@ def write(path: Path) -> None:
                     f"{keys}, latitude IS NOT NULL AS has_point, count(*) AS events, sum(fatalities) AS fatalities, sum(injured) AS injured, "
                     f"sum(fatalities_counted) AS fatalities_counted, sum(injured_counted) AS injured_counted "
                     f"FROM events GROUP BY ALL ORDER BY event_date, {keys}")
+        write_firsts(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def write_firsts(con: duckdb.DuckDBPyConnection) -> None:
+    """Table event_firsts (see the module's docstring), from the events with is_secondary set."""
+    keys = ", ".join(FIRSTS_KEYS)
+    # a struct compares field by field: the earliest date, then the smallest id (ids are unique)
+    first = ", ".join(f"'{c}': {c}" for c in ("event_date", "event_id", "source_name", "source_url"))
+    columns = ", ".join(f"earliest.{c} AS {c}" for c in ("event_id", "source_name", "source_url"))
+    con.execute(f"CREATE TABLE event_firsts AS SELECT earliest.event_date AS event_date, {keys}, {columns} "
+                f"FROM (SELECT {keys}, min({{{first}}}) AS earliest FROM events GROUP BY ALL) "
+                f"ORDER BY event_date, {keys}")

@@ -64,11 +64,15 @@ def escalation_alerts(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 5
     Columns: month, district_id, admin2, actor_group, events, baseline_per_month, previous_max,
     p_value, reason. Most recent first."""
     where, params = f.all_time().where("e")
-    # Most recent first and at most `limit`: score the last year of the selection and, only when
-    # it has fewer than `limit` alerts, the years before it; earlier months could not rank higher.
-    found = [_scored(con, where, params, f.year_to, f.year_to)]
-    if len(found[0]) < limit and f.year_from < f.year_to:
-        found.append(_scored(con, where, params, f.year_from, f.year_to - 1))
+    # Most recent first and at most `limit`: score the last year of the selection, then, while
+    # fewer than `limit` alerts are found, the years before it in spans of 2, 4, 8, ... years
+    # (each reads only its years and the 36 months before them); earlier months could not rank
+    # higher.
+    found, last, span = [], f.year_to, 1
+    while last >= f.year_from and sum(len(x) for x in found) < limit:
+        first = max(f.year_from, last - span + 1)
+        found.append(_scored(con, where, params, first, last))
+        last, span = first - 1, span * 2
     chosen = pd.concat(found, ignore_index=True).sort_values(
         ["month", "events", "district_id", "actor_group"], ascending=[False, False, True, True]).head(limit)
     kind = "events" if len(f.categories) != 1 else f"{f.categories[0].replace('_', ' ')} events"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from indicators import library
 from indicators.filters import Filters
 
 # Columns a user can show, in the table's order (fixed names, never user text in SQL).
@@ -52,6 +53,9 @@ def event_page(con: duckdb.DuckDBPyConnection, f: Filters, text: str = "", sort:
     if unknown or not columns:
         raise ValueError(f"columns {unknown}: expected some of {', '.join(COLUMNS)}")
     where, params = search_where(f, text)
+    if sort == "date" and not text.split():  # (the cube cannot count a search)
+        bound, bound_params = library.date_bound(con, f, max(int(page), 1) * int(page_size), descending)
+        where, params = f"{where} AND {bound}", params + bound_params
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, event_id"
     return con.execute(
         f"SELECT {', '.join(columns)} FROM events WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",

@@ -69,6 +69,29 @@ def placeable(con: duckdb.DuckDBPyConnection, where: str, params: list, period: 
     return f"{where} AND date_precision <> 'year'", int(left_out)
 
 
+def date_bound(con: duckdb.DuckDBPyConnection, f: Filters, n: int, newest: bool = True) -> tuple[str, list]:
+    """A condition (SQL, params) to add to `f.where()`: the latest (or, with newest=False, the
+    earliest) years that hold at least `n` of the filtered events, counted in event_cube
+    (etl/derived.py). The first `n` filtered events in date order lie in those years, and the
+    events are stored in date order, so a query sorted by date reads only their rows. TRUE when
+    fewer than `n` events match, or when `f` narrows more than the cube can count (a subclass
+    such as periods.EvidenceFilters, with days and minorities)."""
+    if type(f) is not Filters:
+        return "TRUE", []
+    where, params = f.where()
+    order = "DESC" if newest else "ASC"
+    found = con.execute(
+        f"SELECT event_date FROM (SELECT event_date, sum(sum(events)) OVER (ORDER BY event_date {order}) "
+        f"AS running FROM event_cube WHERE {where} GROUP BY event_date) WHERE running >= ? "
+        f"ORDER BY event_date {order} LIMIT 1", params + [int(n)]).fetchone()
+    if found is None:
+        return "TRUE", []
+    year_start = found[0]  # the cube's event_date: the first day of a year
+    if newest:
+        return "event_date >= ?", [year_start]
+    return "event_date < ?", [year_start.replace(year=year_start.year + 1)]
+
+
 def measure_by(con: duckdb.DuckDBPyConnection, f: Filters, measure: str,
                by: tuple[str, ...] = ("year",)) -> pd.DataFrame:
     """One row per combination of `by` (at most one period and one breakdown). Columns: `period`

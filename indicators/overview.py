@@ -115,10 +115,11 @@ def recent_events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 10) -
     location, admin2, admin1, actor, fatalities, injured, description, source_name, source_url,
     event_id."""
     where, params = f.where()
+    bound, bound_params = library.date_bound(con, f, limit)
     return con.execute(
         f"SELECT event_date, date_precision, category, location, admin2, admin1, actor, fatalities, "
-        f"injured, description, source_name, source_url, event_id FROM events WHERE {where} "
-        f"ORDER BY event_date DESC, event_id LIMIT ?", params + [limit]).df()
+        f"injured, description, source_name, source_url, event_id FROM events WHERE {where} AND {bound} "
+        f"ORDER BY event_date DESC, event_id LIMIT ?", params + bound_params + [limit]).df()
 
 
 def dataset_names(con: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:

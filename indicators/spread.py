@@ -35,35 +35,33 @@ def new_districts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     source_name, source_url."""
     where, params = f.all_time().where("e")
     named = "e.district_id IS NOT NULL AND e.actor_group NOT IN ('Unknown', 'Other')"
-    # the first day of each pair over three narrow columns, then the first event of that day
-    # (smallest id, with its details: a struct compares field by field)
+    # table event_firsts (etl/derived.py) holds the first event of each combination of the
+    # filtered columns: the first of those the filters keep is the pair's first event (earliest
+    # date, then smallest id; a struct compares field by field)
     return con.execute(
         f"""
         WITH firsts AS (
-            SELECT e.actor_group, e.district_id, min(e.event_date) AS first_date
-            FROM events e WHERE {where} AND {named} GROUP BY ALL
-            HAVING min(e.event_date) >= make_date(?, 1, 1) AND min(e.event_date) < make_date(?, 1, 1)),
-        chosen AS (
-            SELECT f.actor_group, f.district_id, f.first_date,
-                   min({{'event_id': e.event_id, 'category': e.category,
+            SELECT e.actor_group, e.district_id,
+                   min({{'event_date': e.event_date, 'event_id': e.event_id, 'category': e.category,
                          'source_name': e.source_name, 'source_url': e.source_url}}) AS first
-            FROM firsts f JOIN events e ON e.actor_group = f.actor_group
-                 AND e.district_id = f.district_id AND e.event_date = f.first_date
-            WHERE {where} AND {named} GROUP BY ALL)
-        SELECT year(first_date) AS year, actor_group, district_id, d.admin2, d.admin1, first_date,
-               first.event_id, first.category, first.source_name, first.source_url
-        FROM chosen JOIN districts d USING (district_id)
+            FROM event_firsts e WHERE {where} AND {named} GROUP BY ALL)
+        SELECT year(first.event_date) AS year, actor_group, district_id, d.admin2, d.admin1,
+               first.event_date AS first_date, first.event_id, first.category, first.source_name,
+               first.source_url
+        FROM firsts JOIN districts d USING (district_id)
+        WHERE first.event_date >= make_date(?, 1, 1) AND first.event_date < make_date(?, 1, 1)
         ORDER BY first_date, actor_group, d.admin2""",
-        params + [f.year_from, f.year_to + 1] + params).df()
+        params + [f.year_from, f.year_to + 1]).df()
 
 
 def new_district_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """One row per year of the selection. Columns: year, new_districts, districts (their names)."""
     rows = new_districts(con, f)
-    years = pd.DataFrame({"year": range(f.year_from, f.year_to + 1)})
-    grouped = rows.groupby("year").agg(new_districts=("district_id", "nunique"),
-                                       districts=("admin2", lambda s: ", ".join(sorted(set(s)))))
-    out = years.merge(grouped, on="year", how="left")
-    out["new_districts"] = out["new_districts"].fillna(0).astype(int)
-    out["districts"] = out["districts"].fillna("")
-    return out
+    ids: dict[int, set] = {}
+    names: dict[int, set] = {}
+    for year, district_id, name in zip(rows["year"].tolist(), rows["district_id"].tolist(), rows["admin2"].tolist()):
+        ids.setdefault(year, set()).add(district_id)
+        names.setdefault(year, set()).add(name)
+    years = list(range(f.year_from, f.year_to + 1))
+    return pd.DataFrame({"year": years, "new_districts": [len(ids.get(y, ())) for y in years],
+                         "districts": [", ".join(sorted(names.get(y, ()))) for y in years]})

@@ -4,6 +4,7 @@ coverage change, the freshness caption."""
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from charts.trend import trend_chart
 from export import catalog
@@ -20,6 +21,23 @@ def test_the_coverage_of_each_bundled_dataset(con):
         "curated": (dt.date(2014, 1, 1), dt.date(2026, 2, 7), False, False),
         "pk_suicide_attacks": (dt.date(1995, 11, 19), dt.date(2017, 11, 25), False, False),
         "pk_drone_strikes": (dt.date(2004, 6, 18), dt.date(2017, 10, 16), False, False)}
+
+
+@pytest.mark.parametrize("f, expected", [
+    # from the table above and the coverage columns countries / categories of the bundled files:
+    # the suicide-attack file is PAK and attacks only, the drone file state strikes only
+    (Filters(2010, 2012), ["ucdp", "pk_suicide_attacks", "curated", "ucdp_candidate"]),
+    (Filters(2010, 2012, categories=("propaganda", "state_strike")), ["pk_drone_strikes", "curated"]),
+    (Filters(2010, 2012, countries=("AFG",), categories=("attack",)), ["ucdp", "curated", "ucdp_candidate"]),
+    (Filters(2010, 2012, datasets=("pk_drone_strikes", "curated")), ["curated"]),
+    (Filters(2010, 2012, categories=()), ["ucdp", "pk_suicide_attacks", "pk_drone_strikes", "curated",
+                                          "ucdp_candidate"]),
+    (Filters(2010, 2012, countries=("IND",)), []),
+])
+def test_the_datasets_whose_countries_and_categories_meet_the_filters(con, f, expected):
+    """A dataset is kept when it is selected (or none is) and shares a country and a category with
+    the filters; the years do not matter. In period_start order."""
+    assert coverage.dataset_coverage(con, f)["dataset"].tolist() == expected
 
 
 def test_a_year_no_dataset_covers_is_no_data_and_2022_2025_are_partial(con):
