@@ -43,8 +43,9 @@ EVENT_COLUMNS = (("is_secondary", "BOOLEAN DEFAULT false"), ("fatalities_counted
 def events(con: duckdb.DuckDBPyConnection) -> None:
     """Table events: the build's temporary view `loaded` with is_secondary, the counted figures
     and points_rank, after the probable duplicates are linked (table duplicate_links: the flag
-    and the counted figures come from them). Written in no particular order: sorting the rows by
-    date cost 3.5 s of a 1M-row build and saved a year-filtered query about 1 ms."""
+    and the counted figures come from them). Stored in date order: a date-bounded query then
+    skips whole row groups (DuckDB's zone maps): the Overview's recent events at 1M took 20 ms
+    against 50-65 ms unordered; the sort costs about 1.5 s of a 1M-row build."""
     con.execute(schema.events_ddl())
     for name, sql_type in EVENT_COLUMNS:
         con.execute(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
@@ -62,7 +63,8 @@ def events(con: duckdb.DuckDBPyConnection) -> None:
                    b.injured_from, p.points_rank
             FROM loaded l JOIN points_ranks p USING (staged_row)
             LEFT JOIN ({best_figures("loaded")}) b USING (event_id)
-            LEFT JOIN (SELECT DISTINCT event_id FROM duplicate_secondaries) s USING (event_id)""")
+            LEFT JOIN (SELECT DISTINCT event_id FROM duplicate_secondaries) s USING (event_id)
+            ORDER BY l.event_date, l.event_id""")
     finally:
         con.unregister("dataset_ranks")
     con.execute("DROP TABLE points_ranks; DROP VIEW loaded; DROP TABLE staged_events")
