@@ -84,12 +84,12 @@ def copy_file(source: Path, target: Path, sha256: str) -> None:
     _HASHES[_hash_key(target)] = sha256
 
 
-_HASHES: dict[tuple[str, int, int], str] = {}
+_HASHES: dict[tuple[str, int, int, int], str] = {}
 
 
-def _hash_key(path: Path) -> tuple[str, int, int]:
+def _hash_key(path: Path) -> tuple[str, int, int, int]:
     stat = Path(path).stat()
-    return str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size
+    return str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
 def input_files(data_dir: Path) -> list[Path]:
@@ -157,6 +157,10 @@ def build_warehouse(data_dir: Path, warehouse: Path,
     with build_lock(warehouse), reference.using(data_dir / "reference"):
         # left by a build that was killed (its file, WAL, spill folder); we hold the lock
         _remove(warehouse.parent.glob(f".{warehouse.name}.*.tmp*"))
+        cache = filecache.folder(warehouse)
+        # the hashes of the files earlier builds read, while their path, mtime, size and inode
+        # stay the same (hashing a 4 GB export again took 10 s of every later import)
+        _HASHES.update(filecache.hashes(cache))
         # Imports first: an event id both in an import and in a bundled file (a newer release of a
         # bundled dataset, as `python -m etl fetch ucdp` brings) is the import's; the bundled row
         # counts as a duplicate id.
@@ -176,7 +180,6 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             progress(f"warning: {note}")
 
         counts, staged = {}, []
-        cache = filecache.folder(warehouse)
         today = today or dt.date.today()  # (an event of a future date is rejected)
         context = filecache.context(data_dir, file_sha256) + today.isoformat()
         for entry in registry:
@@ -227,6 +230,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         finally:
             _remove(tmp.parent.glob(tmp.name + "*"))  # the file unless renamed, its WAL, spill folder
         filecache.prune(cache, set(staged))
+        read = {_hash_key(path) for path in input_files(data_dir)}
+        filecache.keep_hashes(cache, {k: v for k, v in _HASHES.items() if k in read})
         return result
 
 

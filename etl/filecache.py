@@ -13,6 +13,7 @@ it did not use.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import uuid
 from pathlib import Path
@@ -113,5 +114,23 @@ def prune(cache: Path, used: set[str]) -> None:
     if not cache.exists():
         return
     for path in cache.iterdir():
-        if path.name not in used:
-            shutil.rmtree(path, ignore_errors=True)
+        if path.name not in used and path.name != HASHES:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+HASHES = "hashes.json"  # {(path, mtime_ns, size, inode): sha256} of the files the last build read
+
+
+def hashes(cache: Path) -> dict[tuple, str]:
+    """The hashes kept by `keep_hashes` (none when the file is missing or unreadable)."""
+    try:
+        return {tuple(row[:4]): row[4] for row in json.loads((cache / HASHES).read_text())}
+    except (OSError, ValueError, TypeError, IndexError):
+        return {}
+
+
+def keep_hashes(cache: Path, known: dict[tuple, str]) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".{HASHES}.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(json.dumps([list(k) + [v] for k, v in known.items()]))
+    tmp.replace(cache / HASHES)
