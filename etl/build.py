@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -23,8 +24,8 @@ import pandas as pd
 import shapely
 
 import settings
-from etl import (boundaries, coverage, derived, filecache, geo, population, reference, revisions,
-                 schema, targets)
+from etl import (append, boundaries, coverage, derived, filecache, geo, population, reference,
+                 revisions, schema, targets)
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
 
@@ -202,30 +203,53 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             staged.append(key)
             counts[name] = FileCount(name, entry["dataset"], rows_read=rows, sha256=sha)
 
-        progress("writing warehouse")
         tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
+        inputs = _inputs(data_dir, registry, context)
+        added = None if fresh else _added(warehouse, inputs)
         try:
+            if added:
+                # only imports appended to the last build's inputs: its warehouse, copied, takes
+                # their rows (etl/append.py); the tables are those a full build would write
+                progress(f"adding {', '.join(added)} to the warehouse")
+                shutil.copyfile(warehouse, tmp)
+            else:
+                progress("writing warehouse")
             con = duckdb.connect(str(tmp))
             try:
                 _configure(con, tmp)
-                _stage(con, cache, staged)
-                _write_events(con)
+                names = [f"{e['folder']}/{e['file']}" for e in registry]
+                if added:
+                    new = [names.index(a) for a in added]
+                    _stage(con, cache, [staged[i] for i in new], new)
+                    append.positions(con, names)
+                    _write_events(con, "positions")
+                    changed = append.events(con)
+                else:
+                    _stage(con, cache, staged)
+                    _write_events(con)
                 progress("linking probable duplicates across datasets")
-                probable = links.link_table(con, "loaded")
-                links.write(con, probable)
-                derived.events(con)
+                if added:
+                    probable = append.links(con, changed)
+                else:
+                    probable = links.link_table(con, "loaded")
+                    links.write(con, probable)
+                    derived.events(con)
                 _count(con, counts)
                 result = BuildResult(warehouse, version, list(counts.values()), *_outcomes(con),
                                      notes, probable)
-                _write(con, districts, people, registry, counts, version)
+                if not added:
+                    _write_places(con, districts, people)
+                _write_runs(con, registry, counts, version, inputs)
             finally:
                 con.close()
             coverage.write(tmp, registry, data_dir / "reference")
-            boundaries.write_provinces(tmp, provinces)
+            if not added:
+                boundaries.write_provinces(tmp, provinces)
             derived.write(tmp)
             # what changed against the warehouse being replaced (table revisions; etl/revisions.py)
-            revisions.record(tmp, warehouse, data_dir / IMPORTS / revisions.HISTORY, version, progress)
+            revisions.record(tmp, warehouse, data_dir / IMPORTS / revisions.HISTORY, version, progress,
+                             only=changed if added else None)
             os.replace(tmp, warehouse)
         finally:
             _remove(tmp.parent.glob(tmp.name + "*"))  # the file unless renamed, its WAL, spill folder
@@ -285,10 +309,13 @@ def _casts(columns) -> str:
     return ", ".join(f'CAST("{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in columns)
 
 
-def _stage(con: duckdb.DuckDBPyConnection, cache: Path, keys: list[str]) -> None:
-    """Temporary tables staged_events / _rejects / _flags / _out_of_scope: every file's outcome
-    from the cache's Parquet files (each part read in one statement), with the file's position in
-    the build (imports first) and, for the flags, their order."""
+def _stage(con: duckdb.DuckDBPyConnection, cache: Path, keys: list[str],
+           orders: list[int] | None = None) -> None:
+    """Temporary tables staged_events / _rejects / _flags / _out_of_scope: the outcome of the
+    files kept under `keys` in the cache's Parquet files (each part read in one statement), with
+    the file's position in the build (imports first; `orders`, else the position in `keys`) and,
+    for the flags, their order."""
+    orders = list(range(len(keys))) if orders is None else orders
     events = ", ".join(f'"{c.name}" {c.sql_type}' for c in schema.COLUMNS)
     con.execute(f"CREATE TEMP TABLE staged_events ({events}, file_order INTEGER)")
     cells = "source_file VARCHAR, source_line INTEGER, \"column\" VARCHAR, \"value\" VARCHAR, reason VARCHAR"
@@ -297,7 +324,7 @@ def _stage(con: duckdb.DuckDBPyConnection, cache: Path, keys: list[str]) -> None
     con.execute("CREATE TEMP TABLE staged_parts (path VARCHAR, file_order INTEGER, chunk BIGINT)")
     for part in filecache.PARTS:
         paths = [(str(path), order, int(path.stem.rsplit("-", 1)[1]))
-                 for order, key in enumerate(keys) for path in filecache.parts(cache, key, part)]
+                 for order, key in zip(orders, keys) for path in filecache.parts(cache, key, part)]
         if not paths:
             continue
         con.execute("DELETE FROM staged_parts")
@@ -310,23 +337,25 @@ def _stage(con: duckdb.DuckDBPyConnection, cache: Path, keys: list[str]) -> None
                     [[p for p, _, _ in paths]])
 
 
-def _write_events(con: duckdb.DuckDBPyConnection) -> None:
-    """View loaded (temporary: the first row of each event id, in file order; its quality flags
-    appended to its qa_flags; etl/derived.py writes the events table from it), tables duplicates (the other rows of an id, with the row kept), quality_flags (the
-    flags of loaded events), rejects and out_of_scope."""
+def _write_events(con: duckdb.DuckDBPyConnection, positions: str = "staged_events") -> None:
+    """View loaded (temporary: the first row of each staged event id, in file order; its quality
+    flags appended to its qa_flags; etl/derived.py writes the events table from it); the rows of
+    tables duplicates (the other rows of an id, with the row kept; ranked among `positions`: every
+    row of the staged ids, with source_file, source_line and file_order), quality_flags (the flags
+    of loaded events), rejects and out_of_scope (created, or added to when they exist)."""
     # The rows of an id after its first (in file order: imports first, then by line). Ids are
     # nearly always unique, so only the repeated ones are ranked.
-    con.execute("""CREATE TEMP TABLE repeated AS
-        WITH ids AS (SELECT event_id FROM staged_events GROUP BY event_id HAVING count(*) > 1),
+    con.execute(f"""CREATE TEMP TABLE repeated AS
+        WITH ids AS (SELECT event_id FROM {positions} GROUP BY event_id HAVING count(*) > 1),
         copies AS (SELECT s.event_id, s.source_file, s.source_line, row_number() OVER (
                        PARTITION BY s.event_id ORDER BY s.file_order, s.source_line) AS copy
-                   FROM staged_events s JOIN ids USING (event_id))
+                   FROM {positions} s JOIN ids USING (event_id))
         SELECT d.event_id, d.source_file, d.source_line, k.source_file AS source_file_kept,
                k.source_line AS source_line_kept
         FROM copies d JOIN copies k ON k.event_id = d.event_id AND k.copy = 1 WHERE d.copy > 1""")
-    con.execute("CREATE TABLE duplicates AS SELECT event_id, source_file, source_line::BIGINT AS "
-                "source_line, source_file_kept, source_line_kept::BIGINT AS source_line_kept "
-                "FROM repeated ORDER BY event_id, source_file, source_line")
+    _into(con, "duplicates", "SELECT event_id, source_file, source_line::BIGINT AS source_line, "
+          "source_file_kept, source_line_kept::BIGINT AS source_line_kept FROM repeated "
+          "ORDER BY event_id, source_file, source_line")
     con.execute("CREATE TEMP TABLE loaded_flags AS SELECT s.event_id, f.* FROM staged_flags f "
                 "JOIN staged_events s USING (source_file, source_line) "
                 "ANTI JOIN repeated r USING (source_file, source_line)")
@@ -337,13 +366,19 @@ def _write_events(con: duckdb.DuckDBPyConnection) -> None:
                 "ANTI JOIN repeated r USING (source_file, source_line) LEFT JOIN "
                 "(SELECT source_file, source_line, string_agg(reason, '; ' ORDER BY part_order) "
                 " AS flags FROM loaded_flags GROUP BY ALL) j USING (source_file, source_line)")
-    con.execute("CREATE TABLE quality_flags AS SELECT event_id, source_file, source_line, \"column\", "
-                "\"value\", reason AS flag FROM loaded_flags ORDER BY source_file, source_line, "
-                "\"column\"")
-    con.execute("CREATE TABLE rejects AS SELECT source_file, source_line, \"column\", \"value\", "
-                "reason FROM staged_rejects ORDER BY source_file, source_line, \"column\"")
-    con.execute("CREATE TABLE out_of_scope AS SELECT source_file, source_line, \"column\", "
-                "\"value\" AS country FROM staged_out_of_scope ORDER BY source_file, source_line")
+    _into(con, "quality_flags", "SELECT event_id, source_file, source_line, \"column\", \"value\", "
+          "reason AS flag FROM loaded_flags ORDER BY source_file, source_line, \"column\"")
+    _into(con, "rejects", "SELECT source_file, source_line, \"column\", \"value\", reason "
+          "FROM staged_rejects ORDER BY source_file, source_line, \"column\"")
+    _into(con, "out_of_scope", "SELECT source_file, source_line, \"column\", \"value\" AS country "
+          "FROM staged_out_of_scope ORDER BY source_file, source_line")
+
+
+def _into(con: duckdb.DuckDBPyConnection, table: str, select: str) -> None:
+    """The rows of `select` into `table`: a new table, or added to the one the warehouse has."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+                         [table]).fetchall()[0][0]
+    con.execute(f"INSERT INTO {table} {select}" if exists else f"CREATE TABLE {table} AS {select}")
 
 
 def _count(con: duckdb.DuckDBPyConnection, counts: dict[str, "FileCount"]) -> None:
@@ -391,8 +426,8 @@ def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else schema.empty_rejects()
 
 
-def _write(con: duckdb.DuckDBPyConnection, districts, people, registry, counts, version) -> None:
-    """Tables districts, population, sources, categories, etl_runs and meta."""
+def _write_places(con: duckdb.DuckDBPyConnection, districts, people) -> None:
+    """Tables districts, population and categories."""
     shown = geo.display_geojson(districts)
     metric = districts.to_crs(geo.METRIC_CRS)
     table = pd.DataFrame({
@@ -412,22 +447,63 @@ def _write(con: duckdb.DuckDBPyConnection, districts, people, registry, counts, 
     con.register("population_frame", people)
     con.execute("CREATE TABLE population AS SELECT * FROM population_frame ORDER BY district_id")
 
-    sources = pd.DataFrame(registry)
-    sources["file"] = sources.pop("folder") + "/" + sources["file"]
-    sources["sha256"] = sources["file"].map(lambda f: counts[f].sha256)
-    con.register("sources_frame", sources)
-    con.execute("CREATE TABLE sources AS SELECT * FROM sources_frame ORDER BY file")
-
     con.execute("CREATE TABLE categories (category VARCHAR PRIMARY KEY, definition VARCHAR, "
                 "extremist BOOLEAN)")
     con.executemany("INSERT INTO categories VALUES (?, ?, ?)",
                     [(k, v, k in schema.EXTREMIST_CATEGORIES) for k, v in schema.CATEGORIES.items()])
 
+
+def _write_runs(con: duckdb.DuckDBPyConnection, registry, counts, version, inputs: dict) -> None:
+    """Tables sources, etl_runs and meta (replaced when the warehouse has them); meta keeps the
+    build's inputs (`_inputs`) for the next import to tell whether it can add to this warehouse."""
+    sources = pd.DataFrame(registry)
+    sources["file"] = sources.pop("folder") + "/" + sources["file"]
+    sources["sha256"] = sources["file"].map(lambda f: counts[f].sha256)
+    con.register("sources_frame", sources)
+    con.execute("CREATE OR REPLACE TABLE sources AS SELECT * FROM sources_frame ORDER BY file")
+
     runs = pd.DataFrame([vars(c) for c in counts.values()])
     runs.insert(0, "version", version)
     runs.insert(1, "built_at", dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat())
     con.register("runs_frame", runs)
-    con.execute("CREATE TABLE etl_runs AS SELECT * FROM runs_frame")
-    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    con.execute("INSERT INTO meta VALUES ('version', ?), ('schema', 'events-v1')", [version])
+    con.execute("CREATE OR REPLACE TABLE etl_runs AS SELECT * FROM runs_frame")
+    con.execute("CREATE OR REPLACE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute("INSERT INTO meta VALUES ('version', ?), ('schema', 'events-v1'), ('inputs', ?)",
+                [version, json.dumps(inputs)])
     con.execute("CHECKPOINT")
+
+
+def _inputs(data_dir: Path, registry: list[dict], context: str) -> dict:
+    """What a build read: `base`, a hash of everything but the imports (the ETL's code, reference
+    tables, boundaries, bundled files, the day: `context`), and `imports`, each imported file
+    (name, hash, format) in build order."""
+    digest = hashlib.sha256(context.encode())
+    for path in input_files(data_dir):
+        name = path.relative_to(data_dir).as_posix()
+        if not name.startswith(IMPORTS + "/"):
+            digest.update(name.encode() + b"\0" + file_sha256(path).encode())
+    imports = [[f"{IMPORTS}/{e['file']}", file_sha256(data_dir / IMPORTS / e["file"]), e["format"],
+                e["dataset"]] for e in registry if e["folder"] == IMPORTS]
+    return {"base": digest.hexdigest(), "imports": imports}
+
+
+def _added(warehouse: Path, inputs: dict) -> list[str] | None:
+    """The imported files added to the inputs of the build that wrote `warehouse`, when that is
+    all that changed (else None: a full build)."""
+    if not warehouse.exists() or warehouse.with_name(warehouse.name + ".wal").exists():
+        return None
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            value = con.execute("SELECT value FROM meta WHERE key = 'inputs'").fetchall()
+        finally:
+            con.close()
+        old = json.loads(value[0][0]) if value else None
+    except (duckdb.Error, ValueError):
+        return None
+    if not old or old.get("base") != inputs["base"]:
+        return None
+    kept, new = old.get("imports", []), inputs["imports"]
+    if len(new) <= len(kept) or new[:len(kept)] != kept:
+        return None
+    return [name for name, *_ in new[len(kept):]]

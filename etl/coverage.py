@@ -62,7 +62,7 @@ def write(path: Path, registry: list[dict], reference_dir: Path) -> None:
                 "events": events})
         frame = pd.DataFrame(rows, columns=list(COLUMNS))
         con.register("coverage_frame", frame)
-        con.execute("CREATE TABLE coverage AS SELECT dataset, name, period_start::DATE AS period_start, "
+        con.execute("CREATE OR REPLACE TABLE coverage AS SELECT dataset, name, period_start::DATE AS period_start, "
                     "period_end::DATE AS period_end, period_from, release, note, countries, "
                     "categories, records, complete::BOOLEAN AS complete, preliminary::BOOLEAN AS "
                     "preliminary, events::BIGINT AS events FROM coverage_frame ORDER BY period_start, dataset")

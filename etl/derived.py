@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from etl import schema
 from etl.duplicates import best_figures, ranks
@@ -70,12 +71,35 @@ def events(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE points_ranks; DROP VIEW loaded; DROP TABLE staged_events")
 
 
+def update(con: duckdb.DuckDBPyConnection, touched: pd.DataFrame) -> None:
+    """After an import added to the warehouse (etl/append.py): is_secondary and the counted
+    figures of the events in a cluster before or after it (`touched`, column event_id) worked
+    out again, and points_rank of every event (an update of the ranks that moved)."""
+    con.register("touched_ids", touched)
+    con.register("dataset_ranks", ranks())
+    try:
+        con.execute("UPDATE events SET is_secondary = event_id IN (FROM duplicate_secondaries), "
+                    "fatalities_counted = fatalities, fatalities_from = NULL, "
+                    "injured_counted = injured, injured_from = NULL "
+                    "WHERE event_id IN (SELECT event_id FROM touched_ids)")
+        con.execute(f"UPDATE events SET fatalities_counted = b.fatalities_counted, "
+                    f"fatalities_from = b.fatalities_from, injured_counted = b.injured_counted, "
+                    f"injured_from = b.injured_from FROM ({best_figures('events')}) b "
+                    f"WHERE events.event_id = b.event_id")
+    finally:
+        con.unregister("dataset_ranks")
+        con.unregister("touched_ids")
+    con.execute(f"UPDATE events SET points_rank = r.points_rank FROM (SELECT event_id, row_number() "
+                f"OVER (ORDER BY {POINTS_ORDER})::INTEGER AS points_rank FROM events) r "
+                f"WHERE events.event_id = r.event_id AND events.points_rank IS DISTINCT FROM r.points_rank")
+
+
 def write(path: Path) -> None:
     """Table event_cube in the warehouse at `path` (its events have their derived columns)."""
     con = duckdb.connect(str(path))
     try:
         keys = ", ".join(CUBE_KEYS)
-        con.execute(f"CREATE TABLE event_cube AS SELECT make_date(year(event_date), 1, 1) AS event_date, "
+        con.execute(f"CREATE OR REPLACE TABLE event_cube AS SELECT make_date(year(event_date), 1, 1) AS event_date, "
                     f"{keys}, latitude IS NOT NULL AS has_point, count(*) AS events, sum(fatalities) AS fatalities, sum(injured) AS injured, "
                     f"sum(fatalities_counted) AS fatalities_counted, sum(injured_counted) AS injured_counted "
                     f"FROM events GROUP BY ALL ORDER BY event_date, {keys}")
@@ -91,6 +115,6 @@ def write_firsts(con: duckdb.DuckDBPyConnection) -> None:
     # a struct compares field by field: the earliest date, then the smallest id (ids are unique)
     first = ", ".join(f"'{c}': {c}" for c in ("event_date", "event_id", "source_name", "source_url"))
     columns = ", ".join(f"earliest.{c} AS {c}" for c in ("event_id", "source_name", "source_url"))
-    con.execute(f"CREATE TABLE event_firsts AS SELECT earliest.event_date AS event_date, {keys}, {columns} "
+    con.execute(f"CREATE OR REPLACE TABLE event_firsts AS SELECT earliest.event_date AS event_date, {keys}, {columns} "
                 f"FROM (SELECT {keys}, min({{{first}}}) AS earliest FROM events GROUP BY ALL) "
                 f"ORDER BY event_date, {keys}")

@@ -44,9 +44,11 @@ def link(events: pd.DataFrame) -> pd.DataFrame:
         con.close()
 
 
-def link_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
-    """The linked pairs of the events in `table` (the build's events table), with cluster ids.
-    Only the pairs leave DuckDB."""
+def link_table(con: duckdb.DuckDBPyConnection, table: str, only: str | None = None,
+               clusters: bool = True) -> pd.DataFrame:
+    """The linked pairs of the events in `table` (the build's events table), with cluster ids
+    (without, and without column cluster_id, when not `clusters`); with `only` (a table of
+    event_id), the pairs with at least one of those events. Only the pairs leave DuckDB."""
     if con.execute(f"SELECT count(DISTINCT dataset) FROM {table}").fetchall()[0][0] < 2:
         return empty()
     link_class = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in LINK_CLASS.items())
@@ -58,6 +60,14 @@ def link_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
                             latitude::DOUBLE AS latitude, longitude::DOUBLE AS longitude, category,
                             actor_group, CASE category {link_class} ELSE category END AS link_class
                         FROM {table}""")
+        match = "ON s.other = a.dataset AND s.link_class = a.link_class AND s.day = a.day"
+        candidates = f"SELECT a.event_id, s.event_id AS linked_event_id FROM e a JOIN shifted s {match}"
+        if only:  # a pair with one of them on either side
+            candidates = (
+                f"SELECT a.event_id, s.event_id AS linked_event_id FROM (FROM e WHERE event_id IN "
+                f"(SELECT event_id FROM {only})) a JOIN shifted s {match} UNION "
+                f"SELECT a.event_id, s.event_id FROM e a JOIN (FROM shifted WHERE event_id IN "
+                f"(SELECT event_id FROM {only})) s {match}")
         # Equi-join on (category, day, dataset pair): each event is listed under the day before,
         # its day and the day after, once for every other dataset that sorts before its own, so
         # no pair of events of the same dataset is ever compared (a 1M-row import stays fast).
@@ -69,9 +79,7 @@ def link_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
             shifted AS (SELECT e.event_id, e.link_class, n.other, e.day + o.offset_days::INTEGER AS day
                         FROM e JOIN names n ON n.other < e.dataset
                         CROSS JOIN (SELECT unnest(range(-{MAX_DAYS}, {MAX_DAYS} + 1)) AS offset_days) o),
-            candidates AS (SELECT a.event_id, s.event_id AS linked_event_id
-                           FROM e a JOIN shifted s
-                             ON s.other = a.dataset AND s.link_class = a.link_class AND s.day = a.day)
+            candidates AS ({candidates})
             SELECT a.event_id, b.event_id AS linked_event_id,
                    abs(date_diff('day', a.day, b.day)) AS days_apart,
                    round(6371 * 2 * asin(sqrt(
@@ -85,16 +93,26 @@ def link_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
               AND ((a.district_id IS NOT NULL AND a.district_id = b.district_id)
                    OR distance_km <= ?)
             ORDER BY 1, 2""", [UNKNOWN, OTHER, UNKNOWN, OTHER, NEAR_KM]).df()
-        if not len(pairs):
-            return empty()
-        ids = pd.unique(pairs[["event_id", "linked_event_id"]].to_numpy().ravel())
-        con.register("linked_ids", pd.DataFrame({"event_id": ids}))
-        category = dict(con.execute(f"SELECT event_id, category FROM {table} "
-                                    "JOIN linked_ids USING (event_id)").fetchall())
-        con.unregister("linked_ids")
     finally:
         con.execute("DROP VIEW IF EXISTS ev")
         con.unregister("family")
+    return clustered(con, table, pairs) if clusters else pairs
+
+
+def clustered(con: duckdb.DuckDBPyConnection, table: str, pairs: pd.DataFrame) -> pd.DataFrame:
+    """`pairs` (event_id, linked_event_id, days_apart, distance_km) with their cluster ids, in
+    the order of event_id, linked_event_id (the categories of the events come from `table`)."""
+    if not len(pairs):
+        return empty()
+    pairs = pairs.sort_values(["event_id", "linked_event_id"], ignore_index=True)
+    ids = pd.unique(pairs[["event_id", "linked_event_id"]].to_numpy().ravel())
+    con.register("linked_ids", pd.DataFrame({"event_id": ids}))
+    try:
+        category = dict(con.execute(f"SELECT event_id, category FROM {table} "
+                                    "JOIN linked_ids USING (event_id)").fetchall())
+    finally:
+        con.unregister("linked_ids")
+    pairs = pairs.drop(columns=["cluster_id"], errors="ignore")
     pairs.insert(0, "cluster_id", _clusters(pairs, category))
     return pairs[list(COLUMNS)]
 
@@ -124,7 +142,7 @@ def _clusters(pairs: pd.DataFrame, category: dict[str, str]) -> list[str]:
 
 # The events counted only through their cluster: every member but the cluster's id. Indicators
 # leave them out unless a user asks for every event (Filters.all_duplicates).
-SECONDARIES_VIEW = """CREATE VIEW duplicate_secondaries AS
+SECONDARIES_VIEW = """CREATE OR REPLACE VIEW duplicate_secondaries AS
     SELECT event_id FROM duplicate_links WHERE event_id <> cluster_id
     UNION SELECT linked_event_id FROM duplicate_links WHERE linked_event_id <> cluster_id"""
 
@@ -164,7 +182,7 @@ def ranks() -> pd.DataFrame:
 
 def write(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> None:
     """Table duplicate_links and view duplicate_secondaries in the warehouse of `con`."""
-    con.execute("CREATE TABLE duplicate_links (cluster_id VARCHAR, event_id VARCHAR, "
+    con.execute("CREATE OR REPLACE TABLE duplicate_links (cluster_id VARCHAR, event_id VARCHAR, "
                 "linked_event_id VARCHAR, days_apart INTEGER, distance_km DOUBLE)")
     if len(pairs):
         con.register("pairs", pairs)

@@ -33,13 +33,18 @@ DDL = ("CREATE TABLE revisions (recorded_at VARCHAR, dataset VARCHAR, since VARC
 
 
 def record(new: Path, old: Path, history: Path, version: str,
-           progress=lambda step: None) -> int:
+           progress=lambda step: None, only: pd.DataFrame | None = None) -> int:
     """Compare the datasets whose files changed between warehouse `old` (may be absent) and the
     new warehouse file `new` (not yet renamed); append the differences to `history`; write table
-    `revisions` (the whole history) into `new`. Returns the number of rows recorded."""
+    `revisions` (the whole history) into `new`. Returns the number of rows recorded. With `only`
+    (column event_id: the events an import added to a copy of `old`, etl/append.py), only those
+    events can differ and only they are compared."""
     con = duckdb.connect(str(new))
     try:
-        rows = _compare(con, old, version, progress)
+        if only is not None:
+            con.register("only_ids", only)
+        rows = _compare(con, old, version, progress, "only_ids" if only is not None else None)
+        con.execute("DROP TABLE IF EXISTS revisions")
         con.execute(DDL)
         if history.exists():
             con.execute("INSERT INTO revisions SELECT * FROM read_parquet(?)", [str(history)])
@@ -61,7 +66,8 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")  # COPY takes no parameter for its file name
 
 
-def _compare(con: duckdb.DuckDBPyConnection, old: Path, version: str, progress) -> pd.DataFrame:
+def _compare(con: duckdb.DuckDBPyConnection, old: Path, version: str, progress,
+             only: str | None = None) -> pd.DataFrame:
     empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS})
     if not Path(old).exists():
         return empty
@@ -88,7 +94,7 @@ def _compare(con: duckdb.DuckDBPyConnection, old: Path, version: str, progress) 
         parts = []
         for dataset in changed:
             progress(f"comparing {dataset} with the previous version")
-            parts.append(diff(con, "old.events", "events", dataset, fields)
+            parts.append(diff(con, "old.events", "events", dataset, fields, only)
                          .assign(recorded_at=recorded_at, dataset=dataset, since=str(since or ""),
                                  version=version))
         if not parts:
@@ -113,9 +119,11 @@ def _side(side: str, field: str) -> str:
 
 
 def diff(con: duckdb.DuckDBPyConnection, old_table: str, new_table: str, dataset: str,
-         fields=FIELDS) -> pd.DataFrame:
+         fields=FIELDS, only: str | None = None) -> pd.DataFrame:
     """The events of `dataset` added, removed and revised (one row per changed field) from
-    `old_table` to `new_table`. Columns: event_id, change, field, old_value, new_value."""
+    `old_table` to `new_table` (with `only`, a table of event_id: among those events). Columns:
+    event_id, change, field, old_value, new_value."""
+    among = f" AND event_id IN (SELECT event_id FROM {only})" if only else ""
     # table and column names come from the schema and the callers above, never from a user
     # One join finds the events with any changed field (j, few); each field is compared on those.
     revised = " UNION ALL ".join(
@@ -124,8 +132,8 @@ def diff(con: duckdb.DuckDBPyConnection, old_table: str, new_table: str, dataset
         f"WHERE {_side('o', f)} IS DISTINCT FROM {_side('n', f)}" for i, f in enumerate(fields))
     pairs = ", ".join(f'o."{f}" AS "o_{f}", n."{f}" AS "n_{f}"' for f in fields)
     changed = " OR ".join(f'o."{f}" IS DISTINCT FROM n."{f}"' for f in fields)
-    sql = (f"WITH o AS (SELECT * FROM {old_table} WHERE dataset = ?), "
-           f"n AS (SELECT * FROM {new_table} WHERE dataset = ?)"
+    sql = (f"WITH o AS (SELECT * FROM {old_table} WHERE dataset = ?{among}), "
+           f"n AS (SELECT * FROM {new_table} WHERE dataset = ?{among})"
            + (f", j AS MATERIALIZED (SELECT event_id, {pairs} FROM o JOIN n USING (event_id) "
               f"WHERE {changed}) " if fields else " ") +
            "SELECT event_id, change, field, old_value, new_value FROM ("

@@ -1,0 +1,73 @@
+"""An import added to the warehouse of the last build, when the imported files appended to its
+inputs are all that changed (etl/build.py `_added`): the build copies the warehouse and changes
+only what the new files touch, in the copy, renamed over the old at the end like any build.
+
+The tables are those a full build of the same inputs writes (tests/etl/test_append.py compares
+them): the new files come after the earlier imports and before the bundled files, so a new row
+whose event id is already loaded from a bundled file takes its place (the bundled row becomes a
+duplicate id), and one whose id an earlier import holds is a duplicate id; probable duplicates are
+linked for the new events only (the pairs of the other events stay as they were), the clusters
+and the figures they count with are worked out again, `points_rank`, the cube and the coverage
+are rewritten whole.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from etl import derived
+from etl import duplicates
+
+
+def positions(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """Temporary table positions: every row of the staged event ids (staged, loaded or already a
+    duplicate id) with its file's position in the build (`names`, build order); the staged ids'
+    rows of table duplicates are taken out (build._write_events ranks them again)."""
+    con.register("file_orders", pd.DataFrame({"source_file": names, "file_order": range(len(names))}))
+    try:
+        con.execute("CREATE TEMP TABLE staged_ids AS SELECT DISTINCT event_id FROM staged_events")
+        con.execute("""CREATE TEMP TABLE positions AS
+            SELECT event_id, source_file, source_line, file_order FROM staged_events
+            UNION ALL SELECT e.event_id, e.source_file, e.source_line, o.file_order
+                FROM events e SEMI JOIN staged_ids USING (event_id) JOIN file_orders o USING (source_file)
+            UNION ALL SELECT d.event_id, d.source_file, d.source_line, o.file_order
+                FROM duplicates d SEMI JOIN staged_ids USING (event_id) JOIN file_orders o USING (source_file)""")
+    finally:
+        con.unregister("file_orders")
+    con.execute("DELETE FROM duplicates WHERE event_id IN (SELECT event_id FROM staged_ids)")
+
+
+def events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The loaded rows the new files displace (now duplicate ids) out of events and
+    quality_flags, the new files' loaded rows in (derived columns as for an event in no cluster;
+    `links` corrects them). Returns the ids of the rows added (column event_id)."""
+    con.execute("CREATE TEMP TABLE displaced AS SELECT source_file, source_line FROM events "
+                "SEMI JOIN repeated USING (source_file, source_line)")
+    for table in ("events", "quality_flags"):
+        con.execute(f"DELETE FROM {table} USING displaced d WHERE {table}.source_file = "
+                    f"d.source_file AND {table}.source_line = d.source_line")
+    con.execute("""INSERT INTO events SELECT l.* EXCLUDE (staged_row), false, fatalities, NULL,
+                   injured, NULL, NULL FROM loaded l""")
+    added = con.execute("SELECT event_id FROM loaded").df()
+    con.execute("DROP VIEW loaded; DROP TABLE staged_events")
+    return added
+
+
+def links(con: duckdb.DuckDBPyConnection, added: pd.DataFrame) -> pd.DataFrame:
+    """Probable duplicates after the new events (`added`): the earlier pairs of the other events
+    and the pairs of the new ones, in clusters worked out again; then the derived columns."""
+    con.register("added_ids", added)
+    try:
+        before = con.execute("SELECT * FROM duplicate_links").df()
+        kept = con.execute("SELECT event_id, linked_event_id, days_apart, distance_km "
+                           "FROM duplicate_links WHERE event_id NOT IN (FROM added_ids) "
+                           "AND linked_event_id NOT IN (FROM added_ids)").df()
+        new = duplicates.link_table(con, "events", only="added_ids", clusters=False)
+    finally:
+        con.unregister("added_ids")
+    pairs = duplicates.clustered(con, "events", pd.concat([kept, new], ignore_index=True))
+    duplicates.write(con, pairs)
+    touched = pd.unique(pd.concat([before[c] for c in ("event_id", "linked_event_id")] +
+                                  [pairs[c] for c in ("event_id", "linked_event_id")]))
+    derived.update(con, pd.DataFrame({"event_id": pd.Series(touched, dtype=object)}))
+    return pairs
