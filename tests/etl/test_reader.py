@@ -47,3 +47,17 @@ def test_what_duckdb_refuses_is_read_whole_by_the_csv_module(tmp_path):
         assert len(parts) == 1
         assert parts[0]["_line"].tolist() == by_csv_module(path)["_line"].tolist()
     assert list(table.read_chunks(latin, "latin1.csv"))[0]["city"].tolist() == ["Café", "Quetta"]
+
+
+def test_line_breaks_first_seen_after_the_sample_rows_keep_the_lines_exact(tmp_path, monkeypatch):
+    # breaks in `summary` from the first rows, in `notes` only far below the rows sampled for them
+    monkeypatch.setattr(table, "SAMPLE_ROWS", 20)
+    rows = [["id", "summary", "notes"]]
+    rows += [[f"e{i}", "two\nlines" if i % 3 == 0 else "one", "a\nb\nc" if i in (150, 151, 170) else "x"]
+             for i in range(200)]
+    path = tmp_path / "late_breaks.csv"
+    write(path, rows)
+    streamed = pd.concat(table.read_chunks(path, path.name, rows=50), ignore_index=True)
+    expected = by_csv_module(path)
+    assert streamed["_line"].tolist() == expected["_line"].tolist()
+    assert streamed["notes"].tolist() == expected["notes"].tolist()
