@@ -220,21 +220,9 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                 _configure(con, tmp)
                 names = [f"{e['folder']}/{e['file']}" for e in registry]
                 if added:
-                    new = [names.index(a) for a in added]
-                    _stage(con, cache, [staged[i] for i in new], new)
-                    append.positions(con, names)
-                    _write_events(con, "positions")
-                    changed = append.events(con)
+                    probable, changed = _add_files(con, cache, staged, names, added, progress)
                 else:
-                    _stage(con, cache, staged)
-                    _write_events(con)
-                progress("linking probable duplicates across datasets")
-                if added:
-                    probable = append.links(con, changed)
-                else:
-                    probable = links.link_table(con, "loaded")
-                    links.write(con, probable)
-                    derived.events(con)
+                    probable, changed = _write_all(con, cache, staged, progress), None
                 _count(con, counts)
                 result = BuildResult(warehouse, version, list(counts.values()), *_outcomes(con),
                                      notes, probable)
@@ -249,7 +237,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             derived.write(tmp)
             # what changed against the warehouse being replaced (table revisions; etl/revisions.py)
             revisions.record(tmp, warehouse, data_dir / IMPORTS / revisions.HISTORY, version, progress,
-                             only=changed if added else None)
+                             only=changed)
             os.replace(tmp, warehouse)
         finally:
             _remove(tmp.parent.glob(tmp.name + "*"))  # the file unless renamed, its WAL, spill folder
@@ -257,6 +245,33 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         read = {_hash_key(path) for path in input_files(data_dir)}
         filecache.keep_hashes(cache, {k: v for k, v in _HASHES.items() if k in read})
         return result
+
+
+def _write_all(con: duckdb.DuckDBPyConnection, cache: Path, staged: list[str], progress) -> pd.DataFrame:
+    """Every file's outcome (cache entries `staged`, in build order) into the new warehouse's
+    tables: events with their derived columns, duplicates, flags, rejects, out of scope, probable
+    duplicates (returned)."""
+    _stage(con, cache, staged)
+    _write_events(con)
+    progress("linking probable duplicates across datasets")
+    probable = links.link_table(con, "loaded")
+    links.write(con, probable)
+    derived.events(con)
+    return probable
+
+
+def _add_files(con: duckdb.DuckDBPyConnection, cache: Path, staged: list[str], names: list[str],
+               added: list[str], progress) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The outcome of the files `added` (names of `names`, the build order) added to the copy of
+    the last build's warehouse (etl/append.py); returns the probable duplicates and the ids of the
+    events added."""
+    new = [names.index(a) for a in added]
+    _stage(con, cache, [staged[i] for i in new], new)
+    append.positions(con, names)
+    _write_events(con, "positions")
+    changed = append.events(con)
+    progress("linking probable duplicates across datasets")
+    return append.links(con, changed), changed
 
 
 def _remove(paths) -> None:
