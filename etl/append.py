@@ -37,10 +37,15 @@ def positions(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     con.execute("DELETE FROM duplicates WHERE event_id IN (SELECT event_id FROM staged_ids)")
 
 
-def events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+ADDED = "added_events"  # table of the copy: the ids of the events added (dropped by `done`)
+
+
+def events(con: duckdb.DuckDBPyConnection) -> str:
     """The loaded rows the new files displace (now duplicate ids) out of events and
     quality_flags, the new files' loaded rows in (derived columns as for an event in no cluster;
-    `links` corrects them). Returns the ids of the rows added (column event_id)."""
+    `links` corrects them). Returns the name of the table of the ids added (ADDED: a table of the
+    warehouse, not of this connection, for revisions.record to read; 10M ids as Python strings
+    took 1 GB)."""
     con.execute("CREATE TEMP TABLE displaced AS SELECT source_file, source_line FROM events "
                 "SEMI JOIN repeated USING (source_file, source_line)")
     for table in ("events", "quality_flags"):
@@ -48,23 +53,28 @@ def events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                     f"d.source_file AND {table}.source_line = d.source_line")
     con.execute("""INSERT INTO events SELECT l.* EXCLUDE (staged_row), false, fatalities, NULL,
                    injured, NULL, NULL FROM loaded l""")
-    added = con.execute("SELECT event_id FROM loaded").df()
+    con.execute(f"CREATE TABLE {ADDED} AS SELECT event_id FROM loaded")
     con.execute("DROP VIEW loaded; DROP TABLE staged_events")
-    return added
+    return ADDED
 
 
-def links(con: duckdb.DuckDBPyConnection, added: pd.DataFrame) -> pd.DataFrame:
-    """Probable duplicates after the new events (`added`): the earlier pairs of the other events
-    and the pairs of the new ones, in clusters worked out again; then the derived columns."""
-    con.register("added_ids", added)
+def done(path) -> None:
+    """Drop the table of added ids from the warehouse file at `path`."""
+    con = duckdb.connect(str(path))
     try:
-        before = con.execute("SELECT * FROM duplicate_links").df()
-        kept = con.execute("SELECT event_id, linked_event_id, days_apart, distance_km "
-                           "FROM duplicate_links WHERE event_id NOT IN (FROM added_ids) "
-                           "AND linked_event_id NOT IN (FROM added_ids)").df()
-        new = duplicates.link_table(con, "events", only="added_ids", clusters=False)
+        con.execute(f"DROP TABLE IF EXISTS {ADDED}; CHECKPOINT")
     finally:
-        con.unregister("added_ids")
+        con.close()
+
+
+def links(con: duckdb.DuckDBPyConnection, added: str) -> pd.DataFrame:
+    """Probable duplicates after the new events (table `added`): the earlier pairs of the other
+    events and the pairs of the new ones, in clusters worked out again; then the derived columns."""
+    before = con.execute("SELECT * FROM duplicate_links").df()
+    kept = con.execute(f"SELECT event_id, linked_event_id, days_apart, distance_km "
+                       f"FROM duplicate_links WHERE event_id NOT IN (FROM {added}) "
+                       f"AND linked_event_id NOT IN (FROM {added})").df()
+    new = duplicates.link_table(con, "events", only=added, clusters=False)
     pairs = duplicates.clustered(con, "events", pd.concat([kept, new], ignore_index=True))
     duplicates.write(con, pairs)
     touched = pd.unique(pd.concat([before[c] for c in ("event_id", "linked_event_id")] +

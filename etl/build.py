@@ -238,6 +238,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             # what changed against the warehouse being replaced (table revisions; etl/revisions.py)
             revisions.record(tmp, warehouse, data_dir / IMPORTS / revisions.HISTORY, version, progress,
                              only=changed)
+            if changed:
+                append.done(tmp)
             os.replace(tmp, warehouse)
         finally:
             _remove(tmp.parent.glob(tmp.name + "*"))  # the file unless renamed, its WAL, spill folder
@@ -261,10 +263,10 @@ def _write_all(con: duckdb.DuckDBPyConnection, cache: Path, staged: list[str], p
 
 
 def _add_files(con: duckdb.DuckDBPyConnection, cache: Path, staged: list[str], names: list[str],
-               added: list[str], progress) -> tuple[pd.DataFrame, pd.DataFrame]:
+               added: list[str], progress) -> tuple[pd.DataFrame, str]:
     """The outcome of the files `added` (names of `names`, the build order) added to the copy of
-    the last build's warehouse (etl/append.py); returns the probable duplicates and the ids of the
-    events added."""
+    the last build's warehouse (etl/append.py); returns the probable duplicates and the table of
+    the ids of the events added."""
     new = [names.index(a) for a in added]
     _stage(con, cache, [staged[i] for i in new], new)
     append.positions(con, names)

@@ -97,6 +97,7 @@ def update(con: duckdb.DuckDBPyConnection, touched: pd.DataFrame) -> None:
 def write(path: Path) -> None:
     """Table event_cube in the warehouse at `path` (its events have their derived columns)."""
     con = duckdb.connect(str(path))
+    con.execute("SET enable_progress_bar = false")
     try:
         keys = ", ".join(CUBE_KEYS)
         con.execute(f"CREATE OR REPLACE TABLE event_cube AS SELECT make_date(year(event_date), 1, 1) AS event_date, "

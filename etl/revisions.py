@@ -33,17 +33,16 @@ DDL = ("CREATE TABLE revisions (recorded_at VARCHAR, dataset VARCHAR, since VARC
 
 
 def record(new: Path, old: Path, history: Path, version: str,
-           progress=lambda step: None, only: pd.DataFrame | None = None) -> int:
+           progress=lambda step: None, only: str | None = None) -> int:
     """Compare the datasets whose files changed between warehouse `old` (may be absent) and the
     new warehouse file `new` (not yet renamed); append the differences to `history`; write table
     `revisions` (the whole history) into `new`. Returns the number of rows recorded. With `only`
-    (column event_id: the events an import added to a copy of `old`, etl/append.py), only those
-    events can differ and only they are compared."""
+    (a table of `new` with column event_id: the events an import added to a copy of `old`,
+    etl/append.py), only those events can differ and only they are compared."""
     con = duckdb.connect(str(new))
+    con.execute("SET enable_progress_bar = false")
     try:
-        if only is not None:
-            con.register("only_ids", only)
-        rows = _compare(con, old, version, progress, "only_ids" if only is not None else None)
+        rows = _compare(con, old, version, progress, only)
         con.execute("DROP TABLE IF EXISTS revisions")
         con.execute(DDL)
         if history.exists():
