@@ -1,12 +1,15 @@
 """Extremist activity indicators: navigation and the shared sidebar filters, nothing else."""
 import streamlit as st
 
-from dashboard import data, evidence
-from dashboard.filters import sidebar_filters
-from dashboard.navigation import FAVICON, PAGES
-from indicators import overview
+from dashboard.preload import preload_charts
 
 st.set_page_config(page_title="Extremist activity indicators", layout="wide")
+preload_charts()  # before the imports and queries below: the browser loads plotly meanwhile
+
+from dashboard import data, evidence  # noqa: E402  (pandas, DuckDB: after the preload is sent)
+from dashboard.filters import sidebar_filters  # noqa: E402
+from dashboard.navigation import FAVICON, PAGES  # noqa: E402
+from indicators import overview  # noqa: E402
 
 try:
     options = data.query(overview.filter_options)

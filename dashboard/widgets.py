@@ -92,7 +92,6 @@ def briefing_downloads(f) -> None:
     """The one-click briefing deck (PPTX, PDF) and the filtered events (CSV, XLSX, GeoJSON)."""
     from dashboard import data
     from export import render, tables
-    from export.deck import build_deck
     from indicators import overview, provenance
 
     cursor = data.connection()  # a cursor of its own for the download threads
@@ -103,13 +102,18 @@ def briefing_downloads(f) -> None:
     def note() -> str:  # only when a file is asked for, not on every rerun
         return f"{f.describe()}. Source: {provenance.source_line(cursor, f)}"
 
+    def deck(fmt: str) -> bytes:  # python-pptx is imported when a deck is asked for, not at start
+        from export.deck import build_deck
+
+        return build_deck(query, f, fmt)
+
     with st.popover("Briefing & data", icon=":material/slideshow:"):
         can_render = render.chromium_available()
         st.download_button("Briefing deck (PPTX)", key="deck_pptx", file_name="briefing.pptx",
                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                           data=lambda: build_deck(query, f, "pptx"), on_click="ignore", disabled=not can_render)
+                           data=lambda: deck("pptx"), on_click="ignore", disabled=not can_render)
         st.download_button("Briefing deck (PDF)", key="deck_pdf", file_name="briefing.pdf",
-                           mime="application/pdf", data=lambda: build_deck(query, f, "pdf"),
+                           mime="application/pdf", data=lambda: deck("pdf"),
                            on_click="ignore", disabled=not can_render)
         if not can_render:
             st.caption(render.INSTALL_HINT)
