@@ -182,12 +182,13 @@ def build_warehouse(data_dir: Path, warehouse: Path,
 
         counts, staged = {}, []
         today = today or dt.date.today()  # (an event of a future date is rejected)
-        context = filecache.context(data_dir, file_sha256) + today.isoformat()
+        context = filecache.context(data_dir, file_sha256)
+        reread = set()  # files read again, not from the cache
         for entry in registry:
             name = f"{entry['folder']}/{entry['file']}"
             sha = file_sha256(data_dir / name)
             key = filecache.key(context, entry["format"], sha)
-            rows = None if fresh else filecache.rows(cache, key)
+            rows = None if fresh else filecache.rows(cache, key, today)
             progress(name + (" (unchanged: from the cache)" if rows is not None else ""))
             if rows is None:
                 try:
@@ -200,6 +201,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                 except Exception as err:  # whatever it is, the build stops here and names the file
                     raise BuildError(_file_failed(name, entry, err)) from err
                 rows = writer.rows
+                reread.add(name)
             staged.append(key)
             counts[name] = FileCount(name, entry["dataset"], rows_read=rows, sha256=sha)
 
@@ -207,6 +209,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         tmp.unlink(missing_ok=True)
         inputs = _inputs(data_dir, registry, context)
         added = None if fresh else _added(warehouse, inputs)
+        if added and reread - set(added):  # an earlier file's outcome may have changed (the day)
+            added = None
         try:
             if added:
                 # only imports appended to the last build's inputs: its warehouse, copied, takes
@@ -286,9 +290,9 @@ def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, distr
     """The file's outcome written into the cache under `key` (nothing is kept if it fails), with
     the rows read so far and their rate after each part."""
     start, size = time.perf_counter(), path.stat().st_size / 1e6
-    with filecache.Writer(cache, key) as writer:
-        for outcome in _load_file(path, name, entry["format"], districts, today, use_duckdb):
-            writer.add(outcome)
+    with filecache.Writer(cache, key, today) as writer:
+        for outcome, latest in _load_file(path, name, entry["format"], districts, today, use_duckdb):
+            writer.add(outcome, latest)
             if writer.count > 1 or size > 50:
                 seconds = max(time.perf_counter() - start, 1e-9)
                 progress(f"{name} ({size:,.0f} MB): {writer.rows:,} rows read, "
@@ -299,18 +303,23 @@ def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, distr
 def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, use_duckdb: bool = True):
     """The file's outcome chunk by chunk, its events placed in districts, their targets classed
     and the contract checked (row by row: a chunk's result depends on no other row, so it can be
-    kept in the cache; it depends on `today` through the check of future dates)."""
+    kept in the cache; it depends on `today` through the check of future dates), each with the
+    latest date of its rows that reached the contract (None: none)."""
     for outcome in FORMATS[fmt].chunks(path, name, use_duckdb):
         events = outcome.events
+        latest = None
         for column in schema.DATE_COLUMNS:  # one date type for every file's frame
             if column in events:
                 events[column] = pd.to_datetime(events[column]).astype("datetime64[s]")
+                last = events[column].max()
+                if pd.notna(last) and (latest is None or last.date() > latest):
+                    latest = last.date()
         if len(events):
             events = targets.add_target_classes(geo.place_events(events, districts))
         checked = schema.validate(events, today=today)
         yield schema.Outcome(checked.events, _stack([outcome.rejects, checked.rejects]),
                              _stack([outcome.flags, checked.flags]), outcome.out_of_scope,
-                             rows_read=outcome.rows_read)
+                             rows_read=outcome.rows_read), latest
 
 
 def _configure(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:

@@ -4,7 +4,8 @@ between builds in a folder beside the warehouse: the build's staging area, which
 SQL.
 
 An entry is keyed by the file's hash, its format and everything its outcome depends on: the ETL's
-code, the reference tables and the boundaries of the data folder. So an import reads and maps only
+code, the reference tables and the boundaries of the data folder; and it holds on a later day
+when none of the file's dates was in the future on the day it was made (`rows`). So an import reads and maps only
 the new file; the files already seen come from here, and a build gives the same tables with or
 without the cache (`python -m etl build --fresh` ignores it). Entries are written to a temporary
 folder renamed into place (a killed build leaves none half-written); a build removes the entries
@@ -12,6 +13,7 @@ it did not use.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -49,14 +51,23 @@ def key(context_key: str, fmt: str, file_sha: str) -> str:
     return hashlib.sha256(f"{context_key}\0{fmt}\0{file_sha}".encode()).hexdigest()[:32]
 
 
-def rows(cache: Path, entry: str) -> int | None:
-    """The data rows of the file whose outcome is kept under `entry` (None: not kept, or a part
-    cannot be read: the file is then read again)."""
+def rows(cache: Path, entry: str, today: dt.date) -> int | None:
+    """The data rows of the file whose outcome is kept under `entry` (None: not kept, a part
+    cannot be read, or the outcome may differ on `today`: the file is then read again).
+
+    An outcome depends on the day only through the contract's future-date rule: one made on day
+    D holds on any later day when no date of the file was after D (nothing was in the future
+    then, nothing can be now)."""
     try:
         for path in (cache / entry).glob("*.parquet"):
             pq.read_metadata(path)
+        day = json.loads((cache / entry / "day").read_text())
+        made = dt.date.fromisoformat(day["today"])
+        latest = dt.date.fromisoformat(day["latest"]) if day["latest"] else None
+        if made != today and (made > today or (latest is not None and latest > made)):
+            return None
         return int((cache / entry / "rows").read_text())
-    except (OSError, ValueError, pa.ArrowException):
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         return None
 
 
@@ -68,15 +79,19 @@ def parts(cache: Path, entry: str, part: str) -> list[Path]:
 class Writer:
     """Writes a file's outcome chunk by chunk; kept only when the whole file went through."""
 
-    def __init__(self, cache: Path, entry: str):
+    def __init__(self, cache: Path, entry: str, today: dt.date):
         self.cache, self.entry, self.count, self.rows = cache, entry, 0, 0
+        self.today, self.latest = today, None  # the day of the checks, the file's latest date
         self.tmp = cache / f".{entry}.{uuid.uuid4().hex}.tmp"
 
     def __enter__(self) -> "Writer":
         self.tmp.mkdir(parents=True)
         return self
 
-    def add(self, outcome: schema.Outcome) -> None:
+    def add(self, outcome: schema.Outcome, latest: dt.date | None = None) -> None:
+        """A chunk's outcome, with the latest date of its rows that reached the contract."""
+        if latest is not None and (self.latest is None or latest > self.latest):
+            self.latest = latest
         for part in PARTS:
             frame = getattr(outcome, part)
             if len(frame):
@@ -93,6 +108,9 @@ class Writer:
         try:
             if kind is None:
                 (self.tmp / "rows").write_text(str(self.rows))
+                (self.tmp / "day").write_text(json.dumps({
+                    "today": self.today.isoformat(),
+                    "latest": self.latest.isoformat() if self.latest else None}))
                 shutil.rmtree(self.cache / self.entry, ignore_errors=True)
                 self.tmp.rename(self.cache / self.entry)
         finally:

@@ -61,3 +61,43 @@ def test_an_import_reads_only_its_own_file_and_a_damaged_entry_is_read_again(dat
     assert sum("from the cache" not in s for s in steps if s.startswith(("raw/", "imports/"))) == len(files)
     # (revisions: the rebuilt warehouse has no predecessor of its own to compare with)
     assert set(tables_equal(warehouse, rebuilt)) <= {"revisions"}
+
+
+def test_an_outcome_holds_on_later_days_unless_one_of_its_dates_was_in_the_future(data_dir, tmp_path):
+    import csv
+    import datetime as dt
+
+    warehouse = data_dir / "warehouse.duckdb"
+    build_warehouse(data_dir, warehouse, today=TODAY)
+    tomorrow = TODAY + dt.timedelta(days=1)
+    with open(FIXTURES / "imports" / "acled_south_asia.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    date = rows[0].index("event_date")
+    rows = rows[:4]
+    rows[3][date] = tomorrow.isoformat()  # in the future today, not tomorrow
+    path = tmp_path / "acled_tomorrow.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    import_file(path, data_dir, warehouse, today=TODAY)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM rejects WHERE reason = 'event_date is in the future'").fetchone()[0] == 1
+    con.close()
+
+    steps = []
+    build_warehouse(data_dir, warehouse, today=tomorrow, progress=steps.append)
+    files = [s for s in steps if s.startswith(("raw/", "imports/"))]
+    assert all(s.endswith("(unchanged: from the cache)") for s in files if s.startswith("raw/"))
+    assert [s for s in files if not s.endswith("(unchanged: from the cache)")] == \
+        [s for s in files if s.startswith("imports/")]  # the file with tomorrow's event only
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM rejects WHERE reason = 'event_date is in the future'").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM events WHERE event_date = ?", [tomorrow]).fetchone()[0] == 1
+    con.close()
+
+    # a day later still, nothing read again, and the next import adds to the warehouse
+    steps.clear()
+    import_file(FIXTURES / "imports" / "ucdp_ged.csv", data_dir, warehouse,
+                today=tomorrow + dt.timedelta(days=1), progress=steps.append)
+    read = [s for s in steps if s.startswith(("raw/", "imports/")) and not s.endswith("from the cache)")]
+    assert len(read) == 1 and read[0].startswith("imports/ucdp-")
+    assert any(s.startswith("adding imports/ucdp-") for s in steps)
