@@ -1,0 +1,47 @@
+"""Measures counted from event_cube (library.cube_sql) equal the same measures counted over the
+events, by year and by every breakdown the cube holds, and in the rates per 100,000 people."""
+import pytest
+
+from contract.schema import CATEGORIES
+from indicators import impact, library
+from indicators.filters import Filters
+
+FILTERS = [Filters(1990, 2030), Filters(2016, 2016), Filters(2014, 2017, provinces=("Sindh", "Balochistan")),
+           Filters(2004, 2019, categories=tuple(CATEGORIES), all_duplicates=True),
+           Filters(2008, 2019, actor_groups=("Unknown", "Islamic State"), precise_dates_only=True),
+           Filters(2000, 2019, countries=("AFG",), datasets=("curated",)), Filters(2010, 2011, countries=("IND",))]
+BY = [(), ("year",), ("province",), ("category",), ("actor_group",), ("year", "province"),
+      ("year", "actor_group")]
+
+
+class OverEvents(Filters):
+    """The same filters, counted over the events: cube_sql gives no cube SQL for a subclass."""
+
+
+def over_events(f: Filters) -> OverEvents:
+    return OverEvents(**{k: getattr(f, k) for k in f.__dataclass_fields__})
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
+def test_cube_measures_equal_the_events(con, f):
+    assert library.cube_sql("events", over_events(f)) is None and library.cube_sql("injured", f) is None
+    for measure in library.CUBE_MEASURES:
+        assert library.cube_sql(measure, f) is not None
+        for by in BY:
+            cube = library.measure_by(con, f, measure, by)
+            events = library.measure_by(con, over_events(f), measure, by)
+            assert cube.equals(events), (measure, by)
+            assert cube.attrs == events.attrs
+        for level, key in (("district", "district_id"), ("province", "admin1")):
+            # (units of equal rate come in the population query's order, which is not fixed)
+            cube, events = (impact.rates(con, g, measure, level).sort_values(key, ignore_index=True)
+                            for g in (f, over_events(f)))
+            assert cube.equals(events), (measure, level)
+    if f == FILTERS[0]:
+        assert library.measure_by(con, f, "attacks", ())["value"].iloc[0] > 100
+
+
+def test_an_empty_selection_counts_zero(con):
+    f = Filters(2016, 2016, countries=("IND",))
+    assert library.measure_by(con, f, "attacks", ())["value"].tolist() == [0]
+    assert library.measure_by(con, f, "attacks", ("year",))["value"].tolist() == [0]
