@@ -18,6 +18,10 @@ Nothing here is new information; each item is recomputed from `events` at every 
   (earliest date, then smallest id) with its date, id and source. Its `event_date` is that first
   date, so `Filters.where()` applies to it unchanged; the first event of any selection is the
   first of its rows' first events (the new districts of a group, indicators/spread.py).
+- `event_unmapped`: the events with no district of the boundary layer, or no province of the
+  province layer named by their country and admin1, counted as in `event_cube` (its keys and
+  geo_precision); what a map cannot place (indicators/geography.py not_on_map, overview.unplaced)
+  is among them (230 events of a million synthetic ones).
 """
 from __future__ import annotations
 
@@ -104,6 +108,7 @@ def write(path: Path) -> None:
                     f"sum(fatalities_counted) AS fatalities_counted, sum(injured_counted) AS injured_counted "
                     f"FROM events GROUP BY ALL ORDER BY event_date, {keys}")
         write_firsts(con)
+        write_unmapped(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -118,3 +123,15 @@ def write_firsts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE event_firsts AS SELECT earliest.event_date AS event_date, {keys}, {columns} "
                 f"FROM (SELECT {keys}, min({{{first}}}) AS earliest FROM events GROUP BY ALL) "
                 f"ORDER BY event_date, {keys}")
+
+
+def write_unmapped(con: duckdb.DuckDBPyConnection) -> None:
+    """Table event_unmapped (see the module's docstring), from the events with is_secondary set
+    and the tables districts and provinces."""
+    keys = ", ".join(f"e.{k}" for k in CUBE_KEYS)
+    con.execute(f"""CREATE OR REPLACE TABLE event_unmapped AS
+        SELECT make_date(year(e.event_date), 1, 1) AS event_date, {keys}, e.geo_precision, count(*) AS events
+        FROM events e
+        WHERE NOT EXISTS (SELECT 1 FROM districts d WHERE d.district_id = e.district_id)
+           OR NOT EXISTS (SELECT 1 FROM provinces u WHERE u.country = e.country AND u.admin1 = e.admin1)
+        GROUP BY ALL ORDER BY ALL""")

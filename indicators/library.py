@@ -51,12 +51,19 @@ CUBE_MEASURES = ("events", "attacks", "signals", "propaganda", "allegiance", "re
                  "organisation", "active_districts", "active_groups")
 
 
+def yearly(f: Filters) -> bool:
+    """Whether the yearly tables the build derives (event_cube, event_unmapped: etl/derived.py)
+    count with these filters: not when they narrow more than years and the columns those tables
+    keep (a subclass such as periods.EvidenceFilters, with days and minorities)."""
+    return type(f) is Filters
+
+
 def cube_sql(measure: str, f: Filters) -> str | None:
     """The measure's aggregate over event_cube's rows (each stands for `events` events), or None
     when the cube cannot give it: another measure, or filters narrower than years (a subclass
     such as periods.EvidenceFilters, with days and minorities). At a million events the cube has
     a sixth of the rows and no text to read."""
-    if measure not in CUBE_MEASURES or type(f) is not Filters:
+    if measure not in CUBE_MEASURES or not yearly(f):
         return None
     sql = measure_sql(measure, f)
     if sql.startswith("count(*)"):  # count(*) [FILTER (...)] -> the sum of the rows' counts
@@ -95,7 +102,7 @@ def date_bound(con: duckdb.DuckDBPyConnection, f: Filters, n: int, newest: bool 
     events are stored in date order, so a query sorted by date reads only their rows. TRUE when
     fewer than `n` events match, or when `f` narrows more than the cube can count (a subclass
     such as periods.EvidenceFilters, with days and minorities)."""
-    if type(f) is not Filters:
+    if not yearly(f):
         return "TRUE", []
     where, params = f.where()
     order = "DESC" if newest else "ASC"

@@ -1,9 +1,10 @@
-"""Measures counted from event_cube (library.cube_sql) equal the same measures counted over the
-events, by year and by every breakdown the cube holds, and in the rates per 100,000 people."""
+"""What is counted from the build's yearly tables (etl/derived.py) equals the same counted over
+the events: measures from event_cube (library.cube_sql) by year and by every breakdown the cube
+holds and in the rates per 100,000 people; what the maps cannot place from event_unmapped."""
 import pytest
 
 from contract.schema import CATEGORIES
-from indicators import impact, library
+from indicators import geography, impact, library, overview
 from indicators.filters import Filters
 
 FILTERS = [Filters(1990, 2030), Filters(2016, 2016), Filters(2014, 2017, provinces=("Sindh", "Balochistan")),
@@ -15,7 +16,7 @@ BY = [(), ("year",), ("province",), ("category",), ("actor_group",), ("year", "p
 
 
 class OverEvents(Filters):
-    """The same filters, counted over the events: cube_sql gives no cube SQL for a subclass."""
+    """The same filters, counted over the events: library.yearly is False for a subclass."""
 
 
 def over_events(f: Filters) -> OverEvents:
@@ -45,3 +46,17 @@ def test_an_empty_selection_counts_zero(con):
     f = Filters(2016, 2016, countries=("IND",))
     assert library.measure_by(con, f, "attacks", ())["value"].tolist() == [0]
     assert library.measure_by(con, f, "attacks", ("year",))["value"].tolist() == [0]
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
+def test_what_the_maps_cannot_place_equals_the_events(con, f):
+    def rows(frame):
+        return sorted(map(tuple, frame.values.tolist()))
+
+    tables = [(overview.unplaced(con, g), *(geography.not_on_map(con, g, level) for level in geography.LEVELS))
+              for g in (f, over_events(f))]
+    for unmapped, events in zip(*tables):
+        assert list(unmapped.columns) == list(events.columns) and unmapped.dtypes.equals(events.dtypes)
+        assert rows(unmapped) == rows(events)
+    if f == FILTERS[0]:
+        assert all(len(t) for t in tables[1])  # the bundled data has events of each kind
