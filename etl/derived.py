@@ -22,6 +22,10 @@ Nothing here is new information; each item is recomputed from `events` at every 
   province layer named by their country and admin1, counted as in `event_cube` (its keys and
   geo_precision); what a map cannot place (indicators/geography.py not_on_map, overview.unplaced)
   is among them (230 events of a million synthetic ones).
+- `event_signals`: the events of the signal categories (contract/schema.py SIGNAL_CATEGORIES:
+  propaganda, allegiance, recruitment, organisation) with every column, in date order; the
+  Timeline's lineage and the pledges marked on time axes read them (indicators/timeline.py)
+  instead of finding a few rare events among all (35 of a million synthetic ones).
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from contract.schema import SIGNAL_CATEGORIES
 from etl import schema
 from etl.duplicates import best_figures, ranks
 
@@ -109,6 +114,7 @@ def write(path: Path) -> None:
                     f"FROM events GROUP BY ALL ORDER BY event_date, {keys}")
         write_firsts(con)
         write_unmapped(con)
+        write_signals(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -135,3 +141,10 @@ def write_unmapped(con: duckdb.DuckDBPyConnection) -> None:
         WHERE NOT EXISTS (SELECT 1 FROM districts d WHERE d.district_id = e.district_id)
            OR NOT EXISTS (SELECT 1 FROM provinces u WHERE u.country = e.country AND u.admin1 = e.admin1)
         GROUP BY ALL ORDER BY ALL""")
+
+
+def write_signals(con: duckdb.DuckDBPyConnection) -> None:
+    """Table event_signals (see the module's docstring), from the events with their derived columns."""
+    categories = ", ".join(f"'{c}'" for c in SIGNAL_CATEGORIES)  # fixed names, never user text
+    con.execute(f"CREATE OR REPLACE TABLE event_signals AS SELECT * FROM events "
+                f"WHERE category IN ({categories}) ORDER BY event_date, event_id")

@@ -154,3 +154,12 @@ def test_event_unmapped_counts_every_event_a_map_cannot_place(con, firsts_con):
             f"FROM provinces) GROUP BY ALL ORDER BY ALL").fetchall()
         from_table = c.execute(f"SELECT {by}, sum(events) FROM event_unmapped GROUP BY ALL ORDER BY ALL").fetchall()
         assert from_table == from_events and len(from_events) > 0
+
+
+def test_event_signals_are_the_events_of_the_signal_categories(con):
+    from contract.schema import SIGNAL_CATEGORIES
+
+    listed = ", ".join("?" * len(SIGNAL_CATEGORIES))
+    from_events = con.execute(f"SELECT * FROM events WHERE category IN ({listed}) ORDER BY event_date, event_id",
+                              list(SIGNAL_CATEGORIES)).fetchall()
+    assert con.execute("SELECT * FROM event_signals").fetchall() == from_events and len(from_events) > 10

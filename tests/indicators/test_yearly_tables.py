@@ -60,3 +60,26 @@ def test_what_the_maps_cannot_place_equals_the_events(con, f):
         assert rows(unmapped) == rows(events)
     if f == FILTERS[0]:
         assert all(len(t) for t in tables[1])  # the bundled data has events of each kind
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
+def test_lineage_from_event_signals_is_that_of_the_events(con, f):
+    """The Timeline's signal events (read from event_signals) are the filtered events of those
+    categories, oldest first, whole rows; with a category outside the signals, from the events."""
+    from dataclasses import replace
+
+    from indicators import timeline
+
+    for categories in (timeline.LINEAGE_CATEGORIES, ("allegiance",), ("recruitment", "attack")):
+        where, params = replace(f, categories=categories).where()
+        for limit in (5, 2000):
+            expected = con.execute(f"SELECT event_id, description, source_url FROM events WHERE {where} "
+                                   f"ORDER BY event_date, event_id LIMIT ?", params + [limit]).fetchall()
+            lineage = timeline.lineage_events(con, f, limit, categories)
+            total = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
+            assert (lineage["total"] == total).all() and len(lineage) == min(limit, total)
+            found = lineage[["event_id", "description", "source_url"]]
+            found = found.astype(object).where(found.notna(), None)  # pandas' NaN for SQL's null
+            assert list(found.itertuples(index=False, name=None)) == expected
+    if f == FILTERS[0]:
+        assert len(timeline.lineage_events(con, f)) > 10 and len(timeline.milestones(con, f)) > 3
