@@ -18,6 +18,14 @@ Nothing here is new information; each item is recomputed from `events` at every 
   (earliest date, then smallest id) with its date, id and source. Its `event_date` is that first
   date, so `Filters.where()` applies to it unchanged; the first event of any selection is the
   first of its rows' first events (the new districts of a group, indicators/spread.py).
+- `event_unmapped`: the events with no district of the boundary layer, or no province of the
+  province layer named by their country and admin1, counted as in `event_cube` (its keys and
+  geo_precision); what a map cannot place (indicators/geography.py not_on_map, overview.unplaced)
+  is among them (230 events of a million synthetic ones).
+- `event_signals`: the events of the signal categories (contract/schema.py SIGNAL_CATEGORIES:
+  propaganda, allegiance, recruitment, organisation) with every column, in date order; the
+  Timeline's lineage and the pledges marked on time axes read them (indicators/timeline.py)
+  instead of finding a few rare events among all (35 of a million synthetic ones).
 """
 from __future__ import annotations
 
@@ -26,6 +34,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from contract.schema import SIGNAL_CATEGORIES
 from etl import schema
 from etl.duplicates import best_figures, ranks
 
@@ -105,6 +114,8 @@ def write(path: Path) -> None:
                     f"sum(fatalities_counted) AS fatalities_counted, sum(injured_counted) AS injured_counted "
                     f"FROM events GROUP BY ALL ORDER BY event_date, {keys}")
         write_firsts(con)
+        write_unmapped(con)
+        write_signals(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -119,3 +130,22 @@ def write_firsts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE event_firsts AS SELECT earliest.event_date AS event_date, {keys}, {columns} "
                 f"FROM (SELECT {keys}, min({{{first}}}) AS earliest FROM events GROUP BY ALL) "
                 f"ORDER BY event_date, {keys}")
+
+
+def write_unmapped(con: duckdb.DuckDBPyConnection) -> None:
+    """Table event_unmapped (see the module's docstring), from the events with is_secondary set
+    and the tables districts and provinces."""
+    keys = ", ".join(f"e.{k}" for k in CUBE_KEYS)
+    con.execute(f"""CREATE OR REPLACE TABLE event_unmapped AS
+        SELECT make_date(year(e.event_date), 1, 1) AS event_date, {keys}, e.geo_precision, count(*) AS events
+        FROM events e
+        WHERE NOT EXISTS (SELECT 1 FROM districts d WHERE d.district_id = e.district_id)
+           OR NOT EXISTS (SELECT 1 FROM provinces u WHERE u.country = e.country AND u.admin1 = e.admin1)
+        GROUP BY ALL ORDER BY ALL""")
+
+
+def write_signals(con: duckdb.DuckDBPyConnection) -> None:
+    """Table event_signals (see the module's docstring), from the events with their derived columns."""
+    categories = ", ".join(f"'{c}'" for c in SIGNAL_CATEGORIES)  # fixed names, never user text
+    con.execute(f"CREATE OR REPLACE TABLE event_signals AS SELECT * FROM events "
+                f"WHERE category IN ({categories}) ORDER BY event_date, event_id")

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from contract.schema import SIGNAL_CATEGORIES
+from indicators import library
 from indicators.filters import Filters
 
 LEVELS = ("district", "province")
@@ -72,9 +73,11 @@ def not_on_map(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "distric
     or a province the layer does not have). Columns: geo_precision, area, events."""
     join, _ = _level(level)
     where, params = f.where("e")
+    # the events without a district or a province of the layers are counted in event_unmapped
+    table, count = ("event_unmapped", "sum(e.events)::BIGINT") if library.yearly(f) else ("events", "count(*)")
     return con.execute(
-        f"SELECT e.geo_precision, coalesce(e.admin1, e.country) AS area, count(*) AS events "
-        f"FROM events e LEFT JOIN {join} WHERE u.country IS NULL AND {where} "
+        f"SELECT e.geo_precision, coalesce(e.admin1, e.country) AS area, {count} AS events "
+        f"FROM {table} e LEFT JOIN {join} WHERE u.country IS NULL AND {where} "
         f"GROUP BY ALL ORDER BY events DESC, area", params).df()
 
 

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from indicators.filters import Filters
-from indicators.library import measure_sql
+from indicators.library import cube_sql, measure_sql
 
 LEVELS = {"district": "district_id", "province": "admin1"}
 GTI_WEIGHTS = (16, 8, 4, 2, 1)  # current year first
@@ -33,7 +33,9 @@ def rates(con: duckdb.DuckDBPyConnection, f: Filters, measure: str = "events",
     (value / pop_2017 x 100,000; null = no population data, never 0 or infinity)."""
     key = LEVELS[level]
     where, params = f.where()
-    counts = con.execute(f"SELECT {key}, {measure_sql(measure, f)} AS value FROM events "
+    cube = cube_sql(measure, f)
+    counts = con.execute(f"SELECT {key}, {cube or measure_sql(measure, f)} AS value "
+                         f"FROM {'event_cube' if cube else 'events'} "
                          f"WHERE {where} AND {key} IS NOT NULL GROUP BY 1", params).df()
     units = _population(con, level)
     for column, values in (("country", f.countries), ("admin1", f.provinces)):

@@ -76,9 +76,11 @@ def unplaced(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Events known only to a province or the country (no district). Columns: geo_precision,
     area (province or country), events."""
     where, params = f.where()
+    # counted in event_unmapped (etl/derived.py), which holds every event without a district
+    table, count = ("event_unmapped", "sum(events)::BIGINT") if library.yearly(f) else ("events", "count(*)")
     return con.execute(
-        f"SELECT geo_precision, coalesce(admin1, country) AS area, count(*) AS events "
-        f"FROM events WHERE district_id IS NULL AND {where} GROUP BY ALL ORDER BY events DESC, area",
+        f"SELECT geo_precision, coalesce(admin1, country) AS area, {count} AS events "
+        f"FROM {table} WHERE district_id IS NULL AND {where} GROUP BY ALL ORDER BY events DESC, area",
         params).df()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from contract.schema import SIGNAL_CATEGORIES
 from indicators.filters import Filters
 
 LINEAGE_CATEGORIES = ("allegiance", "propaganda", "recruitment")
@@ -22,14 +23,19 @@ def lineage_events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 2000
     mid_date (the middle of the month or year when the day is unknown), span_days, category, actor,
     actor_group, location, admin2, description, source_name, source_url, total."""
     where, params = _signal_filters(f, categories).where()
-    total = con.execute(f"SELECT coalesce(sum(events), 0) FROM event_cube WHERE {where}", params).fetchone()[0]
+    # event_signals (etl/derived.py) holds every event of the signal categories, with all columns
+    if set(categories) <= set(SIGNAL_CATEGORIES):
+        table, counted = "event_signals", "count(*) FROM event_signals"
+    else:
+        table, counted = "events", "coalesce(sum(events), 0) FROM event_cube"
+    total = con.execute(f"SELECT {counted} WHERE {where}", params).fetchone()[0]
     frame = con.execute(
         f"SELECT event_id, event_date, date_precision, "
         f"CASE date_precision WHEN 'year' THEN event_date + INTERVAL 182 DAY "
         f"WHEN 'month' THEN event_date + INTERVAL 14 DAY ELSE event_date END::DATE AS mid_date, "
         f"CASE date_precision WHEN 'year' THEN 182 WHEN 'month' THEN 14 ELSE 0 END AS span_days, "
         f"category, actor, actor_group, location, admin2, description, source_name, source_url "
-        f"FROM events WHERE {where} ORDER BY event_date, event_id LIMIT ?", params + [limit]).df()
+        f"FROM {table} WHERE {where} ORDER BY event_date, event_id LIMIT ?", params + [limit]).df()
     frame["total"] = int(total)
     return frame
 

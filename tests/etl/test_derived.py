@@ -141,3 +141,25 @@ def test_first_events_worked_by_hand(firsts_con):
     assert firsts(Filters(2016, 2016, categories=tuple(CATEGORIES)))[("Quetta", "Islamic State")] == (
         "2016-01-19", "firsts 8")
     assert spread.new_district_counts(firsts_con, Filters(2014, 2018))["new_districts"].tolist() == [1, 1, 1, 1, 1]
+
+
+def test_event_unmapped_counts_every_event_a_map_cannot_place(con, firsts_con):
+    """Every event without a district of the layer or without a province (country and admin1)
+    of the province layer is counted in event_unmapped, and nothing else."""
+    for c in (con, firsts_con):
+        by = "year(event_date), country, admin1, district_id, category, dataset, geo_precision"
+        from_events = c.execute(
+            f"SELECT {by}, count(*) FROM events e WHERE district_id NOT IN (SELECT district_id FROM districts) "
+            f"OR district_id IS NULL OR admin1 IS NULL OR (country, admin1) NOT IN (SELECT (country, admin1) "
+            f"FROM provinces) GROUP BY ALL ORDER BY ALL").fetchall()
+        from_table = c.execute(f"SELECT {by}, sum(events) FROM event_unmapped GROUP BY ALL ORDER BY ALL").fetchall()
+        assert from_table == from_events and len(from_events) > 0
+
+
+def test_event_signals_are_the_events_of_the_signal_categories(con):
+    from contract.schema import SIGNAL_CATEGORIES
+
+    listed = ", ".join("?" * len(SIGNAL_CATEGORIES))
+    from_events = con.execute(f"SELECT * FROM events WHERE category IN ({listed}) ORDER BY event_date, event_id",
+                              list(SIGNAL_CATEGORIES)).fetchall()
+    assert con.execute("SELECT * FROM event_signals").fetchall() == from_events and len(from_events) > 10

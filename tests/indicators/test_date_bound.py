@@ -61,3 +61,18 @@ def test_escalation_alerts_scored_backwards_are_those_of_all_the_years_at_once(c
         assert found["month"].tolist() == [m.date() for m in pd.to_datetime(expected["month"])]
         assert found[["district_id", "actor_group"]].values.tolist() == \
             expected[["district_id", "actor_group"]].values.tolist()
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
+def test_freshness_names_the_newest_event_of_the_whole_table(con, f):
+    """The caption's newest event, found in the last year with events only, is the filtered
+    events' max(event_date); with a window of days too (EvidenceFilters: no bound)."""
+    from indicators.coverage import freshness
+
+    where, params = f.where()
+    newest = con.execute(f"SELECT max(event_date) FROM events WHERE {where}", params).fetchone()[0]
+    head = f"Newest event shown: {newest:%-d %B %Y}" if newest else "No event matches the filters"
+    assert freshness(con, f).startswith(head + ".")
+    if newest:
+        window = EvidenceFilters.of(f, date_from=newest.replace(day=1), date_to=newest)
+        assert freshness(con, window).startswith(head + ".")
