@@ -493,22 +493,25 @@ def write_results(path: Path, report: list[dict], args) -> None:
 # What profiling showed for the targets still missed (py-spy and cProfile, November 2026).
 WHY = {
     "import": "Each part of 250,000 rows is still mapped, placed in districts and checked in pandas "
-              "(about 50,000 rows/s on two cores, most of the time); the SQL build after it "
-              "(staging the Parquet parts, storing 1M rows in date order, linking duplicates, "
-              "derived columns) takes most of the rest. Reaching the target needs the adapters' "
-              "mapping and the contract rules as SQL over DuckDB's own scan.",
-    "second import": "An import reads and checks only its own file (the others come from "
-                     ".etl-cache), but the SQL build, the duplicate links and the derived tables are "
-                     "still redone over the whole warehouse.",
+              "(most of the time, one core); adding the rows to the warehouse (writing them, "
+              "linking duplicates, points_rank, the yearly cube) takes most of the rest. Reaching "
+              "the target needs the adapters' mapping and the contract rules as SQL over DuckDB's "
+              "own scan.",
+    "second import": "The new file is added to a copy of the warehouse (etl/append.py), but its "
+                     "100k rows are still mapped in pandas (about 2 s), and points_rank, the yearly "
+                     "cube and event_firsts are computed again over every event.",
     "in-process recompute": "Each page runs 6 to 11 queries, several of them small reads of the "
-                            "coverage table with a fixed cost each (about 10 ms on this machine); "
-                            "the Trends page also computes escalation alerts and first events per "
-                            "group and district from the events, not the yearly cube.",
-    "browser cold start": "Streamlit answers in under 1 s and the first run takes about 0.7 s on "
-                          "the server; the rest is the browser loading and compiling Streamlit's "
-                          "and plotly's JavaScript and drawing the first tile map without a GPU.",
-    "browser: filter change": "The server's rerun (queries, figures, Streamlit) plus the browser "
-                              "drawing the tile map and up to 2,000 points in software WebGL.",
+                            "coverage table with a fixed cost each; the Trends page also scores "
+                            "escalation alerts from the events, not from a derived table.",
+    "browser cold start": "Streamlit's server takes 1-2 s before it answers; the first run imports "
+                          "pandas, DuckDB and plotly and runs the page's queries; the browser "
+                          "compiles plotly's 4.7 MB of JavaScript (now fetched while the server "
+                          "runs) and draws the first tile map without a GPU.",
+    "browser: filter change": "st.plotly_chart keys each chart by a hash of the whole figure, so "
+                              "every filter change unmounts and redraws every chart, and a tile "
+                              "map gets a new WebGL context (0.6-1.2 s of the browser's main "
+                              "thread for the Overview's map with 2,000 points); keeping one map "
+                              "alive and updating its data needs a custom component.",
 }
 
 
