@@ -7,8 +7,9 @@ them): the new files come after the earlier imports and before the bundled files
 whose event id is already loaded from a bundled file takes its place (the bundled row becomes a
 duplicate id), and one whose id an earlier import holds is a duplicate id; probable duplicates are
 linked for the new events only (the pairs of the other events stay as they were), the clusters
-and the figures they count with are worked out again, `points_rank`, the cube and the coverage
-are rewritten whole.
+and the figures they count with are worked out again, `points_rank` is updated where it moved,
+and the cube, the other derived tables and the coverage are rewritten whole. The new rows are
+stored after the others, not in date order (a full build restores it).
 """
 from __future__ import annotations
 
@@ -51,8 +52,8 @@ def events(con: duckdb.DuckDBPyConnection) -> str:
     for table in ("events", "quality_flags"):
         con.execute(f"DELETE FROM {table} USING displaced d WHERE {table}.source_file = "
                     f"d.source_file AND {table}.source_line = d.source_line")
-    con.execute("""INSERT INTO events SELECT l.* EXCLUDE (staged_row), false, fatalities, NULL,
-                   injured, NULL, NULL FROM loaded l""")
+    alone = ", ".join(value for _, _, value in derived.EVENT_COLUMNS)  # `links` corrects them
+    con.execute(f"INSERT INTO events SELECT l.* EXCLUDE (staged_row), {alone} FROM loaded l")
     con.execute(f"CREATE TABLE {ADDED} AS SELECT event_id FROM loaded")
     con.execute("DROP VIEW loaded; DROP TABLE staged_events")
     return ADDED

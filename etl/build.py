@@ -66,8 +66,10 @@ class BuildResult:
 
 
 def file_sha256(path: Path) -> str:
-    """Hash of a file, remembered while its mtime and size stay the same (a build and an import
-    hash the same big export several times)."""
+    """Hash of a file, remembered while its path, device, inode, size, mtime and ctime stay the
+    same (a build and an import hash the same big export several times; builds keep the hashes in
+    their cache folder, filecache.keep_hashes). ctime is set by the system on any change: a copy
+    that restores an archive's mtime and size still counts as a change."""
     key = _hash_key(path)
     if key not in _HASHES:
         digest = hashlib.sha256()
@@ -85,12 +87,13 @@ def copy_file(source: Path, target: Path, sha256: str) -> None:
     _HASHES[_hash_key(target)] = sha256
 
 
-_HASHES: dict[tuple[str, int, int, int], str] = {}
+_HASHES: dict[tuple, str] = {}
 
 
-def _hash_key(path: Path) -> tuple[str, int, int, int]:
+def _hash_key(path: Path) -> tuple:
     stat = Path(path).stat()
-    return str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino
+    return (str(Path(path).resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns,
+            stat.st_ctime_ns)
 
 
 def input_files(data_dir: Path) -> list[Path]:
@@ -207,8 +210,10 @@ def build_warehouse(data_dir: Path, warehouse: Path,
 
         tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
-        inputs = _inputs(data_dir, registry, context)
-        added = None if fresh else _added(warehouse, inputs)
+        inputs = _inputs(data_dir, registry, context, today)
+        latest = {name: filecache.latest(cache, key) for name, key in
+                  zip((f"{e['folder']}/{e['file']}" for e in registry), staged)}
+        added = None if fresh else _added(warehouse, inputs, latest)
         if added and reread - set(added):  # an earlier file's outcome may have changed (the day)
             added = None
         try:
@@ -499,10 +504,10 @@ def _write_runs(con: duckdb.DuckDBPyConnection, registry, counts, version, input
     con.execute("CHECKPOINT")
 
 
-def _inputs(data_dir: Path, registry: list[dict], context: str) -> dict:
+def _inputs(data_dir: Path, registry: list[dict], context: str, today: dt.date) -> dict:
     """What a build read: `base`, a hash of everything but the imports (the ETL's code, reference
-    tables, boundaries, bundled files, the day: `context`), and `imports`, each imported file
-    (name, hash, format) in build order."""
+    tables and boundaries: `context`; the bundled files), `imports`, each imported file (name,
+    hash, format) in build order, and `day`, the day of its checks."""
     digest = hashlib.sha256(context.encode())
     for path in input_files(data_dir):
         name = path.relative_to(data_dir).as_posix()
@@ -510,12 +515,14 @@ def _inputs(data_dir: Path, registry: list[dict], context: str) -> dict:
             digest.update(name.encode() + b"\0" + file_sha256(path).encode())
     imports = [[f"{IMPORTS}/{e['file']}", file_sha256(data_dir / IMPORTS / e["file"]), e["format"],
                 e["dataset"]] for e in registry if e["folder"] == IMPORTS]
-    return {"base": digest.hexdigest(), "imports": imports}
+    return {"base": digest.hexdigest(), "imports": imports, "day": today.isoformat()}
 
 
-def _added(warehouse: Path, inputs: dict) -> list[str] | None:
+def _added(warehouse: Path, inputs: dict, latest: dict) -> list[str] | None:
     """The imported files added to the inputs of the build that wrote `warehouse`, when that is
-    all that changed (else None: a full build)."""
+    all that changed (else None: a full build). That build's day must give the other files the
+    outcomes they have now (`latest`: each file's latest date, filecache.latest): none of their
+    dates may be after it."""
     if not warehouse.exists() or warehouse.with_name(warehouse.name + ".wal").exists():
         return None
     try:
@@ -532,4 +539,10 @@ def _added(warehouse: Path, inputs: dict) -> list[str] | None:
     kept, new = old.get("imports", []), inputs["imports"]
     if len(new) <= len(kept) or new[:len(kept)] != kept:
         return None
-    return [name for name, *_ in new[len(kept):]]
+    added = [name for name, *_ in new[len(kept):]]
+    day = old.get("day", "")
+    if not day or day > inputs["day"] or any(
+            last is not None and last.isoformat() > day
+            for name, last in latest.items() if name not in added):
+        return None
+    return added

@@ -1,6 +1,7 @@
 """What the build derives from the events so that a page's queries stay fast at millions of events.
 
-Nothing here is new information; each item is recomputed from `events` at every build:
+Nothing here is new information; each item is computed from `events` at every build (updated where
+an import only adds rows: etl/append.py):
 - `events.is_secondary`: the view `duplicate_secondaries` (etl/duplicates.py) as a column, so that
   every filtered query tests a flag instead of anti-joining the view;
 - `events.fatalities_counted` / `injured_counted` and `fatalities_from` / `injured_from`: the
@@ -44,10 +45,12 @@ POINTS_ORDER = "fatalities DESC NULLS LAST, event_date DESC, event_id"
 # every column Filters.where() tests but the date (indicators/filters.py)
 FIRSTS_KEYS = ("country", "admin1", "district_id", "category", "actor_group", "dataset",
                "date_precision", "is_secondary")
-# The columns the build adds to the schema's (contract/schema.py), in this order.
-EVENT_COLUMNS = (("is_secondary", "BOOLEAN DEFAULT false"), ("fatalities_counted", "DOUBLE"),
-                 ("fatalities_from", "VARCHAR"), ("injured_counted", "DOUBLE"),
-                 ("injured_from", "VARCHAR"), ("points_rank", "INTEGER"))
+# The columns the build adds to the schema's (contract/schema.py), in this order, with their
+# value (SQL over the event's columns) for an event in no cluster of probable duplicates.
+EVENT_COLUMNS = (("is_secondary", "BOOLEAN DEFAULT false", "false"),
+                 ("fatalities_counted", "DOUBLE", "fatalities"), ("fatalities_from", "VARCHAR", "NULL"),
+                 ("injured_counted", "DOUBLE", "injured"), ("injured_from", "VARCHAR", "NULL"),
+                 ("points_rank", "INTEGER", "NULL"))
 
 
 def events(con: duckdb.DuckDBPyConnection) -> None:
@@ -57,7 +60,7 @@ def events(con: duckdb.DuckDBPyConnection) -> None:
     skips whole row groups (DuckDB's zone maps): the Overview's recent events at 1M took 20 ms
     against 50-65 ms unordered; the sort costs about 1.5 s of a 1M-row build."""
     con.execute(schema.events_ddl())
-    for name, sql_type in EVENT_COLUMNS:
+    for name, sql_type, _ in EVENT_COLUMNS:
         con.execute(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
     con.register("dataset_ranks", ranks())
     try:

@@ -29,7 +29,7 @@ from etl import schema
 
 FOLDER = ".etl-cache"
 PARTS = ("events", "rejects", "flags", "out_of_scope")
-ETL = settings.ROOT / "etl"  # its code is part of every key
+CODE = (settings.ROOT / "etl", settings.ROOT / "contract")  # the code every outcome depends on
 
 
 def folder(warehouse: Path) -> Path:
@@ -37,10 +37,12 @@ def folder(warehouse: Path) -> Path:
 
 
 def context(data_dir: Path, file_sha256) -> str:
-    """What every file's outcome depends on besides the file: the ETL's code and the data folder's
-    reference tables and boundaries (`file_sha256(path)` hashes a file)."""
+    """What every file's outcome depends on besides the file: the ETL's code (and the contract's
+    columns and vocabulary) and the data folder's reference tables and boundaries
+    (`file_sha256(path)` hashes a file)."""
     digest = hashlib.sha256()
-    files = sorted(ETL.rglob("*.py")) + sorted((data_dir / "reference").glob("*.csv")) \
+    files = sorted(p for folder in CODE for p in folder.rglob("*.py")) \
+        + sorted((data_dir / "reference").glob("*.csv")) \
         + sorted(p for p in (data_dir / "raw" / "boundaries").glob("*") if p.is_file())
     for path in files:
         digest.update(path.name.encode() + b"\0" + file_sha256(path).encode())
@@ -61,14 +63,25 @@ def rows(cache: Path, entry: str, today: dt.date) -> int | None:
     try:
         for path in (cache / entry).glob("*.parquet"):
             pq.read_metadata(path)
-        day = json.loads((cache / entry / "day").read_text())
-        made = dt.date.fromisoformat(day["today"])
-        latest = dt.date.fromisoformat(day["latest"]) if day["latest"] else None
+        made, latest = _day(cache, entry)
         if made != today and (made > today or (latest is not None and latest > made)):
             return None
         return int((cache / entry / "rows").read_text())
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         return None
+
+
+def latest(cache: Path, entry: str) -> dt.date | None:
+    """The latest date of the rows of the file kept under `entry` that reached the contract
+    (None: none). An entry `rows` accepts."""
+    return _day(cache, entry)[1]
+
+
+def _day(cache: Path, entry: str) -> tuple[dt.date, dt.date | None]:
+    """(the day the entry was made, the latest date of its rows)."""
+    day = json.loads((cache / entry / "day").read_text())
+    return (dt.date.fromisoformat(day["today"]),
+            dt.date.fromisoformat(day["latest"]) if day["latest"] else None)
 
 
 def parts(cache: Path, entry: str, part: str) -> list[Path]:
@@ -88,8 +101,9 @@ class Writer:
         self.tmp.mkdir(parents=True)
         return self
 
-    def add(self, outcome: schema.Outcome, latest: dt.date | None = None) -> None:
-        """A chunk's outcome, with the latest date of its rows that reached the contract."""
+    def add(self, outcome: schema.Outcome, latest: dt.date | None) -> None:
+        """A chunk's outcome, with the latest date of its rows that reached the contract (None:
+        none); `rows` decides on it whether the outcome holds on a later day."""
         if latest is not None and (self.latest is None or latest > self.latest):
             self.latest = latest
         for part in PARTS:
@@ -136,18 +150,19 @@ def prune(cache: Path, used: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
-HASHES = "hashes.json"  # {(path, mtime_ns, size, inode): sha256} of the files the last build read
+HASHES = "hashes.json"  # {build.file_key: sha256} of the files the last build read
 
 
 def hashes(cache: Path) -> dict[tuple, str]:
     """The hashes kept by `keep_hashes` (none when the file is missing or unreadable)."""
     try:
-        return {tuple(row[:4]): row[4] for row in json.loads((cache / HASHES).read_text())}
+        return {tuple(row[:-1]): row[-1] for row in json.loads((cache / HASHES).read_text())}
     except (OSError, ValueError, TypeError, IndexError):
         return {}
 
 
 def keep_hashes(cache: Path, known: dict[tuple, str]) -> None:
+    """Keep `known` ({file_key: sha256}) for the next build (`hashes`)."""
     cache.mkdir(parents=True, exist_ok=True)
     tmp = cache / f".{HASHES}.{uuid.uuid4().hex}.tmp"
     tmp.write_text(json.dumps([list(k) + [v] for k, v in known.items()]))

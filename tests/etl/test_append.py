@@ -2,6 +2,7 @@
 the same files gives: with new rows that take the place of bundled ones (a newer copy of bundled
 UCDP events), rows whose ids an earlier import holds, and probable duplicates of bundled events."""
 import csv
+import datetime as dt
 
 import duckdb
 
@@ -40,7 +41,8 @@ def test_an_import_added_to_the_warehouse_gives_the_tables_of_a_full_build(data_
     best = header.index("best")
     rows[0][best] = str(int(float(rows[0][best])) + 3)  # a revised figure
     newer = _write(tmp_path / "ucdp_newer.csv", header, rows)  # takes the bundled rows' place
-    again = _write(tmp_path / "ucdp_again.csv", header, rows[:2])  # ids the first import holds
+    # ids the first import holds, one of them twice in the file
+    again = _write(tmp_path / "ucdp_again.csv", header, rows[:2] + rows[:1])
     acled = FIXTURES / "imports" / "acled_south_asia.csv"
     for n, path in enumerate((newer, acled, again)):
         steps = []
@@ -63,7 +65,7 @@ def test_an_import_added_to_the_warehouse_gives_the_tables_of_a_full_build(data_
                               "AND field = 'fatalities'").fetchone()[0]
     finally:
         con.close()
-    assert (displaced, held) == (len(rows), 2)
+    assert (displaced, held) == (len(rows), 3)
     assert linked > 0 and revised == 1
 
 
@@ -78,3 +80,25 @@ def test_a_changed_bundled_file_or_a_removed_import_rebuilds_whole(data_dir):
     steps.clear()
     remove_file("acled_south_asia.csv", data_dir, warehouse, progress=steps.append)
     assert "writing warehouse" in steps and not any(s.startswith("adding") for s in steps)
+
+
+def test_an_import_on_a_day_that_changes_an_earlier_outcome_rebuilds_whole(data_dir, tmp_path):
+    # tomorrow's event is rejected in the warehouse of today; once the file's outcome has been
+    # made again tomorrow (here by a build of another warehouse beside it, as a build that failed
+    # after reading the files would), an import tomorrow must not add to today's warehouse
+    warehouse = data_dir / "warehouse.duckdb"
+    build_warehouse(data_dir, warehouse, today=TODAY)
+    tomorrow = TODAY + dt.timedelta(days=1)
+    with open(FIXTURES / "imports" / "acled_south_asia.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))[:4]
+    rows[3][rows[0].index("event_date")] = tomorrow.isoformat()
+    import_file(_write(tmp_path / "acled_tomorrow.csv", rows[0], rows[1:]), data_dir, warehouse,
+                today=TODAY)
+    build_warehouse(data_dir, data_dir / "other.duckdb", today=tomorrow)
+    steps = []
+    import_file(FIXTURES / "imports" / "ucdp_ged.csv", data_dir, warehouse, today=tomorrow,
+                progress=steps.append)
+    assert "writing warehouse" in steps and not any(s.startswith("adding") for s in steps)
+    full = data_dir / "full.duckdb"
+    build_warehouse(data_dir, full, today=tomorrow)
+    assert tables_equal(warehouse, full) == []
