@@ -162,8 +162,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         # left by a build that was killed (its file, WAL, spill folder); we hold the lock
         _remove(warehouse.parent.glob(f".{warehouse.name}.*.tmp*"))
         cache = filecache.folder(warehouse)
-        # the hashes of the files earlier builds read, while their path, mtime, size and inode
-        # stay the same (hashing a 4 GB export again took 10 s of every later import)
+        # the hashes of the files earlier builds read, while those files stay as they were
+        # (file_sha256; hashing a 4 GB export again took 10 s of every later import)
         _HASHES.update(filecache.hashes(cache))
         # Imports first: an event id both in an import and in a bundled file (a newer release of a
         # bundled dataset, as `python -m etl fetch ucdp` brings) is the import's; the bundled row
@@ -211,8 +211,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         inputs = _inputs(data_dir, registry, context, today)
-        latest = {name: filecache.latest(cache, key) for name, key in
-                  zip((f"{e['folder']}/{e['file']}" for e in registry), staged)}
+        names = list(counts)  # every file, in build order (imports first)
+        latest = {name: filecache.latest(cache, key) for name, key in zip(names, staged)}
         added = None if fresh else _added(warehouse, inputs, latest)
         if added and reread - set(added):  # an earlier file's outcome may have changed (the day)
             added = None
@@ -227,7 +227,6 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             con = duckdb.connect(str(tmp))
             try:
                 _configure(con, tmp)
-                names = [f"{e['folder']}/{e['file']}" for e in registry]
                 if added:
                     probable, changed = _add_files(con, cache, staged, names, added, progress)
                 else:
