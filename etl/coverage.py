@@ -40,15 +40,18 @@ def write(path: Path, registry: list[dict], reference_dir: Path) -> None:
             "SELECT dataset, min(event_date), max(event_date), count(*), "
             "string_agg(DISTINCT country, ',' ORDER BY country), "
             "string_agg(DISTINCT category, ',' ORDER BY category) FROM events GROUP BY 1").fetchall()
-        names = {}
-        for row in registry:
-            names.setdefault(row["dataset"], row.get("short_name") or row["dataset"])
+        # a dataset is named by all its files, the one whose release gives the period first (an
+        # import of three UCDP rows must not caption the bundled GED as if it were that file)
+        names: dict[str, list[str]] = {}
+        for row in sorted(registry, key=lambda r: f"{r['folder']}/{r['file']}" !=
+                          given.get(r["dataset"], {}).get("file")):
+            names.setdefault(row["dataset"], []).append(row.get("short_name") or row["dataset"])
         rows = []
         for dataset, first, last, events, countries, categories in seen:
             fmt = FORMATS.get(dataset)
             override = given.get(dataset)
             rows.append({
-                "dataset": dataset, "name": names.get(dataset, dataset),
+                "dataset": dataset, "name": _named(names.get(dataset, [dataset])),
                 # a release's period, widened by the events of the dataset's other files (a newer
                 # release fetched beside the bundled one)
                 "period_start": min(_day(override["period_start"]), first) if override else first,
@@ -69,6 +72,13 @@ def write(path: Path, registry: list[dict], reference_dir: Path) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def _named(files: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C', 'A, B and 3 more files'."""
+    if len(files) > 3:
+        files = files[:2] + [f"{len(files) - 2} more files"]
+    return files[0] if len(files) == 1 else f"{', '.join(files[:-1])} and {files[-1]}"
 
 
 def _day(text: str):

@@ -167,6 +167,15 @@ def test_ucdp_ged_trailing_comma_multiline_and_hdx_variant(data_dir):
     assert (hdx.counts.rows_read, hdx.counts.duplicates) == (2, 2)
 
 
+def test_the_coverage_of_a_dataset_names_every_file_the_release_first(data_dir):
+    """An import of five UCDP rows beside the bundled GED: the coverage names both files, the
+    bundled release (whose line of coverage.csv gives the period) first, so that a caption never
+    presents the whole dataset's period as the imported file's."""
+    run_import(data_dir, "ucdp_ged.csv")
+    (name,), = query(data_dir, "SELECT name FROM coverage WHERE dataset = 'ucdp'")
+    assert name == "UCDP GED, Pakistan 1989-2021 (HDX) and ucdp_ged.csv"
+
+
 def test_template_and_bundled_formats_import(data_dir):
     s = run_import(data_dir, "template_events.csv")
     assert (s.format, s.counts.loaded, s.counts.rejected) == ("events", 2, 1)
