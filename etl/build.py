@@ -336,21 +336,24 @@ def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, use_d
     and the contract checked (row by row: a chunk's result depends on no other row, so it can be
     kept in the cache; it depends on `today` through the check of future dates), each with the
     latest date of its rows that reached the contract (None: none)."""
-    for outcome in FORMATS[fmt].chunks(path, name, use_duckdb):
-        events = outcome.events
-        latest = None
-        for column in schema.DATE_COLUMNS:  # one date type for every file's frame
-            if column in events:
-                events[column] = pd.to_datetime(events[column]).astype("datetime64[s]")
-                last = events[column].max()
-                if pd.notna(last) and (latest is None or last.date() > latest):
-                    latest = last.date()
-        if len(events):
-            events = targets.add_target_classes(geo.place_events(events, districts))
-        checked = schema.validate(events, today=today)
-        yield schema.Outcome(checked.events, _stack([outcome.rejects, checked.rejects]),
-                             _stack([outcome.flags, checked.flags]), outcome.out_of_scope,
-                             rows_read=outcome.rows_read), latest
+    con = duckdb.connect()  # where the contract is checked (schema.check)
+    try:
+        con.execute("SET enable_progress_bar = false")
+        for outcome in FORMATS[fmt].chunks(path, name, use_duckdb):
+            events = outcome.events
+            latest = None
+            for column in schema.DATE_COLUMNS:  # one date type for every file's frame
+                if column in events:
+                    events[column] = pd.to_datetime(events[column]).astype("datetime64[s]")
+                    last = events[column].max()
+                    if pd.notna(last) and (latest is None or last.date() > latest):
+                        latest = last.date()
+            if len(events):
+                events = targets.add_target_classes(geo.place_events(events, districts))
+            checked = schema.check(con, events, today, outcome.rejects, outcome.flags)
+            yield schema.Outcome(*checked, outcome.out_of_scope, rows_read=outcome.rows_read), latest
+    finally:
+        con.close()
 
 
 def _configure(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
@@ -476,11 +479,6 @@ def _file_failed(name: str, entry: dict, err: Exception) -> str:
         cause += (f". To build without it, remove it: python -m etl remove {entry['file']} "
                   f"(or on the Data page).")
     return cause
-
-
-def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True) if parts else schema.empty_rejects()
 
 
 def _write_places(con: duckdb.DuckDBPyConnection, districts, people) -> None:

@@ -107,12 +107,12 @@ class Writer:
         if latest is not None and (self.latest is None or latest > self.latest):
             self.latest = latest
         for part in PARTS:
-            frame = getattr(outcome, part)
-            if len(frame):
-                frame = _plain(frame)
+            table = getattr(outcome, part)  # a frame, or an Arrow table (schema.check)
+            if len(table):
+                if isinstance(table, pd.DataFrame):
+                    table = pa.Table.from_pandas(_plain(table), preserve_index=False)
                 if part != "events":  # the order the adapter and the contract found them in
-                    frame["_order"] = range(len(frame))
-                table = pa.Table.from_pandas(frame, preserve_index=False)
+                    table = table.append_column("_order", pa.array(range(len(table)), pa.int64()))
                 pq.write_table(table, self.tmp / f"{part}-{self.count:05d}.parquet",
                                compression="zstd")
         self.rows += outcome.rows_read or 0
