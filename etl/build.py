@@ -201,6 +201,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
 
         tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
+        history = data_dir / IMPORTS / revisions.HISTORY
         inputs = _inputs(data_dir, registry, context, today)
         names = list(counts)  # every file, in build order (imports first)
         latest = {name: filecache.latest(cache, key) for name, key in zip(names, staged)}
@@ -235,13 +236,14 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                 boundaries.write_provinces(tmp, layers.provinces)
             derived.write(tmp)
             # what changed against the warehouse being replaced (table revisions; etl/revisions.py)
-            revisions.record(tmp, warehouse, data_dir / IMPORTS / revisions.HISTORY, version, progress,
-                             only=changed)
+            pending = revisions.record(tmp, warehouse, history, version, progress, only=changed)
             if changed:
                 append.done(tmp)
             os.replace(tmp, warehouse)
+            revisions.keep(pending, history)
         finally:
             _remove(tmp.parent.glob(tmp.name + "*"))  # the file unless renamed, its WAL, spill folder
+            _remove(history.parent.glob(f".{history.name}.*.tmp"))  # a history not kept
         filecache.prune(cache, set(staged))
         read = {_hash_key(path) for path in input_files(data_dir)}
         filecache.keep_hashes(cache, {k: v for k, v in _HASHES.items() if k in read})

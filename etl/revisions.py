@@ -5,8 +5,8 @@ replacing an earlier export of the same dataset) compares that dataset's events 
 warehouse with those of the new one, before the new file is renamed over the old: each event
 added, removed, or revised, and for a revised event one row per changed field with its old and
 new value (as text). The rows are appended to data/imports/revisions.parquet (history kept across
-rebuilds, git-ignored like the imports) and the whole history is written into every new warehouse
-as table `revisions`.
+rebuilds, git-ignored like the imports; replaced only once the new warehouse has replaced the old)
+and the whole history is written into every new warehouse as table `revisions`.
 
 A first version of a dataset (nothing to compare with) and a rebuild from the same files record
 nothing.
@@ -33,32 +33,65 @@ DDL = ("CREATE TABLE revisions (recorded_at VARCHAR, dataset VARCHAR, since VARC
 
 
 def record(new: Path, old: Path, history: Path, version: str,
-           progress=lambda step: None, only: str | None = None) -> int:
+           progress=lambda step: None, only: str | None = None) -> Path | None:
     """Compare the datasets whose files changed between warehouse `old` (may be absent) and the
-    new warehouse file `new` (not yet renamed); append the differences to `history`; write table
-    `revisions` (the whole history) into `new`. Returns the number of rows recorded. With `only`
-    (a table of `new` with column event_id: the events an import added to a copy of `old`,
-    etl/append.py), only those events can differ and only they are compared."""
+    new warehouse file `new` (not yet renamed); write table `revisions` into `new`: the history
+    (`history`, and the table of `old`, which holds what a build killed before it replaced the
+    history recorded) with the differences appended. With `only` (a table of `new` with column
+    event_id: the events an import added to a copy of `old`, etl/append.py), only those events
+    can differ and only they are compared. Returns the new history, written beside `history`, for
+    the build to rename over it once `new` has replaced `old` (`keep`), so that a build that fails
+    leaves the history as it was; None when the history does not change."""
     con = duckdb.connect(str(new))
     con.execute("SET enable_progress_bar = false")
     try:
         rows = _compare(con, old, version, progress, only)
         con.execute("DROP TABLE IF EXISTS revisions")
         con.execute(DDL)
-        if history.exists():
-            con.execute("INSERT INTO revisions SELECT * FROM read_parquet(?)", [str(history)])
+        kept = [f"SELECT * FROM read_parquet('{_quoted(history)}')"] if history.exists() else []
+        if _attach(con, old):
+            try:
+                if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' "
+                               "AND table_name = 'revisions'").fetchone()[0]:
+                    con.execute("CREATE TEMP TABLE old_revisions AS SELECT * FROM old.revisions")
+                    kept.append("SELECT * FROM old_revisions")
+            finally:
+                con.execute("DETACH old")
         if len(rows):
             con.register("new_revisions", rows)
-            con.execute("INSERT INTO revisions SELECT * FROM new_revisions")
+            kept.append("SELECT * FROM new_revisions")
+        if kept:  # UNION: a row both in the history and in the old table once
+            con.execute(f"INSERT INTO revisions SELECT * FROM ({' UNION '.join(kept)}) ORDER BY ALL")
+        written = con.execute("SELECT count(*) FROM revisions").fetchone()[0]
+        before = con.execute(f"SELECT count(*) FROM read_parquet('{_quoted(history)}')").fetchone()[0] \
+            if history.exists() else 0
+        pending = None
+        if written != before:
             history.parent.mkdir(parents=True, exist_ok=True)
-            tmp = history.with_name(f".{history.name}.{os.getpid()}.tmp")
-            con.execute(f"COPY (SELECT * FROM revisions ORDER BY ALL) TO '{_quoted(tmp)}' "
+            pending = history.with_name(f".{history.name}.{os.getpid()}.tmp")
+            con.execute(f"COPY (SELECT * FROM revisions ORDER BY ALL) TO '{_quoted(pending)}' "
                         "(FORMAT parquet)")
-            os.replace(tmp, history)
         con.execute("CHECKPOINT")
-        return len(rows)
+        return pending
     finally:
         con.close()
+
+
+def keep(pending: Path | None, history: Path) -> None:
+    """The history `record` wrote (None: unchanged) in place of `history`."""
+    if pending is not None:
+        os.replace(pending, history)
+
+
+def _attach(con: duckdb.DuckDBPyConnection, old: Path) -> bool:
+    """Attach warehouse `old` as `old` (read only); False when it is absent or unreadable."""
+    if not Path(old).exists():
+        return False
+    try:
+        con.execute(f"ATTACH '{_quoted(Path(old))}' AS old (READ_ONLY)")
+    except duckdb.Error:
+        return False
+    return True
 
 
 def _quoted(path: Path) -> str:
@@ -68,12 +101,8 @@ def _quoted(path: Path) -> str:
 def _compare(con: duckdb.DuckDBPyConnection, old: Path, version: str, progress,
              only: str | None = None) -> pd.DataFrame:
     empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS})
-    if not Path(old).exists():
-        return empty
-    try:
-        con.execute(f"ATTACH '{_quoted(Path(old))}' AS old (READ_ONLY)")
-    except duckdb.Error:
-        return empty  # not a warehouse we can read: nothing to compare with
+    if not _attach(con, old):
+        return empty  # no warehouse we can read: nothing to compare with
     try:
         try:
             changed = [r[0] for r in con.execute(

@@ -103,6 +103,55 @@ def test_history_survives_a_rebuild_and_a_rebuild_records_nothing_new(versions, 
     assert _revisions(copy / "warehouse.duckdb") == EXPECTED
 
 
+def test_a_build_that_fails_before_its_rename_leaves_the_history_and_a_retry_records_once(
+        tmp_path, monkeypatch):
+    """The history is replaced only after the new warehouse has replaced the old: an import whose
+    rename fails changes neither, and the retry records each revision once."""
+    import etl.build
+    from etl.imports import ImportProblem
+
+    data = fixture_data_dir(tmp_path, {"indicator_events.csv": "curated"})
+    warehouse = data / "warehouse.duckdb"
+    import_file(V1, data, warehouse, "ucdp", original="ged.csv", today=TODAY)
+    version_2(tmp_path / "v2.csv")
+    history = data / "imports" / "revisions.parquet"
+    before = (history.exists(), warehouse.read_bytes())
+    real = etl.build.os.replace
+
+    def failing(src, dst):
+        if str(dst) == str(warehouse):
+            raise OSError("disk full")
+        return real(src, dst)
+
+    monkeypatch.setattr(etl.build.os, "replace", failing)
+    with pytest.raises(ImportProblem):
+        import_file(tmp_path / "v2.csv", data, warehouse, "ucdp", original="ged.csv", today=TODAY)
+    assert (history.exists(), warehouse.read_bytes()) == before
+    assert not list(history.parent.glob(".revisions.parquet.*"))
+    monkeypatch.setattr(etl.build.os, "replace", real)
+    import_file(tmp_path / "v2.csv", data, warehouse, "ucdp", original="ged.csv", today=TODAY)
+    assert _revisions(warehouse) == EXPECTED
+
+
+def test_a_build_killed_before_it_kept_the_history_loses_nothing(versions, tmp_path, monkeypatch):
+    """Killed between the warehouse's rename and the history's: the next build takes the
+    revisions from the warehouse it replaces, even after the warehouse is rebuilt whole."""
+    import etl.revisions
+
+    data, _ = versions
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    (copy / "imports" / "revisions.parquet").unlink()  # what such a kill leaves (here: all)
+    monkeypatch.setattr(etl.revisions, "keep", lambda pending, history: None)
+    build_warehouse(copy, copy / "warehouse.duckdb", today=TODAY, fresh=True)
+    monkeypatch.undo()
+    assert _revisions(copy / "warehouse.duckdb") == EXPECTED
+    build_warehouse(copy, copy / "warehouse.duckdb", today=TODAY, fresh=True)
+    (copy / "warehouse.duckdb").unlink()
+    build_warehouse(copy, copy / "warehouse.duckdb", today=TODAY)
+    assert _revisions(copy / "warehouse.duckdb") == EXPECTED
+
+
 def test_the_same_file_again_changes_nothing(versions, tmp_path):
     data, _ = versions
     copy = tmp_path / "data"
