@@ -75,10 +75,11 @@ def write(path: Path, registry: list[dict], reference_dir: Path) -> None:
 
 
 def _named(files: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C', 'A, B and 3 more files'."""
+    """'A', 'A + B', 'A + B + C', 'A + B + 3 more files' (' + ': the names go into sentences that
+    list datasets with commas and 'and')."""
     if len(files) > 3:
         files = files[:2] + [f"{len(files) - 2} more files"]
-    return files[0] if len(files) == 1 else f"{', '.join(files[:-1])} and {files[-1]}"
+    return " + ".join(files)
 
 
 def _day(text: str):

@@ -173,7 +173,7 @@ def test_the_coverage_of_a_dataset_names_every_file_the_release_first(data_dir):
     presents the whole dataset's period as the imported file's."""
     run_import(data_dir, "ucdp_ged.csv")
     (name,), = query(data_dir, "SELECT name FROM coverage WHERE dataset = 'ucdp'")
-    assert name == "UCDP GED, Pakistan 1989-2021 (HDX) and ucdp_ged.csv"
+    assert name == "UCDP GED, Pakistan 1989-2021 (HDX) + ucdp_ged.csv"
 
 
 def test_template_and_bundled_formats_import(data_dir):
