@@ -9,7 +9,7 @@ duplicate id), and one whose id an earlier import holds is a duplicate id; proba
 linked for the new events only (the pairs of the other events stay as they were), the clusters
 and the figures they count with are worked out again, `points_rank` is updated where it moved,
 and the cube, the other derived tables and the coverage are rewritten whole. The new rows are
-stored after the others, not in date order (a full build restores it).
+stored after the others, in date order among themselves.
 """
 from __future__ import annotations
 
@@ -53,7 +53,11 @@ def events(con: duckdb.DuckDBPyConnection) -> str:
         con.execute(f"DELETE FROM {table} USING displaced d WHERE {table}.source_file = "
                     f"d.source_file AND {table}.source_line = d.source_line")
     alone = ", ".join(value for _, _, value in derived.EVENT_COLUMNS)  # `links` corrects them
-    con.execute(f"INSERT INTO events SELECT l.* EXCLUDE (staged_row), {alone} FROM loaded l")
+    # in date order, as a full build stores the events: a date-bounded query (the newest events,
+    # the freshness caption) then skips the row groups of other dates in the added block too
+    # (1M: 47 -> 20 ms for the Overview's recent events; the sort costs about 1 s)
+    con.execute(f"INSERT INTO events SELECT l.* EXCLUDE (staged_row), {alone} FROM loaded l "
+                f"ORDER BY l.event_date")
     con.execute(f"CREATE TABLE {ADDED} AS SELECT event_id FROM loaded")
     con.execute("DROP VIEW loaded; DROP TABLE staged_events")
     return ADDED

@@ -63,10 +63,15 @@ def test_an_import_added_to_the_warehouse_gives_the_tables_of_a_full_build(data_
                              "(l.event_id, l.linked_event_id) WHERE e.source_file LIKE 'imports/%'").fetchone()[0]
         revised = con.execute("SELECT count(*) FROM revisions WHERE change = 'revised' "
                               "AND field = 'fatalities'").fetchone()[0]
+        # the added rows are stored in date order, as a full build stores all (what lets the
+        # date-bounded queries skip row groups)
+        added = [r[0] for r in con.execute("SELECT event_date FROM events WHERE source_file LIKE "
+                                           "'imports/acled-%' ORDER BY rowid").fetchall()]
     finally:
         con.close()
     assert (displaced, held) == (len(rows), 3)
     assert linked > 0 and revised == 1
+    assert len(added) > 1 and added == sorted(added)
 
 
 def test_a_changed_bundled_file_or_a_removed_import_rebuilds_whole(data_dir):
