@@ -174,22 +174,24 @@ def match_district(name: str | None, country: str, districts: pd.DataFrame) -> p
 
 
 def spatial_join(points: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
-    """district_id for each row of `points` (latitude/longitude), NaN where none is near."""
-    result = pd.Series(_inside(points["longitude"].astype(float).to_numpy(),
-                               points["latitude"].astype(float).to_numpy(), districts),
-                       index=points.index, dtype=object)
-    missing = result.isna()
-    if missing.any():
-        lost = points[missing]
-        pts = gpd.GeoDataFrame(lost[[]].copy(), geometry=gpd.points_from_xy(
-            lost["longitude"].astype(float), lost["latitude"].astype(float)), crs="EPSG:4326")
+    """district_id for each row of `points` (latitude/longitude), NaN where none is near. Each
+    distinct point is placed once (real exports repeat a place's coordinates: the bundled UCDP
+    file has 6,119 points at 1,116 places)."""
+    x = points["longitude"].astype(float).to_numpy()
+    y = points["latitude"].astype(float).to_numpy()
+    codes, places = pd.factorize(x + 1j * y)  # hashed, not sorted: cheap when all differ
+    x, y = places.real, places.imag
+    found = _inside(x, y, districts)
+    missing = np.flatnonzero(pd.isna(found))
+    if len(missing):  # a point on a border or off the coast: the nearest district within NEAR_KM
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x[missing], y[missing]), crs="EPSG:4326")
         near = gpd.sjoin_nearest(pts.to_crs(METRIC_CRS),
                                  districts[["district_id", "geometry"]].to_crs(METRIC_CRS),
                                  how="left", max_distance=NEAR_KM * 1000)
         near = near.sort_values("district_id")
         near = near.loc[~near.index.duplicated()]
-        result.loc[missing] = near["district_id"].reindex(result.index[missing])
-    return result.to_frame("district_id")
+        found[missing] = near["district_id"].reindex(range(len(missing))).to_numpy(dtype=object)
+    return pd.DataFrame({"district_id": pd.Series(found[codes], index=points.index, dtype=object)})
 
 
 def _inside(x, y, districts: gpd.GeoDataFrame):
