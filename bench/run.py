@@ -492,11 +492,12 @@ def write_results(path: Path, report: list[dict], args) -> None:
 
 # What profiling showed for the targets still missed (py-spy and cProfile, November 2026).
 WHY = {
-    "import": "Each part of 250,000 rows is still mapped, placed in districts and checked in pandas "
-              "(most of the time, one core); adding the rows to the warehouse (writing them, "
-              "linking duplicates, points_rank, the yearly cube) takes most of the rest. Reaching "
-              "the target needs the adapters' mapping and the contract rules as SQL over DuckDB's "
-              "own scan.",
+    "import": "Each part of 250,000 rows is still read into pandas, mapped by its adapter and "
+              "placed in districts there (most of the time, one core); the contract's rules run in "
+              "SQL on the mapped part (etl/schema.py check). Adding the rows to the warehouse "
+              "(writing them in date order, linking duplicates, points_rank, the yearly cube) "
+              "takes most of the rest. Reaching the target needs the adapters' mapping as SQL over "
+              "DuckDB's own scan.",
     "second import": "The new file is added to a copy of the warehouse (etl/append.py), but its "
                      "100k rows are still mapped in pandas (about 2 s), and points_rank, the yearly "
                      "cube and event_firsts are computed again over every event.",
