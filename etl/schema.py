@@ -96,16 +96,19 @@ def validate(frame: pd.DataFrame, today: dt.date | None = None) -> Outcome:
         con.close()
 
 
-def _after(con, name: str, first: pd.DataFrame | None, query: str, params=None):
-    """The rows of `first` (REJECT_COLUMNS; none when None), then those of `query`, as Arrow."""
+def _after(con, name: str, first: pd.DataFrame | None, query: str, order: str, params=None):
+    """The rows of `first` (REJECT_COLUMNS; none when None) in their order, then those of `query`
+    in the order of its expression `order`, as Arrow."""
     typed = ("source_file::VARCHAR AS source_file, source_line::BIGINT AS source_line, "
              "\"column\"::VARCHAR AS \"column\", \"value\"::VARCHAR AS \"value\", reason::VARCHAR AS reason")
+    found = f"SELECT 1 AS _part, {order} AS _n, {typed} FROM ({query})"
     if first is None or not len(first):
-        return con.sql(f"SELECT {typed} FROM ({query})", params=params).to_arrow_table()
-    con.register(name, first[list(REJECT_COLUMNS)])
-    try:
-        return con.sql(f"SELECT {typed} FROM {name} UNION ALL BY NAME SELECT {typed} FROM ({query})",
+        return con.sql(f"SELECT * EXCLUDE (_part, _n) FROM ({found}) ORDER BY _n",
                        params=params).to_arrow_table()
+    con.register(name, first[list(REJECT_COLUMNS)].assign(_n=np.arange(len(first))))
+    try:
+        return con.sql(f"SELECT * EXCLUDE (_part, _n) FROM (SELECT 0 AS _part, _n, {typed} FROM {name} "
+                       f"UNION ALL {found}) ORDER BY _part, _n", params=params).to_arrow_table()
     finally:
         con.unregister(name)
 
@@ -123,8 +126,7 @@ def _empty(c) -> str:
 
 
 def _shown(column: str) -> str:
-    """SQL: a cell as the reject or flag shows it (a date as 2030-01-31 00:00:00, the way the
-    first version of the validator wrote it)."""
+    """SQL: a cell as a reject or flag shows it (a date as 2030-01-31 00:00:00)."""
     c = next(c for c in COLUMNS if c.name == column)
     if c.sql_type == "DATE":
         return f'CAST(CAST("{column}" AS TIMESTAMP) AS VARCHAR)'
@@ -213,23 +215,25 @@ def check(con, frame: pd.DataFrame, today: dt.date | None = None,
     con.register("contract_rows", rows)
     try:
         as_given = (f"(SELECT * EXCLUDE ({', '.join(_STORED)}), "
-                 f"{', '.join(f'_was_{n} AS {n}' for n in _STORED)} FROM contract_rows)")
+                    f"{', '.join(f'_was_{n} AS {n}' for n in _STORED)} FROM contract_rows)")
 
         def case(values) -> str:
             return "CASE _problem " + " ".join(f"WHEN {i} THEN {v}" for i, v in enumerate(values)) + " END"
 
+        # a row's problem first by rule, then by row (a part has fewer than 2^32 rows)
+        order = "_rule::BIGINT * 4294967296 + _row"
         rejected = _after(con, "adapter_rejects", rejects, (
-            f"SELECT source_file, source_line, {case(_sql(c) for c, _, _ in _PROBLEMS)} AS \"column\", "
+            f"SELECT _problem AS _rule, _row, source_file, source_line, "
+            f"{case(_sql(c) for c, _, _ in _PROBLEMS)} AS \"column\", "
             f"{case(_shown(c) for c, _, _ in _PROBLEMS)} AS \"value\", "
             f"{case(_sql(r) for _, _, r in _PROBLEMS)} AS reason FROM {as_given} "
-            f"WHERE _problem IS NOT NULL ORDER BY _problem, _row"))
+            f"WHERE _problem IS NOT NULL"), order)
         found = " UNION ALL ".join(
             f"SELECT {i} AS _rule, _row, source_file, source_line, {_sql(column)} AS \"column\", "
             f"{shown} AS \"value\", {_sql(reason)} AS reason FROM {as_given} "
             f"WHERE _problem IS NULL AND ({condition})"
             for i, (column, condition, reason, shown) in enumerate(_FLAGS))
-        flagged = _after(con, "adapter_flags", flags, f"SELECT * EXCLUDE (_rule, _row) FROM ({found}) "
-                         f"ORDER BY _rule, _row", {"today": today})
+        flagged = _after(con, "adapter_flags", flags, found, order, {"today": today})
     finally:
         con.unregister("contract_rows")
     kept = pc.is_null(rows.column("_problem"))
