@@ -223,7 +223,6 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                     probable, changed = _add_files(con, cache, staged, names, added, progress)
                 else:
                     probable, changed = _write_all(con, cache, staged, progress), None
-                if not added:
                     _write_places(con, layers.districts, layers.population)
                 _count(con, counts)
                 result = BuildResult(warehouse, version, list(counts.values()), *_outcomes(con),
