@@ -139,21 +139,29 @@ def _figure(value: str) -> str:
             f"HUGEINT) AS VARCHAR), printf('%.0f', {value})) ELSE printf('%g', {value}) END")
 
 
-def _sql(text: str) -> str:
+def sql_text(text: str) -> str:
+    """`text` as a SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
 def _list(values) -> str:
-    return ", ".join(_sql(v) for v in values)
+    return ", ".join(sql_text(v) for v in values)
 
 
 # The contract as SQL over a canonical frame's columns (in their schema types). _PROBLEMS: what
 # rejects a row, as (column, condition, reason), in the order a row's first problem is chosen.
-_PROBLEMS = [p for c in COLUMNS for p in (
-    [(c.name, _empty(c), f"{c.name} is required and is empty")] if c.required else []) + (
-    [(c.name, f'"{c.name}" IS NOT NULL AND "{c.name}" NOT IN ({_list(c.allowed)})',
-      f"{c.name} must be one of {', '.join(c.allowed)}")] if c.allowed and c.name != "category" else [])]
-_PROBLEMS.append(("event_date", "event_date > $today", "event_date is in the future"))
+def _problems() -> list[tuple[str, str, str]]:
+    out = []
+    for c in COLUMNS:
+        if c.required:
+            out.append((c.name, _empty(c), f"{c.name} is required and is empty"))
+        if c.allowed and c.name != "category":  # an unknown category is flagged (_FLAGS)
+            out.append((c.name, f'"{c.name}" IS NOT NULL AND "{c.name}" NOT IN ({_list(c.allowed)})',
+                        f"{c.name} must be one of {', '.join(c.allowed)}"))
+    return out + [("event_date", "event_date > $today", "event_date is in the future")]
+
+
+_PROBLEMS = _problems()
 # _FLAGS: what a kept row is flagged for, as (column, condition, reason, the value shown), in the
 # order the flags are listed; _STORED: what is stored instead of a flagged cell, where anything is.
 _COUNTED = {n: f'CASE WHEN "{n}" < 0 THEN NULL ELSE "{n}" END' for n in COUNT_COLUMNS}
@@ -224,20 +232,20 @@ def check(con, frame: pd.DataFrame, today: dt.date | None = None,
         order = "_rule::BIGINT * 4294967296 + _row"
         rejected = _after(con, "adapter_rejects", rejects, (
             f"SELECT _problem AS _rule, _row, source_file, source_line, "
-            f"{case(_sql(c) for c, _, _ in _PROBLEMS)} AS \"column\", "
+            f"{case(sql_text(c) for c, _, _ in _PROBLEMS)} AS \"column\", "
             f"{case(_shown(c) for c, _, _ in _PROBLEMS)} AS \"value\", "
-            f"{case(_sql(r) for _, _, r in _PROBLEMS)} AS reason FROM {as_given} "
+            f"{case(sql_text(r) for _, _, r in _PROBLEMS)} AS reason FROM {as_given} "
             f"WHERE _problem IS NOT NULL"), order)
         found = " UNION ALL ".join(
-            f"SELECT {i} AS _rule, _row, source_file, source_line, {_sql(column)} AS \"column\", "
-            f"{shown} AS \"value\", {_sql(reason)} AS reason FROM {as_given} "
+            f"SELECT {i} AS _rule, _row, source_file, source_line, {sql_text(column)} AS \"column\", "
+            f"{shown} AS \"value\", {sql_text(reason)} AS reason FROM {as_given} "
             f"WHERE _problem IS NULL AND ({condition})"
             for i, (column, condition, reason, shown) in enumerate(_FLAGS))
         flagged = _after(con, "adapter_flags", flags, found, order, {"today": today})
     finally:
         con.unregister("contract_rows")
     kept = pc.is_null(rows.column("_problem"))
-    events = rows if pc.all(kept).as_py() is not False else rows.filter(kept)
+    events = rows if pc.all(kept).as_py() else rows.filter(kept)  # (no copy when none is rejected)
     return events.select(list(COLUMN_NAMES)), rejected, flagged
 
 

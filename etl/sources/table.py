@@ -131,10 +131,6 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _sql(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
-
-
 class _DuckDBPlan:
     """How DuckDB reads a CSV exactly: strict (UTF-8, every row as wide as the header, RFC 4180
     quotes, line breaks inside quoted cells allowed), each row with the line it starts on (a row
@@ -144,7 +140,7 @@ class _DuckDBPlan:
         import duckdb
 
         self.path, self.wanted, self.lines = path, wanted, lines  # lines: the file's, header included
-        types = ", ".join(f"{_sql(h)}: 'VARCHAR'" for h in header)
+        types = ", ".join(f"{schema.sql_text(h)}: 'VARCHAR'" for h in header)
         self.source = (f"read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
                        f"escape = '\"', strict_mode = true, null_padding = false, "
                        f"allow_quoted_nulls = false, columns = {{{types}}})")
