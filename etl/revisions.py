@@ -45,23 +45,23 @@ def record(new: Path, old: Path, history: Path, version: str,
     con = duckdb.connect(str(new))
     con.execute("SET enable_progress_bar = false")
     try:
-        rows = _compare(con, old, version, progress, only)
-        con.execute("DROP TABLE IF EXISTS revisions")
-        con.execute(DDL)
-        kept = [f"SELECT * FROM read_parquet('{_quoted(history)}')"] if history.exists() else []
-        if _attach(con, old):
-            try:
-                if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' "
-                               "AND table_name = 'revisions'").fetchone()[0]:
-                    con.execute("CREATE TEMP TABLE old_revisions AS SELECT * FROM old.revisions")
-                    kept.append("SELECT * FROM old_revisions")
-            finally:
+        attached = _attach(con, old)
+        try:
+            rows = _compare(con, version, progress, only) if attached else _empty()
+            con.execute("DROP TABLE IF EXISTS revisions")
+            con.execute(DDL)
+            kept = [f"SELECT * FROM read_parquet('{_quoted(history)}')"] if history.exists() else []
+            if attached and con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = "
+                                        "'old' AND table_name = 'revisions'").fetchall()[0][0]:
+                kept.append("SELECT * FROM old.revisions")
+            if len(rows):
+                con.register("new_revisions", rows)
+                kept.append("SELECT * FROM new_revisions")
+            if kept:  # UNION: a row both in the history and in the old table once
+                con.execute(f"INSERT INTO revisions SELECT * FROM ({' UNION '.join(kept)}) ORDER BY ALL")
+        finally:
+            if attached:
                 con.execute("DETACH old")
-        if len(rows):
-            con.register("new_revisions", rows)
-            kept.append("SELECT * FROM new_revisions")
-        if kept:  # UNION: a row both in the history and in the old table once
-            con.execute(f"INSERT INTO revisions SELECT * FROM ({' UNION '.join(kept)}) ORDER BY ALL")
         written = con.execute("SELECT count(*) FROM revisions").fetchone()[0]
         before = con.execute(f"SELECT count(*) FROM read_parquet('{_quoted(history)}')").fetchone()[0] \
             if history.exists() else 0
@@ -98,38 +98,37 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")  # COPY takes no parameter for its file name
 
 
-def _compare(con: duckdb.DuckDBPyConnection, old: Path, version: str, progress,
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS})
+
+
+def _compare(con: duckdb.DuckDBPyConnection, version: str, progress,
              only: str | None = None) -> pd.DataFrame:
-    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS})
-    if not _attach(con, old):
-        return empty  # no warehouse we can read: nothing to compare with
+    """The revisions from the warehouse attached as `old` to the one of `con`."""
     try:
-        try:
-            changed = [r[0] for r in con.execute(
-                "WITH a AS (SELECT dataset, string_agg(sha256, ',' ORDER BY sha256) AS files "
-                "FROM old.sources GROUP BY dataset), b AS (SELECT dataset, string_agg(sha256, ',' "
-                "ORDER BY sha256) AS files FROM sources GROUP BY dataset) "
-                "SELECT dataset FROM a JOIN b USING (dataset) WHERE a.files <> b.files "
-                "ORDER BY dataset").fetchall()]
-            since = con.execute("SELECT max(built_at) FROM old.etl_runs").fetchone()[0]
-            old_columns = {r[0] for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE database_name = 'old' AND "
-                "table_name = 'events'").fetchall()}
-        except duckdb.Error:
-            return empty  # an old warehouse from before these tables
-        fields = [f for f in FIELDS if f in old_columns]
-        recorded_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-        parts = []
-        for dataset in changed:
-            progress(f"comparing {dataset} with the previous version")
-            parts.append(diff(con, "old.events", "events", dataset, fields, only)
-                         .assign(recorded_at=recorded_at, dataset=dataset, since=str(since or ""),
-                                 version=version))
-        if not parts:
-            return empty
-        return pd.concat(parts, ignore_index=True)[list(COLUMNS)].astype(object)
-    finally:
-        con.execute("DETACH old")
+        changed = [r[0] for r in con.execute(
+            "WITH a AS (SELECT dataset, string_agg(sha256, ',' ORDER BY sha256) AS files "
+            "FROM old.sources GROUP BY dataset), b AS (SELECT dataset, string_agg(sha256, ',' "
+            "ORDER BY sha256) AS files FROM sources GROUP BY dataset) "
+            "SELECT dataset FROM a JOIN b USING (dataset) WHERE a.files <> b.files "
+            "ORDER BY dataset").fetchall()]
+        since = con.execute("SELECT max(built_at) FROM old.etl_runs").fetchone()[0]
+        old_columns = {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'old' AND "
+            "table_name = 'events'").fetchall()}
+    except duckdb.Error:
+        return _empty()  # an old warehouse from before these tables
+    fields = [f for f in FIELDS if f in old_columns]
+    recorded_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    parts = []
+    for dataset in changed:
+        progress(f"comparing {dataset} with the previous version")
+        parts.append(diff(con, "old.events", "events", dataset, fields, only)
+                     .assign(recorded_at=recorded_at, dataset=dataset, since=str(since or ""),
+                             version=version))
+    if not parts:
+        return _empty()
+    return pd.concat(parts, ignore_index=True)[list(COLUMNS)].astype(object)
 
 
 def _text(field: str, value: str) -> str:
