@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from etl.actors import OTHER, UNKNOWN, parents
+from etl.schema import sql_text
 from etl.sources.registry import FORMATS
 
 NEAR_KM = 10.0
@@ -67,24 +68,16 @@ def link_table(con: duckdb.DuckDBPyConnection, table: str, only: str | None = No
         # two 1M-event datasets of one region met in tens of millions of candidates (1M
         # GTD-shaped events and 100k ACLED ones: 17 s). A whole build lists each event once for
         # every other dataset that sorts before its own (`shifted`, `near`), so no pair of one
-        # dataset is compared; an addition (`only`) lists only the new events around their day
-        # and band, against every event as it is.
+        # dataset is compared; an addition (`only`) compares the new events with the other
+        # datasets' events only (`_new_candidates`).
         on = "s.other = a.dataset AND s.link_class = a.link_class AND s.day = a.day"
         candidates, news = (
             f"SELECT a.event_id, s.event_id AS linked_event_id FROM e a JOIN shifted s "
             f"ON {on} AND s.district_id = a.district_id UNION "
             f"SELECT a.event_id, s.event_id FROM e a JOIN near s ON {on} AND s.band = a.band"), ""
         if only:  # a pair with a new event on either side, named in dataset order
-            news = (f"new_days AS (SELECT n.*, n.day + o.offset_days::INTEGER AS near_day FROM e n "
-                    f"CROSS JOIN offsets o WHERE n.event_id IN (SELECT event_id FROM {only})), "
-                    f"new_near AS (SELECT n.*, n.band + b.step AS near_band FROM new_days n "
-                    f"CROSS JOIN steps b WHERE n.band IS NOT NULL), ")
-            pair = ("CASE WHEN n.dataset < o.dataset THEN n.event_id ELSE o.event_id END AS event_id, "
-                    "CASE WHEN n.dataset < o.dataset THEN o.event_id ELSE n.event_id END AS linked_event_id")
-            same = "o.link_class = n.link_class AND o.day = n.near_day"
-            candidates = (f"SELECT {pair} FROM new_days n JOIN e o ON {same} AND o.district_id = "
-                          f"n.district_id AND o.dataset <> n.dataset UNION SELECT {pair} FROM new_near n "
-                          f"JOIN e o ON {same} AND o.band = n.near_band AND o.dataset <> n.dataset")
+            candidates, news = _new_candidates(con, table, only), (
+                f"new AS (SELECT * FROM e WHERE event_id IN (SELECT event_id FROM {only})), ")
         pairs = con.execute(f"""
             WITH e AS (SELECT ev.*, coalesce(f.parent, ev.actor_group) AS root,
                               ev.event_date::DATE AS day,
@@ -117,6 +110,37 @@ def link_table(con: duckdb.DuckDBPyConnection, table: str, only: str | None = No
         con.execute("DROP VIEW IF EXISTS ev")
         con.unregister("family")
     return clustered(con, table, pairs) if clusters else pairs
+
+
+def _new_candidates(con: duckdb.DuckDBPyConnection, table: str, only: str) -> str:
+    """SQL: the candidate pairs of the new events (CTE `new`, of the events in `only`) with the
+    events of the other datasets (CTE `e`), dataset by dataset of the new events, so that every
+    condition of the join is an equality: a 'dataset <>' tested after the join met every new
+    ACLED event with the ACLED events of its day and band. The smaller side of each join is the
+    one listed around its days and bands (1M new ACLED events and the 7,527 bundled ones: 1.8 s
+    -> 0.6 s)."""
+    counts = con.execute(f"SELECT dataset, count(*) FILTER (WHERE event_id IN (SELECT event_id "
+                         f"FROM {only})), count(*) FROM {table} GROUP BY dataset").fetchall()
+    total = sum(n for _, _, n in counts)
+    pair = ("CASE WHEN n.dataset < o.dataset THEN n.event_id ELSE o.event_id END AS event_id, "
+            "CASE WHEN n.dataset < o.dataset THEN o.event_id ELSE n.event_id END AS linked_event_id")
+    same = "o.link_class = n.link_class AND o.day = n.near_day"
+    parts = []
+    for dataset, added, events in counts:
+        if not added:
+            continue
+        mine = f"(SELECT * FROM new WHERE dataset = {sql_text(dataset)})"
+        theirs = f"(SELECT * FROM e WHERE dataset <> {sql_text(dataset)})"
+        wide, narrow = (mine, theirs) if added <= total - events else (theirs, mine)
+        days = (f"(SELECT x.event_id, x.dataset, x.link_class, x.district_id, x.band, "
+                f"x.day + s.offset_days::INTEGER AS near_day FROM {wide} x CROSS JOIN offsets s)")
+        bands = (f"(SELECT w.*, w.band + b.step AS near_band FROM {days} w CROSS JOIN steps b "
+                 f"WHERE w.band IS NOT NULL)")
+        parts.append(f"SELECT {pair} FROM {days} n JOIN {narrow} o ON {same} AND "
+                     f"o.district_id = n.district_id UNION SELECT {pair} FROM {bands} n "
+                     f"JOIN {narrow} o ON {same} AND o.band = n.near_band")
+    return " UNION ".join(parts) or \
+        "SELECT NULL::VARCHAR AS event_id, NULL::VARCHAR AS linked_event_id WHERE false"
 
 
 def clustered(con: duckdb.DuckDBPyConnection, table: str, pairs: pd.DataFrame) -> pd.DataFrame:

@@ -20,11 +20,11 @@ GROUPS = ("Islamic State", "TTP", "Jamaat-ul-Ahrar", UNKNOWN, OTHER, "Lashkar-e-
 CATEGORIES = ("attack", "armed_clash", "protest")
 
 
-def events(seed: int, n: int = 400) -> pd.DataFrame:
+def events(seed: int, n: int = 400, weights=(1, 1, 1)) -> pd.DataFrame:
     rng = random.Random(seed)
     rows = []
     for i in range(n):
-        dataset = rng.choice(("acled", "gtd", "ucdp"))
+        dataset = rng.choices(("acled", "gtd", "ucdp"), weights)[0]
         point = rng.random() > 0.15
         rows.append({
             "event_id": f"{dataset}:{i}", "dataset": dataset,
@@ -86,3 +86,20 @@ def test_the_pairs_are_those_of_the_rule_in_a_build_and_in_an_addition(seed):
     assert len(rule) > 100  # many pairs, near every boundary
     assert set(zip(whole["event_id"], whole["linked_event_id"])) == rule
     assert set(zip(added["event_id"], added["linked_event_id"])) == expected(frame, only)
+
+
+def test_an_addition_bigger_than_the_other_datasets_gives_the_pairs_of_the_rule():
+    """A big import into a small warehouse (1M ACLED events into the bundled ones): the other
+    datasets' events are the side listed around their days and bands."""
+    frame = events(4, weights=(8, 1, 1))
+    only = set(frame.loc[frame["dataset"].eq("acled"), "event_id"]) | {"gtd:7", "ucdp:9"} & set(frame["event_id"])
+    con = duckdb.connect()
+    try:
+        con.register("ev_table", frame)
+        con.register("added", pd.DataFrame({"event_id": sorted(only)}))
+        added = duplicates.link_table(con, "ev_table", only="added", clusters=False)
+    finally:
+        con.close()
+    rule = expected(frame, only)
+    assert len(rule) > 50
+    assert set(zip(added["event_id"], added["linked_event_id"])) == rule
