@@ -113,8 +113,10 @@ class Writer:
                     table = pa.Table.from_pandas(_plain(table), preserve_index=False)
                 if part != "events":  # the order the adapter and the contract found them in
                     table = table.append_column("_order", pa.array(range(len(table)), pa.int64()))
+                # lz4: a 262k-row ACLED part in 0.27 s against zstd's 0.42 s (and read back
+                # faster), for a cache a quarter bigger
                 pq.write_table(table, self.tmp / f"{part}-{self.count:05d}.parquet",
-                               compression="zstd")
+                               compression="lz4")
         self.rows += outcome.rows_read or 0
         self.count += 1
 
