@@ -12,7 +12,9 @@ import fcntl
 import hashlib
 import json
 import os
+import queue
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from functools import cached_property
@@ -340,7 +342,7 @@ def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, use_d
     con = duckdb.connect()  # where the contract is checked (schema.check)
     try:
         con.execute("SET enable_progress_bar = false")
-        for outcome in FORMATS[fmt].chunks(path, name, use_duckdb):
+        for outcome in _ahead(FORMATS[fmt].chunks(path, name, use_duckdb)):
             events = outcome.events
             latest = None
             for column in schema.DATE_COLUMNS:  # one date type for every file's frame
@@ -355,6 +357,49 @@ def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, use_d
             yield schema.Outcome(*checked, outcome.out_of_scope, rows_read=outcome.rows_read), latest
     finally:
         con.close()
+
+
+def _ahead(parts):
+    """The items of the generator `parts`, each made in a thread of its own while the caller works
+    on the one before: the reader and the adapter map part n+1 while part n is placed, checked
+    and written, so both cores work. One part waits at most; an exception of `parts` is raised
+    here, and `parts` is closed whatever happens."""
+    done = object()
+    queue_, stop = queue.Queue(maxsize=1), threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                queue_.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for part in parts:
+                if not put((part, None)):
+                    break
+            put((done, None))
+        except BaseException as err:  # handed to the caller, who raises it
+            put((None, err))
+        finally:
+            parts.close()
+
+    worker = threading.Thread(target=run, name="etl-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            part, err = queue_.get()
+            if err is not None:
+                raise err
+            if part is done:
+                return
+            yield part
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _configure(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
