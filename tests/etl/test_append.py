@@ -107,3 +107,31 @@ def test_an_import_on_a_day_that_changes_an_earlier_outcome_rebuilds_whole(data_
     full = data_dir / "full.duckdb"
     build_warehouse(data_dir, full, today=tomorrow)
     assert tables_equal(warehouse, full) == []
+
+
+def test_an_import_that_makes_a_bundled_event_secondary_gives_the_tables_of_a_full_build(data_dir, tmp_path):
+    """The event cube's rows of the bundled file are counted again where an event of it changed:
+    an ACLED attack on the day and at the point of a bundled UCDP clash with no duplicate makes
+    the clash a secondary of the attack (the more specific category counts)."""
+    warehouse = data_dir / "warehouse.duckdb"
+    build_warehouse(data_dir, warehouse, today=TODAY)
+    with open(FIXTURES / "imports" / "acled_south_asia.csv", encoding="utf-8", newline="") as handle:
+        header, row = list(csv.reader(handle))[:2]
+    row = dict(zip(header, row)) | {
+        "event_id_cnty": "PAK9901", "event_date": "4 January 2015", "year": "2015",
+        "event_type": "Violence against civilians", "sub_event_type": "Attack",
+        "actor1": "TTP", "inter1": "Rebel group", "admin1": "Balochistan",
+        "admin2": "Killa Saifullah", "location": "Killa Saifullah", "latitude": "30.953922",
+        "longitude": "68.339962", "fatalities": "3", "notes": "An attack."}
+    import_file(_write(tmp_path / "acled_attack.csv", header, [[row[h] for h in header]]),
+                data_dir, warehouse, today=TODAY)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        flags = con.execute("SELECT event_id, is_secondary FROM events WHERE event_id IN "
+                            "('ucdp:194560', 'acled:PAK9901') ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert flags == [("acled:PAK9901", False), ("ucdp:194560", True)]
+    full = data_dir / "full.duckdb"
+    build_warehouse(data_dir, full, today=TODAY)
+    assert tables_equal(warehouse, full) == []
