@@ -163,7 +163,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
     data_dir, warehouse = Path(data_dir), Path(warehouse)
     with build_lock(warehouse), reference.using(data_dir / "reference"):
         # left by a build that was killed (its file, WAL, spill folder); we hold the lock
-        _remove(warehouse.parent.glob(f".{warehouse.name}.*.tmp*"))
+        filecache.remove(warehouse.parent.glob(f".{warehouse.name}.*.tmp*"))
         cache = filecache.folder(warehouse)
         # the hashes of the files earlier builds read, while those files stay as they were
         # (file_sha256; hashing a 4 GB export again took 10 s of every later import)
@@ -243,8 +243,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             os.replace(tmp, warehouse)
             revisions.keep(pending, history)
         finally:
-            _remove(tmp.parent.glob(tmp.name + "*"))  # the file unless renamed, its WAL, spill folder
-            _remove(history.parent.glob(f".{history.name}.*.tmp"))  # a history not kept
+            filecache.remove(tmp.parent.glob(tmp.name + "*"))  # the file unless renamed, its WAL, spill folder
+            filecache.remove(history.parent.glob(f".{history.name}.*.tmp"))  # a history not kept
         filecache.prune(cache, set(staged))
         read = {_hash_key(path) for path in input_files(data_dir)}
         filecache.keep_hashes(cache, {k: v for k, v in _HASHES.items() if k in read})
@@ -263,15 +263,17 @@ class _Layers:
     @cached_property
     def districts(self):
         self.progress("boundaries")
-        try:
-            return boundaries.load_district_layer(self.folder)
-        except geo.GeoError as err:
-            raise BuildError(str(err)) from None
+        return self._layer(boundaries.load_district_layer, self.folder)
 
     @cached_property
     def provinces(self):
+        return self._layer(boundaries.load_province_layer, self.folder, self.districts)
+
+    @staticmethod
+    def _layer(load, *args):
+        """`load(*args)`, a layer that cannot be used stopping the build with its reason."""
         try:
-            return boundaries.load_province_layer(self.folder, self.districts)
+            return load(*args)
         except geo.GeoError as err:
             raise BuildError(str(err)) from None
 
@@ -312,11 +314,6 @@ def _add_files(con: duckdb.DuckDBPyConnection, cache: Path, staged: list[str], n
     changed = append.events(con)
     progress("linking probable duplicates across datasets")
     return append.links(con, changed), changed
-
-
-def _remove(paths) -> None:
-    for path in list(paths):
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, districts,

@@ -150,6 +150,6 @@ def write_unmapped(con: duckdb.DuckDBPyConnection) -> None:
 
 def write_signals(con: duckdb.DuckDBPyConnection) -> None:
     """Table event_signals (see the module's docstring), from the events with their derived columns."""
-    categories = ", ".join(f"'{c}'" for c in SIGNAL_CATEGORIES)  # fixed names, never user text
+    categories = ", ".join(schema.sql_text(c) for c in SIGNAL_CATEGORIES)
     con.execute(f"CREATE OR REPLACE TABLE event_signals AS SELECT * FROM events "
                 f"WHERE category IN ({categories}) ORDER BY event_date, event_id")

@@ -147,9 +147,13 @@ def prune(cache: Path, used: set[str]) -> None:
     """Remove the entries this build did not use (and temporary folders left by a killed one)."""
     if not cache.exists():
         return
-    for path in cache.iterdir():
-        if path.name not in used and path.name != HASHES:
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    remove(p for p in cache.iterdir() if p.name not in used and p.name != HASHES)
+
+
+def remove(paths) -> None:
+    """Delete these files and folders (those already gone are skipped)."""
+    for path in list(paths):
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 HASHES = "hashes.json"  # {build._hash_key(path): sha256} of the files the last build read
