@@ -357,10 +357,11 @@ def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, use_d
 
 
 def _ahead(parts):
-    """The items of the generator `parts`, each made in a thread of its own while the caller works
-    on the one before: the reader and the adapter map part n+1 while part n is placed, checked
-    and written, so both cores work. One part waits at most; an exception of `parts` is raised
-    here, and `parts` is closed whatever happens."""
+    """The items of the generator `parts`, made in a worker thread while the caller works on the
+    one before: the reader and the adapter map part n+1 while part n is placed, checked and
+    written, so both cores work. One part waits at most; an exception of `parts` is raised here,
+    and `parts` is closed whatever happens (the reference tables, etl/reference.py, are the same
+    in every thread)."""
     done = object()
     queue_, stop = queue.Queue(maxsize=1), threading.Event()
 
