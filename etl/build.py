@@ -404,8 +404,7 @@ def _configure(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
     """DuckDB's memory limit for the build (settings.ETL_MEMORY_LIMIT); beyond it, it spills to
     disk beside the warehouse."""
     con.execute(f"SET memory_limit = '{settings.ETL_MEMORY_LIMIT.replace(chr(39), '')}'")
-    spill = (str(tmp) + ".spill").replace("'", "''")
-    con.execute(f"SET temp_directory = '{spill}'")
+    con.execute(f"SET temp_directory = {schema.sql_text(str(tmp) + '.spill')}")
     con.execute("SET preserve_insertion_order = false; SET enable_progress_bar = false")
 
 

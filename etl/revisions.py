@@ -22,6 +22,7 @@ import pandas as pd
 
 from contract import schema
 from contract.revisions import COLUMNS
+from etl.schema import sql_text
 
 HISTORY = "revisions.parquet"  # under data/imports/
 # Compared fields: every event column but its provenance (the file name changes with each version).
@@ -50,7 +51,7 @@ def record(new: Path, old: Path, history: Path, version: str,
             rows = _compare(con, version, progress, only) if attached else _empty()
             con.execute("DROP TABLE IF EXISTS revisions")
             con.execute(DDL)
-            kept = [f"SELECT * FROM read_parquet('{_quoted(history)}')"] if history.exists() else []
+            kept = [f"SELECT * FROM read_parquet({sql_text(str(history))})"] if history.exists() else []
             if attached and con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = "
                                         "'old' AND table_name = 'revisions'").fetchall()[0][0]:
                 kept.append("SELECT * FROM old.revisions")
@@ -63,13 +64,13 @@ def record(new: Path, old: Path, history: Path, version: str,
             if attached:
                 con.execute("DETACH old")
         written = con.execute("SELECT count(*) FROM revisions").fetchone()[0]
-        before = con.execute(f"SELECT count(*) FROM read_parquet('{_quoted(history)}')").fetchone()[0] \
+        before = con.execute(f"SELECT count(*) FROM read_parquet({sql_text(str(history))})").fetchone()[0] \
             if history.exists() else 0
         pending = None
         if written != before:
             history.parent.mkdir(parents=True, exist_ok=True)
             pending = history.with_name(f".{history.name}.{os.getpid()}.tmp")
-            con.execute(f"COPY (SELECT * FROM revisions ORDER BY ALL) TO '{_quoted(pending)}' "
+            con.execute(f"COPY (SELECT * FROM revisions ORDER BY ALL) TO {sql_text(str(pending))} "
                         "(FORMAT parquet)")
         con.execute("CHECKPOINT")
         return pending
@@ -88,14 +89,10 @@ def _attach(con: duckdb.DuckDBPyConnection, old: Path) -> bool:
     if not Path(old).exists():
         return False
     try:
-        con.execute(f"ATTACH '{_quoted(Path(old))}' AS old (READ_ONLY)")
+        con.execute(f"ATTACH {sql_text(str(old))} AS old (READ_ONLY)")
     except duckdb.Error:
         return False
     return True
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")  # COPY takes no parameter for its file name
 
 
 def _empty() -> pd.DataFrame:
