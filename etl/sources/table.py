@@ -145,12 +145,11 @@ class _DuckDBPlan:
                        f"escape = '\"', strict_mode = true, null_padding = false, "
                        f"allow_quoted_nulls = false, columns = {{{types}}})")
         self.header = header
-        self.breaks = _breaks(header)
         self.con = duckdb.connect()
         # memory bounded: the parts are handed over as they are read, not the whole file
         self.con.execute("SET preserve_insertion_order = true; SET enable_progress_bar = false; "
                          "SET memory_limit = '1GB'")
-        self.with_breaks = False
+        self.with_breaks, self.breaks = False, ""  # where rows hold line breaks: set by `check`
 
     def query(self, select: str):
         return self.con.sql(f"SELECT {select} FROM {self.source}", params=[str(self.path)])
