@@ -92,7 +92,7 @@ def test_an_addition_bigger_than_the_other_datasets_gives_the_pairs_of_the_rule(
     """A big import into a small warehouse (1M ACLED events into the bundled ones): the other
     datasets' events are the side listed around their days and bands."""
     frame = events(4, weights=(8, 1, 1))
-    only = set(frame.loc[frame["dataset"].eq("acled"), "event_id"]) | {"gtd:7", "ucdp:9"} & set(frame["event_id"])
+    only = set(frame.loc[frame["dataset"].eq("acled"), "event_id"]) | ({"gtd:7", "ucdp:9"} & set(frame["event_id"]))
     con = duckdb.connect()
     try:
         con.register("ev_table", frame)
