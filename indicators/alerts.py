@@ -38,13 +38,13 @@ def trailing_windows(pair: np.ndarray, month_index: np.ndarray, events: np.ndarr
     months of a row's window are among the BASELINE_MONTHS rows just before it."""
     total = np.zeros(len(rows), dtype=np.int64)
     top = np.zeros(len(rows), dtype=np.int64)
+    own_pair, own_month = pair[rows], month_index[rows]
     for lag in range(1, BASELINE_MONTHS + 1):
         before = np.maximum(rows - lag, 0)
-        inside = ((rows - lag >= 0) & (pair[before] == pair[rows])
-                  & (month_index[rows] - month_index[before] <= BASELINE_MONTHS))
+        inside = (rows >= lag) & (pair[before] == own_pair) & (own_month - month_index[before] <= BASELINE_MONTHS)
         counted = np.where(inside, events[before], 0)
         total += counted
-        top = np.maximum(top, counted)
+        np.maximum(top, counted, out=top)
     return total, top
 
 
@@ -52,8 +52,9 @@ def _scored(con, where: str, params: list, year_from: int, year_to: int) -> pd.D
     """The alerts of the months of year_from..year_to: each (district, actor group, month) counted
     in DuckDB, only for the pairs with a month of those years holding MIN_EVENTS or more, then
     its trailing window of BASELINE_MONTHS calendar months (trailing_windows: a window function
-    over the same months cost 150-300 ms at 1M) and the Poisson test."""
-    found = con.execute(
+    over the same months cost 150-300 ms at 1M) and the Poisson test. The pairs travel as numbers
+    and are sorted in numpy (sorting and fetching their names per month cost 60 of 90 ms)."""
+    counted = con.execute(
         f"""WITH monthly AS (
                 SELECT e.district_id, e.actor_group,
                        (year(e.event_date) * 12 + month(e.event_date) - 1)::INTEGER AS month_index,
@@ -64,25 +65,34 @@ def _scored(con, where: str, params: list, year_from: int, year_to: int) -> pd.D
                   AND e.event_date >= make_date(?, 1, 1) - INTERVAL {BASELINE_MONTHS} MONTH
                 GROUP BY ALL),
             pairs AS (SELECT DISTINCT district_id, actor_group FROM monthly
-                      WHERE month_index >= ? AND events >= ?)
-            SELECT district_id, actor_group, month_index, events
-            FROM monthly SEMI JOIN pairs USING (district_id, actor_group)
-            ORDER BY district_id, actor_group, month_index""",
+                      WHERE month_index >= ? AND events >= ?),
+            numbered AS (SELECT p.*, d.admin2, (row_number() OVER () - 1)::INTEGER AS pair
+                         FROM pairs p JOIN districts d USING (district_id))
+            SELECT true AS is_month, n.pair, m.month_index, m.events, NULL AS district_id,
+                   NULL AS actor_group, NULL AS admin2
+            FROM monthly m JOIN numbered n USING (district_id, actor_group)
+            UNION ALL
+            SELECT false, pair, NULL, NULL, district_id, actor_group, admin2 FROM numbered""",
         params + [year_to + 1, year_from, year_from * 12, MIN_EVENTS]).fetchnumpy()
-    district, group = np.asarray(found["district_id"], dtype=object), np.asarray(found["actor_group"], dtype=object)
-    month_index, events = np.asarray(found["month_index"]), np.asarray(found["events"])
-    pair = np.cumsum(np.r_[True, (district[1:] != district[:-1]) | (group[1:] != group[:-1])])
+    months = np.asarray(counted["is_month"], dtype=bool)
+    names = {c: np.asarray(counted[c], dtype=object)[~months] for c in ("district_id", "actor_group", "admin2")}
+    named = np.asarray(counted["pair"])[~months]
+    order = np.argsort(named)
+    names = {c: v[order] for c, v in names.items()}  # position = pair number
+    pair, month_index = np.asarray(counted["pair"])[months], np.asarray(counted["month_index"])[months]
+    events = np.asarray(counted["events"])[months]
+    by = np.argsort(pair.astype(np.int64) * (1 << 32) + month_index)  # unique keys: by pair, then month
+    pair, month_index, events = pair[by], month_index[by].astype(np.int64), events[by].astype(np.int64)
     rows = np.flatnonzero((month_index >= year_from * 12) & (events >= MIN_EVENTS))
     window_events, previous_max = trailing_windows(pair, month_index, events, rows)
     keep = events[rows] > previous_max
     rows = rows[keep]
     candidates = pd.DataFrame({
-        "district_id": district[rows], "actor_group": group[rows],
+        "district_id": names["district_id"][pair[rows]], "actor_group": names["actor_group"][pair[rows]],
         # months since January 1970, as datetime64's months count them
         "month": (month_index[rows] - 1970 * 12).astype("datetime64[M]").astype("datetime64[ns]"),
-        "events": events[rows], "window_events": window_events[keep], "previous_max": previous_max[keep]})
-    names = con.execute("SELECT district_id, admin2 FROM districts").df()
-    candidates = candidates.merge(names, on="district_id")
+        "events": events[rows], "window_events": window_events[keep], "previous_max": previous_max[keep],
+        "admin2": names["admin2"][pair[rows]]})
     candidates["baseline"] = candidates["window_events"] / BASELINE_MONTHS
     candidates["p"] = poisson_sf_many(candidates["events"].to_numpy(), candidates["baseline"].to_numpy())
     return candidates[candidates["p"] < P_THRESHOLD]
