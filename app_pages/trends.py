@@ -63,7 +63,8 @@ else:
 left, right = st.columns(2)
 left.subheader("Impact score (GTI-style) by province")
 left.caption(BY_ID["gti_score"].definition)
-left.dataframe(data.query(impact.gti_table, f, "province"), hide_index=True, width="stretch")
+reference = data.query(impact.gti_reference, "province")  # the same for every filter: once per warehouse
+left.dataframe(data.query(impact.gti_table, f, "province", reference), hide_index=True, width="stretch")
 right.subheader("Attacks per 100,000 people by district")
 right.caption(BY_ID["attacks_per_100k"].definition)
 rates = data.query(impact.rates, f, "attacks", "district")

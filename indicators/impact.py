@@ -53,59 +53,87 @@ def rates(con: duckdb.DuckDBPyConnection, f: Filters, measure: str = "events",
 def gti_band(weighted: float, reference_max: float) -> float:
     """Logarithmic banding to 0-10 in half points: 10 x ln(1 + W) / ln(1 + W_max), rounded down to
     the half point; 0 when there was no impact."""
-    if weighted <= 0 or reference_max <= 0:
-        return 0.0
-    return min(10.0, math.floor(20 * math.log1p(weighted) / math.log1p(reference_max)) / 2)
+    return float(_bands(np.array([weighted], dtype=float), reference_max)[0])
 
 
-def _raw_scores(con, f: Filters, level: str) -> pd.DataFrame:
+def _bands(weighted: np.ndarray, reference_max: float) -> np.ndarray:
+    """gti_band of every element."""
+    if reference_max <= 0:
+        return np.zeros(weighted.shape)
+    score = np.minimum(10.0, np.floor(20 * np.log1p(np.maximum(weighted, 0)) / np.log1p(reference_max)) / 2)
+    return np.where(weighted > 0, score, 0.0)
+
+
+def _raw_scores(con, f: Filters, level: str) -> dict[str, np.ndarray]:
+    """Each unit's raw score per year with the filters: arrays unit, year, raw."""
     key = LEVELS[level]
     where, params = f.where()
-    return con.execute(
+    found = con.execute(
         f"SELECT {key} AS unit, year(event_date) AS year, "
         f"sum(events) + 3 * coalesce(sum({f.deaths}), 0) + 0.5 * coalesce(sum({f.hurt}), 0) AS raw "
         f"FROM event_cube WHERE {where} AND category = 'attack' AND {key} IS NOT NULL GROUP BY ALL",
-        params).df()
+        params).fetchnumpy()
+    names, codes = np.unique(np.asarray(found["unit"], dtype=object), return_inverse=True)
+    return {"names": names, "codes": codes.reshape(-1), "year": np.asarray(found["year"], dtype=np.int64),
+            "raw": np.asarray(found["raw"], dtype=float)}
 
 
-def _weighted(raw: pd.DataFrame, years: range, units: list | None = None) -> pd.DataFrame:
-    table = raw.groupby(["unit", "year"])["raw"].sum().unstack(fill_value=0)  # pivot_table is slower
-    if units is not None:
-        table = table.reindex(sorted(set(table.index) | set(units)), fill_value=0)
-    years = list(years)
-    if not years:
-        return pd.DataFrame(columns=["unit", "year", "weighted"])
-    first = years[0] - len(GTI_WEIGHTS) + 1
-    values = table.reindex(columns=range(first, years[-1] + 1), fill_value=0).to_numpy(dtype=float)
-    weighted = np.zeros((len(table), len(years)))
-    for i, year in enumerate(years):
-        for k, w in enumerate(GTI_WEIGHTS):  # this year first, then the four before
-            weighted[:, i] += w * values[:, year - first - k]
-    return pd.DataFrame({"unit": np.tile(table.index.to_numpy(), len(years)),
-                         "year": np.repeat(years, len(table)), "weighted": weighted.T.ravel()})
+def gti_reference(con: duckdb.DuckDBPyConnection, level: str = "province") -> float:
+    """The highest weighted score of any unit of the level in any year, over all attacks: what
+    every GTI-style score is banded against (the same for every filter, so the dashboard computes
+    it once per warehouse)."""
+    found = _raw_scores(con, Filters(1900, 2999, categories=("attack",)), level)
+    if not len(found["year"]):
+        return 0.0
+    span = range(int(found["year"].min()), int(found["year"].max()) + 1)
+    return float(_weighted(found["codes"], found["year"], found["raw"], len(found["names"]), span).max())
 
 
-def gti_style(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "province") -> pd.DataFrame:
+def _weighted(codes: np.ndarray, year: np.ndarray, raw: np.ndarray, units: int, years: range) -> np.ndarray:
+    """The weighted score (16/8/4/2/1 over the five years ending each year) of `units` units
+    (rows) for `years` (columns), from raw scores per unit code and year."""
+    first = years.start - len(GTI_WEIGHTS) + 1
+    values = np.zeros((units, years.stop - first))
+    inside = (year >= first) & (year < years.stop)
+    np.add.at(values, (codes[inside], year[inside] - first), raw[inside])
+    lag0 = len(GTI_WEIGHTS) - 1
+    return sum(w * values[:, lag0 - k:lag0 - k + len(years)] for k, w in enumerate(GTI_WEIGHTS))
+
+
+def _scores(con, f: Filters, level: str, reference_max: float | None):
+    """(units, years, raw, weighted, score): the tables (a row per unit, a column per selected
+    year) behind gti_style."""
+    if reference_max is None:
+        reference_max = gti_reference(con, level)
+    found = _raw_scores(con, f.all_time(), level)
+    key = LEVELS[level]
+    units = {u for (u,) in con.execute(f"SELECT DISTINCT {key} FROM districts WHERE {key} IS NOT NULL "
+                                       "AND (country IN (SELECT UNNEST(?)) OR len(?) = 0)",
+                                       [list(f.countries), list(f.countries)]).fetchall()}
+    if level == "province" and f.provinces:
+        units = {u for u in units if u in f.provinces}
+    if level == "district" and f.districts:
+        units = {u for u in units if u in f.districts}
+    shown = np.array(sorted(units | set(found["names"])), dtype=object)
+    codes = np.searchsorted(shown, found["names"])[found["codes"]]  # re-coded to the units shown
+    year, raw, years = found["year"], found["raw"], range(f.year_from, f.year_to + 1)
+    weighted = _weighted(codes, year, raw, len(shown), years)
+    raw_table = np.zeros(weighted.shape)
+    inside = (year >= years.start) & (year < years.stop)
+    raw_table[codes[inside], year[inside] - years.start] = raw[inside]
+    return shown, years, raw_table, weighted, _bands(weighted, reference_max), reference_max
+
+
+def gti_style(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "province",
+              reference_max: float | None = None) -> pd.DataFrame:
     """GTI-style impact score per province or district and year (an approximation of IEP's
     method, not IEP's index). Columns: unit, year, raw (that year's 1 x incidents + 3 x fatalities
     + 0.5 x injuries, attacks only), weighted (16/8/4/2/1 over the five years ending that year),
     score (0-10 in half points, banded against the highest weighted score of any unit of that
-    level in any year, so scores compare across years and selections)."""
-    raw = _raw_scores(con, f.all_time(), level)
-    reference = _raw_scores(con, Filters(1900, 2999, categories=("attack",)), level)
-    all_years = range(int(reference["year"].min()), int(reference["year"].max()) + 1) if len(reference) else range(0)
-    reference_max = float(_weighted(reference, all_years)["weighted"].max()) if len(reference) else 0.0
-    key = LEVELS[level]
-    units = [u for (u,) in con.execute(f"SELECT DISTINCT {key} FROM districts WHERE {key} IS NOT NULL "
-                                        "AND (country IN (SELECT UNNEST(?)) OR len(?) = 0)",
-                                        [list(f.countries), list(f.countries)]).fetchall()]
-    if level == "province" and f.provinces:
-        units = [u for u in units if u in f.provinces]
-    if level == "district" and f.districts:
-        units = [u for u in units if u in f.districts]
-    out = _weighted(raw, range(f.year_from, f.year_to + 1), units)
-    out = out.merge(raw, on=["unit", "year"], how="left").fillna({"raw": 0})
-    out["score"] = out["weighted"].map(lambda w: gti_band(w, reference_max))
+    level in any year, gti_reference, so scores compare across years and selections)."""
+    shown, years, raw, weighted, score, reference_max = _scores(con, f, level, reference_max)
+    out = pd.DataFrame({"unit": np.tile(shown, len(years)), "year": np.repeat(np.array(years, dtype=np.int64), len(shown)),
+                        "weighted": weighted.T.ravel(), "raw": raw.T.ravel(), "score": score.T.ravel()})
     if level == "district":
         names = con.execute("SELECT district_id AS unit, admin2, admin1 FROM districts").df()
         out = out.merge(names, on="unit", how="left")
@@ -113,13 +141,21 @@ def gti_style(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "province
     return out.sort_values(["year", "score", "unit"], ascending=[True, False, True]).reset_index(drop=True)
 
 
-def gti_table(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "province") -> pd.DataFrame:
-    """GTI-style scores as a table: one row per unit, one column per selected year (the latest
-    year's highest first)."""
-    scores = gti_style(con, f, level)
-    if scores.empty:
-        return pd.DataFrame(columns=["unit"])
-    names = "admin2" if level == "district" else "unit"
-    table = scores.groupby([names, "year"])["score"].mean().unstack().reset_index()
+def gti_table(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "province",
+              reference_max: float | None = None) -> pd.DataFrame:
+    """GTI-style scores as a table: one row per unit (a district by its name), one column per
+    selected year (the latest year's highest first)."""
+    if level == "district":
+        scores = gti_style(con, f, level, reference_max)
+        if scores.empty:
+            return pd.DataFrame(columns=["unit"])
+        table = scores.groupby(["admin2", "year"])["score"].mean().unstack().reset_index()
+        names = "admin2"
+    else:
+        shown, years, _, _, score, _ = _scores(con, f, level, reference_max)
+        if not len(shown) or not len(years):
+            return pd.DataFrame(columns=["unit"])
+        table = pd.DataFrame(score, columns=list(years)).assign(unit=shown)[["unit", *years]]
+        names = "unit"
     table.columns = [str(c) for c in table.columns]
     return table.sort_values([str(f.year_to), names], ascending=[False, True]).reset_index(drop=True)
