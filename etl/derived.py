@@ -11,10 +11,11 @@ an import only adds rows: etl/append.py):
 - `events.points_rank`: the events in the order the maps draw them (deadliest first, then newest,
   then by id), so "the N points to draw" is a top-N over one integer column;
 - `event_cube`: the events counted per year, place, category, actor group, dataset, source file,
-  date precision, duplicate flag and whether it has a point, with the sums of fatalities and injured. Its `event_date` is
+  date precision, duplicate flag and whether it has a point, with the sums of fatalities and injured
+  and the last day with an event (`last_date`: the newest event shown, coverage.freshness). Its `event_date` is
   the first day of the year, so `Filters.where()` applies to it unchanged; queries that need no
   finer time or other columns read it instead of the events (at a million synthetic events it has
-  about 160,000 rows, far fewer for real data, where events cluster).
+  about 250,000 rows, far fewer for real data, where events cluster).
 - `event_firsts`: per combination of the columns a filter tests (FIRSTS_KEYS), the first event
   (earliest date, then smallest id) with its date, id and source. Its `event_date` is that first
   date, so `Filters.where()` applies to it unchanged; the first event of any selection is the
@@ -114,7 +115,8 @@ def write(path: Path) -> None:
     try:
         keys = ", ".join(CUBE_KEYS)
         con.execute(f"CREATE OR REPLACE TABLE event_cube AS SELECT make_date(year(event_date), 1, 1) AS event_date, "
-                    f"{keys}, latitude IS NOT NULL AS has_point, count(*) AS events, sum(fatalities) AS fatalities, sum(injured) AS injured, "
+                    f"{keys}, latitude IS NOT NULL AS has_point, count(*) AS events, max(event_date) AS last_date, "
+                    f"sum(fatalities) AS fatalities, sum(injured) AS injured, "
                     f"sum(fatalities_counted) AS fatalities_counted, sum(injured_counted) AS injured_counted "
                     f"FROM events GROUP BY ALL ORDER BY event_date, {keys}")
         write_firsts(con)

@@ -363,5 +363,5 @@ def briefing_note(con: duckdb.DuckDBPyConnection, f: Filters, period: Period) ->
                         f"against {b.p0.label} and {b.py.label}"),
              ("Data version", f"{version}, built {str(built)[:10]}"),
              ("Coverage", "; ".join(f"{r.name}: {coverage.span(r)} ({r.events:,} events)"
-                                    for r in b.cov.itertuples()) or "no data"))
+                                    for r in b.cov) or "no data"))
     return Note(period, f, tuple(b.sentences), stamp)

@@ -175,7 +175,7 @@ def test_a_comparison_is_made_when_the_same_datasets_cover_both_periods(brief_co
 
 def test_coverage_is_each_datasets_first_and_last_event(brief_con):
     cov = coverage.dataset_coverage(brief_con, F)
-    assert [(r.dataset, r.first_date, r.last_date, r.events) for r in cov.itertuples()] == [
+    assert [(r.dataset, r.first_date, r.last_date, r.events) for r in cov] == [
         ("pk_suicide_attacks", dt.date(2016, 3, 1), dt.date(2017, 12, 20), 2),
         ("curated", dt.date(2016, 5, 10), dt.date(2019, 2, 10), 13)]
     assert coverage.comparison_problem(cov, Q4, Q4.previous()) is None

@@ -37,7 +37,7 @@ def test_the_coverage_of_each_bundled_dataset(con):
 def test_the_datasets_whose_countries_and_categories_meet_the_filters(con, f, expected):
     """A dataset is kept when it is selected (or none is) and shares a country and a category with
     the filters; the years do not matter. In period_start order."""
-    assert coverage.dataset_coverage(con, f)["dataset"].tolist() == expected
+    assert [r.dataset for r in coverage.dataset_coverage(con, f)] == expected
 
 
 def test_a_year_no_dataset_covers_is_no_data_and_2022_2025_are_partial(con):
