@@ -47,11 +47,15 @@ def test_a_bound_reads_fewer_years_and_never_narrows_evidence_filters(con):
 
 
 @pytest.mark.parametrize("f", FILTERS[:6], ids=range(6))
-def test_escalation_alerts_scored_backwards_are_those_of_all_the_years_at_once(con, f):
-    """The alerts found year span by year span from the last are the most recent `limit` of all
-    the selected years' alerts scored in one pass."""
+@pytest.mark.parametrize("all_at_once", [0, 10 ** 9], ids=["by spans", "at once"])
+def test_escalation_alerts_scored_backwards_are_those_of_all_the_years_at_once(con, f, all_at_once,
+                                                                               monkeypatch):
+    """The alerts found year span by year span from the last (a warehouse of more than
+    ALL_AT_ONCE events) are the most recent `limit` of all the selected years' alerts scored in
+    one pass."""
     from indicators import alerts
 
+    monkeypatch.setattr(alerts, "ALL_AT_ONCE", all_at_once)
     where, params = f.all_time().where("e")
     every = alerts._scored(con, where, params, f.year_from, f.year_to).sort_values(
         ["month", "events", "district_id", "actor_group"], ascending=[False, False, True, True])
@@ -65,8 +69,8 @@ def test_escalation_alerts_scored_backwards_are_those_of_all_the_years_at_once(c
 
 @pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
 def test_freshness_names_the_newest_event_of_the_whole_table(con, f):
-    """The caption's newest event, found in the last year with events only, is the filtered
-    events' max(event_date); with a window of days too (EvidenceFilters: no bound)."""
+    """The caption's newest event, read from event_cube's last_date, is the filtered events'
+    max(event_date); with a window of days too (EvidenceFilters: read from the events)."""
     from indicators.coverage import freshness
 
     where, params = f.where()

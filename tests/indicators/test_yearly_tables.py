@@ -83,15 +83,3 @@ def test_lineage_from_event_signals_is_that_of_the_events(con, f):
             assert list(found.itertuples(index=False, name=None)) == expected
     if f == FILTERS[0]:
         assert len(timeline.lineage_events(con, f)) > 10 and len(timeline.milestones(con, f)) > 3
-
-
-@pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
-def test_the_newest_event_shown_from_event_cube_is_that_of_the_events(con, f):
-    """coverage.freshness reads the newest day from event_cube's last_date."""
-    from indicators import coverage
-
-    assert coverage.freshness(con, f) == coverage.freshness(con, over_events(f))
-    if f == FILTERS[0]:
-        where, params = f.where()
-        newest = con.execute(f"SELECT max(event_date) FROM events WHERE {where}", params).fetchone()[0]
-        assert coverage.freshness(con, f).startswith(f"Newest event shown: {newest:%-d %B %Y}.")
