@@ -14,37 +14,38 @@ LEVELS = {"district": "district_id", "province": "admin1"}
 GTI_WEIGHTS = (16, 8, 4, 2, 1)  # current year first
 
 
-def _population(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
-    """Population 2017 per unit. A province's figure is the sum of its districts, and only when
-    every district of it has census data (AJK and Gilgit-Baltistan have none: null)."""
+def _units(level: str) -> str:
+    """SQL: population 2017 per unit. A province's figure is the sum of its districts, and only
+    when every district of it has census data (AJK and Gilgit-Baltistan have none: null)."""
     if level == "district":
-        return con.execute("SELECT d.district_id, d.admin2, d.admin1, d.country, p.pop_2017 "
-                           "FROM districts d LEFT JOIN population p USING (district_id)").df()
-    return con.execute(
-        "SELECT d.admin1, d.country, CASE WHEN count(p.pop_2017) = count(*) THEN sum(p.pop_2017) END "
-        "AS pop_2017 FROM districts d LEFT JOIN population p USING (district_id) "
-        "WHERE d.admin1 IS NOT NULL GROUP BY ALL").df()
+        return ("SELECT d.district_id, d.admin2, d.admin1, d.country, p.pop_2017 "
+                "FROM districts d LEFT JOIN population p USING (district_id)")
+    return ("SELECT d.admin1, d.country, CASE WHEN count(p.pop_2017) = count(*) THEN sum(p.pop_2017) END "
+            "AS pop_2017 FROM districts d LEFT JOIN population p USING (district_id) "
+            "WHERE d.admin1 IS NOT NULL GROUP BY ALL")
 
 
 def rates(con: duckdb.DuckDBPyConnection, f: Filters, measure: str = "events",
           level: str = "district") -> pd.DataFrame:
     """One row per district or province of the layer (inside the area filters). Columns: the
-    unit's key and names, value (the measure over the selected years), pop_2017, per_100k
+    unit's key and names, pop_2017, value (the measure over the selected years), per_100k
     (value / pop_2017 x 100,000; null = no population data, never 0 or infinity)."""
     key = LEVELS[level]
     where, params = f.where()
     cube = cube_sql(measure, f)
-    counts = con.execute(f"SELECT {key}, {cube or measure_sql(measure, f)} AS value "
-                         f"FROM {'event_cube' if cube else 'events'} "
-                         f"WHERE {where} AND {key} IS NOT NULL GROUP BY 1", params).df()
-    units = _population(con, level)
-    for column, values in (("country", f.countries), ("admin1", f.provinces)):
-        if values:
-            units = units[units[column].isin(values)]
-    if f.districts and level == "district":
-        units = units[units["district_id"].isin(f.districts)]
-    out = units.merge(counts, on=key, how="left")
-    out["value"] = out["value"].fillna(0).astype(float)
+    area, area_params = [], []
+    for column, values in (("country", f.countries), ("admin1", f.provinces),
+                           ("district_id", f.districts if level == "district" else ())):
+        if values:  # fixed column names, never user text
+            area.append(f"u.{column} IN ({', '.join('?' * len(values))})")
+            area_params += list(values)
+    # the units and their counts joined in DuckDB (a pandas merge on text keys cost more)
+    out = con.execute(
+        f"WITH counts AS (SELECT {key}, {cube or measure_sql(measure, f)} AS value "
+        f"FROM {'event_cube' if cube else 'events'} WHERE {where} AND {key} IS NOT NULL GROUP BY 1) "
+        f"SELECT u.*, coalesce(c.value, 0)::DOUBLE AS value FROM ({_units(level)}) u "
+        f"LEFT JOIN counts c USING ({key}) WHERE {' AND '.join(area) or 'TRUE'}",
+        params + area_params).df()
     out["pop_2017"] = out["pop_2017"].astype(float)
     out["per_100k"] = (out["value"] / out["pop_2017"] * 100_000).where(out["pop_2017"] > 0).round(3)
     return out.sort_values(["per_100k", "value"], ascending=False, na_position="last").reset_index(drop=True)
