@@ -31,6 +31,7 @@ from etl import (append, boundaries, coverage, derived, filecache, geo, populati
                  revisions, schema, targets)
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
+from etl.sources.table import READS, Reread
 
 REGISTRY = "sources.csv"
 # Files analysts import (`python -m etl import`, the Data page): data/imports/, same registry columns.
@@ -188,12 +189,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             progress(name + (" (unchanged: from the cache)" if rows is not None else ""))
             if rows is None:
                 try:
-                    try:
-                        writer = _stage_file(cache, key, data_dir / name, name, entry, layers.districts, today,
-                                             progress)
-                    except duckdb.Error:  # DuckDB refused a row part way: the csv module reads it
-                        writer = _stage_file(cache, key, data_dir / name, name, entry, layers.districts, today,
-                                             progress, use_duckdb=False)
+                    writer = _stage_file(cache, key, data_dir / name, name, entry, layers.districts, today,
+                                         progress)
                 except Exception as err:  # whatever it is, the build stops here and names the file
                     raise BuildError(_file_failed(name, entry, err)) from err
                 rows = writer.rows
@@ -317,21 +314,30 @@ def _add_files(con: duckdb.DuckDBPyConnection, cache: Path, staged: list[str], n
 
 
 def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, districts,
-                today: dt.date, progress, use_duckdb: bool = True) -> "filecache.Writer":
+                today: dt.date, progress) -> "filecache.Writer":
     """The file's outcome written into the cache under `key` (nothing is kept if it fails), with
-    the rows read so far and their rate after each part."""
+    the rows read so far and their rate after each part. A CSV is read the ways of table.READS
+    in turn: the next when DuckDB refuses a row part way or the rows streamed do not add up to
+    the file's lines (Reread); what was written of the failed read is dropped."""
     start, size = time.perf_counter(), path.stat().st_size / 1e6
-    with filecache.Writer(cache, key, today) as writer:
-        for outcome, latest in _load_file(path, name, entry["format"], districts, today, use_duckdb):
-            writer.add(outcome, latest)
-            if writer.count > 1 or size > 50:
-                seconds = max(time.perf_counter() - start, 1e-9)
-                progress(f"{name} ({size:,.0f} MB): {writer.rows:,} rows read, "
-                         f"{writer.rows / seconds:,.0f} rows/s")
-    return writer
+    for how in READS:
+        try:
+            with filecache.Writer(cache, key, today) as writer:
+                for outcome, latest in _load_file(path, name, entry["format"], districts, today, how):
+                    writer.add(outcome, latest)
+                    if writer.count > 1 or size > 50:
+                        seconds = max(time.perf_counter() - start, 1e-9)
+                        progress(f"{name} ({size:,.0f} MB): {writer.rows:,} rows read, "
+                                 f"{writer.rows / seconds:,.0f} rows/s")
+            return writer
+        except (Reread, duckdb.Error) as err:
+            if how == READS[-1]:
+                raise
+            progress(f"{name}: read again ({type(err).__name__}: {str(err).splitlines()[0][:120]})")
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, use_duckdb: bool = True):
+def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, how: str = "checked"):
     """The file's outcome chunk by chunk, its events placed in districts, their targets classed
     and the contract checked (row by row: a chunk's result depends on no other row, so it can be
     kept in the cache; it depends on `today` through the check of future dates), each with the
@@ -339,7 +345,7 @@ def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, use_d
     con = duckdb.connect()  # where the contract is checked (schema.check)
     try:
         con.execute("SET enable_progress_bar = false")
-        for outcome in _ahead(FORMATS[fmt].chunks(path, name, use_duckdb)):
+        for outcome in _ahead(FORMATS[fmt].chunks(path, name, how)):
             events = outcome.events
             latest = None
             for column in schema.DATE_COLUMNS:  # one date type for every file's frame

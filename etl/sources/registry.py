@@ -60,15 +60,15 @@ class Format:
               for f in ("events", "rejects", "flags", "out_of_scope")),
             rows_read=sum(p.rows_read for p in parts))
 
-    def chunks(self, path, name, use_duckdb: bool = True):
+    def chunks(self, path, name, how: str = "checked"):
         """The file's outcome in parts (schema.Outcome each) of at most table.CHUNK_ROWS rows, so
         that memory does not grow with the file: the adapter's `events` on each part its reader
-        gives (the adapter's USED columns, renamed by its RENAMES)."""
+        gives (the adapter's USED columns, renamed by its RENAMES; `how`: table.READS)."""
         from etl.sources.table import read_chunks
 
         self._check_header(path, name)
         module = importlib.import_module(f"etl.sources.{self.module}")
-        for frame in read_chunks(path, name, getattr(module, "USED", None), use_duckdb=use_duckdb):
+        for frame in read_chunks(path, name, getattr(module, "USED", None), how=how):
             frame = frame.rename(columns=getattr(module, "RENAMES", {}))
             yield module.events(frame, name, **self.options)
 

@@ -30,6 +30,23 @@ class FileProblem(ValueError):
     """A whole file that cannot be read as it is; the message says what to do."""
 
 
+class Reread(Exception):
+    """A CSV streamed by DuckDB without counting its rows first (`how="streamed"`) whose rows,
+    at the end, do not add up to its lines: line breaks in a column that had none in the first
+    rows, or a row blank in every column read. The parts given are wrong; read the file again
+    the next way of READS."""
+
+
+# The ways to read a CSV, fastest first; a caller streaming parts tries the next on Reread or a
+# DuckDB error (the build: etl/build.py _stage_file):
+# - "streamed": DuckDB, the columns with line breaks found in the first rows, every row's line
+#   checked against the file's line count once all are read (Reread if they do not add up);
+# - "checked": DuckDB after a pass that counts the rows and line breaks (Python's csv module when
+#   they do not add up);
+# - "csv": Python's csv module.
+READS = ("streamed", "checked", "csv")
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 _SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # what bytes.strip() removes
@@ -100,16 +117,16 @@ def read_table(path: Path, name: str, columns: tuple[str, ...] | None = None) ->
     """Every data row of a CSV, JSON (ACLED API) or XLSX file as text cells (stripped, '' for blank),
     with lower-case headers and the row's line in column `_line` (1 = header). `columns` (lower
     case) lets the CSV reader skip the columns an adapter does not use."""
-    parts = list(read_chunks(path, name, columns, rows=None))
+    parts = list(read_chunks(path, name, columns, rows=None, how="checked"))
     return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
 def read_chunks(path: Path, name: str, columns: tuple[str, ...] | None = None,
-                rows: int | None = CHUNK_ROWS, use_duckdb: bool = True):
+                rows: int | None = CHUNK_ROWS, how: str = "checked"):
     """The file's data rows as read_table gives them, in frames of about `rows` rows (a CSV that
     DuckDB reads exactly), else in one frame (JSON, XLSX, and CSVs only Python's csv module reads:
-    Windows-1252 bytes, ragged rows, stray quotes, blank lines; or any CSV with `use_duckdb`
-    False, for a caller whose DuckDB read failed part way)."""
+    Windows-1252 bytes, ragged rows, stray quotes, blank lines; or any CSV read `how="csv"`).
+    `how`: one of READS; "streamed" may raise Reread after the last part."""
     path = Path(path)
     start = head(path, 1 << 20)
     if not first_byte(start):
@@ -120,11 +137,11 @@ def read_chunks(path: Path, name: str, columns: tuple[str, ...] | None = None,
     if first_byte(start) in (b"{", b"["):
         yield _drop_hxl(_read_json(path.read_bytes(), name))
         return
-    plan = _duckdb_plan(path, start, columns) if use_duckdb else None
+    plan = _duckdb_plan(path, start, columns, checked=how == "checked") if how != "csv" else None
     if plan is None:
         yield _drop_hxl(_tidy(_read_csv_rows(decode(path.read_bytes(), name), name)))
         return
-    yield from plan.chunks(rows)
+    yield from plan.chunks(rows, verify=how == "streamed")
 
 
 def _ident(name: str) -> str:
@@ -159,14 +176,21 @@ class _DuckDBPlan:
         rows = f"(SELECT * FROM {self.source} LIMIT {int(limit)})" if limit else self.source
         return self.con.execute(f"SELECT {select} FROM {rows}", [str(self.path)]).fetchall()[0]
 
+    def sample(self) -> list[str]:
+        """The columns with a line break in a cell of the first SAMPLE_ROWS rows; the parts count
+        the breaks of these (a row starts after the breaks inside the rows before it)."""
+        found = self.scalars(", ".join(f"bool_or(contains({_ident(h)}, chr(10)))"
+                                       for h in self.header), limit=SAMPLE_ROWS)
+        columns = [h for h, has in zip(self.header, found) if has]
+        self.with_breaks, self.breaks = bool(columns), _breaks(columns)
+        return columns
+
     def check(self) -> bool:
         """Can DuckDB read the file, row for row as the csv module would? Line breaks inside cells
         (GTD's summaries) are counted in the columns that hold one in the first rows, in the same
         pass as the rows; in every column (three times the parse of GTD's 135) only if the lines
         fall short. Blank lines, which DuckDB skips, make them fall short too."""
-        found = self.scalars(", ".join(f"bool_or(contains({_ident(h)}, chr(10)))"
-                                       for h in self.header), limit=SAMPLE_ROWS)
-        columns = [h for h, has in zip(self.header, found) if has]
+        columns = self.sample()
         first = f"trim(coalesce({_ident(self.wanted[0])}, '')) = ''"
         rows, maybe_blank, inner = self.scalars(
             f"count(*), count(*) FILTER (WHERE {first}), "
@@ -175,19 +199,20 @@ class _DuckDBPlan:
         if maybe_blank and self.scalars(f"count(*) FILTER (WHERE {blank})")[0]:
             return False  # a row blank in the columns read: the csv module decides if it is data
         if self.lines == rows + 1 + int(inner or 0):
-            self.with_breaks, self.breaks = bool(columns), _breaks(columns)
             return True
         self.with_breaks, self.breaks = True, _breaks(self.header)
         return self.lines == rows + 1 + int(self.scalars(f"sum({self.breaks})")[0] or 0)
 
-    def chunks(self, rows: int | None):
+    def chunks(self, rows: int | None, verify: bool = False):
+        """The parts; with `verify` (no `check` before), Reread after the last when the rows do
+        not add up to the file's lines or a row is blank in every column read."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         cells = ", ".join(f"coalesce({_ident(h)}, '') AS {_ident(h)}" for h in self.wanted)
         extra = f", {self.breaks} AS __breaks" if self.with_breaks else ""
         mapper = {pa.string(): schema.TEXT, pa.large_string(): schema.TEXT}
-        line, first = 2, True
+        line, first, blank = 2, True, False
         try:
             batch = min(rows or 1 << 17, 1 << 17)
             for table in _gathered(self.query(cells + extra).to_arrow_reader(batch), rows):
@@ -198,18 +223,36 @@ class _DuckDBPlan:
                     line = int(lines[-1]) + 1 + int(inner[-1])
                 else:
                     lines, line = np.arange(line, line + n), line + n
-                frame = pa.table({h: pc.utf8_trim_whitespace(table.column(h)) for h in self.wanted}) \
-                    .to_pandas(types_mapper=mapper.get)
+                trimmed = {h: pc.utf8_trim_whitespace(table.column(h)) for h in self.wanted}
+                blank = blank or (verify and _any_blank(trimmed))
+                frame = pa.table(trimmed).to_pandas(types_mapper=mapper.get)
                 frame[LINE] = lines
                 frame.attrs[EXACT_TEXT] = True
                 yield _drop_hxl(frame) if first else frame
                 first = False
+            if verify and (blank or line - 1 != self.lines):
+                raise Reread(f"{self.path.name}: {line - 1:,} lines counted in its rows, the file has "
+                             f"{self.lines:,}" + (" (a blank row)" if blank else ""))
             if first:  # a header and no data rows
                 frame = pd.DataFrame({h: pd.Series([], dtype="str") for h in self.wanted})
                 frame[LINE] = np.arange(0)
                 yield frame
         finally:
             self.con.close()
+
+
+def _any_blank(columns: dict) -> bool:
+    """Whether a row is '' in every one of these columns (Arrow arrays); the csv module decides
+    whether such a row is data. (The first column alone rules most parts out.)"""
+    import pyarrow.compute as pc
+
+    mask = None
+    for values in columns.values():
+        empty = pc.equal(values, "")
+        mask = empty if mask is None else pc.and_(mask, empty)
+        if not pc.any(mask).as_py():
+            return False
+    return mask is not None
 
 
 SAMPLE_ROWS = 100_000  # the rows in which a file's columns with line breaks are looked for first
@@ -254,8 +297,10 @@ def _gathered(reader, rows: int | None):
         yield pa.Table.from_batches(batches)
 
 
-def _duckdb_plan(path: Path, start: bytes, columns: tuple[str, ...] | None) -> _DuckDBPlan | None:
-    """A plan to read the CSV with DuckDB, or None when only the csv module can read it exactly."""
+def _duckdb_plan(path: Path, start: bytes, columns: tuple[str, ...] | None,
+                 checked: bool = True) -> _DuckDBPlan | None:
+    """A plan to read the CSV with DuckDB, or None when only the csv module can read it exactly
+    (`checked`: found by counting its rows first; else its rows are checked as they stream)."""
     import duckdb
 
     lines = None if b"\x00" in start[:8192] else _utf8_lines(path)
@@ -267,7 +312,7 @@ def _duckdb_plan(path: Path, start: bytes, columns: tuple[str, ...] | None) -> _
         return None
     plan = _DuckDBPlan(path, header, wanted, lines)
     try:
-        if plan.check():
+        if plan.check() if checked else plan.sample() is not None:
             return plan
     except duckdb.Error:
         pass

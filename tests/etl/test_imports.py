@@ -331,3 +331,35 @@ def test_no_fixed_size_limit_but_the_machines_memory(data_dir, monkeypatch):
     summary = import_file(IMPORTS / "acled_export_bom.csv", data_dir, data_dir / "warehouse.duckdb",
                           original="big.csv")
     assert summary.counts.loaded > 0
+
+
+def test_an_export_with_line_breaks_first_seen_late_is_read_again_with_exact_lines(data_dir, tmp_path,
+                                                                                     monkeypatch):
+    """The build streams a CSV without counting it first (table.READS "streamed"); when its rows
+    do not add up to its lines (here a note with a line break far below the rows sampled), the
+    parts are dropped and it is read again counted: every event keeps its exact line."""
+    from etl.sources import table
+
+    monkeypatch.setattr(table, "SAMPLE_ROWS", 20)
+    with open(IMPORTS / "acled_south_asia.csv", encoding="utf-8", newline="") as handle:
+        header, first = list(csv.reader(handle))[:2]
+    rows = []
+    for i in range(60):
+        row = dict(zip(header, first), event_id_cnty=f"PAK{9000 + i}",
+                   notes="Two lines:\nclaimed later." if i in (45, 50) else "One line.")
+        rows.append([row[h] for h in header])
+    path = tmp_path / "acled_late_breaks.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    steps = []
+    import_file(path, data_dir, data_dir / "warehouse.duckdb", "acled", today=TODAY, progress=steps.append)
+    assert any("read again (Reread" in s for s in steps)
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader, expected = csv.reader(handle), {}
+        next(reader)
+        line = reader.line_num + 1
+        for record in reader:
+            expected[f"acled:{record[0]}"] = line
+            line = reader.line_num + 1
+    found = dict(query(data_dir, "SELECT event_id, source_line FROM events WHERE dataset = 'acled'"))
+    assert found == expected and expected["acled:PAK9059"] == 63

@@ -4,6 +4,7 @@ import csv
 import random
 
 import pandas as pd
+import pytest
 
 from etl.sources import table
 
@@ -61,3 +62,29 @@ def test_line_breaks_first_seen_after_the_sample_rows_keep_the_lines_exact(tmp_p
     expected = by_csv_module(path)
     assert streamed["_line"].tolist() == expected["_line"].tolist()
     assert streamed["notes"].tolist() == expected["notes"].tolist()
+
+
+def test_a_streamed_read_whose_rows_do_not_add_up_asks_to_be_read_again(tmp_path, monkeypatch):
+    """how="streamed" counts nothing before it reads: after the last part it raises Reread when
+    the rows' lines fall short of the file's (a break first seen after the rows sampled) or a row
+    is blank in every column read; the checked read gives the exact lines."""
+    monkeypatch.setattr(table, "SAMPLE_ROWS", 20)
+    rows = [["id", "notes"]] + [[f"e{i}", "a\nb" if i == 150 else "x"] for i in range(200)]
+    late = tmp_path / "late.csv"
+    write(late, rows)
+    with pytest.raises(table.Reread, match="201 lines counted in its rows, the file has 202"):
+        list(table.read_chunks(late, late.name, rows=50, how="streamed"))
+    checked = pd.concat(table.read_chunks(late, late.name, rows=50, how="checked"), ignore_index=True)
+    assert checked["_line"].tolist() == by_csv_module(late)["_line"].tolist()
+
+    blank = tmp_path / "blank.csv"
+    write(blank, [["id", "city"], ["1", "Karachi"], ["", " "], ["3", "Quetta"]])
+    with pytest.raises(table.Reread, match="a blank row"):
+        list(table.read_chunks(blank, blank.name, how="streamed"))
+    assert [p["_line"].tolist() for p in table.read_chunks(blank, blank.name)] == [[2, 4]]
+
+    plain = tmp_path / "plain.csv"
+    write(plain, [["id", "notes"]] + [[f"e{i}", "two\nlines" if i % 4 == 0 else "one"] for i in range(120)])
+    streamed = pd.concat(table.read_chunks(plain, plain.name, rows=50, how="streamed"), ignore_index=True)
+    assert streamed.equals(pd.concat(table.read_chunks(plain, plain.name, rows=50), ignore_index=True))
+    assert streamed["_line"].tolist() == by_csv_module(plain)["_line"].tolist()
