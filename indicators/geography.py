@@ -32,8 +32,8 @@ _JOIN = {
     "province": ("provinces u ON u.country = e.country AND (u.admin1 IS NULL OR u.admin1 = e.admin1)",
                  "u.province_id AS unit_id, u.name, u.country AS parent, u.country"),
 }
-_SIGNALS = (f"coalesce(sum(e.events) FILTER (WHERE e.category IN "
-            f"({', '.join(repr(c) for c in SIGNAL_CATEGORIES)})), 0)::BIGINT")
+_KEYS = {"district": "district_id", "province": "country, admin1"}  # what each level's join reads
+_SIGNALS = f"e.category IN ({', '.join(repr(c) for c in SIGNAL_CATEGORIES)})"
 TOP_COLUMNS = ("actor_group", "category")
 
 
@@ -48,10 +48,12 @@ def area_values(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "distri
     Columns: unit_id, name, parent (province or country), country, events, fatalities, signals."""
     join, columns = _level(level)
     where, params = f.where("e")
+    # the cube summed per join key first (a few hundred rows), then joined to the units
     return con.execute(
-        f"SELECT {columns}, sum(e.events)::BIGINT AS events, "
-        f"coalesce(sum(e.{f.deaths}), 0)::BIGINT AS fatalities, "
-        f"{_SIGNALS} AS signals FROM event_cube e JOIN {join} WHERE {where} "
+        f"WITH e AS (SELECT {_KEYS[level]}, sum(e.events) AS events, sum(e.{f.deaths}) AS deaths, "
+        f"sum(e.events) FILTER (WHERE {_SIGNALS}) AS signals FROM event_cube e WHERE {where} GROUP BY ALL) "
+        f"SELECT {columns}, sum(e.events)::BIGINT AS events, coalesce(sum(e.deaths), 0)::BIGINT AS fatalities, "
+        f"coalesce(sum(e.signals), 0)::BIGINT AS signals FROM e JOIN {join} "
         f"GROUP BY ALL ORDER BY events DESC, name", params).df()
 
 
