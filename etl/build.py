@@ -162,6 +162,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
     outcome is in the cache beside the warehouse (etl/filecache.py) are not read again, unless
     `fresh`."""
     data_dir, warehouse = Path(data_dir), Path(warehouse)
+    _memory_limit()  # a bad setting stops the build before it reads or writes anything
     with build_lock(warehouse), reference.using(data_dir / "reference"):
         # left by a build that was killed (its file, WAL, spill folder); we hold the lock
         filecache.remove(warehouse.parent.glob(f".{warehouse.name}.*.tmp*"))
@@ -406,10 +407,25 @@ def _ahead(parts):
         worker.join()
 
 
+def _memory_limit(con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Set DuckDB's memory limit for the build (settings.ETL_MEMORY_LIMIT) on `con` (None: only
+    check that DuckDB accepts it, before the build reads anything)."""
+    target = con if con is not None else duckdb.connect()
+    try:
+        target.execute(f"SET memory_limit = {schema.sql_text(settings.ETL_MEMORY_LIMIT)}")
+    except duckdb.Error as err:
+        raise BuildError(f"ETL_MEMORY_LIMIT={settings.ETL_MEMORY_LIMIT!r} is not a memory size DuckDB "
+                         f"accepts ({str(err).splitlines()[0]}); set it to a size such as 2GB or "
+                         f"512MB, or unset it for the default 2GB.") from None
+    finally:
+        if con is None:
+            target.close()
+
+
 def _configure(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
     """DuckDB's memory limit for the build (settings.ETL_MEMORY_LIMIT); beyond it, it spills to
     disk beside the warehouse."""
-    con.execute(f"SET memory_limit = '{settings.ETL_MEMORY_LIMIT.replace(chr(39), '')}'")
+    _memory_limit(con)
     con.execute(f"SET temp_directory = {schema.sql_text(str(tmp) + '.spill')}")
     con.execute("SET preserve_insertion_order = false; SET enable_progress_bar = false")
 

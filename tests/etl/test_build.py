@@ -195,6 +195,20 @@ def test_a_failed_build_leaves_the_previous_warehouse_intact(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
 
 
+def test_a_memory_limit_duckdb_refuses_stops_the_build_before_anything_is_read(tmp_path, monkeypatch):
+    import settings
+
+    data = fixture_data_dir(tmp_path, {"drone_small.csv": "pk_drone_strikes"})
+    target = tmp_path / "w.duckdb"
+    build_warehouse(data, target, today=TODAY)
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
+    monkeypatch.setattr(settings, "ETL_MEMORY_LIMIT", "2 GB'; SET threads = 1")
+    with pytest.raises(BuildError, match=r"ETL_MEMORY_LIMIT=\"2 GB'; SET threads = 1\" is not a memory "
+                                         r"size DuckDB accepts .*; set it to a size such as 2GB"):
+        build_warehouse(data, target, today=TODAY, fresh=True)
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
+
+
 def test_a_second_build_at_once_is_refused_clearly(tmp_path):
     data = fixture_data_dir(tmp_path, {"drone_small.csv": "pk_drone_strikes"})
     target = tmp_path / "w.duckdb"
