@@ -16,6 +16,7 @@ import streamlit as st
 
 import indicators.overview as overview
 import settings
+from contract.schema import WAREHOUSE_LAYOUT
 
 WAREHOUSE = settings.WAREHOUSE_FILE  # the plain warehouse file when no published folder is set
 DATA_DIR = settings.DATA_DIR  # the data folder the builds read (the Data page imports into it)
@@ -98,7 +99,16 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _version(path: str, mtime_ns: int) -> str:
-    return overview.warehouse_version(_cursor(Path(path), mtime_ns))
+    """The warehouse's version, once its layout is the one the pages read."""
+    con = _cursor(Path(path), mtime_ns)
+    layout = overview.warehouse_layout(con)
+    if layout != WAREHOUSE_LAYOUT:
+        raise WarehouseMissing(
+            f"The warehouse {Path(path).name} was built by an older version of the ETL (layout "
+            f"{layout}; this dashboard reads {WAREHOUSE_LAYOUT}). Rebuild it with "
+            "`.venv/bin/python -m etl build`" + (", then `python -m etl publish`." if settings.PUBLISHED_DIR
+                                                   else "."))
+    return overview.warehouse_version(con)
 
 
 INPUTS = ("raw", "reference", "population", "imports")  # what `make run` rebuilds from

@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 
 import settings
+from contract.schema import WAREHOUSE_LAYOUT
 from etl import (append, boundaries, coverage, derived, filecache, geo, population, reference,
                  revisions, schema, targets)
 from etl import duplicates as links
@@ -588,8 +589,8 @@ def _write_runs(con: duckdb.DuckDBPyConnection, registry, counts, version, input
     con.register("runs_frame", runs)
     con.execute("CREATE OR REPLACE TABLE etl_runs AS SELECT * FROM runs_frame")
     con.execute("CREATE OR REPLACE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    con.execute("INSERT INTO meta VALUES ('version', ?), ('schema', 'events-v1'), ('inputs', ?)",
-                [version, json.dumps(inputs)])
+    con.execute("INSERT INTO meta VALUES ('version', ?), ('schema', ?), ('inputs', ?)",
+                [version, WAREHOUSE_LAYOUT, json.dumps(inputs)])
     con.execute("CHECKPOINT")
 
 

@@ -79,7 +79,7 @@ def objects(values: pd.Series) -> pd.Series:
 
 # A cell of only these is empty: what str.strip() removes, as an RE2 class (DuckDB's trim with a
 # set of characters took 1.8 s per 2M cells, the pattern 0.05 s)
-_BLANK = "[" + "".join(f"\\x{{{i:x}}}" for i in range(0x3001) if chr(i).isspace()) + "]*"
+BLANK = "[" + "".join(f"\\x{{{i:x}}}" for i in range(0x3001) if chr(i).isspace()) + "]*"
 
 
 def validate(frame: pd.DataFrame, today: dt.date | None = None) -> Outcome:
@@ -121,7 +121,7 @@ def _cast(c) -> str:
 def _empty(c) -> str:
     """SQL: the cell is empty (text of only whitespace counts as empty: what str.strip() removes)."""
     if c.sql_type == "VARCHAR":
-        return f'("{c.name}" IS NULL OR regexp_full_match("{c.name}", \'{_BLANK}\'))'
+        return f'("{c.name}" IS NULL OR regexp_full_match("{c.name}", \'{BLANK}\'))'
     return f'"{c.name}" IS NULL'
 
 

@@ -52,7 +52,8 @@ def _scored(con, where: str, params: list, year_from: int, year_to: int) -> pd.D
     in DuckDB, only for the pairs with a month of those years holding MIN_EVENTS or more, then
     its trailing window of BASELINE_MONTHS calendar months (trailing_windows: a window function
     over the same months cost 150-300 ms at 1M) and the Poisson test. The pairs travel as numbers
-    and are sorted in numpy (sorting and fetching their names per month cost 60 of 90 ms)."""
+    and are sorted in numpy (sorting and fetching their names per month cost 60 of 90 ms); both
+    parts of the query number the pairs in the same order, however DuckDB plans the CTE."""
     counted = con.execute(
         f"""WITH monthly AS (
                 SELECT e.district_id, e.actor_group,
@@ -65,7 +66,8 @@ def _scored(con, where: str, params: list, year_from: int, year_to: int) -> pd.D
                 GROUP BY ALL),
             pairs AS (SELECT DISTINCT district_id, actor_group FROM monthly
                       WHERE month_index >= ? AND events >= ?),
-            numbered AS (SELECT p.*, d.admin2, (row_number() OVER () - 1)::INTEGER AS pair
+            numbered AS (SELECT p.*, d.admin2,
+                                (row_number() OVER (ORDER BY district_id, actor_group) - 1)::INTEGER AS pair
                          FROM pairs p JOIN districts d USING (district_id))
             SELECT true AS is_month, n.pair, m.month_index, m.events, NULL AS district_id,
                    NULL AS actor_group, NULL AS admin2
@@ -110,7 +112,7 @@ def escalation_alerts(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 5
     # Most recent first and at most `limit`: score the last year of the selection, then, while
     # fewer than `limit` alerts are found, the years before it in spans of 2, 4, 8, ... years
     # (each reads only its years and the 36 months before them); earlier months could not rank
-    # higher. A selection of few events is scored in one span.
+    # higher. In a warehouse of few events every year is scored in one span.
     found, last, span = [], f.year_to, 1
     if con.execute("SELECT count(*) FROM events").fetchone()[0] <= ALL_AT_ONCE:
         span = f.year_to - f.year_from + 1  # one query instead of one per span (a few ms each)

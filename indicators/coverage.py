@@ -106,7 +106,7 @@ def coverage_changes(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
             rows.append({"date": r.first_date, "label": f"{short} starts"})
         if lo <= r.last_date < hi:
             rows.append({"date": r.last_date, "label": f"{short} ends"})
-    rows.sort(key=lambda row: row["date"])  # stable, as the frame's sort was
+    rows.sort(key=lambda row: row["date"])
     return pd.DataFrame(rows, columns=["date", "label"])
 
 

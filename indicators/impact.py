@@ -48,7 +48,8 @@ def rates(con: duckdb.DuckDBPyConnection, f: Filters, measure: str = "events",
         params + area_params).df()
     out["pop_2017"] = out["pop_2017"].astype(float)
     out["per_100k"] = (out["value"] / out["pop_2017"] * 100_000).where(out["pop_2017"] > 0).round(3)
-    return out.sort_values(["per_100k", "value"], ascending=False, na_position="last").reset_index(drop=True)
+    return out.sort_values(["per_100k", "value", key], ascending=[False, False, True],
+                           na_position="last").reset_index(drop=True)
 
 
 def gti_band(weighted: float, reference_max: float) -> float:
@@ -66,7 +67,8 @@ def _bands(weighted: np.ndarray, reference_max: float) -> np.ndarray:
 
 
 def _raw_scores(con, f: Filters, level: str) -> dict[str, np.ndarray]:
-    """Each unit's raw score per year with the filters: arrays unit, year, raw."""
+    """Each unit's raw score per year with the filters: arrays names (the units, sorted), codes
+    (each row's unit, a position in names), year, raw."""
     key = LEVELS[level]
     where, params = f.where()
     found = con.execute(
@@ -93,6 +95,8 @@ def gti_reference(con: duckdb.DuckDBPyConnection, level: str = "province") -> fl
 def _weighted(codes: np.ndarray, year: np.ndarray, raw: np.ndarray, units: int, years: range) -> np.ndarray:
     """The weighted score (16/8/4/2/1 over the five years ending each year) of `units` units
     (rows) for `years` (columns), from raw scores per unit code and year."""
+    if not len(years):
+        return np.zeros((units, 0))
     first = years.start - len(GTI_WEIGHTS) + 1
     values = np.zeros((units, years.stop - first))
     inside = (year >= first) & (year < years.stop)
@@ -102,8 +106,8 @@ def _weighted(codes: np.ndarray, year: np.ndarray, raw: np.ndarray, units: int, 
 
 
 def _scores(con, f: Filters, level: str, reference_max: float | None):
-    """(units, years, raw, weighted, score): the tables (a row per unit, a column per selected
-    year) behind gti_style."""
+    """(units, years, raw, weighted, score, reference_max): the tables (a row per unit, a column
+    per selected year) behind gti_style, and the maximum they are banded against."""
     if reference_max is None:
         reference_max = gti_reference(con, level)
     found = _raw_scores(con, f.all_time(), level)

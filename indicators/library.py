@@ -106,14 +106,10 @@ def date_bound(con: duckdb.DuckDBPyConnection, f: Filters, n: int, newest: bool 
         return "TRUE", []
     where, params = f.where()
     order = "DESC" if newest else "ASC"
-    if n <= 1:  # the newest (oldest) year with an event: a max (min) costs a third of the sums below
-        found = con.execute(f"SELECT {'max' if newest else 'min'}(event_date) FROM event_cube WHERE {where} "
-                            f"HAVING count(*) > 0", params).fetchone()
-    else:
-        found = con.execute(
-            f"SELECT event_date FROM (SELECT event_date, sum(sum(events)) OVER (ORDER BY event_date {order}) "
-            f"AS running FROM event_cube WHERE {where} GROUP BY event_date) WHERE running >= ? "
-            f"ORDER BY event_date {order} LIMIT 1", params + [int(n)]).fetchone()
+    found = con.execute(
+        f"SELECT event_date FROM (SELECT event_date, sum(sum(events)) OVER (ORDER BY event_date {order}) "
+        f"AS running FROM event_cube WHERE {where} GROUP BY event_date) WHERE running >= ? "
+        f"ORDER BY event_date {order} LIMIT 1", params + [int(n)]).fetchone()
     if found is None:
         return "TRUE", []
     year_start = found[0]  # the cube's event_date: the first day of a year

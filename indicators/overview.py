@@ -16,6 +16,12 @@ def warehouse_version(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]
 
 
+def warehouse_layout(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The layout the warehouse was built with (contract.schema.WAREHOUSE_LAYOUT of its build)."""
+    found = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    return found[0] if found else None
+
+
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
     """Values the sidebar offers: year range, countries, provinces, districts, categories,
     actor groups, datasets."""

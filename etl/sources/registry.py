@@ -53,8 +53,9 @@ class Format:
         """The file's outcome (schema.Outcome); a FileProblem when its header lacks a column
         the format needs."""
         from etl import schema
+        from etl.sources.table import read_whole
 
-        parts = list(self.chunks(path, name))
+        parts = read_whole(lambda how: self.chunks(path, name, how))
         return parts[0] if len(parts) == 1 else schema.Outcome(
             *(pd.concat([getattr(p, f) for p in parts], ignore_index=True)
               for f in ("events", "rejects", "flags", "out_of_scope")),

@@ -31,10 +31,11 @@ class FileProblem(ValueError):
 
 
 class Reread(Exception):
-    """A CSV streamed by DuckDB without counting its rows first (`how="streamed"`) whose rows,
-    at the end, do not add up to its lines: line breaks in a column that had none in the first
-    rows, or a row blank in every column read. The parts given are wrong; read the file again
-    the next way of READS."""
+    """A CSV streamed by DuckDB without counting its rows first (`how="streamed"`) that cannot be
+    read that way: at the end its rows do not add up to its lines (line breaks in a column that
+    had none in the first rows; blank lines, which DuckDB skips), a row is blank in every column
+    read, or DuckDB refused a row part way (a ragged row, a stray quote). The parts given are
+    wrong; read the file again the next way of READS."""
 
 
 # The ways to read a CSV, fastest first; a caller streaming parts tries the next on Reread or a
@@ -117,8 +118,18 @@ def read_table(path: Path, name: str, columns: tuple[str, ...] | None = None) ->
     """Every data row of a CSV, JSON (ACLED API) or XLSX file as text cells (stripped, '' for blank),
     with lower-case headers and the row's line in column `_line` (1 = header). `columns` (lower
     case) lets the CSV reader skip the columns an adapter does not use."""
-    parts = list(read_chunks(path, name, columns, rows=None, how="checked"))
+    parts = read_whole(lambda how: read_chunks(path, name, columns, rows=None, how=how))
     return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def read_whole(parts_of) -> list:
+    """Every part `parts_of(how)` gives, for a caller that keeps them all: read counted first (no
+    part is given before the file is known to add up), by the csv module when DuckDB refuses a
+    row part way (Reread)."""
+    try:
+        return list(parts_of("checked"))
+    except Reread:
+        return list(parts_of("csv"))
 
 
 def read_chunks(path: Path, name: str, columns: tuple[str, ...] | None = None,
@@ -166,7 +177,7 @@ class _DuckDBPlan:
         # memory bounded: the parts are handed over as they are read, not the whole file
         self.con.execute("SET preserve_insertion_order = true; SET enable_progress_bar = false; "
                          "SET memory_limit = '1GB'")
-        self.with_breaks, self.breaks = False, ""  # where rows hold line breaks: set by `check`
+        self.with_breaks, self.breaks = False, ""  # where rows hold line breaks: set by `sample`
 
     def query(self, select: str):
         return self.con.sql(f"SELECT {select} FROM {self.source}", params=[str(self.path)])
@@ -191,11 +202,11 @@ class _DuckDBPlan:
         pass as the rows; in every column (three times the parse of GTD's 135) only if the lines
         fall short. Blank lines, which DuckDB skips, make them fall short too."""
         columns = self.sample()
-        first = f"trim(coalesce({_ident(self.wanted[0])}, '')) = ''"
+        first = _blank_sql(self.wanted[0])
         rows, maybe_blank, inner = self.scalars(
             f"count(*), count(*) FILTER (WHERE {first}), "
             f"{'sum(' + _breaks(columns) + ')' if columns else '0'}")
-        blank = " AND ".join(f"trim(coalesce({_ident(h)}, '')) = ''" for h in self.wanted)
+        blank = " AND ".join(_blank_sql(h) for h in self.wanted)
         if maybe_blank and self.scalars(f"count(*) FILTER (WHERE {blank})")[0]:
             return False  # a row blank in the columns read: the csv module decides if it is data
         if self.lines == rows + 1 + int(inner or 0):
@@ -204,8 +215,9 @@ class _DuckDBPlan:
         return self.lines == rows + 1 + int(self.scalars(f"sum({self.breaks})")[0] or 0)
 
     def chunks(self, rows: int | None, verify: bool = False):
-        """The parts; with `verify` (no `check` before), Reread after the last when the rows do
-        not add up to the file's lines or a row is blank in every column read."""
+        """The parts; Reread when DuckDB refuses a row part way, and with `verify` (no `check`
+        before) after the last part when the rows do not add up to the file's lines or a row is
+        blank in every column read."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -223,9 +235,9 @@ class _DuckDBPlan:
                     line = int(lines[-1]) + 1 + int(inner[-1])
                 else:
                     lines, line = np.arange(line, line + n), line + n
-                trimmed = {h: pc.utf8_trim_whitespace(table.column(h)) for h in self.wanted}
-                blank = blank or (verify and _any_blank(trimmed))
-                frame = pa.table(trimmed).to_pandas(types_mapper=mapper.get)
+                blank = blank or (verify and _any_blank([table.column(h) for h in self.wanted]))
+                frame = pa.table({h: pc.utf8_trim_whitespace(table.column(h)) for h in self.wanted}) \
+                    .to_pandas(types_mapper=mapper.get)
                 frame[LINE] = lines
                 frame.attrs[EXACT_TEXT] = True
                 yield _drop_hxl(frame) if first else frame
@@ -237,18 +249,27 @@ class _DuckDBPlan:
                 frame = pd.DataFrame({h: pd.Series([], dtype="str") for h in self.wanted})
                 frame[LINE] = np.arange(0)
                 yield frame
+        except (OSError, pa.ArrowException) as err:  # DuckDB refused a row part way (through Arrow)
+            raise Reread(f"{self.path.name}: {str(err).splitlines()[0]}") from err
         finally:
             self.con.close()
 
 
-def _any_blank(columns: dict) -> bool:
-    """Whether a row is '' in every one of these columns (Arrow arrays); the csv module decides
-    whether such a row is data. (The first column alone rules most parts out.)"""
+def _blank_sql(column: str) -> str:
+    """SQL: the cell is blank (schema.BLANK: only what str.strip() removes, as the csv module's
+    reading judges a blank row)."""
+    return f"regexp_full_match(coalesce({_ident(column)}, ''), '{schema.BLANK}')"
+
+
+def _any_blank(columns: list) -> bool:
+    """Whether a row is blank (_blank_sql) in every one of these columns (Arrow arrays of the
+    cells as read); the csv module decides whether such a row is data. (The first column alone
+    rules most parts out.)"""
     import pyarrow.compute as pc
 
     mask = None
-    for values in columns.values():
-        empty = pc.equal(values, "")
+    for values in columns:
+        empty = pc.match_substring_regex(values, f"^{schema.BLANK}$")
         mask = empty if mask is None else pc.and_(mask, empty)
         if not pc.any(mask).as_py():
             return False
@@ -312,7 +333,11 @@ def _duckdb_plan(path: Path, start: bytes, columns: tuple[str, ...] | None,
         return None
     plan = _DuckDBPlan(path, header, wanted, lines)
     try:
-        if plan.check() if checked else plan.sample() is not None:
+        if checked:
+            if plan.check():
+                return plan
+        else:
+            plan.sample()
             return plan
     except duckdb.Error:
         pass

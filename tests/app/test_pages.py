@@ -171,6 +171,22 @@ def test_corrupt_warehouse_says_how_to_rebuild(tmp_path, monkeypatch):
     assert "cannot be opened" in at.error[0].value and "python -m etl build" in at.error[0].value
 
 
+def test_a_warehouse_of_an_older_layout_says_how_to_rebuild(built, tmp_path, monkeypatch):
+    import duckdb
+    import shutil
+
+    old = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(built.warehouse, old)
+    con = duckdb.connect(str(old))
+    con.execute("UPDATE meta SET value = 'events-v1' WHERE key = 'schema'")
+    con.close()
+    monkeypatch.setattr(dashboard.data, "WAREHOUSE", old)
+    at = app_test().run()
+    assert not at.exception
+    assert "built by an older version of the ETL (layout events-v1" in at.error[0].value
+    assert "python -m etl build" in at.error[0].value
+
+
 def test_a_rebuild_is_picked_up_without_an_error(built, tmp_path, monkeypatch):
     """The page keeps its session while the warehouse file is replaced by a new build."""
     from etl.build import build_warehouse

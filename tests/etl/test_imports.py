@@ -333,33 +333,45 @@ def test_no_fixed_size_limit_but_the_machines_memory(data_dir, monkeypatch):
     assert summary.counts.loaded > 0
 
 
-def test_an_export_with_line_breaks_first_seen_late_is_read_again_with_exact_lines(data_dir, tmp_path,
-                                                                                     monkeypatch):
-    """The build streams a CSV without counting it first (table.READS "streamed"); when its rows
-    do not add up to its lines (here a note with a line break far below the rows sampled), the
-    parts are dropped and it is read again counted: every event keeps its exact line."""
+@pytest.mark.parametrize("late", ["line break", "ragged row", "blank line"])
+def test_an_export_that_goes_wrong_after_the_rows_sampled_is_read_again_with_exact_lines(
+        data_dir, tmp_path, monkeypatch, late):
+    """The build streams a CSV without counting it first (table.READS "streamed"). When, far
+    below the rows sampled, a note holds a line break (the rows then fall short of the file's
+    lines), a row has a field too many (DuckDB refuses it part way) or a line is blank (DuckDB
+    skips it), the parts are dropped and the file is read again, counted or by the csv module:
+    every event keeps its exact line and the ragged row is rejected with its line."""
     from etl.sources import table
 
     monkeypatch.setattr(table, "SAMPLE_ROWS", 20)
     with open(IMPORTS / "acled_south_asia.csv", encoding="utf-8", newline="") as handle:
         header, first = list(csv.reader(handle))[:2]
-    rows = []
+    lines = []
     for i in range(60):
         row = dict(zip(header, first), event_id_cnty=f"PAK{9000 + i}",
-                   notes="Two lines:\nclaimed later." if i in (45, 50) else "One line.")
-        rows.append([row[h] for h in header])
-    path = tmp_path / "acled_late_breaks.csv"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([header, *rows])
+                   notes="Two lines:\nclaimed later." if late == "line break" and i in (45, 50) else "One line.")
+        cells = [row[h] for h in header] + (["extra"] if late == "ragged row" and i == 50 else [])
+        lines.append(",".join(f'"{c}"' if "\n" in c or "," in c else c for c in cells))
+        if late == "blank line" and i == 50:
+            lines.append("")
+    path = tmp_path / "acled_late.csv"
+    path.write_text(",".join(header) + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     steps = []
     import_file(path, data_dir, data_dir / "warehouse.duckdb", "acled", today=TODAY, progress=steps.append)
     assert any("read again (Reread" in s for s in steps)
     with open(path, encoding="utf-8", newline="") as handle:
-        reader, expected = csv.reader(handle), {}
+        reader, expected, ragged = csv.reader(handle), {}, []
         next(reader)
         line = reader.line_num + 1
         for record in reader:
-            expected[f"acled:{record[0]}"] = line
+            if len(record) == len(header):
+                expected[f"acled:{record[0]}"] = line
+            elif record:
+                ragged.append(line)
             line = reader.line_num + 1
     found = dict(query(data_dir, "SELECT event_id, source_line FROM events WHERE dataset = 'acled'"))
-    assert found == expected and expected["acled:PAK9059"] == 63
+    assert found == expected and len(found) == 60 - len(ragged)
+    rejected = query(data_dir, "SELECT source_line, reason FROM rejects WHERE source_file LIKE 'imports/acled-%'")
+    assert [r[0] for r in rejected] == ragged and all("more fields than the header" in r[1] for r in rejected)
+    assert late != "line break" or expected["acled:PAK9059"] == 63
+    assert late != "ragged row" or ragged == [52]
