@@ -5,6 +5,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from indicators import library
 from indicators.filters import Filters
 
 BASELINE_MONTHS = 36
@@ -99,7 +100,25 @@ def _scored(con, where: str, params: list, year_from: int, year_to: int) -> pd.D
     return candidates[candidates["p"] < P_THRESHOLD]
 
 
-ALL_AT_ONCE = 100_000  # a warehouse of up to this many events has every selected year scored at once
+ALL_AT_ONCE = 250_000  # a warehouse of up to this many events has every selected year scored at once
+FIRST_SPAN_EVENTS = 10_000  # the first span: the fewest last years holding this many filtered events
+
+
+def _first_span(con, f: Filters) -> int:
+    """How many of the selection's last years to score first: the fewest that hold
+    FIRST_SPAN_EVENTS filtered events (counted in event_cube), so that a year just begun is
+    scored with the year before it in one query; all the years with events when they hold
+    fewer."""
+    if not library.yearly(f):
+        return 1
+    where, params = f.where()
+    total, span = 0, 1
+    for year, events in con.execute(f"SELECT year(event_date), sum(events) FROM event_cube WHERE {where} "
+                                    "GROUP BY 1 ORDER BY 1 DESC", params).fetchall():
+        total, span = total + events, f.year_to - year + 1
+        if total >= FIRST_SPAN_EVENTS:
+            break
+    return span
 
 
 def escalation_alerts(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 50) -> pd.DataFrame:
@@ -109,13 +128,15 @@ def escalation_alerts(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 5
     Columns: month, district_id, admin2, actor_group, events, baseline_per_month, previous_max,
     p_value, reason. Most recent first."""
     where, params = f.all_time().where("e")
-    # Most recent first and at most `limit`: score the last year of the selection, then, while
-    # fewer than `limit` alerts are found, the years before it in spans of 2, 4, 8, ... years
-    # (each reads only its years and the 36 months before them); earlier months could not rank
-    # higher. In a warehouse of few events every year is scored in one span.
-    found, last, span = [], f.year_to, 1
+    # Most recent first and at most `limit`: score the last years of the selection (_first_span),
+    # then, while fewer than `limit` alerts are found, the years before them in spans twice as
+    # long each time (each reads only its years and the 36 months before them); earlier months
+    # could not rank higher. In a warehouse of few events every year is scored in one span.
+    found, last = [], f.year_to
     if con.execute("SELECT count(*) FROM events").fetchone()[0] <= ALL_AT_ONCE:
         span = f.year_to - f.year_from + 1  # one query instead of one per span (a few ms each)
+    else:
+        span = _first_span(con, f)
     while last >= f.year_from and sum(len(x) for x in found) < limit:
         first = max(f.year_from, last - span + 1)
         found.append(_scored(con, where, params, first, last))

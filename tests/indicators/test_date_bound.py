@@ -47,18 +47,27 @@ def test_a_bound_reads_fewer_years_and_never_narrows_evidence_filters(con):
 
 
 @pytest.mark.parametrize("f", FILTERS[:6], ids=range(6))
-def test_escalation_alerts_scored_backwards_are_those_of_all_the_years_at_once(con, f, monkeypatch):
+@pytest.mark.parametrize("first_span_events", [1, 40])
+def test_escalation_alerts_scored_backwards_are_those_of_all_the_years_at_once(con, f, first_span_events,
+                                                                               monkeypatch):
     """The alerts found year span by year span from the last (as in a warehouse of more than
-    ALL_AT_ONCE events) are the most recent `limit` of all the selected years' alerts scored in
-    one pass."""
+    ALL_AT_ONCE events; the first span the last year with an event, or the last years holding 40
+    events) are the most recent `limit` of all the selected years' alerts scored in one pass."""
     from indicators import alerts
 
     monkeypatch.setattr(alerts, "ALL_AT_ONCE", 0)
+    monkeypatch.setattr(alerts, "FIRST_SPAN_EVENTS", first_span_events)
+    spans = []
+    scored = alerts._scored
+    monkeypatch.setattr(alerts, "_scored", lambda *a: spans.append(a[3:]) or scored(*a))
     where, params = f.all_time().where("e")
     every = alerts._scored(con, where, params, f.year_from, f.year_to).sort_values(
         ["month", "events", "district_id", "actor_group"], ascending=[False, False, True, True])
     for limit in (1, 3, 50):
+        spans.clear()
         found = alerts.escalation_alerts(con, f, limit)
+        if limit == 50 and f == FILTERS[0]:
+            assert len(spans) > 1  # scored span by span
         expected = every.head(limit)
         assert found["month"].tolist() == [m.date() for m in pd.to_datetime(expected["month"])]
         assert found[["district_id", "actor_group"]].values.tolist() == \
