@@ -78,7 +78,8 @@ def period_status(con: duckdb.DuckDBPyConnection, f: Filters, unit: str) -> pd.D
     status ('full': a complete dataset covers all of it; 'partial': only some of it is covered, or
     only by datasets that record a part of events; 'none': no selected dataset covers it: no
     data, not zero), covered_by (names)."""
-    cov = dataset_coverage(con, f)
+    cov = [(r, r.name + (" (preliminary)" if r.preliminary and "prelim" not in r.name.lower() else ""))
+           for r in dataset_coverage(con, f)]
     step = {"year": 12, "quarter": 3, "month": 1}[unit]
     rows = []
     for first in range(f.year_from * 12, (f.year_to + 1) * 12, step):  # months since year 0
@@ -86,9 +87,9 @@ def period_status(con: duckdb.DuckDBPyConnection, f: Filters, unit: str) -> pd.D
         after = first + step
         end = dt.date(after // 12, after % 12 + 1, 1) - dt.timedelta(days=1)
         names, whole = [], False
-        for r in cov:
+        for r, name in cov:
             if r.last_date >= start and r.first_date <= end:
-                names.append(r.name + (" (preliminary)" if r.preliminary and "prelim" not in r.name.lower() else ""))
+                names.append(name)
                 whole = whole or (r.complete and r.first_date <= start and r.last_date >= end)
         rows.append((start, "full" if whole else "partial" if names else "none", "; ".join(names)))
     return pd.DataFrame(rows, columns=["period_start", "status", "covered_by"])

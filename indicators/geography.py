@@ -15,7 +15,6 @@ from dataclasses import replace
 import duckdb
 import pandas as pd
 
-from contract.schema import SIGNAL_CATEGORIES
 from indicators import library
 from indicators.filters import Filters
 
@@ -33,7 +32,7 @@ _JOIN = {
                  "u.province_id AS unit_id, u.name, u.country AS parent, u.country"),
 }
 _KEYS = {"district": "district_id", "province": "country, admin1"}  # what each level's join reads
-_SIGNALS = f"e.category IN ({', '.join(repr(c) for c in SIGNAL_CATEGORIES)})"
+_SIGNALS = f"e.category IN ({library.SIGNAL_LIST})"
 TOP_COLUMNS = ("actor_group", "category")
 
 

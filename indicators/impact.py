@@ -1,8 +1,6 @@
 """Places of different size compared fairly: rates per 100,000 people and a GTI-style impact score."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import duckdb
 import pandas as pd

@@ -13,7 +13,7 @@ import pandas as pd
 from contract.schema import CIVILIAN_CLASSES, SIGNAL_CATEGORIES
 from indicators.filters import Filters
 
-_SIGNALS = ", ".join(f"'{c}'" for c in SIGNAL_CATEGORIES)
+SIGNAL_LIST = ", ".join(f"'{c}'" for c in SIGNAL_CATEGORIES)  # SQL: the signal categories
 _CIVILIAN = ", ".join(f"'{c}'" for c in CIVILIAN_CLASSES)
 _NAMED = "actor_group NOT IN ('Unknown', 'Other')"
 
@@ -25,7 +25,7 @@ MEASURES: dict[str, str] = {
     "injured": "coalesce(sum({hurt}), 0)",
     "attacks": "count(*) FILTER (WHERE category = 'attack')",
     "attack_fatalities": "coalesce(sum({deaths}) FILTER (WHERE category = 'attack'), 0)",
-    "signals": f"count(*) FILTER (WHERE category IN ({_SIGNALS}))",
+    "signals": f"count(*) FILTER (WHERE category IN ({SIGNAL_LIST}))",
     "propaganda": "count(*) FILTER (WHERE category = 'propaganda')",
     "allegiance": "count(*) FILTER (WHERE category = 'allegiance')",
     "recruitment": "count(*) FILTER (WHERE category = 'recruitment')",
