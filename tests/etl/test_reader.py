@@ -88,3 +88,25 @@ def test_a_streamed_read_whose_rows_do_not_add_up_asks_to_be_read_again(tmp_path
     streamed = pd.concat(table.read_chunks(plain, plain.name, rows=50, how="streamed"), ignore_index=True)
     assert streamed.equals(pd.concat(table.read_chunks(plain, plain.name, rows=50), ignore_index=True))
     assert streamed["_line"].tolist() == by_csv_module(plain)["_line"].tolist()
+
+
+def test_a_streamed_read_checks_the_text_of_the_columns_it_reads(tmp_path, monkeypatch):
+    """how="streamed" counts the file's lines without decoding it: a byte that is not UTF-8 in a
+    column not read changes nothing; one in a column read asks to be read again (the checked read
+    then gives the file to the csv module, which reads it as Windows-1252). The byte lies in the
+    last row of a 40 MB file, beyond what DuckDB reads to sample the first rows."""
+    monkeypatch.setattr(table, "SAMPLE_ROWS", 20)
+    n = 100_000
+    rows = [["id", "city", "notes"]] + [[f"e{i}", "Quetta", ("Café " if i == n - 1 else "x ") + "-" * 400]
+                                        for i in range(n)]
+    path = tmp_path / "latin_notes.csv"
+    write(path, rows, encoding="cp1252")
+    streamed = pd.concat(table.read_chunks(path, path.name, ("id", "city"), how="streamed"),
+                         ignore_index=True)
+    assert "notes" not in streamed and "_extra" not in streamed  # read by DuckDB
+    assert streamed["_line"].tolist() == list(range(2, n + 2))
+
+    with pytest.raises(table.Reread):
+        list(table.read_chunks(path, path.name, how="streamed"))
+    whole = pd.concat(table.read_chunks(path, path.name, how="checked"), ignore_index=True)
+    assert whole["notes"].iloc[-1].startswith("Café ") and len(whole) == n
