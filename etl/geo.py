@@ -216,6 +216,11 @@ def _inside(x, y, districts: gpd.GeoDataFrame):
     return out
 
 
+def _cells(row: pd.Series) -> pd.Series:
+    """One event's cells, missing ones as None (an Arrow text column gives NaN)."""
+    return row.astype(object).where(row.notna(), None)
+
+
 def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
     """Fill district_id, admin1, admin2, coordinates and geo_precision.
 
@@ -223,8 +228,11 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
     neither coordinates nor a district are given.
     """
     ev = events.copy(deep=False)  # columns are replaced, never written in place
-    for column in ("place_hint", "district_id", "admin1", "admin2", "location", "geo_precision"):
+    for column in ("district_id", "admin1", "geo_precision"):
         ev[column] = objects(ev[column]) if column in ev else None
+    for column in ("place_hint", "admin2", "location"):  # read row by row below, where needed
+        if column not in ev:
+            ev[column] = None
     for column in ("latitude", "longitude"):
         ev[column] = pd.to_numeric(ev[column]).astype(float) if column in ev else float("nan")
     lookup = districts.drop(columns="geometry").set_index("district_id")
@@ -232,7 +240,7 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
     # 1. Named events without coordinates: a town from the gazetteer gives a point. (Rows with
     # only one of the two are left as they are: validation rejects them with their reason.)
     for idx in ev.index[ev["latitude"].isna() & ev["longitude"].isna()]:
-        row = ev.loc[idx]
+        row = _cells(ev.loc[idx])
         district = match_district(row["admin2"], row["country"], districts) if row["admin2"] else None
         # Free-text locations are searched only inside a known district (a word like 'Road'
         # can be a town somewhere); a source's town field (place_hint) is searched everywhere.
@@ -268,8 +276,8 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
     # A point outside every district (a border town whose coordinates fall across the border)
     # still gets the district its source names.
     for idx in ev.index[has_point & ev["district_id"].isna()]:
-        district = match_district(ev.loc[idx, "admin2"] or ev.loc[idx, "place_hint"],
-                                  ev.loc[idx, "country"], districts)
+        row = _cells(ev.loc[idx])
+        district = match_district(row["admin2"] or row["place_hint"], row["country"], districts)
         if district is not None:
             ev.loc[idx, "district_id"] = district["district_id"]
 

@@ -660,10 +660,10 @@ def _stack(parts: list[pd.DataFrame], columns) -> pd.DataFrame:
 
 
 def nulls(series: pd.Series) -> pd.Series:
-    """Text cells as an object Series with None for blank (what the schema's columns hold)."""
-    values = series.to_numpy(dtype=object, na_value=None)
-    values[values == ""] = None
-    return pd.Series(values, index=series.index, dtype=object)
+    """Text cells as Arrow text with NaN for blank (what the schema's columns hold), made in
+    Arrow: no Python string per cell."""
+    values = schema.text(series)
+    return values.where(values.ne("").fillna(True))
 
 
 def per_value(series: pd.Series, func) -> pd.Series:
