@@ -15,9 +15,11 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
-from etl import reference
+from etl import reference, schema
 from etl.schema import objects
 
 METRIC_CRS = "EPSG:32642"  # UTM 42N: metres over Pakistan and Afghanistan
@@ -228,10 +230,9 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
     neither coordinates nor a district are given.
     """
     ev = events.copy(deep=False)  # columns are replaced, never written in place
-    for column in ("district_id", "admin1", "geo_precision"):
-        ev[column] = objects(ev[column]) if column in ev else None
-    for column in ("place_hint", "admin2", "location"):  # read row by row below, where needed
-        if column not in ev:
+    ev["district_id"] = objects(ev["district_id"]) if "district_id" in ev else None
+    for column in ("place_hint", "admin1", "admin2", "location", "geo_precision"):
+        if column not in ev:  # (the others are read row by row below, where needed)
             ev[column] = None
     for column in ("latitude", "longitude"):
         ev[column] = pd.to_numeric(ev[column]).astype(float) if column in ev else float("nan")
@@ -282,20 +283,24 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
             ev.loc[idx, "district_id"] = district["district_id"]
 
     # 3. Names and province from the district layer; the source's province where none matched.
-    # Looked up once per distinct district (code -1: no district, the row keeps its own values).
+    # Looked up once per distinct district (code -1: no district, the row keeps its own values)
+    # and spread to the rows in Arrow.
     codes, ids = pd.factorize(ev["district_id"], use_na_sentinel=True)
-    known = codes >= 0
+    rows = pa.array(np.where(codes < 0, len(ids), codes), type=pa.int64())
     found = lookup.reindex(ids)
 
-    def take(column: str, otherwise) -> np.ndarray:
-        values = np.append(found[column].to_numpy(dtype=object, na_value=None), None)[codes]
-        return np.where(known & pd.notna(values), values, otherwise)
+    def take(column: str) -> pa.Array:
+        return pc.take(pa.array(list(found[column].to_numpy(dtype=object, na_value=None)) + [None],
+                                type=pa.large_string()), rows)
 
-    ev["admin2"] = take("admin2", None)
-    admin1 = take("admin1", ev["admin1"].to_numpy(dtype=object))
-    ev["country"] = take("country", ev["country"].to_numpy(dtype=object))
-    codes, names = pd.factorize(admin1, use_na_sentinel=True)
-    ev["admin1"] = np.array([normalise_province(p) for p in names] + [None], dtype=object)[codes]
+    def own(column: str) -> pa.Array:
+        return pa.array(schema.text(ev[column]), type=pa.large_string())
+
+    admin1 = pc.dictionary_encode(pc.coalesce(take("admin1"), own("admin1")))
+    names = [normalise_province(p) for p in admin1.dictionary.to_pylist()]
+    for column, cells in (("admin2", take("admin2")), ("country", pc.coalesce(take("country"), own("country"))),
+                          ("admin1", pc.take(pa.array(names, type=pa.large_string()), admin1.indices))):
+        ev[column] = pd.Series(pd.arrays.ArrowStringArray(cells), index=ev.index, dtype=schema.TEXT)
     return ev.drop(columns="place_hint")
 
 

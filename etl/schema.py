@@ -67,6 +67,19 @@ def text(values: pd.Series) -> pd.Series:
     return values.astype(TEXT)
 
 
+def spread(mapped: list, codes: np.ndarray, index) -> pd.Series:
+    """`mapped[code]` for each row's code (a value worked out once per distinct cell, spread to
+    the rows): Arrow text when every value is text or None (taken in Arrow, no Python string per
+    row), else Python objects."""
+    codes = np.asarray(codes)
+    if all(v is None or isinstance(v, str) for v in mapped):
+        cells = pc.take(pa.array(mapped, type=pa.string()), pa.array(codes, type=pa.int64()))
+        return pd.Series(pd.arrays.ArrowStringArray(cells), index=index, dtype=TEXT)
+    values = np.empty(len(mapped), dtype=object)
+    values[:] = mapped
+    return pd.Series(values[codes], index=index, dtype=object)
+
+
 def objects(values: pd.Series) -> pd.Series:
     """Python objects with None for missing; the column itself (no copy) when it already is."""
     if values.dtype == object:

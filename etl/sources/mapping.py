@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from etl import schema
 from etl.actors import UNKNOWN, actor_group
 from etl.geo import normalise_province
 from etl.sources.table import Cells, combinations, event_categories, per_combination, per_value
@@ -49,7 +50,8 @@ def categories(cells: Cells, dataset: str, fields: tuple[str, ...], role: pd.Ser
 
     combos, inverse = combinations([role, *values])  # once per distinct combination
     looked = [lookup(*combo) for combo in combos]
-    result = pd.Series(np.array([c for c, _ in looked], dtype=object)[inverse], index=role.index)
-    why = pd.Series(np.array([w for _, w in looked], dtype=object)[inverse], index=role.index)
-    cells.flag(why.notna(), fields[0], values[0], lambda reason: reason, keys=why)
-    return result
+    flagged = np.array([w is not None for _, w in looked])[inverse]
+    if flagged.any():
+        why = pd.Series(np.array([w for _, w in looked], dtype=object)[inverse], index=role.index)
+        cells.flag(why.notna(), fields[0], values[0], lambda reason: reason, keys=why)
+    return schema.spread([c for c, _ in looked], inverse, role.index)

@@ -670,21 +670,16 @@ def per_value(series: pd.Series, func) -> pd.Series:
     """`func(value)` for each row, computed once per distinct value (object Series; a missing
     value gives func(None))."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    mapped = np.empty(len(uniques) + 1, dtype=object)
-    for i, value in enumerate(uniques):
-        mapped[i] = func(value)
-    mapped[-1] = func(None) if (codes < 0).any() else None
-    return pd.Series(mapped[codes], index=series.index, dtype=object)
+    missing = codes < 0
+    mapped = [func(value) for value in uniques] + [func(None) if missing.any() else None]
+    return schema.spread(mapped, np.where(missing, len(uniques), codes), series.index)
 
 
 def per_combination(columns: list[pd.Series], func) -> pd.Series:
     """`func(*values)` for each row, computed once per distinct combination of the columns'
     values (object Series)."""
     combos, inverse = combinations(columns)
-    mapped = np.empty(len(combos), dtype=object)
-    for i, values in enumerate(combos):
-        mapped[i] = func(*values)
-    return pd.Series(mapped[inverse], index=columns[0].index, dtype=object)
+    return schema.spread([func(*values) for values in combos], inverse, columns[0].index)
 
 
 def combinations(columns: list[pd.Series]) -> tuple[list[tuple], np.ndarray]:
@@ -791,14 +786,14 @@ def precision(cells: Cells, dataset: str, field: str, default: str) -> tuple[pd.
 
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     looked = [look(v) for v in uniques] + [look(None)]  # code -1 (a missing cell): the last
-    prec = pd.Series(np.array([p for p, _ in looked], dtype=object)[codes], index=raw.index)
-    keep = pd.Series(np.array([k for _, k in looked], dtype=bool)[codes], index=raw.index)
-    unknown = prec.isna()
+    codes = np.where(codes < 0, len(uniques), codes)
+    unknown = pd.Series(np.array([p is None for p, _ in looked])[codes], index=raw.index)
     cells.flag(unknown, field, raw,
                lambda v: f"{field}: {v!r} is not a known code (expected one of "
                          f"{', '.join(sorted(known))}; see data/reference/precision_codes.csv); "
                          f"loaded as {default}")
-    prec = prec.where(~unknown, default)
+    prec = schema.spread([default if p is None else p for p, _ in looked], codes, raw.index)
+    keep = pd.Series(np.array([k for _, k in looked], dtype=bool)[codes], index=raw.index)
     return prec, keep
 
 
