@@ -77,12 +77,16 @@ def file_sha256(path: Path) -> str:
     that restores an archive's mtime and size still counts as a change."""
     key = _hash_key(path)
     if key not in _HASHES:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 24), b""):
-                digest.update(block)
-        _HASHES[key] = digest.hexdigest()
+        _HASHES[key] = _sha256(path)
     return _HASHES[key]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 24), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def copy_file(source: Path, target: Path, sha256: str) -> None:
@@ -93,6 +97,13 @@ def copy_file(source: Path, target: Path, sha256: str) -> None:
 
 
 _HASHES: dict[tuple, str] = {}
+
+
+def remember_hashes(warehouse: Path) -> None:
+    """The hashes of the files the last build of `warehouse` read (kept in its cache folder),
+    for file_sha256 while those files stay as they were: hashing a 4 GB export again took 10 s
+    of every later import."""
+    _HASHES.update(filecache.hashes(filecache.folder(warehouse)))
 
 
 def _hash_key(path: Path) -> tuple:
@@ -168,9 +179,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         # left by a build that was killed (its file, WAL, spill folder); we hold the lock
         filecache.remove(warehouse.parent.glob(f".{warehouse.name}.*.tmp*"))
         cache = filecache.folder(warehouse)
-        # the hashes of the files earlier builds read, while those files stay as they were
-        # (file_sha256; hashing a 4 GB export again took 10 s of every later import)
-        _HASHES.update(filecache.hashes(cache))
+        remember_hashes(warehouse)
         # Imports first: an event id both in an import and in a bundled file (a newer release of a
         # bundled dataset, as `python -m etl fetch ucdp` brings) is the import's; the bundled row
         # counts as a duplicate id.

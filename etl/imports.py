@@ -216,6 +216,7 @@ def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress
         registry_path = folder / build.IMPORTS_REGISTRY
         before = registry_path.read_bytes() if registry_path.exists() else None
         rows = build.read_registry(data_dir, build.IMPORTS)
+        build.remember_hashes(warehouse)  # the earlier imports are not hashed again
         for row in rows:
             if build.file_sha256(folder / row["file"]) == digest:
                 return ImportSummary(original, row["format"], "unchanged", stored=f"imports/{row['file']}")

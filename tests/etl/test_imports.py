@@ -209,6 +209,21 @@ def test_reimport_is_a_no_op_and_a_newer_export_replaces_the_older(data_dir, tmp
     assert [r["file"] for r in registry] == [replaced.stored.removeprefix("imports/")]
 
 
+def test_a_later_import_hashes_only_its_own_file(data_dir, monkeypatch):
+    """An import in a new process (the CLI's) takes the hashes the last build kept for the files it
+    read: the earlier imports and the bundled files are not hashed again (a 4 GB export took 10 s)."""
+    from etl import build
+
+    run_import(data_dir, "acled_api.json")
+    build._HASHES.clear()  # what a new process knows
+    hashed, sha256 = [], build._sha256
+    monkeypatch.setattr(build, "_sha256", lambda path: hashed.append(path.name) or sha256(path))
+    second = run_import(data_dir, "acled_export_bom.csv")
+    assert second.status == "imported"
+    data_files = [n for n in hashed if n.endswith((".csv", ".json")) and n != "imports.csv"]
+    assert data_files == ["acled_export_bom.csv"]  # (the code's small files are hashed again)
+
+
 def test_build_reproduces_the_warehouse_from_raw_and_imports(data_dir, tmp_path):
     from etl.build import build_warehouse
 
