@@ -59,7 +59,7 @@ def events(con: duckdb.DuckDBPyConnection) -> str:
     con.execute(f"INSERT INTO events SELECT l.* EXCLUDE (staged_row), {alone} FROM loaded l "
                 f"ORDER BY l.event_date")
     con.execute(f"CREATE TABLE {ADDED} AS SELECT event_id FROM loaded")
-    con.execute("DROP VIEW loaded; DROP TABLE staged_events")
+    con.execute("DROP VIEW loaded; DROP VIEW staged_events; DROP TABLE staged_event_parts")
     return ADDED
 
 

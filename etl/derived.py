@@ -81,7 +81,7 @@ def events(con: duckdb.DuckDBPyConnection) -> None:
             ORDER BY l.event_date, l.event_id""")
     finally:
         con.unregister("dataset_ranks")
-    con.execute("DROP TABLE points_ranks; DROP VIEW loaded; DROP TABLE staged_events")
+    con.execute("DROP TABLE points_ranks; DROP VIEW loaded; DROP VIEW staged_events; DROP TABLE staged_event_parts")
 
 
 def update(con: duckdb.DuckDBPyConnection, touched: pd.DataFrame) -> None:
