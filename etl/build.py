@@ -478,13 +478,13 @@ def _stage_events(con: duckdb.DuckDBPyConnection, paths: list[tuple[str, int, in
     """View staged_events over the events' Parquet files `paths` (path, file order, chunk): the
     schema's columns, file_order, and staged_row (the part's number, then the row's in it)."""
     con.execute("CREATE TEMP TABLE staged_event_parts (path VARCHAR, file_order INTEGER, part BIGINT)")
-    con.executemany("INSERT INTO staged_event_parts VALUES (?, ?, ?)",
-                    [(path, order, number) for number, (path, order, _) in enumerate(paths)])
     if not paths:  # no file has events: the view's columns, no rows
         con.execute(f"CREATE TEMP VIEW staged_events AS SELECT "
                     f"{', '.join(f'NULL::{c.sql_type} AS {c.name}' for c in schema.COLUMNS)}, "
                     f"NULL::INTEGER AS file_order, NULL::BIGINT AS staged_row WHERE false")
         return
+    con.executemany("INSERT INTO staged_event_parts VALUES (?, ?, ?)",
+                    [(path, order, number) for number, (path, order, _) in enumerate(paths)])
     files = ", ".join(schema.sql_text(path) for path, _, _ in paths)  # a view holds no parameters
     con.execute(f"CREATE TEMP VIEW staged_events AS SELECT {_casts(schema.COLUMNS)}, s.file_order, "
                 f"s.part * 4294967296 + p.file_row_number AS staged_row FROM read_parquet([{files}], "
