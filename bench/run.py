@@ -492,20 +492,24 @@ def write_results(path: Path, report: list[dict], args) -> None:
 
 # What profiling showed for the targets still missed (py-spy and cProfile, November 2026).
 WHY = {
-    "import": "Each part of 250,000 rows is read by DuckDB and mapped by its adapter in pandas in a "
-              "thread one part ahead (1.0-1.4 s a part, now the slower of the two stages: the "
-              "adapters' object columns and per-value mappings), while the main thread places it "
-              "in districts, checks the contract in SQL and writes the cache (1.0-1.2 s a part); "
-              "no pass counts the file first any more. Adding the rows to the warehouse takes most "
-              "of the rest: DuckDB's insert of 1M rows in date order (about 2.2 s), staging the "
-              "cached parts (0.5 s), linking duplicates (0.5 s), points_rank and the derived "
-              "tables (about 1.5 s). Reaching the target needs the adapters' mapping as SQL over "
-              "DuckDB's own scan.",
+    "import": "Each part of 250,000 rows is read by DuckDB (about 0.5 s) and mapped by its adapter "
+              "(0.45 s: the mapped values are spread to the rows in Arrow, the adapters' column "
+              "logic is still pandas) in a thread one part ahead, while the main thread places it "
+              "in districts (0.5 s, 0.2-0.35 s of it testing every distinct point against prepared "
+              "polygons: the synthetic points are all distinct), checks the contract in SQL "
+              "(0.35 s) and writes the cache (0.25 s); both cores are busy, and a third thread "
+              "(placing apart) gave nothing. Adding the rows to the warehouse: DuckDB's insert of "
+              "1M rows in date order (2.3-2.7 s, 0.6-1 s of it the sort; 35 s at 10M, the sort "
+              "spilling under the 2 GB limit), linking duplicates (0.5 s), points_rank and the "
+              "derived tables (about 1.5 s). Reaching the target needs the adapters' mapping as "
+              "SQL over DuckDB's own scan and an insert that does not sort the whole import.",
     "second import": "The new file is added to a copy of the warehouse (etl/append.py), but its "
-                     "100k rows are still mapped in pandas, placed and checked (about 1.5 s), "
-                     "inserted (0.7 s), points_rank is numbered again over every event (0.4 s), "
-                     "the yearly cube and event_firsts are computed again (0.7 s) and the events "
-                     "compared with the previous version of the dataset (0.7 s).",
+                     "100k rows are read, mapped, placed and checked (about 1.3 s; parts of 32k "
+                     "rows, to overlap the stages, were slower), inserted (0.7 s: DuckDB's cost "
+                     "per row group written, not per row), points_rank is numbered again over "
+                     "every event (0.5 s), the yearly cube and event_firsts are computed again "
+                     "(0.8 s) and the events compared with the previous version of the dataset "
+                     "and the revisions written (0.6 s).",
     "in-process recompute": "Every page reads the yearly cube (250,000 rows at 1M synthetic "
                             "events, spread evenly) four to eight times at 3-5 ms each; the "
                             "Overview's capped points read the points rank of every event "
