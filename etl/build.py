@@ -479,9 +479,9 @@ def _stage_events(con: duckdb.DuckDBPyConnection, paths: list[tuple[str, int, in
     schema's columns, file_order, and staged_row (the part's number, then the row's in it)."""
     con.execute("CREATE TEMP TABLE staged_event_parts (path VARCHAR, file_order INTEGER, part BIGINT)")
     if not paths:  # no file has events: the view's columns, no rows
-        con.execute(f"CREATE TEMP VIEW staged_events AS SELECT "
-                    f"{', '.join(f'NULL::{c.sql_type} AS {c.name}' for c in schema.COLUMNS)}, "
-                    f"NULL::INTEGER AS file_order, NULL::BIGINT AS staged_row WHERE false")
+        nothing = ", ".join(f'NULL::{c.sql_type} AS "{c.name}"' for c in schema.COLUMNS)
+        con.execute(f"CREATE TEMP VIEW staged_events AS SELECT {nothing}, NULL::INTEGER AS "
+                    f"file_order, NULL::BIGINT AS staged_row WHERE false")
         return
     con.executemany("INSERT INTO staged_event_parts VALUES (?, ?, ?)",
                     [(path, order, number) for number, (path, order, _) in enumerate(paths)])

@@ -236,6 +236,9 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
             ev[column] = None
     for column in ("latitude", "longitude"):
         ev[column] = pd.to_numeric(ev[column]).astype(float) if column in ev else float("nan")
+    if (ev["latitude"].isna() & ev["longitude"].isna()).any():
+        # written cell by cell below: in Arrow text every write would copy the column
+        ev["geo_precision"] = objects(ev["geo_precision"])
     lookup = districts.drop(columns="geometry").set_index("district_id")
 
     # 1. Named events without coordinates: a town from the gazetteer gives a point. (Rows with
@@ -293,8 +296,9 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
         return pc.take(pa.array(list(found[column].to_numpy(dtype=object, na_value=None)) + [None],
                                 type=pa.large_string()), rows)
 
-    def own(column: str) -> pa.Array:
-        return pa.array(schema.text(ev[column]), type=pa.large_string())
+    def own(column: str) -> pa.Array:  # (one array: a part DuckDB read comes in several chunks)
+        cells = pa.array(schema.text(ev[column]), type=pa.large_string())
+        return cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
 
     admin1 = pc.dictionary_encode(pc.coalesce(take("admin1"), own("admin1")))
     names = [normalise_province(p) for p in admin1.dictionary.to_pylist()]

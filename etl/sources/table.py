@@ -137,7 +137,9 @@ def read_chunks(path: Path, name: str, columns: tuple[str, ...] | None = None,
     """The file's data rows as read_table gives them, in frames of about `rows` rows (a CSV that
     DuckDB reads exactly), else in one frame (JSON, XLSX, and CSVs only Python's csv module reads:
     Windows-1252 bytes, ragged rows, stray quotes, blank lines; or any CSV read `how="csv"`).
-    `how`: one of READS; "streamed" may raise Reread after the last part."""
+    `how`: one of READS; "streamed" may raise Reread part way or after the last part (and a
+    DuckDB error when it refuses the first rows). Only the `columns` an adapter uses are kept,
+    whichever way the file is read (a stray byte in another column is neither read nor flagged)."""
     path = Path(path)
     start = head(path, 1 << 20)
     if not first_byte(start):
@@ -150,9 +152,17 @@ def read_chunks(path: Path, name: str, columns: tuple[str, ...] | None = None,
         return
     plan = _duckdb_plan(path, start, columns, checked=how == "checked") if how != "csv" else None
     if plan is None:
-        yield _drop_hxl(_tidy(_read_csv_rows(decode(path.read_bytes(), name), name)))
+        yield _only(_drop_hxl(_tidy(_read_csv_rows(decode(path.read_bytes(), name), name))), columns)
         return
     yield from plan.chunks(rows, verify=how == "streamed")
+
+
+def _only(frame: pd.DataFrame, columns: tuple[str, ...] | None) -> pd.DataFrame:
+    """The frame's columns an adapter uses (`columns`; None: all, and their old names), with the
+    row's line and its extra fields: what DuckDB's read keeps (_duckdb_plan's `wanted`)."""
+    if columns is None:
+        return frame
+    return frame[[c for c in frame.columns if c in columns or c in ALIASES or c in (LINE, "_extra")]]
 
 
 def _ident(name: str) -> str:
@@ -667,8 +677,8 @@ def nulls(series: pd.Series) -> pd.Series:
 
 
 def per_value(series: pd.Series, func) -> pd.Series:
-    """`func(value)` for each row, computed once per distinct value (object Series; a missing
-    value gives func(None))."""
+    """`func(value)` for each row, computed once per distinct value (schema.spread: Arrow text
+    when every result is text or None, else objects; a missing value gives func(None))."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     missing = codes < 0
     mapped = [func(value) for value in uniques] + [func(None) if missing.any() else None]
@@ -677,7 +687,8 @@ def per_value(series: pd.Series, func) -> pd.Series:
 
 def per_combination(columns: list[pd.Series], func) -> pd.Series:
     """`func(*values)` for each row, computed once per distinct combination of the columns'
-    values (object Series)."""
+    values (schema.spread: Arrow text when every result is text or None, else objects; a
+    missing cell reaches `func` as its column holds it, None or NaN)."""
     combos, inverse = combinations(columns)
     return schema.spread([func(*values) for values in combos], inverse, columns[0].index)
 

@@ -112,6 +112,35 @@ def test_spatial_join_of_known_towns(lat, lon, district):
     assert names[got["district_id"].iloc[0]] == district
 
 
+def test_placing_a_part_whose_text_comes_in_several_arrow_chunks():
+    """A part DuckDB read arrives in chunks of 131,072 rows; a province column kept as the file
+    gives it (the curated adapter's) is placed like any other, and a row without a point gets
+    its district from its name."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from etl import schema
+
+    def chunked(*parts):
+        cells = pa.chunked_array([pa.array(p, type=pa.large_string()) for p in parts])
+        return pd.Series(pd.arrays.ArrowStringArray(cells), dtype=schema.TEXT)
+
+    districts = geo.load_districts(DATA / "raw" / "boundaries")
+    events = pd.DataFrame({
+        "country": chunked(["PAK", "PAK"], ["PAK"]),
+        "admin1": chunked(["Punjab", None], ["Sindh"]),
+        "admin2": chunked([None, None], ["Karachi"]),
+        "latitude": [33.7463, 30.3012, float("nan")],
+        "longitude": [72.7874, 71.9321, float("nan")],
+        "geo_precision": chunked(["point", "point"], ["district"]),
+    })
+    placed = geo.place_events(events, districts)
+    names = districts.set_index("district_id")["admin2"]
+    assert [names[d] for d in placed["district_id"]] == ["Rawalpindi", "Khanewal", "Karachi"]
+    assert placed["admin1"].tolist() == ["Punjab", "Punjab", "Sindh"]
+    assert placed["geo_precision"].tolist() == ["point", "point", "district"]
+
+
 def test_coordinates_win_over_a_wrong_city_field(con):
     """Three rows of the suicide file say City=Quetta but their coordinates (and their own text:
     'Town of Mastung', 'Parachinar', 'Jhal Magsi') are elsewhere; the point decides."""

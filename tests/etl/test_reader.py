@@ -110,3 +110,6 @@ def test_a_streamed_read_checks_the_text_of_the_columns_it_reads(tmp_path, monke
         list(table.read_chunks(path, path.name, how="streamed"))
     whole = pd.concat(table.read_chunks(path, path.name, how="checked"), ignore_index=True)
     assert whole["notes"].iloc[-1].startswith("Café ") and len(whole) == n
+    # read by the csv module, a file keeps the same columns as when DuckDB reads it
+    csv_read = pd.concat(table.read_chunks(path, path.name, ("id", "city"), how="csv"), ignore_index=True)
+    assert "notes" not in csv_read and csv_read["_line"].tolist() == streamed["_line"].tolist()
