@@ -304,7 +304,7 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
     names = [normalise_province(p) for p in admin1.dictionary.to_pylist()]
     for column, cells in (("admin2", take("admin2")), ("country", pc.coalesce(take("country"), own("country"))),
                           ("admin1", pc.take(pa.array(names, type=pa.large_string()), admin1.indices))):
-        ev[column] = pd.Series(pd.arrays.ArrowStringArray(cells), index=ev.index, dtype=schema.TEXT)
+        ev[column] = schema.arrow_text(cells, ev.index)
     return ev.drop(columns="place_hint")
 
 

@@ -60,11 +60,16 @@ def text(values: pd.Series) -> pd.Series:
         return values
     if values.dtype == object:
         try:  # str and None (the usual case): straight to Arrow
-            cells = pa.array(values.to_numpy(), type=pa.string(), from_pandas=True)
-            return pd.Series(pd.arrays.ArrowStringArray(cells), index=values.index, dtype=TEXT)
+            return arrow_text(pa.array(values.to_numpy(), type=pa.string(), from_pandas=True),
+                              values.index)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             return values.astype(str).where(values.notna()).astype(TEXT)
     return values.astype(TEXT)
+
+
+def arrow_text(cells: pa.Array, index) -> pd.Series:
+    """An Arrow array of text as a TEXT Series (no copy)."""
+    return pd.Series(pd.arrays.ArrowStringArray(cells), index=index, dtype=TEXT)
 
 
 def spread(mapped: list, codes: np.ndarray, index) -> pd.Series:
@@ -73,8 +78,8 @@ def spread(mapped: list, codes: np.ndarray, index) -> pd.Series:
     row), else Python objects."""
     codes = np.asarray(codes)
     if all(v is None or isinstance(v, str) for v in mapped):
-        cells = pc.take(pa.array(mapped, type=pa.string()), pa.array(codes, type=pa.int64()))
-        return pd.Series(pd.arrays.ArrowStringArray(cells), index=index, dtype=TEXT)
+        return arrow_text(pc.take(pa.array(mapped, type=pa.string()), pa.array(codes, type=pa.int64())),
+                          index)
     values = np.empty(len(mapped), dtype=object)
     values[:] = mapped
     return pd.Series(values[codes], index=index, dtype=object)

@@ -295,28 +295,21 @@ def _breaks(columns: list[str]) -> str:
                       for h in columns)
 
 
-def _lines(path: Path) -> int:
-    """The file's lines (a last line without a line break counts), counted without decoding it
-    (a 4 GB export in about a second): the streamed read needs no more, since DuckDB refuses a
-    byte that is not UTF-8 in a column it reads (and the read falls back to the next way)."""
-    breaks, last = 0, b""
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 24), b""):
-            breaks, last = breaks + block.count(b"\n"), block[-1:]
-    return breaks + (0 if last in (b"\n", b"") else 1)
-
-
-def _utf8_lines(path: Path) -> int | None:
-    """The file's lines (a last line without a line break counts) when the whole file is UTF-8,
-    else None; one pass. (DuckDB checks the text of the columns it reads only.)"""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _lines(path: Path, utf8: bool = False) -> int | None:
+    """The file's lines (a last line without a line break counts), one pass; with `utf8`, None
+    unless the whole file is UTF-8. Without it the file is not decoded (a 4 GB export in about a
+    second): the streamed read needs no more, since DuckDB refuses a byte that is not UTF-8 in a
+    column it reads (and the read falls back to the next way)."""
+    decoder = codecs.getincrementaldecoder("utf-8")() if utf8 else None
     breaks, last = 0, b""
     try:
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 24), b""):
-                decoder.decode(block)
+                if decoder:
+                    decoder.decode(block)
                 breaks, last = breaks + block.count(b"\n"), block[-1:]
-        decoder.decode(b"", final=True)
+        if decoder:
+            decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
     return breaks + (0 if last in (b"\n", b"") else 1)
@@ -349,7 +342,7 @@ def _duckdb_plan(path: Path, start: bytes, columns: tuple[str, ...] | None,
         return None
     # streamed: DuckDB checks the text of the columns it reads as it goes (a file whose other
     # columns are Latin-1 reads the same either way); checked: the whole file is UTF-8 first
-    lines = _utf8_lines(path) if checked else _lines(path)
+    lines = _lines(path, utf8=checked)
     if lines is None:
         return None
     header = header_of(path, path.name)

@@ -123,7 +123,7 @@ def test_placing_a_part_whose_text_comes_in_several_arrow_chunks():
 
     def chunked(*parts):
         cells = pa.chunked_array([pa.array(p, type=pa.large_string()) for p in parts])
-        return pd.Series(pd.arrays.ArrowStringArray(cells), dtype=schema.TEXT)
+        return schema.arrow_text(cells, None)
 
     districts = geo.load_districts(DATA / "raw" / "boundaries")
     events = pd.DataFrame({
