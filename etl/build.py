@@ -186,11 +186,11 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         registry = [dict(r, folder=IMPORTS) for r in read_registry(data_dir, IMPORTS)]
         registry += [dict(r, folder="raw") for r in read_registry(data_dir)]
         version = warehouse_version(data_dir)
-        layers = _Layers(data_dir, progress)
+        context = filecache.context(data_dir, file_sha256)
+        layers = _Layers(data_dir, progress, cache, context, fresh)
 
         counts, staged = {}, []
         today = today or dt.date.today()  # (an event of a future date is rejected)
-        context = filecache.context(data_dir, file_sha256)
         reread = set()  # files read again, not from the cache
         for entry in registry:
             name = f"{entry['folder']}/{entry['file']}"
@@ -253,7 +253,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         finally:
             filecache.remove(tmp.parent.glob(tmp.name + "*"))  # the file unless renamed, its WAL, spill folder
             filecache.remove(history.parent.glob(f".{history.name}.*.tmp"))  # a history not kept
-        filecache.prune(cache, set(staged))
+        filecache.prune(cache, set(staged) | {filecache.layer_name(context)})
         read = {_hash_key(path) for path in input_files(data_dir)}
         filecache.keep_hashes(cache, {k: v for k, v in _HASHES.items() if k in read})
         return result
@@ -264,14 +264,16 @@ class _Layers:
     the last build's warehouse needs the districts only to place a file read anew, and neither the
     provinces nor the population (0.5 and 0.85 s of a 7 s import)."""
 
-    def __init__(self, data_dir: Path, progress):
+    def __init__(self, data_dir: Path, progress, cache: Path, context: str, fresh: bool):
         self.folder, self.data_dir, self.progress = data_dir / "raw" / "boundaries", data_dir, progress
+        self.cache, self.context, self.fresh = cache, context, fresh  # where the districts are kept
         self.notes: list[str] = []  # what the census could not join (a warning of the build)
 
     @cached_property
     def districts(self):
         self.progress("boundaries")
-        return self._layer(boundaries.load_district_layer, self.folder)
+        return filecache.district_layer(self.cache, self.context, lambda: self._layer(
+            boundaries.load_district_layer, self.folder), self.fresh)
 
     @cached_property
     def provinces(self):

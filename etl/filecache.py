@@ -143,6 +143,36 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def layer_name(context_key: str) -> str:
+    """The name of the district layer's entry for a build of context `context_key` (which hashes
+    the boundary files and the code that reads them)."""
+    return f"districts-{context_key[:32]}.parquet"
+
+
+def district_layer(cache: Path, context_key: str, load, fresh: bool = False):
+    """The district layer of a build (a GeoDataFrame): read from the cache (GeoParquet, every
+    value and geometry as `load()` made it), else `load()`ed and kept for the next build (also
+    when `fresh`, which does not read the cache). Reading and preparing the bundled GeoJSON took
+    0.6 s of an import's 5 s, the GeoParquet 0.06 s."""
+    import geopandas as gpd
+
+    path = cache / layer_name(context_key)
+    if not fresh:
+        try:
+            return gpd.read_parquet(path)
+        except (OSError, ValueError, pa.ArrowException):  # not kept yet, or unreadable
+            pass
+    layer = load()
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        layer.to_parquet(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return layer
+
+
 def prune(cache: Path, used: set[str]) -> None:
     """Remove the entries this build did not use (and temporary folders left by a killed one)."""
     if not cache.exists():

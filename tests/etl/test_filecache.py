@@ -101,3 +101,29 @@ def test_an_outcome_holds_on_later_days_unless_one_of_its_dates_was_in_the_futur
     read = [s for s in steps if s.startswith(("raw/", "imports/")) and not s.endswith("from the cache)")]
     assert len(read) == 1 and read[0].startswith("imports/ucdp-")
     assert any(s.startswith("adding imports/ucdp-") for s in steps)
+
+
+def test_the_district_layer_is_kept_as_it_was_read_and_a_damaged_one_is_read_again(data_dir):
+    from etl import boundaries, filecache
+
+    warehouse = data_dir / "warehouse.duckdb"
+    build_warehouse(data_dir, warehouse, today=TODAY)
+    cache = data_dir / ".etl-cache"
+    kept = list(cache.glob("districts-*.parquet"))
+    assert len(kept) == 1
+    key = kept[0].name.removeprefix("districts-").removesuffix(".parquet")
+    read = filecache.district_layer(cache, key, load=lambda: None)  # from the cache, not loaded
+    loaded = boundaries.load_district_layer(data_dir / "raw" / "boundaries")
+    assert read.crs == loaded.crs and dict(read.dtypes) == dict(loaded.dtypes)
+    assert read.drop(columns="geometry").equals(loaded.drop(columns="geometry"))
+    assert list(read.geometry.to_wkb()) == list(loaded.geometry.to_wkb())  # every coordinate
+
+    kept[0].write_bytes(b"not parquet")
+    steps = []
+    imported = import_file(FIXTURES / "imports" / "acled_south_asia.csv", data_dir, warehouse,
+                           today=TODAY, progress=steps.append)
+    assert imported.status == "imported" and "boundaries" in steps
+    assert filecache.district_layer(cache, key, load=lambda: None).equals(read)  # kept again
+    full = data_dir / "full.duckdb"  # beside the first: the same cache
+    build_warehouse(data_dir, full, today=TODAY, fresh=True)
+    assert set(tables_equal(warehouse, full)) <= {"revisions"}
