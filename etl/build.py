@@ -323,7 +323,7 @@ def _add_files(con: duckdb.DuckDBPyConnection, cache: Path, staged: list[str], n
     _write_events(con, "positions")
     changed = append.events(con)
     progress("linking probable duplicates across datasets")
-    return append.links(con, changed), changed
+    return append.links(con, added), changed
 
 
 def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, districts,
