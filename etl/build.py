@@ -253,6 +253,8 @@ def build_warehouse(data_dir: Path, warehouse: Path,
         finally:
             filecache.remove(tmp.parent.glob(tmp.name + "*"))  # the file unless renamed, its WAL, spill folder
             filecache.remove(history.parent.glob(f".{history.name}.*.tmp"))  # a history not kept
+        if layers.loaded is not None:  # read from the boundary files: kept for the next build
+            filecache.keep_district_layer(cache, context, layers.loaded)
         filecache.prune(cache, set(staged) | {filecache.layer_name(context)})
         read = {_hash_key(path) for path in input_files(data_dir)}
         filecache.keep_hashes(cache, {k: v for k, v in _HASHES.items() if k in read})
@@ -267,13 +269,17 @@ class _Layers:
     def __init__(self, data_dir: Path, progress, cache: Path, context: str, fresh: bool):
         self.folder, self.data_dir, self.progress = data_dir / "raw" / "boundaries", data_dir, progress
         self.cache, self.context, self.fresh = cache, context, fresh  # where the districts are kept
+        self.loaded = None  # the districts when read from the boundary files (not the cache)
         self.notes: list[str] = []  # what the census could not join (a warning of the build)
 
     @cached_property
     def districts(self):
         self.progress("boundaries")
-        return filecache.district_layer(self.cache, self.context, lambda: self._layer(
-            boundaries.load_district_layer, self.folder), self.fresh)
+        kept = None if self.fresh else filecache.district_layer(self.cache, self.context)
+        if kept is not None:
+            return kept
+        self.loaded = self._layer(boundaries.load_district_layer, self.folder)
+        return self.loaded
 
     @cached_property
     def provinces(self):

@@ -10,6 +10,9 @@ the new file; the files already seen come from here, and a build gives the same 
 without the cache (`python -m etl build --fresh` ignores it). Entries are written to a temporary
 folder renamed into place (a killed build leaves none half-written); a build removes the entries
 it did not use.
+
+Beside them, the district layer the build read (`district_layer`: one GeoParquet file, keyed by
+the same context, written by a build that succeeded).
 """
 from __future__ import annotations
 
@@ -149,28 +152,32 @@ def layer_name(context_key: str) -> str:
     return f"districts-{context_key[:32]}.parquet"
 
 
-def district_layer(cache: Path, context_key: str, load, fresh: bool = False):
-    """The district layer of a build (a GeoDataFrame): read from the cache (GeoParquet, every
-    value and geometry as `load()` made it), else `load()`ed and kept for the next build (also
-    when `fresh`, which does not read the cache). Reading and preparing the bundled GeoJSON took
-    0.6 s of an import's 5 s, the GeoParquet 0.06 s."""
+def district_layer(cache: Path, context_key: str):
+    """The district layer kept by `keep_district_layer` for a build of context `context_key`, as
+    a GeoDataFrame with the values and geometries it was kept with (a text column as pandas text,
+    a missing value as NA); None when none is kept or it cannot be read (it is then loaded again).
+    Reading and preparing the bundled GeoJSON took 0.6 s of a 5 s import, this 0.06 s."""
     import geopandas as gpd
 
+    try:
+        return gpd.read_parquet(cache / layer_name(context_key))
+    except Exception:  # not kept, or damaged in any way (a cache: the GeoJSON is read instead)
+        return None
+
+
+def keep_district_layer(cache: Path, context_key: str, layer) -> None:
+    """Keep `layer` (GeoParquet, replaced whole) for the next build of the same context; best
+    effort: a layer that cannot be written is loaded again next time."""
     path = cache / layer_name(context_key)
-    if not fresh:
-        try:
-            return gpd.read_parquet(path)
-        except (OSError, ValueError, pa.ArrowException):  # not kept yet, or unreadable
-            pass
-    layer = load()
-    cache.mkdir(parents=True, exist_ok=True)
     tmp = cache / f".{path.name}.{uuid.uuid4().hex}.tmp"
     try:
+        cache.mkdir(parents=True, exist_ok=True)
         layer.to_parquet(tmp)
         tmp.replace(path)
+    except (OSError, ValueError, pa.ArrowException):
+        pass
     finally:
         tmp.unlink(missing_ok=True)
-    return layer
 
 
 def prune(cache: Path, used: set[str]) -> None:

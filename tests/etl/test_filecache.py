@@ -112,18 +112,26 @@ def test_the_district_layer_is_kept_as_it_was_read_and_a_damaged_one_is_read_aga
     kept = list(cache.glob("districts-*.parquet"))
     assert len(kept) == 1
     key = kept[0].name.removeprefix("districts-").removesuffix(".parquet")
-    read = filecache.district_layer(cache, key, load=lambda: None)  # from the cache, not loaded
+    read = filecache.district_layer(cache, key)
     loaded = boundaries.load_district_layer(data_dir / "raw" / "boundaries")
     assert read.crs == loaded.crs and dict(read.dtypes) == dict(loaded.dtypes)
     assert read.drop(columns="geometry").equals(loaded.drop(columns="geometry"))
     assert list(read.geometry.to_wkb()) == list(loaded.geometry.to_wkb())  # every coordinate
 
-    kept[0].write_bytes(b"not parquet")
-    steps = []
-    imported = import_file(FIXTURES / "imports" / "acled_south_asia.csv", data_dir, warehouse,
-                           today=TODAY, progress=steps.append)
-    assert imported.status == "imported" and "boundaries" in steps
-    assert filecache.district_layer(cache, key, load=lambda: None).equals(read)  # kept again
+    # an import places its file with the kept layer (not written again) as a fresh build does
+    written = kept[0].stat().st_mtime_ns
+    import_file(FIXTURES / "imports" / "acled_south_asia.csv", data_dir, warehouse, today=TODAY)
+    assert kept[0].stat().st_mtime_ns == written
     full = data_dir / "full.duckdb"  # beside the first: the same cache
+    build_warehouse(data_dir, full, today=TODAY, fresh=True)
+    assert set(tables_equal(warehouse, full)) <= {"revisions"}
+
+    kept[0].write_bytes(b"not parquet")
+    assert filecache.district_layer(cache, key) is None
+    steps = []
+    imported = import_file(FIXTURES / "imports" / "ucdp_ged.csv", data_dir, warehouse, today=TODAY,
+                           progress=steps.append)
+    assert imported.status == "imported" and "boundaries" in steps
+    assert filecache.district_layer(cache, key).equals(read)  # read from the files, kept again
     build_warehouse(data_dir, full, today=TODAY, fresh=True)
     assert set(tables_equal(warehouse, full)) <= {"revisions"}
