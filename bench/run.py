@@ -502,6 +502,13 @@ def write_results(path: Path, report: list[dict], args) -> None:
 
 # What profiling showed for the targets still missed (py-spy and cProfile, November 2026).
 WHY = {
+    "import peak RSS": "The import holds about two parts of 250,000 rows (one read ahead, one being "
+                       "placed and checked) and what DuckDB uses up to the build's memory limit "
+                       "(ETL_MEMORY_LIMIT, 2 GB by default), beyond which it spills to disk.",
+    "import of the same events GTD-shaped": "A GTD-shaped file has 135 columns and two-line "
+                                            "summaries: DuckDB's read_csv of it takes 2-2.5x as "
+                                            "long as of the ACLED file, and its adapter maps more "
+                                            "columns.",
     "import": "Each part of 250,000 rows is read by DuckDB (about 0.5 s) and mapped by its adapter "
               "(0.45 s: the mapped values are spread to the rows in Arrow, the adapters' column "
               "logic is still pandas) in a thread one part ahead, while the main thread places it "
@@ -509,17 +516,23 @@ WHY = {
               "polygons: the synthetic points are all distinct), checks the contract in SQL "
               "(0.35 s) and writes the cache (0.25 s); both cores are busy, and a third thread "
               "(placing apart) gave nothing. Adding the rows to the warehouse: DuckDB's insert of "
-              "1M rows in date order (2.3-2.7 s, 0.6-1 s of it the sort; 35 s at 10M, the sort "
-              "spilling under the 2 GB limit), linking duplicates (0.5 s), points_rank and the "
-              "derived tables (about 1.5 s). Reaching the target needs the adapters' mapping as "
-              "SQL over DuckDB's own scan and an insert that does not sort the whole import.",
-    "second import": "The new file is added to a copy of the warehouse (etl/append.py), but its "
-                     "100k rows are read, mapped, placed and checked (about 1.3 s; parts of 32k "
-                     "rows, to overlap the stages, were slower), inserted (0.7 s: DuckDB's cost "
-                     "per row group written, not per row), points_rank is numbered again over "
-                     "every event (0.5 s), the yearly cube and event_firsts are computed again "
-                     "(0.8 s) and the events compared with the previous version of the dataset "
-                     "and the revisions written (0.6 s).",
+              "1M rows in date order (2.3-2.7 s, 0.4-1 s of it the sort), linking duplicates "
+              "(0.5 s), points_rank and the derived tables (about 1.5 s). At 10M (one run before "
+              "the last two changes): hashing and copying the 4.3 GB file 6-13 s; reading, "
+              "mapping, placing and checking 56 s; the insert in date order 28 s (12 s unsorted: "
+              "the sort spills under the 2 GB limit); linking 15.5 s, now 2.2 s (the new events "
+              "named by their source files, not by a semi-join with 10M ids); points_rank 5 s; "
+              "the cube and the other derived tables 3 s. Reaching the target needs the adapters' "
+              "mapping as SQL over DuckDB's own scan and an insert that does not sort the whole "
+              "import.",
+    "second import": "The new file is added to a copy of the warehouse (etl/append.py, copying "
+                     "0.25 s at 1M), but its 100k rows are read, mapped, placed and checked "
+                     "(about 1.2 s; parts of 32k rows, to overlap the stages, were slower), "
+                     "inserted (0.7-0.9 s: DuckDB's cost per row group written, and the commit's "
+                     "checkpoint, not per row), points_rank is numbered again over every event "
+                     "(0.45 s), the yearly cube and event_firsts are computed again (0.6 s) and "
+                     "the events compared with the previous version of the dataset and the "
+                     "revisions written (0.4 s).",
     "in-process recompute": "Every page reads the yearly cube (250,000 rows at 1M synthetic "
                             "events, spread evenly) four to eight times at 3-5 ms each; the "
                             "Overview's capped points read the points rank of every event "
@@ -540,7 +553,9 @@ WHY = {
 
 
 def why(name: str) -> str:
-    return next((text for key, text in WHY.items() if name.startswith(key)), "")
+    """The reason of a miss: the first key of WHY (most specific first) that starts `name`."""
+    return next((text for key, text in WHY.items() if name.startswith(key)),
+                "Not profiled yet: this target was met when the benchmark was written.")
 
 
 if __name__ == "__main__":
