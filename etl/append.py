@@ -8,7 +8,9 @@ whose event id is already loaded from a bundled file takes its place (the bundle
 duplicate id), and one whose id an earlier import holds is a duplicate id; probable duplicates are
 linked for the new events only (the pairs of the other events stay as they were), the clusters
 and the figures they count with are worked out again, `points_rank` is updated where it moved,
-and the cube, the other derived tables and the coverage are rewritten whole. The new rows are
+the rows of the cube and of the first events are worked out again for the groups whose events
+changed (derived.remember), the other derived tables and the coverage are rewritten whole.
+The new rows are
 stored after the others, in date order among themselves.
 """
 from __future__ import annotations
@@ -50,6 +52,8 @@ def events(con: duckdb.DuckDBPyConnection) -> str:
     took 1 GB)."""
     con.execute("CREATE TEMP TABLE displaced AS SELECT source_file, source_line FROM events "
                 "SEMI JOIN repeated USING (source_file, source_line)")
+    derived.remember(con, "SELECT * FROM events SEMI JOIN displaced USING (source_file, source_line)",
+                     joined=False)
     for table in ("events", "quality_flags"):
         con.execute(f"DELETE FROM {table} USING displaced d WHERE {table}.source_file = "
                     f"d.source_file AND {table}.source_line = d.source_line")
@@ -65,19 +69,24 @@ def events(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def done(path) -> None:
-    """Drop the table of added ids from the warehouse file at `path`."""
+    """Drop the tables of added ids and changed groups from the warehouse file at `path`."""
     con = duckdb.connect(str(path))
     try:
-        con.execute(f"DROP TABLE IF EXISTS {ADDED}; CHECKPOINT")
+        con.execute(f"DROP TABLE IF EXISTS {ADDED}; DROP TABLE IF EXISTS {derived.CHANGED}; CHECKPOINT")
     finally:
         con.close()
+
+
+def condition(files: list[str]) -> str:
+    """SQL: the condition on table events of the events of the files `files` (an import's)."""
+    return f"source_file IN ({', '.join(schema.sql_text(f) for f in files)})"
 
 
 def links(con: duckdb.DuckDBPyConnection, files: list[str]) -> pd.DataFrame:
     """Probable duplicates after the new events (those of the files `files`: table ADDED holds
     their ids): the earlier pairs of the other events and the pairs of the new ones, in clusters
     worked out again; then the derived columns."""
-    new_events = f"source_file IN ({', '.join(schema.sql_text(f) for f in files)})"
+    new_events = condition(files)
     before = con.execute("SELECT * FROM duplicate_links").df()
     # the new events among the linked ones: the few linked ids against the new events (not the
     # other way round: 10M new ids took 1 s)

@@ -243,7 +243,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
             coverage.write(tmp, registry, data_dir / "reference")
             if not added:
                 boundaries.write_provinces(tmp, layers.provinces)
-            derived.write(tmp)
+            derived.write(tmp, new=append.condition(added) if added else None)
             # what changed against the warehouse being replaced (table revisions; etl/revisions.py)
             pending = revisions.record(tmp, warehouse, history, version, progress, only=changed)
             if changed:

@@ -90,7 +90,9 @@ def update(con: duckdb.DuckDBPyConnection, touched: pd.DataFrame) -> None:
     out again, and points_rank of every event (an update of the ranks that moved)."""
     con.register("touched_ids", touched)
     con.register("dataset_ranks", ranks())
+    of_touched = "SELECT * FROM events SEMI JOIN touched_ids USING (event_id)"
     try:
+        remember(con, of_touched, joined=False)
         con.execute("UPDATE events SET is_secondary = event_id IN (FROM duplicate_secondaries), "
                     "fatalities_counted = fatalities, fatalities_from = NULL, "
                     "injured_counted = injured, injured_from = NULL "
@@ -99,6 +101,7 @@ def update(con: duckdb.DuckDBPyConnection, touched: pd.DataFrame) -> None:
                     f"fatalities_from = b.fatalities_from, injured_counted = b.injured_counted, "
                     f"injured_from = b.injured_from FROM ({best_figures('events')}) b "
                     f"WHERE events.event_id = b.event_id")
+        remember(con, of_touched, joined=True)
     finally:
         con.unregister("dataset_ranks")
         con.unregister("touched_ids")
@@ -108,18 +111,37 @@ def update(con: duckdb.DuckDBPyConnection, touched: pd.DataFrame) -> None:
                 f"WHERE events.rowid = r.row_id AND events.points_rank IS DISTINCT FROM r.points_rank")
 
 
-def write(path: Path) -> None:
-    """Table event_cube in the warehouse at `path` (its events have their derived columns)."""
+# A cube row's group: the year, CUBE_KEYS and whether the event has a point.
+GROUP = (f"make_date(year(event_date), 1, 1) AS event_date, {', '.join(CUBE_KEYS)}, "
+         f"latitude IS NOT NULL AS has_point")
+GROUP_KEYS = ("event_date", *CUBE_KEYS, "has_point")
+CHANGED = "changed_events"  # table of a copy an import adds to: the events that changed (`remember`)
+
+
+def remember(con: duckdb.DuckDBPyConnection, events: str, joined: bool) -> None:
+    """The events of `events` (SQL: a query of rows of table events) into table CHANGED, before
+    an import changes or deletes them (`joined` false: they leave their groups) or after it
+    changed them (true: they join their groups), each with its group (GROUP) and what makes an
+    event first (event_firsts): `write` works out those groups again."""
+    columns = f"{GROUP}, {joined} AS joined, event_date AS day, {', '.join(FIRST[1:])}"
+    con.execute(f"CREATE TABLE IF NOT EXISTS {CHANGED} AS SELECT {columns} FROM events LIMIT 0")
+    con.execute(f"INSERT INTO {CHANGED} SELECT {columns} FROM ({events})")
+
+
+def write(path: Path, new: str | None = None) -> None:
+    """Tables event_cube, event_firsts, event_unmapped and event_signals in the warehouse at
+    `path` (its events have their derived columns). With `new` (SQL: the condition on events
+    that an import added; the events it changed are in table CHANGED), the rows of the cube
+    and of the first events are worked out only for the groups of those events."""
     con = duckdb.connect(str(path))
     con.execute("SET enable_progress_bar = false")
     try:
-        keys = ", ".join(CUBE_KEYS)
-        con.execute(f"CREATE OR REPLACE TABLE event_cube AS SELECT make_date(year(event_date), 1, 1) AS event_date, "
-                    f"{keys}, latitude IS NOT NULL AS has_point, count(*) AS events, max(event_date) AS last_date, "
-                    f"sum(fatalities) AS fatalities, sum(injured) AS injured, "
-                    f"sum(fatalities_counted) AS fatalities_counted, sum(injured_counted) AS injured_counted "
-                    f"FROM events GROUP BY ALL ORDER BY event_date, {keys}")
-        write_firsts(con)
+        if new:
+            write_groups(con, new)
+        else:
+            con.execute(f"CREATE OR REPLACE TABLE event_cube AS {_cube('events')} "
+                        f"ORDER BY event_date, {', '.join(CUBE_KEYS)}")
+            write_firsts(con)
         write_unmapped(con)
         write_signals(con)
         con.execute("CHECKPOINT")
@@ -127,15 +149,80 @@ def write(path: Path) -> None:
         con.close()
 
 
-def write_firsts(con: duckdb.DuckDBPyConnection) -> None:
-    """Table event_firsts (see the module's docstring), from the events with is_secondary set."""
+MEASURES = "event_date AS day, fatalities, injured, fatalities_counted, injured_counted"
+
+
+def _cube(events: str) -> str:
+    """SQL: the rows of event_cube of the events of `events` (a table or a subquery)."""
+    return _counted(f"(SELECT {GROUP}, {MEASURES} FROM {events})")
+
+
+def _counted(rows: str) -> str:
+    """SQL: the rows of event_cube of `rows` (SQL: GROUP_KEYS and MEASURES of events)."""
+    return (f"SELECT {', '.join(GROUP_KEYS)}, count(*) AS events, max(day) AS last_date, "
+            f"sum(fatalities) AS fatalities, sum(injured) AS injured, "
+            f"sum(fatalities_counted) AS fatalities_counted, sum(injured_counted) AS injured_counted "
+            f"FROM {rows} GROUP BY ALL")
+
+
+FIRST = ("day", "event_id", "source_name", "source_url")  # what makes an event first, in order
+
+
+def _firsts(rows: str) -> str:
+    """SQL: the rows of event_firsts of `rows` (SQL: FIRSTS_KEYS and FIRST of events)."""
     keys = ", ".join(FIRSTS_KEYS)
     # a struct compares field by field: the earliest date, then the smallest id (ids are unique)
-    first = ", ".join(f"'{c}': {c}" for c in ("event_date", "event_id", "source_name", "source_url"))
-    columns = ", ".join(f"earliest.{c} AS {c}" for c in ("event_id", "source_name", "source_url"))
-    con.execute(f"CREATE OR REPLACE TABLE event_firsts AS SELECT earliest.event_date AS event_date, {keys}, {columns} "
-                f"FROM (SELECT {keys}, min({{{first}}}) AS earliest FROM events GROUP BY ALL) "
-                f"ORDER BY event_date, {keys}")
+    first = ", ".join(f"'{c}': {c}" for c in FIRST)
+    columns = ", ".join(f"earliest.{c} AS {c}" for c in FIRST[1:])
+    return (f"SELECT earliest.day AS event_date, {keys}, {columns} "
+            f"FROM (SELECT {keys}, min({{{first}}}) AS earliest FROM {rows} GROUP BY ALL)")
+
+
+def _of_events(keys, where: str = "true") -> str:
+    """SQL: `keys` and FIRST of the events `where`."""
+    return f"(SELECT {', '.join(keys)}, event_date AS day, {', '.join(FIRST[1:])} FROM events WHERE {where})"
+
+
+def _same(keys, a: str, b: str) -> str:
+    """SQL: rows `a` and `b` have the same `keys` (NULL matching NULL)."""
+    return " AND ".join(f"{a}.{k} IS NOT DISTINCT FROM {b}.{k}" for k in keys)
+
+
+def write_groups(con: duckdb.DuckDBPyConnection, new: str) -> None:
+    """The rows of event_cube and event_firsts of the groups of the events an import added
+    (`new`: SQL, their condition) or changed (table CHANGED) worked out again (adding 100k
+    events to 1M: 0.6 s for the whole tables). A cube group of the changed events is counted
+    again from its events, the groups of the new events (their file's) from them; a group of
+    first events that an event left is worked out again from its events, one that only gained
+    events keeps the earlier of its first event and theirs."""
+    con.execute(f"CREATE TEMP TABLE cube_groups AS SELECT DISTINCT {', '.join(GROUP_KEYS)} FROM {CHANGED}")
+    con.execute(f"DELETE FROM event_cube c USING cube_groups g WHERE {_same(GROUP_KEYS, 'c', 'g')}")
+    same = _same(GROUP_KEYS, "e", "g")
+    for where, join in (("true", "SEMI"), (new, "ANTI")):  # the changed groups, the new others
+        rows = f"(SELECT e.* FROM (SELECT {GROUP}, {MEASURES} FROM events WHERE {where}) e {join} JOIN cube_groups g ON {same})"
+        con.execute(f"INSERT INTO event_cube {_counted(rows)}")
+
+    keys = ", ".join(FIRSTS_KEYS)
+    same = _same(FIRSTS_KEYS, "e", "g")
+    con.execute(f"CREATE TEMP TABLE left_groups AS SELECT DISTINCT {keys} FROM {CHANGED} WHERE NOT joined")
+    con.execute(f"DELETE FROM event_firsts e USING left_groups g WHERE {same}")
+    of_left = f"(SELECT e.* FROM {_of_events(FIRSTS_KEYS)} e SEMI JOIN left_groups g ON {same})"
+    con.execute(f"INSERT INTO event_firsts {_firsts(of_left)}")
+    # the other groups that gained events: the first of those events, then of it and the first before
+    gained = (f"(SELECT * FROM (SELECT {keys}, {', '.join(FIRST)} FROM {CHANGED} WHERE joined UNION ALL "
+              f"SELECT * FROM {_of_events(FIRSTS_KEYS, new)}) e ANTI JOIN left_groups g ON {same})")
+    con.execute(f"CREATE TEMP TABLE gained_firsts AS {_firsts(gained)}")
+    both = (f"(SELECT {keys}, event_date AS day, {', '.join(FIRST[1:])} FROM (SELECT * FROM gained_firsts "
+            f"UNION ALL SELECT * FROM event_firsts e SEMI JOIN gained_firsts g ON {same}))")
+    con.execute(f"CREATE TEMP TABLE merged_firsts AS {_firsts(both)}")
+    con.execute(f"DELETE FROM event_firsts e USING gained_firsts g WHERE {same}")
+    con.execute("INSERT INTO event_firsts SELECT * FROM merged_firsts")
+
+
+def write_firsts(con: duckdb.DuckDBPyConnection) -> None:
+    """Table event_firsts (see the module's docstring), from the events with is_secondary set."""
+    con.execute(f"CREATE OR REPLACE TABLE event_firsts AS {_firsts(_of_events(FIRSTS_KEYS))} "
+                f"ORDER BY event_date, {', '.join(FIRSTS_KEYS)}")
 
 
 def write_unmapped(con: duckdb.DuckDBPyConnection) -> None:
