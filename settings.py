@@ -26,7 +26,9 @@ modules take these as defaults and pass paths on; none looks at its own location
 - ETL_FETCH_CONFIG: the fetch configuration of `python -m etl fetch` (default etl/fetch.toml;
   `--config` wins).
 - ETL_MEMORY_LIMIT: DuckDB's memory while a build writes the warehouse (default 2GB; beyond
-  it DuckDB spills to disk beside the warehouse). Files are read in parts of 250,000 rows.
+  it DuckDB spills to disk beside the warehouse).
+- ETL_PART_ROWS: a CSV is read in parts of this many rows (default 250,000), which bounds the
+  memory of reading it: about two parts are held at once (one read ahead).
 - Credentials (ACLED_EMAIL, ACLED_PASSWORD, UCDP_TOKEN: the names etl/fetch.toml gives) are read
   by `credential` when a fetch needs them, never stored.
 """
@@ -57,6 +59,7 @@ IMPORTS = os.environ.get("DASHBOARD_IMPORTS", "on").strip().lower() not in ("off
 FETCH_CONFIG = _path("ETL_FETCH_CONFIG") or ROOT / "etl" / "fetch.toml"
 # DuckDB's memory while the build writes the warehouse (it spills to disk beyond it).
 ETL_MEMORY_LIMIT = os.environ.get("ETL_MEMORY_LIMIT", "2GB").strip() or "2GB"
+ETL_PART_ROWS = int(os.environ.get("ETL_PART_ROWS", "").strip() or 250_000)
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"  # Streamlit's secrets (git-ignored)
 # Streamlit serves the static/ folder beside app.py at /app/static/ (.streamlit/config.toml), so
 # it stays in the repository: the favicon and the map outlines the dashboard writes.

@@ -34,12 +34,13 @@ else:
     fmt = st.selectbox("Format", uploads.CHOICES, key="import_format",
                        help="auto detects the format from the header row.")
     if upload is not None and st.button("Import", type="primary", key="import_button"):
+        bar = st.progress(0.0, text=f"Importing {upload.name} and rebuilding the warehouse")
         try:
-            with st.spinner(f"Importing {upload.name} and rebuilding the warehouse"):
-                st.session_state["import_summary"] = uploads.import_upload(
-                    upload.name, upload.getvalue(), fmt)
+            st.session_state["import_summary"] = uploads.import_upload(
+                upload.name, upload.getvalue(), fmt, progress=uploads.showing(bar, upload.name))
             st.rerun()
         except uploads.ImportProblem as err:
+            bar.empty()
             st.error(f"{err}\n\nThe warehouse and data/imports are unchanged.")
 
 summary = st.session_state.get("import_summary")

@@ -20,16 +20,31 @@ TYPES = ["csv", "json", "xlsx", "txt"]
 CHOICES = ["auto", *FORMATS]
 
 __all__ = ["CHOICES", "DISABLED", "ENABLED", "MAX_MB", "TYPES", "ImportProblem", "ImportSummary", "import_upload",
-           "remove_import", "template_csv", "example_csv"]
+           "remove_import", "showing", "template_csv", "example_csv"]
 
 
-def import_upload(name: str, content: bytes, fmt: str = "auto") -> ImportSummary:
-    """Import uploaded bytes (named `name` by the user) and rebuild the warehouse."""
+def import_upload(name: str, content: bytes, fmt: str = "auto",
+                  progress=lambda step: None) -> ImportSummary:
+    """Import uploaded bytes (named `name` by the user) and rebuild the warehouse; each step of
+    the import to `progress` (`showing`)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload"
         path.write_bytes(content)
         return import_file(path, data.DATA_DIR, data.WAREHOUSE, fmt, original=name,
-                           max_bytes=MAX_MB * 1024 * 1024)
+                           max_bytes=MAX_MB * 1024 * 1024, progress=progress)
+
+
+def showing(bar, name: str):
+    """A `progress` for import_upload that shows each step on `bar` (an st.progress): the share
+    of the file read (the build's Reading steps carry it as `done`), then the build's steps."""
+    done = 0.0
+
+    def show(step: str) -> None:
+        nonlocal done
+        done = getattr(step, "done", done)
+        bar.progress(done, text=f"Importing {name}: {step}")
+
+    return show
 
 
 def remove_import(name: str) -> str:

@@ -2,6 +2,7 @@
 `changes`, `publish`."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -9,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 import settings
-from etl.build import BuildError, build_warehouse
+from etl.build import BuildError, Reading, build_warehouse
 
 app = typer.Typer(help="Build the DuckDB warehouse of the extremist-activity dashboard.",
                   no_args_is_help=True, add_completion=False)
@@ -32,9 +33,9 @@ def build(
 ) -> None:
     """Load every file listed in data/raw/sources.csv into the warehouse (all or nothing)."""
     try:
-        with console.status("building") as status:
+        with _progress_bar("building") as bar:
             result = build_warehouse(data_dir, out, fresh=fresh, progress=lambda step: (
-                status.update(f"building: {step}"), console.log(step)))
+                bar(step), console.log(step)))
     except Exception as err:
         _failed("Build failed", err if isinstance(err, BuildError) else f"{type(err).__name__}: {err}",
                 "The previous warehouse, if any, is unchanged.", debug)
@@ -108,6 +109,33 @@ def boundaries_command(
                       f"district, {unplaced} known only to a province or the country.", highlight=False)
 
 
+@contextmanager
+def _progress_bar(what: str):
+    """A `progress` for a build: a bar per file read in parts (its share read, rows, rows and MB
+    per second, time left: etl.build.Reading) under a line with the current step."""
+    from rich.progress import (BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
+                               TimeRemainingColumn)
+
+    from rich.table import Column
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}", table_column=Column(
+                      ratio=1, no_wrap=True, overflow="ellipsis")), BarColumn(bar_width=16),
+                  TaskProgressColumn(), TextColumn("{task.fields[figures]}"), TimeRemainingColumn(),
+                  console=console, transient=True, expand=True) as bar:
+        status, files = bar.add_task(what, total=None, figures=""), {}
+
+        def progress(step: str) -> None:
+            if isinstance(step, Reading):
+                if step.file not in files:
+                    files[step.file] = bar.add_task(f"reading {step.file}", total=1.0, figures="")
+                bar.update(files[step.file], completed=step.done, figures=(
+                    f"{step.rows:,} rows {step.megabytes / step.seconds:,.0f} MB/s"))
+            else:
+                bar.update(status, description=f"{what}: {step}")
+
+        yield progress
+
+
 @app.command("import")
 def import_(
     file: Path = typer.Argument(..., help="ACLED (CSV or API JSON), GTD (CSV or XLSX), UCDP GED "
@@ -124,10 +152,9 @@ def import_(
     from etl.imports import import_file
 
     try:
-        with console.status("importing") as status:
+        with _progress_bar("importing") as progress:
             summary = import_file(file, data_dir, out, format, original=file.name,
-                                  max_bytes=max_mb * 1024 * 1024 or None,
-                                  progress=lambda step: status.update(f"importing: {step}"))
+                                  max_bytes=max_mb * 1024 * 1024 or None, progress=progress)
     except Exception as err:
         _failed("Import failed", err, "The warehouse and data/imports are unchanged.", debug)
     for line in summary.lines():

@@ -332,6 +332,24 @@ def _add_files(con: duckdb.DuckDBPyConnection, cache: Path, staged: list[str], n
     return append.links(con, added), changed
 
 
+class Reading(str):
+    """The step `progress` is given after each part of a file read: its text (the rows read,
+    the share of the file, rows and MB per second), and these figures for a progress bar:
+    `file`, `rows`, `done` (0-1: the share of the file's lines read; 1 for a file read whole),
+    `megabytes` (read, by that share of its size), `size_mb` and `seconds`."""
+
+    def __new__(cls, file: str, rows: int, read: tuple[int, int] | None, size_mb: float,
+                seconds: float) -> "Reading":
+        done = min(read[0] / read[1], 1.0) if read and read[1] else 1.0
+        seconds = max(seconds, 1e-9)
+        text = (f"{file} ({size_mb:,.0f} MB): {rows:,} rows read ({done:.0%}), {rows / seconds:,.0f} "
+                f"rows/s, {size_mb * done / seconds:,.1f} MB/s")
+        step = super().__new__(cls, text)
+        step.file, step.rows, step.done, step.size_mb, step.seconds = file, rows, done, size_mb, seconds
+        step.megabytes = size_mb * done
+        return step
+
+
 def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, districts,
                 today: dt.date, progress) -> "filecache.Writer":
     """The file's outcome written into the cache under `key` (nothing is kept if it fails), with
@@ -344,10 +362,8 @@ def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, distr
             with filecache.Writer(cache, key, today) as writer:
                 for outcome, latest in _load_file(path, name, entry["format"], districts, today, how):
                     writer.add(outcome, latest)
-                    if writer.count > 1 or size > 50:
-                        seconds = max(time.perf_counter() - start, 1e-9)
-                        progress(f"{name} ({size:,.0f} MB): {writer.rows:,} rows read, "
-                                 f"{writer.rows / seconds:,.0f} rows/s")
+                    if writer.count > 1 or size > 50 or (outcome.read and outcome.read[0] < outcome.read[1]):
+                        progress(Reading(name, writer.rows, outcome.read, size, time.perf_counter() - start))
             return writer
         except (Reread, duckdb.Error) as err:
             if how == READS[-1]:
@@ -376,7 +392,8 @@ def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, how: 
             if len(events):
                 events = targets.add_target_classes(geo.place_events(events, districts))
             checked = schema.check(con, events, today, outcome.rejects, outcome.flags)
-            yield schema.Outcome(*checked, outcome.out_of_scope, rows_read=outcome.rows_read), latest
+            yield schema.Outcome(*checked, outcome.out_of_scope, rows_read=outcome.rows_read,
+                                 read=outcome.read), latest
     finally:
         con.close()
 

@@ -36,6 +36,7 @@ class Outcome:
     flags: pd.DataFrame
     out_of_scope: pd.DataFrame
     rows_read: int | None = None  # the data rows the reader gave the adapter (Cells.result)
+    read: tuple[int, int] | None = None  # (the file's lines read so far, its lines), when counted
 
 
 def events_ddl(table: str = "events") -> str:

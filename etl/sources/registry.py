@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 
 import pandas as pd
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,14 @@ class Format:
         """The file's outcome in parts (schema.Outcome each) of at most table.CHUNK_ROWS rows, so
         that memory does not grow with the file: the adapter's `events` on each part its reader
         gives (the adapter's USED columns, renamed by its RENAMES; `how`: table.READS)."""
-        from etl.sources.table import read_chunks
+        from etl.sources import table
 
         self._check_header(path, name)
         module = importlib.import_module(f"etl.sources.{self.module}")
-        for frame in read_chunks(path, name, getattr(module, "USED", None), how=how):
+        for frame in table.read_chunks(path, name, getattr(module, "USED", None), table.CHUNK_ROWS, how):
+            read = frame.attrs.get(table.READ)
             frame = frame.rename(columns=getattr(module, "RENAMES", {}))
-            yield module.events(frame, name, **self.options)
+            yield replace(module.events(frame, name, **self.options), read=read)
 
 
 _LICENCE_IMPORT = "the analyst's licence; kept in data/imports, never committed"

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import settings
 from etl import reference, schema
 from etl.dates import parse_date
 from etl.sources.registry import ALIASES
@@ -70,6 +71,7 @@ def head(path: Path, size: int) -> bytes:
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "#n/a"})
 STRAY = "\ufffd"  # what a byte that is not text in the file's encoding becomes
 EXACT_TEXT = "exact_text"  # frame.attrs key: the cells are the file's text, no byte replaced
+READ = "read"  # frame.attrs key: (the file's lines read up to the part's end, its lines)
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
@@ -111,7 +113,7 @@ def normalise_header(names) -> list[str]:
     return out
 
 
-CHUNK_ROWS = 250_000  # rows per part of a big CSV: what bounds an import's memory
+CHUNK_ROWS = settings.ETL_PART_ROWS  # rows per part of a big CSV: what bounds an import's memory
 
 
 def read_table(path: Path, name: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -250,6 +252,7 @@ class _DuckDBPlan:
                     .to_pandas(types_mapper=mapper.get)
                 frame[LINE] = lines
                 frame.attrs[EXACT_TEXT] = True
+                frame.attrs[READ] = (line - 1, self.lines)
                 yield _drop_hxl(frame) if first else frame
                 first = False
             if verify and (blank or line - 1 != self.lines):

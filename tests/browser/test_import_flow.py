@@ -1,10 +1,12 @@
 """The Data page in a real browser: upload a GTD export, see the summary; then the Overview counts
 the new events. Runs its own server on a copy of data/ so that the upload never touches data/."""
+import re
 import shutil
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from bench import generate
 from etl.build import build_warehouse
 from bench.server import streamlit
 from tests.browser.conftest import SERVER_OPTIONS, StreamlitApp
@@ -19,7 +21,9 @@ def import_server(tmp_path_factory):
     shutil.copytree(DATA / "raw", data / "raw")
     shutil.copytree(DATA / "reference", data / "reference")
     build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
-    with streamlit(data / "warehouse.duckdb", SERVER_OPTIONS, env={"DASHBOARD_DATA_DIR": str(data)},
+    # files read in parts of 1,000 rows (ETL_PART_ROWS), so that a small upload shows its progress
+    with streamlit(data / "warehouse.duckdb", SERVER_OPTIONS,
+                   env={"DASHBOARD_DATA_DIR": str(data), "ETL_PART_ROWS": "1000"},
                    log=data.parent / "streamlit.log") as (url, _):
         yield url, data
 
@@ -51,3 +55,22 @@ def test_upload_a_gtd_export_and_see_it_counted(page: Page, import_server):
     with app.rerun():
         page.get_by_test_id("stSidebarNav").get_by_text("Overview").click()
     expect(metric(page, "Events")).to_have_text(f"{before + 4:,}", timeout=30_000)
+
+
+def test_an_upload_shows_the_share_of_the_file_read_while_it_imports(page: Page, import_server,
+                                                                    tmp_path):
+    url, _ = import_server
+    csv, _ = generate.generate(10000, out=tmp_path, seed=3, first_id=5 * 10 ** 8,
+                               progress=lambda m: None)  # synthetic ACLED rows, 4 MB
+    app = StreamlitApp(page, url)
+    app.open("data")
+    with app.rerun():
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv))
+    page.get_by_role("button", name="Import").click()
+    bar = page.get_by_test_id("stProgress")
+    expect(bar).to_contain_text(re.compile(r"Importing acled_10000_\w+\.csv: imports/acled-\w+\.csv "
+                                           r"\(\d+ MB\): [\d,]+ rows read \(\d+%\), [\d,]+ rows/s, "
+                                           r"[\d.]+ MB/s"), timeout=60_000)
+    expect(page.get_by_text(f"{csv.name}: imported as imports/acled-")).to_be_visible(timeout=60_000)
+    expect(bar).to_have_count(0)  # gone with the import
+    expect(page.get_by_test_id("stException")).to_have_count(0)

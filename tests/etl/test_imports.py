@@ -4,6 +4,8 @@ with the exact message of each, idempotence and replacement, and the CLI."""
 import csv
 import datetime as dt
 import hashlib
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +13,9 @@ import sys
 import duckdb
 import pytest
 
+from etl.build import Reading, build_warehouse
 from etl.imports import ImportProblem, detect, import_file, safe_name
+from etl.sources import table
 from tests.conftest import DATA, FIXTURES, ROOT, TODAY
 
 IMPORTS = FIXTURES / "imports"
@@ -225,8 +229,6 @@ def test_a_later_import_hashes_only_its_own_file(data_dir, monkeypatch):
 
 
 def test_build_reproduces_the_warehouse_from_raw_and_imports(data_dir, tmp_path):
-    from etl.build import build_warehouse
-
     run_import(data_dir, "gtd_latin1.csv")
     run_import(data_dir, "ucdp_ged.csv")
     again = build_warehouse(data_dir, tmp_path / "again.duckdb", today=TODAY)
@@ -390,3 +392,29 @@ def test_an_export_that_goes_wrong_after_the_rows_sampled_is_read_again_with_exa
     assert [r[0] for r in rejected] == ragged and all("more fields than the header" in r[1] for r in rejected)
     assert late != "line break" or expected["acled:PAK9059"] == 63
     assert late != "ragged row" or ragged == [52]
+
+
+def test_an_import_read_in_parts_reports_the_share_read_its_rows_and_speed(data_dir, monkeypatch):
+    build_warehouse(data_dir, data_dir / "warehouse.duckdb", today=TODAY)  # (in parts as usual)
+    monkeypatch.setattr(table, "CHUNK_ROWS", 3)  # ETL_PART_ROWS: the import in parts of 3 of its 10 rows
+    steps = []
+    summary = import_file(IMPORTS / "acled_south_asia.csv", data_dir, data_dir / "warehouse.duckdb",
+                          today=TODAY, progress=steps.append)
+    read = [s for s in steps if isinstance(s, Reading)]
+    assert [s.rows for s in read] == [3, 6, 9, 10] == [3, 6, 9, summary.counts.rows_read]
+    assert [round(s.done, 2) for s in read] == [round(n / 11, 2) for n in (4, 7, 10, 11)]  # lines
+    assert read[-1].megabytes == read[-1].size_mb and all(s.seconds > 0 for s in read)
+    assert re.fullmatch(r"imports/acled-\w+\.csv \(0 MB\): 10 rows read \(100%\), [\d,]+ rows/s, "
+                        r"[\d.,]+ MB/s", read[-1])
+
+
+def test_cli_import_shows_a_progress_bar_of_the_file_read(data_dir):
+    build_warehouse(data_dir, data_dir / "warehouse.duckdb", today=TODAY)  # (in parts as usual)
+    env = dict(os.environ, ETL_PART_ROWS="3", TTY_COMPATIBLE="1", TTY_INTERACTIVE="1", COLUMNS="160")
+    ok = subprocess.run([sys.executable, "-m", "etl", "import", str(IMPORTS / "acled_south_asia.csv"),
+                         "--data-dir", str(data_dir), "--out", str(data_dir / "warehouse.duckdb")],
+                        capture_output=True, text=True, cwd=ROOT, env=env)
+    assert ok.returncode == 0, ok.stderr
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", ok.stderr)  # the terminal's codes
+    assert re.search(r"reading imports/acled-\w+\.csv\s+━+\s+100% 10 rows [\d,]+ MB/s", shown), shown
+    assert "importing: linking probable duplicates" in shown
