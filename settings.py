@@ -53,13 +53,24 @@ REFERENCE_DIR = DATA_DIR / REFERENCE
 WAREHOUSE_FILE = _path("DASHBOARD_WAREHOUSE") or DATA_DIR / "warehouse.duckdb"
 PUBLISHED_DIR = _path("DASHBOARD_WAREHOUSE_DIR")
 SCRATCH = _path("DASHBOARD_SCRATCH")
-KEEP_VERSIONS = int(os.environ.get("DASHBOARD_KEEP_VERSIONS", "3"))
+def _whole(name: str, default: int) -> int:
+    """The environment variable `name` as a whole number of at least 1 (`default` when unset)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name}={value!r} is not a whole number of at least 1; set it to one "
+                         f"(default {default}) or unset it.")
+    return int(value)
+
+
+KEEP_VERSIONS = _whole("DASHBOARD_KEEP_VERSIONS", 3)
 IMPORTS = os.environ.get("DASHBOARD_IMPORTS", "on").strip().lower() not in ("off", "0", "false", "no") \
     and PUBLISHED_DIR is None
 FETCH_CONFIG = _path("ETL_FETCH_CONFIG") or ROOT / "etl" / "fetch.toml"
 # DuckDB's memory while the build writes the warehouse (it spills to disk beyond it).
 ETL_MEMORY_LIMIT = os.environ.get("ETL_MEMORY_LIMIT", "2GB").strip() or "2GB"
-ETL_PART_ROWS = int(os.environ.get("ETL_PART_ROWS", "").strip() or 250_000)
+ETL_PART_ROWS = _whole("ETL_PART_ROWS", 250_000)
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"  # Streamlit's secrets (git-ignored)
 # Streamlit serves the static/ folder beside app.py at /app/static/ (.streamlit/config.toml), so
 # it stays in the repository: the favicon and the map outlines the dashboard writes.

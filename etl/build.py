@@ -341,12 +341,11 @@ class Reading(str):
     def __new__(cls, file: str, rows: int, read: tuple[int, int] | None, size_mb: float,
                 seconds: float) -> "Reading":
         done = min(read[0] / read[1], 1.0) if read and read[1] else 1.0
-        seconds = max(seconds, 1e-9)
-        text = (f"{file} ({size_mb:,.0f} MB): {rows:,} rows read ({done:.0%}), {rows / seconds:,.0f} "
-                f"rows/s, {size_mb * done / seconds:,.1f} MB/s")
-        step = super().__new__(cls, text)
-        step.file, step.rows, step.done, step.size_mb, step.seconds = file, rows, done, size_mb, seconds
-        step.megabytes = size_mb * done
+        seconds, megabytes = max(seconds, 1e-9), size_mb * done
+        step = super().__new__(cls, f"{file} ({size_mb:,.0f} MB): {rows:,} rows read ({done:.0%}), "
+                                    f"{rows / seconds:,.0f} rows/s, {megabytes / seconds:,.1f} MB/s")
+        step.file, step.rows, step.done, step.seconds = file, rows, done, seconds
+        step.megabytes, step.size_mb = megabytes, size_mb
         return step
 
 
@@ -362,8 +361,10 @@ def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, distr
             with filecache.Writer(cache, key, today) as writer:
                 for outcome, latest in _load_file(path, name, entry["format"], districts, today, how):
                     writer.add(outcome, latest)
-                    if writer.count > 1 or size > 50 or (outcome.read and outcome.read[0] < outcome.read[1]):
-                        progress(Reading(name, writer.rows, outcome.read, size, time.perf_counter() - start))
+                    unfinished = outcome.read is not None and outcome.read[0] < outcome.read[1]
+                    if writer.count > 1 or size > 50 or unfinished:
+                        progress(Reading(name, writer.rows, outcome.read, size,
+                                         time.perf_counter() - start))
             return writer
         except (Reread, duckdb.Error) as err:
             if how == READS[-1]:

@@ -199,7 +199,8 @@ def write_groups(con: duckdb.DuckDBPyConnection, new: str) -> None:
     con.execute(f"DELETE FROM event_cube c USING cube_groups g WHERE {_same(GROUP_KEYS, 'c', 'g')}")
     same = _same(GROUP_KEYS, "e", "g")
     for where, join in (("true", "SEMI"), (new, "ANTI")):  # the changed groups, the new others
-        rows = f"(SELECT e.* FROM (SELECT {GROUP}, {MEASURES} FROM events WHERE {where}) e {join} JOIN cube_groups g ON {same})"
+        rows = (f"(SELECT e.* FROM (SELECT {GROUP}, {MEASURES} FROM events WHERE {where}) e "
+                f"{join} JOIN cube_groups g ON {same})")
         con.execute(f"INSERT INTO event_cube {_counted(rows)}")
 
     keys = ", ".join(FIRSTS_KEYS)

@@ -65,3 +65,13 @@ def test_no_other_module_decides_a_path_or_reads_the_environment():
              for n, line in enumerate((ROOT / name).read_text(encoding="utf-8").splitlines(), 1)
              if re.search(r"Path\(__file__\)|os\.environ|os\.getenv", line)]
     assert found == []
+
+
+def test_a_count_setting_that_is_not_a_whole_number_stops_with_its_name():
+    for value in ("abc", "0", "-5", "2.5"):
+        out = subprocess.run([sys.executable, "-c", "import settings"], cwd=ROOT, capture_output=True,
+                             text=True, env={**os.environ, "ETL_PART_ROWS": value})
+        assert out.returncode == 1
+        assert (f"ETL_PART_ROWS={value!r} is not a whole number of at least 1; set it to one "
+                f"(default 250000) or unset it.") in out.stderr
+    assert _settings_in({"ETL_PART_ROWS": " 1000 ", "DASHBOARD_KEEP_VERSIONS": "1"})  # accepted
