@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from indicators.filters import Filters  # noqa: E402
 from indicators.overview import kpis  # noqa: E402
 from bench import server as server_tools  # noqa: E402
-from dashboard.filters import default_years  # noqa: E402
+from indicators.filters import default_years  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Controlled list of categories. The first four are extremist activity; the last two are state
-# action against militants and are excluded from extremist-activity indicators unless a user adds them.
+# Controlled list of categories. The default view (DEFAULT_CATEGORIES) counts attacks and clashes
+# of militant actors and the weak signals; state action, protests and context are added by a user.
 CATEGORIES: dict[str, str] = {
     "attack": "Violence by a non-state armed group: bombing, suicide attack, armed assault, "
     "targeted killing, kidnapping.",
@@ -29,7 +29,8 @@ CATEGORIES: dict[str, str] = {
     "campaign in Pakistan). State action: not counted as extremist activity or attacks.",
     "armed_clash": "Fighting between armed sides where the source does not say who attacked: a "
     "government against an organised group (UCDP state-based conflict, ACLED battles) or two "
-    "groups (UCDP non-state conflict). Not counted as attacks by either side.",
+    "groups (UCDP non-state conflict). Not counted as attacks by either side; counted as "
+    "militant violence when its non-state side (the event's actor) is a militant group.",
     "state_violence": "Violence by state forces against civilians (ACLED violence against "
     "civilians by state forces, UCDP one-sided violence by a government). State action.",
     "protest": "Protests and riots (ACLED). Not extremist activity.",
@@ -38,8 +39,27 @@ CATEGORIES: dict[str, str] = {
     "other": "A source type not yet mapped in data/reference/event_categories.csv; such rows load "
     "with a quality flag saying which value to map.",
 }
-EXTREMIST_CATEGORIES = ("attack", "propaganda", "allegiance", "recruitment", "organisation")
 SIGNAL_CATEGORIES = ("propaganda", "allegiance", "recruitment", "organisation")
+# Militant violence, the headline: attacks and armed clashes of a militant actor (MILITANT_KINDS).
+# The categories stay the source's: a clash is never relabelled an attack.
+MILITANT_CATEGORIES = ("attack", "armed_clash")
+# The default view: militant violence with the weak signals beside it.
+DEFAULT_CATEGORIES = (*MILITANT_CATEGORIES, *SIGNAL_CATEGORIES)
+
+# The kind of each actor group (data/reference/actor_kinds.csv, table `actor_kinds`). For a clash
+# the actor is its non-state side, so "a clash of a militant kind" is one a militant group fought.
+ACTOR_KINDS: dict[str, str] = {
+    "jihadist": "Jihadist groups: TTP and its factions, IS/ISKP, al-Qaeda, Lashkar-e-Jhangvi, ...",
+    "nationalist insurgent": "Nationalist and separatist insurgents: BLA, BLF, BRAS, ...",
+    "sectarian": "Sectarian militant groups and militias (Shi'a and Sunni).",
+    "political or communal": "Political parties' supporters and armed wings (MQM), tribal "
+    "lashkars, clans and communal militias.",
+    "state": "Governments and their forces, and foreign states (drone strikes, border fighting, "
+    "counter-terrorism, state violence).",
+    "unknown": "No group named by the source (unclaimed), or a named actor that no rule of "
+    "data/reference/actor_groups.csv recognises.",
+}
+MILITANT_KINDS = ("jihadist", "nationalist insurgent", "sectarian", "unknown")
 
 DATE_PRECISIONS = ("day", "month", "year")
 # point: coordinates given by the source; place: a named town or village from the gazetteer;
@@ -129,5 +149,6 @@ def describe_markdown() -> str:
 
 
 # The layout of the warehouse the pages read (table meta, key 'schema'), changed whenever a table
-# they read changes: v2 added event_cube.last_date. The dashboard asks for a rebuild of another.
-WAREHOUSE_LAYOUT = "events-v2"
+# they read changes: v2 added event_cube.last_date, v3 table actor_kinds. The dashboard asks for a
+# rebuild of another.
+WAREHOUSE_LAYOUT = "events-v3"

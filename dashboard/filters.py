@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from contract.schema import EXTREMIST_CATEGORIES
-from indicators.filters import COUNTRY_NAMES, Filters, check_values, parse_years
-from indicators.links import MULTI
+from contract.schema import ACTOR_KINDS, DEFAULT_CATEGORIES, MILITANT_KINDS
+from indicators.filters import COUNTRY_NAMES, Filters, check_values, default_years, parse_years
+from indicators.links import EVERY_KIND, MULTI
 
-RECENT_YEARS = 10  # the default view: the last ten years with data (the whole range one click away)
+
+# the widgets whose default is not "all"; "every kind of actor" is written to the URL as kind=all
+DEFAULTS = {"categories": list(DEFAULT_CATEGORIES), "actor_kinds": list(MILITANT_KINDS)}
 
 # widget key -> query-string parameter
 URL_PARAMETERS = ("years", *MULTI.values(), "duplicates")
@@ -39,17 +41,14 @@ def _from_url(options: dict) -> list[str]:
     for key, param in MULTI.items():
         if param not in params:
             continue
+        if key == "actor_kinds" and params.get_all(param) == [EVERY_KIND]:
+            st.session_state[key] = []
+            continue
         good, errors = check_values(options, key, params.get_all(param))
         if good:
             st.session_state[key] = good
         notes += [f"{param} ignored. {error}" for error in errors[:3]]
     return notes
-
-
-def default_years(options: dict) -> tuple[int, int]:
-    """The years a new session opens on: the last RECENT_YEARS years with data."""
-    lo, hi = options["years"]
-    return max(lo, hi - RECENT_YEARS + 1), hi
 
 
 def _to_url(f: Filters, options: dict) -> None:
@@ -60,9 +59,9 @@ def _to_url(f: Filters, options: dict) -> None:
         wanted["duplicates"] = "all"
     for key, param in MULTI.items():
         value = list(getattr(f, key))
-        default = list(EXTREMIST_CATEGORIES) if key == "categories" else []
+        default = DEFAULTS.get(key, [])
         if value != default:
-            wanted[param] = value
+            wanted[param] = value or ([EVERY_KIND] if key == "actor_kinds" else [])
     current = {k: (st.query_params.get_all(k) if k in MULTI.values() else st.query_params[k])
                for k in st.query_params}
     if current != wanted:
@@ -97,11 +96,28 @@ def sidebar_filters(options: dict) -> Filters:
                           options["districts"]["country"]) + ")"))
     chosen = sb.multiselect("District", districts["district_id"].tolist(), key="districts",
                             format_func=labels.get, placeholder="All")
-    st.session_state.setdefault("categories", list(EXTREMIST_CATEGORIES))
+    st.session_state.setdefault("categories", list(DEFAULT_CATEGORIES))
+    st.session_state.setdefault("actor_kinds", list(MILITANT_KINDS))
     categories = sb.multiselect("Category", options["categories"], key="categories",
                                 format_func=lambda c: c.replace("_", " "),
-                                help="By default only extremist activity. Counter-terrorism and "
-                                     "US drone strikes (state action) are shown only when added.")
+                                help="By default militant violence (attacks, and armed clashes "
+                                     "whose non-state side is a militant group) and the weak "
+                                     "signals. A clash stays a clash: never counted as an attack.")
+    kinds = sb.multiselect("Actor kind", options["actor_kinds"], key="actor_kinds",
+                           placeholder="Every kind of actor",
+                           help="\n".join(f"- **{k}**: {v}" for k, v in ACTOR_KINDS.items())
+                           + "\n\nBy default the militant kinds; state action (drone strikes, "
+                             "counter-terrorism, border fighting) and political or communal "
+                             "violence are one click in.")
+    if set(kinds) == set(MILITANT_KINDS) and set(categories) == set(DEFAULT_CATEGORIES):
+        sb.button("Add state action and political violence", key="every_kind", type="tertiary",
+                  on_click=lambda: st.session_state.update(
+                      actor_kinds=[], categories=[c for c in options["categories"]
+                                                  if c not in ("protest", "strategic_development", "other")]))
+    elif set(kinds) != set(MILITANT_KINDS) or set(categories) != set(DEFAULT_CATEGORIES):
+        sb.button("Back to militant violence", key="militant_only", type="tertiary",
+                  on_click=lambda: st.session_state.update(actor_kinds=list(MILITANT_KINDS),
+                                                           categories=list(DEFAULT_CATEGORIES)))
     actors = sb.multiselect("Actor group", options["actor_groups"], key="actor_groups", placeholder="All")
     datasets = sb.multiselect("Dataset", options["datasets"], key="datasets", placeholder="All")
     st.session_state.setdefault("all_duplicates", False)
@@ -113,7 +129,7 @@ def sidebar_filters(options: dict) -> Filters:
         sb.warning(note, icon="⚠️")
     f = Filters(year_from=years[0], year_to=years[1], countries=tuple(countries),
                 provinces=tuple(provinces), districts=tuple(chosen), categories=tuple(categories),
-                actor_groups=tuple(actors), datasets=tuple(datasets), all_duplicates=all_duplicates)
+                actor_kinds=tuple(kinds), actor_groups=tuple(actors), datasets=tuple(datasets), all_duplicates=all_duplicates)
     _to_url(f, options)
     return f
 

@@ -28,7 +28,7 @@ import shapely
 
 import settings
 from contract.schema import WAREHOUSE_LAYOUT
-from etl import (append, boundaries, coverage, derived, filecache, geo, population, reference,
+from etl import (append, boundaries, coverage, derived, filecache, geo, kinds, population, reference,
                  revisions, schema, targets)
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
@@ -235,6 +235,10 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                     probable, changed = _write_all(con, cache, staged, progress), None
                     _write_places(con, layers.districts, layers.population)
                 _count(con, counts)
+                try:
+                    kinds.write(con)
+                except kinds.KindProblem as err:
+                    raise BuildError(str(err)) from None
                 result = BuildResult(warehouse, version, list(counts.values()), *_outcomes(con),
                                      layers.notes, probable)
                 _write_runs(con, registry, counts, version, inputs)
@@ -624,9 +628,9 @@ def _write_places(con: duckdb.DuckDBPyConnection, districts, people) -> None:
     con.execute("CREATE TABLE population AS SELECT * FROM population_frame ORDER BY district_id")
 
     con.execute("CREATE TABLE categories (category VARCHAR PRIMARY KEY, definition VARCHAR, "
-                "extremist BOOLEAN)")
+                "by_default BOOLEAN)")
     con.executemany("INSERT INTO categories VALUES (?, ?, ?)",
-                    [(k, v, k in schema.EXTREMIST_CATEGORIES) for k, v in schema.CATEGORIES.items()])
+                    [(k, v, k in schema.DEFAULT_CATEGORIES) for k, v in schema.CATEGORIES.items()])
 
 
 def _write_runs(con: duckdb.DuckDBPyConnection, registry, counts, version, inputs: dict) -> None:

@@ -16,9 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# The build and the template also read COLUMN_NAMES and EXTREMIST_CATEGORIES through this module.
+# The build and the template also read COLUMN_NAMES and DEFAULT_CATEGORIES through this module.
 from contract.schema import (CATEGORIES, COLUMN_NAMES, COLUMNS, COUNT_COLUMNS,  # noqa: F401
-                             DATE_COLUMNS, EXTREMIST_CATEGORIES)
+                             DATE_COLUMNS, DEFAULT_CATEGORIES)
 
 REJECT_COLUMNS = ("source_file", "source_line", "column", "value", "reason")
 

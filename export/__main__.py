@@ -18,10 +18,10 @@ app = typer.Typer(help="Slide-ready charts, data files and the briefing deck.", 
 
 
 def _setup(warehouse, years, country, province, district, category, actor_group, dataset, precise,
-           all_duplicates=False):
+           all_duplicates=False, actor_kind=None):
     con = opt.connect(warehouse)
     f = opt.build_filters(con, years, country, province, district, category, actor_group, dataset, precise,
-                          all_duplicates)
+                          all_duplicates, actor_kind)
     return con, f, (lambda fn, *args: fn(con, *args))
 
 
@@ -35,9 +35,10 @@ def _suffix(out: Path, allowed: tuple[str, ...]) -> str:
 @app.command()
 def deck(out: Path = typer.Option(..., "-o", "--output", help="brief.pptx or brief.pdf"),
          fmt: Optional[str] = typer.Option(None, "--format", help="pptx|pdf (default: from -o)"),
-         years: str = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
+         years: Optional[str] = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
          province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
-         category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
+         category: Optional[List[str]] = opt.CATEGORY, actor_kind: Optional[List[str]] = opt.KIND,
+    actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
          dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
          all_duplicates: bool = opt.ALL_DUPLICATES, warehouse: Path = opt.WAREHOUSE) -> None:
     """The briefing deck for the filters."""
@@ -45,7 +46,7 @@ def deck(out: Path = typer.Option(..., "-o", "--output", help="brief.pptx or bri
     if kind not in ("pptx", "pdf"):
         opt.fail(f"--format {kind!r}: expected pptx or pdf")
     _, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
-                         precise_dates_only, all_duplicates)
+                         precise_dates_only, all_duplicates, actor_kind)
     try:
         out.write_bytes(build_deck(query, f, kind))
     except render.ExportUnavailable as err:
@@ -64,9 +65,10 @@ def brief(out: Optional[Path] = typer.Option(None, "-o", "--output", help="note.
           period: Optional[str] = PERIOD, period_kind: str = PERIOD_KIND,
           base_url: str = typer.Option("http://localhost:8501", "--base-url",
                                        help="The dashboard's address, for the evidence links"),
-          years: str = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
+          years: Optional[str] = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
           province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
-          category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
+          category: Optional[List[str]] = opt.CATEGORY, actor_kind: Optional[List[str]] = opt.KIND,
+    actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
           dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
           all_duplicates: bool = opt.ALL_DUPLICATES, warehouse: Path = opt.WAREHOUSE) -> None:
     """The briefing note for the filters and a period: text, DOCX or PDF, with its footnotes."""
@@ -74,7 +76,7 @@ def brief(out: Optional[Path] = typer.Option(None, "-o", "--output", help="note.
 
     kind = _suffix(out, ("docx", "pdf")) if out else "text"
     con, f, _ = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
-                       precise_dates_only, all_duplicates)
+                       precise_dates_only, all_duplicates, actor_kind)
     if period_kind not in KINDS:
         opt.fail(f"--period-kind {period_kind!r}: expected one of {', '.join(KINDS)}")
     try:
@@ -97,9 +99,10 @@ def brief(out: Optional[Path] = typer.Option(None, "-o", "--output", help="note.
 @app.command()
 def chart(chart_id: str = typer.Argument(..., help=f"one of: {', '.join(catalog.CHARTS)}"),
           out: Path = typer.Option(..., "-o", "--output", help="FILE.png|.svg|.pdf|.html"),
-          years: str = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
+          years: Optional[str] = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
           province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
-          category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
+          category: Optional[List[str]] = opt.CATEGORY, actor_kind: Optional[List[str]] = opt.KIND,
+    actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
           dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
           all_duplicates: bool = opt.ALL_DUPLICATES, warehouse: Path = opt.WAREHOUSE) -> None:
     """One chart of the dashboard, titled and sourced, as PNG (1600x900 at scale 2), SVG, PDF or HTML."""
@@ -107,7 +110,7 @@ def chart(chart_id: str = typer.Argument(..., help=f"one of: {', '.join(catalog.
     if chart_id not in catalog.CHARTS:
         opt.fail(f"unknown chart {chart_id!r} (known: {', '.join(catalog.CHARTS)})")
     _, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
-                         precise_dates_only, all_duplicates)
+                         precise_dates_only, all_duplicates, actor_kind)
     fig, _ = catalog.chart(query, chart_id, f, static=kind != "html")
     try:
         out.write_bytes(render.export_figure(render.for_slide(fig) if kind != "html" else fig, kind))
@@ -118,15 +121,16 @@ def chart(chart_id: str = typer.Argument(..., help=f"one of: {', '.join(catalog.
 
 @app.command()
 def data(out: Path = typer.Option(..., "-o", "--output", help="FILE.csv|.xlsx|.geojson"),
-         years: str = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
+         years: Optional[str] = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
          province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
-         category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
+         category: Optional[List[str]] = opt.CATEGORY, actor_kind: Optional[List[str]] = opt.KIND,
+    actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
          dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
          all_duplicates: bool = opt.ALL_DUPLICATES, warehouse: Path = opt.WAREHOUSE) -> None:
     """The filtered events (every column, with their sources) as CSV, XLSX or GeoJSON."""
     kind = _suffix(out, ("csv", "xlsx", "geojson"))
     con, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
-                           precise_dates_only, all_duplicates)
+                           precise_dates_only, all_duplicates, actor_kind)
     events = overview.filtered_events(con, f)
     note = f"{f.describe()}. Source: {provenance.source_line(con, f)}"
     payload = {"csv": lambda: tables.csv_bytes(events),

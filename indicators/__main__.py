@@ -37,9 +37,10 @@ def show(
     indicator: str = typer.Argument(..., help="Indicator id (see `list`)."),
     by: str = typer.Option("year", help="year|quarter|month|province|district|category|actor_group|"
                                          "target_class, or a period and a breakdown: 'year,province'."),
-    years: str = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
+    years: Optional[str] = opt.YEARS, country: Optional[List[str]] = opt.COUNTRY,
     province: Optional[List[str]] = opt.PROVINCE, district: Optional[List[str]] = opt.DISTRICT,
-    category: Optional[List[str]] = opt.CATEGORY, actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
+    category: Optional[List[str]] = opt.CATEGORY, actor_kind: Optional[List[str]] = opt.KIND,
+    actor_group: Optional[List[str]] = opt.ACTOR_GROUP,
     dataset: Optional[List[str]] = opt.DATASET, precise_dates_only: bool = opt.PRECISE,
     all_duplicates: bool = opt.ALL_DUPLICATES,
     fmt: Format = typer.Option(Format.table, "--format"),
@@ -50,7 +51,7 @@ def show(
         opt.fail(f"unknown indicator {indicator!r}; `python -m indicators list` shows them")
     con = opt.connect(warehouse)
     f = opt.build_filters(con, years, country, province, district, category, actor_group, dataset,
-                          precise_dates_only, all_duplicates)
+                          precise_dates_only, all_duplicates, actor_kind)
     try:
         frame = compute(con, indicator, f, tuple(d.strip() for d in by.split(",")))
     except (ValueError, KeyError) as error:

@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from contract.schema import EXTREMIST_CATEGORIES
+from contract.schema import DEFAULT_CATEGORIES, MILITANT_CATEGORIES, MILITANT_KINDS, SIGNAL_CATEGORIES
 
 COUNTRY_NAMES = {"PAK": "Pakistan", "AFG": "Afghanistan"}
 # Filters field -> the word for one of its values, in messages
 NOUNS = {"countries": "country", "provinces": "province", "districts": "district",
-         "categories": "category", "actor_groups": "actor group", "datasets": "dataset"}
+         "categories": "category", "actor_kinds": "actor kind", "actor_groups": "actor group",
+         "datasets": "dataset"}
+RECENT_YEARS = 10  # the default view: the last ten years with data (the whole range one click away)
 SHOWN_VALID = 20  # longer lists of valid values are cut, saying how many more there are
 
 
@@ -24,7 +26,9 @@ class Filters:
     countries: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()
     districts: tuple[str, ...] = ()
-    categories: tuple[str, ...] = EXTREMIST_CATEGORIES
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    # the kinds of actor counted (table actor_kinds); by default the militant ones
+    actor_kinds: tuple[str, ...] = MILITANT_KINDS
     actor_groups: tuple[str, ...] = ()
     datasets: tuple[str, ...] = ()
     precise_dates_only: bool = False  # keep only events dated to the day
@@ -41,6 +45,10 @@ class Filters:
             if values:
                 clauses.append(f"{p}{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
+        if self.actor_kinds:
+            clauses.append(f"{p}actor_group IN (SELECT actor_group FROM actor_kinds WHERE kind IN "
+                           f"({', '.join('?' * len(self.actor_kinds))}))")
+            params.extend(self.actor_kinds)
         if self.precise_dates_only:
             clauses.append(f"{p}date_precision = 'day'")
         if not self.all_duplicates:
@@ -65,6 +73,33 @@ class Filters:
         return replace(self, year_from=1900, year_to=2999)
 
     @property
+    def militant(self) -> bool:
+        """Whether the filters count militant violence as the dashboard's default does (the
+        default categories and actor kinds, or a subset of the militant ones)."""
+        return (set(self.actor_kinds) <= set(MILITANT_KINDS) and bool(self.actor_kinds)
+                and set(self.categories) <= set(DEFAULT_CATEGORIES))
+
+    def scope(self) -> str:
+        """What the filters count, in words: 'militant violence and weak signals', 'attacks by
+        militant groups', 'all categories, every kind of actor', ..."""
+        cats, kinds = set(self.categories), set(self.actor_kinds)
+        violence = cats & set(MILITANT_CATEGORIES)
+        if self.militant:
+            head = ("militant violence" if violence == set(MILITANT_CATEGORIES)
+                    else "attacks by militant groups" if violence == {"attack"}
+                    else "armed clashes of militant groups" if violence else "")
+            signals = cats & set(SIGNAL_CATEGORIES)
+            tail = ("weak signals" if signals == set(SIGNAL_CATEGORIES)
+                    else _join([c for c in SIGNAL_CATEGORIES if c in signals]) if signals else "")
+            if kinds != set(MILITANT_KINDS):
+                head += f" ({_join(sorted(kinds))} actors)" if head else ""
+            return " and ".join(t for t in (head, tail) if t) or "no category"
+        what = (_join([c.replace("_", " ") for c in self.categories]) if self.categories
+                else "all categories")
+        who = f"{_join(sorted(kinds))} actors" if kinds else "every kind of actor"
+        return f"{what}, {who}"
+
+    @property
     def years(self) -> int:
         return self.year_to - self.year_from + 1
 
@@ -87,9 +122,7 @@ class Filters:
         parts.append(str(self.year_from) if self.years == 1 else f"{self.year_from}-{self.year_to}")
         if self.actor_groups:
             parts.append(_join(self.actor_groups))
-        if set(self.categories) != set(EXTREMIST_CATEGORIES):
-            parts.append(_join([c.replace("_", " ") for c in self.categories]) if self.categories
-                         else "all categories")
+        parts.append(self.scope())
         if self.datasets:
             parts.append("datasets: " + ", ".join(self.datasets))
         if self.precise_dates_only:
@@ -106,6 +139,13 @@ def _join(items) -> str:
     if len(items) > 4:
         return f"{', '.join(items[:3])} and {len(items) - 3} more"
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def default_years(options: dict) -> tuple[int, int]:
+    """The years the dashboard and the CLIs open on: the last RECENT_YEARS years with data
+    (`options`: indicators.overview.filter_options)."""
+    lo, hi = options["years"]
+    return max(lo, hi - RECENT_YEARS + 1), hi
 
 
 def parse_years(text: str) -> tuple[int, int]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from contract.schema import EXTREMIST_CATEGORIES
+from contract.schema import DEFAULT_CATEGORIES, MILITANT_KINDS
 from indicators.filters import Filters
 from indicators.periods import EvidenceFilters
 
 # Filters field -> query-string parameter (repeated for several values)
 MULTI = {"countries": "country", "provinces": "province", "districts": "district",
-         "categories": "category", "actor_groups": "actor", "datasets": "dataset"}
+         "categories": "category", "actor_kinds": "kind", "actor_groups": "actor", "datasets": "dataset"}
 EVENTS_PAGE = "events"
+EVERY_KIND = "all"  # kind=all: every kind of actor (the default, the militant kinds, is not written)
 
 
 def events_query(f: Filters) -> list[tuple[str, str]]:
@@ -20,8 +21,12 @@ def events_query(f: Filters) -> list[tuple[str, str]]:
     pairs = [("years", str(f.year_from) if f.years == 1 else f"{f.year_from}-{f.year_to}")]
     for key, param in MULTI.items():
         values = list(getattr(f, key))
-        if key == "categories" and values == list(EXTREMIST_CATEGORIES):
+        if key == "categories" and values == list(DEFAULT_CATEGORIES):
             continue
+        if key == "actor_kinds":
+            if values == list(MILITANT_KINDS):
+                continue
+            values = values or [EVERY_KIND]
         pairs += [(param, v) for v in values]
     if f.all_duplicates:
         pairs.append(("duplicates", "all"))

@@ -5,6 +5,7 @@ import duckdb
 import pandas as pd
 
 from contract import schema
+from contract.schema import ACTOR_KINDS
 from indicators import library
 from indicators.filters import Filters
 
@@ -24,7 +25,7 @@ def warehouse_layout(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
     """Values the sidebar offers: year range, countries, provinces, districts, categories,
-    actor groups, datasets."""
+    actor kinds, actor groups, datasets."""
     lo, hi = con.execute("SELECT min(year(event_date)), max(year(event_date)) FROM events").fetchone()
     provinces = con.execute("SELECT admin1 FROM events WHERE admin1 IS NOT NULL UNION "
                             "SELECT admin1 FROM provinces WHERE admin1 IS NOT NULL "
@@ -39,6 +40,8 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
         "provinces": provinces,
         "districts": districts,
         "categories": con.execute("SELECT category FROM categories").df()["category"].tolist(),
+        "actor_kinds": [k for k in ACTOR_KINDS if k in set(
+            con.execute("SELECT DISTINCT kind FROM actor_kinds").df()["kind"])],
         "actor_groups": con.execute("SELECT actor_group FROM events GROUP BY 1 ORDER BY count(*) DESC, 1")
         .df()["actor_group"].tolist(),
         "datasets": con.execute("SELECT DISTINCT dataset FROM events ORDER BY 1").df()["dataset"].tolist(),

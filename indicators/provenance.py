@@ -50,7 +50,7 @@ def rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def categories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The controlled list. Columns: category, definition, extremist."""
+    """The controlled list. Columns: category, definition, by_default (in the default view)."""
     return con.execute("SELECT * FROM categories").df()
 
 

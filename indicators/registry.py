@@ -31,8 +31,10 @@ class Indicator:
                 "new_districts": ("year",), "alerts": ("month",)}[self.kind]
 
 
-EXTREMIST = "By default only extremist activity (attack, propaganda, allegiance, recruitment) counts; "\
-            "counter-terrorism and drone strikes only when selected."
+EXTREMIST = "By default militant violence counts (attacks, and armed clashes whose non-state side is a "\
+            "jihadist, nationalist-insurgent, sectarian or unknown group), with the weak signals "\
+            "(propaganda, allegiance, recruitment, organisation); state action (counter-terrorism, "\
+            "drone strikes, border fighting) and political or communal violence only when selected."
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("events", "Events", "How much activity was recorded?",

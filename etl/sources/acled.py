@@ -45,7 +45,11 @@ def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
     fatalities = c.counts("fatalities")
     role = per_value(c.text("inter1"), _role)
     category = mapping.categories(c, DATASET, ("sub_event_type", "event_type"), role)
-    actor1, assoc = c.text("actor1"), c.text("assoc_actor_1")
+    actor1, assoc, actor2 = c.text("actor1"), c.text("assoc_actor_1"), c.text("actor2")
+    # The actor of a clash is its non-state side: state forces fighting a group name the group.
+    group_side = category.eq("armed_clash") & role.eq("state") & actor2.ne("")
+    actor1, actor2 = actor1.where(~group_side, actor2), actor2.where(~group_side, actor1)
+    assoc = assoc.where(~group_side, "")
     actor = actor1.where(assoc.eq(""), actor1 + " (with " + assoc + ")")
     sources = c.text("source")
     return c.result({
@@ -64,7 +68,7 @@ def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
         "category": category,
         "actor": nulls(actor),
         "actor_group": mapping.groups(actor1, assoc),
-        "target": nulls(c.text("actor2")),
+        "target": nulls(actor2),
         "fatalities": fatalities,
         "description": nulls(c.text("notes")),
         "source_name": SOURCE_NAME,

@@ -122,3 +122,30 @@ write("brief_suicide.csv",
           ["1", "3/1/2016", "", "", "", "", "Peshawar", "34.0151", "71.5249", "KPK", "Market", "", "", "", "", "Civilian", "", "5", "6", "", "", "1", "", "", "", ""],
           ["2", "12/20/2017", "", "", "", "", "Peshawar", "34.0151", "71.5249", "KPK", "Market", "", "", "", "", "Civilian", "", "7", "8", "", "", "1", "", "", "", ""],
       ], "utf-8")
+
+
+def militant_rules_ucdp() -> None:
+    """UCDP GED rows for the counting rules (tests/indicators/test_militant.py), each a copy of the
+    first TTP clash of the bundled GED file (its place and columns) with its sides changed: a
+    TTP-army clash, an India-Pakistan clash, a US strike on al-Qaida, a party clash (non-state),
+    a TTP attack on civilians (one-sided)."""
+    source = HERE.parent.parent / "data" / "raw" / "ucdp_ged_pak_1989_2021_hdx.csv"
+    with open(source, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    template = next(r for r in rows[1:] if r["side_b"] == "TTP" and r["type_of_violence"] == "1")
+    sides = [("Government of Pakistan", "TTP", 1, "Pakistan: Government"),
+             ("Government of India", "Government of Pakistan", 1, "India - Pakistan"),
+             ("Government of United States of America", "al-Qaida", 1, "United States of America: al-Qaida"),
+             ("MQM", "Supporters of PPP", 2, "MQM - PPP"),
+             ("TTP", "Civilians", 3, "TTP - Civilians")]
+    out = []
+    for i, (a, b, kind, conflict) in enumerate(sides, start=1):
+        day = f"2019-05-0{i} 00:00:00.000"
+        out.append(dict(template, id=str(900000 + i), side_a=a, side_b=b, type_of_violence=str(kind),
+                        conflict_name=conflict, best="2", low="2", high="2", date_start=day,
+                        date_end=day, year="2019"))
+    header = list(template)
+    write("militant_rules_ucdp.csv", header, [[r[c] for c in header] for r in out], "utf-8")
+
+
+militant_rules_ucdp()

@@ -76,7 +76,7 @@ def test_drone_totals_row_is_quarantined_not_loaded_and_strikes_are_state_action
     assert len(events) == 2
     assert rejects.iloc[0]["source_line"] == 4 and "totals row" in rejects.iloc[0]["reason"]
     assert set(events["category"]) == {"state_strike"}
-    assert "state_strike" not in schema.EXTREMIST_CATEGORIES
+    assert "state_strike" not in schema.DEFAULT_CATEGORIES
     second = events.set_index("event_id").loc["pk_drone_strikes:2"]
     assert (second["fatalities"], second["fatalities_low"]) == (26, 17)  # 'Total Died Mix' is Max
     assert second["source_url"] == "http://a.example/1"

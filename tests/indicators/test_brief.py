@@ -190,7 +190,7 @@ def test_evidence_filters_narrow_to_days_and_leave_out_year_only_dates(fixture_c
     assert events.event_count(fixture_con, year) == 2 and events.event_count(fixture_con, quarter) == 1
     assert not year.sub_year and quarter.sub_year
     assert quarter.all_time() == Filters(1900, 2999)
-    assert quarter.describe() == "Pakistan and Afghanistan, 1 Apr 2015 to 30 Jun 2015"
+    assert quarter.describe() == "Pakistan and Afghanistan, 1 Apr 2015 to 30 Jun 2015, militant violence and weak signals"
 
 
 @pytest.mark.parametrize("text, label, previous, year_before", [

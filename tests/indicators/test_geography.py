@@ -95,7 +95,7 @@ def test_search_count_and_pages(con):
     raw/isis_network_events.csv; 20 and 24 are counter-terrorism, not counted by default."""
     assert events.event_count(con, IS, "safoora") == 2
     assert events.event_count(con, IS, "SAFOORA women") == 1  # line 23; case does not matter
-    with_ct = replace(IS, categories=IS.categories + ("counter_terrorism",), actor_groups=())
+    with_ct = replace(IS, categories=IS.categories + ("counter_terrorism",), actor_groups=(), actor_kinds=())
     assert events.event_count(con, with_ct, "safoora") == 4
     assert events.event_count(con, IS, "safoora mastung") == 0  # every word must match
     assert events.event_count(con, IS, "100%") == 0  # % is matched literally, not as a wildcard
