@@ -188,14 +188,18 @@ def safe_name(original: str) -> str:
 
 def import_file(path: Path, data_dir: Path, warehouse: Path, fmt: str = "auto",
                 original: str | None = None, max_bytes: int | None = MAX_BYTES,
-                today: dt.date | None = None, progress=lambda step: None) -> ImportSummary:
+                today: dt.date | None = None, progress=lambda step: None,
+                title: str | None = None, origin: str | None = None) -> ImportSummary:
     """Import the file at `path` (named `original` by the user) and rebuild the warehouse. Any
     failure raises ImportProblem (one line naming the file and the cause, the original exception
-    chained for --debug) with data/imports and the warehouse as they were."""
+    chained for --debug) with data/imports and the warehouse as they were. `title` and `origin`
+    (what the registry and the Data page say about the file, such as the release a fetch took)
+    default to the analyst's import."""
     path, data_dir = Path(path), Path(data_dir)
     original = safe_name(original or path.name)
     try:
-        return _import(path, data_dir, Path(warehouse), fmt, original, max_bytes, today, progress)
+        return _import(path, data_dir, Path(warehouse), fmt, original, max_bytes, today, progress,
+                       title, origin)
     except ImportProblem:
         raise
     except Exception as err:  # a check that failed in a way nobody foresaw: still one line
@@ -203,7 +207,8 @@ def import_file(path: Path, data_dir: Path, warehouse: Path, fmt: str = "auto",
                             f"changed.") from err
 
 
-def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress) -> ImportSummary:
+def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress, title,
+            origin) -> ImportSummary:
     check_file(path, original, max_bytes)
     fmt = detect(path, original, fmt)
     digest = build.file_sha256(path)
@@ -224,9 +229,9 @@ def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress
         rows = [r for r in rows if r not in older]
         rows.append({
             "file": stored, "format": fmt, "dataset": fmt, "short_name": original,
-            "title": f"{original} (imported {dt.date.today().isoformat()})",
+            "title": title or f"{original} (imported {dt.date.today().isoformat()})",
             "author_publisher": FORMATS[fmt].publisher,
-            "origin": "imported by an analyst (python -m etl import or the Data page)",
+            "origin": origin or "imported by an analyst (python -m etl import or the Data page)",
             "licence": "the analyst's licence; kept in data/imports, never committed",
         })
         try:

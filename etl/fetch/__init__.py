@@ -71,14 +71,26 @@ class Http:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "extremist-activity-dashboard (python -m etl fetch)"
 
+    def exists(self, url: str, what: str, **kw) -> bool:
+        """Is there a file at `url`? A GET whose body is abandoned unread (servers that refuse
+        HEAD answer it too): 200 yes, 404 or 410 no; anything else (a 5xx after the retries, a
+        timeout, a refusal) is a FetchProblem as for any request, never taken for 'not there'."""
+        response = self.request("GET", url, what, pass_statuses=(404, 410), stream=True, **kw)
+        response.close()
+        return response.status_code not in (404, 410)
+
     def request(self, method: str, url: str, what: str, denied: str = "",
-                pass_statuses: tuple[int, ...] = (), **kw) -> requests.Response:
-        """The response, read in full. `what` names the download in messages; `denied` says what
-        to do after a 401 or 403; statuses in `pass_statuses` are returned to the caller."""
+                pass_statuses: tuple[int, ...] = (), stream: bool = False,
+                **kw) -> requests.Response:
+        """The response, read in full (with `stream`, its body is left unread for the caller).
+        `what` names the download in messages; `denied` says what to do after a 401 or 403;
+        statuses in `pass_statuses` are returned to the caller."""
         for attempt in range(self.retries + 1):
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kw)
-                response.content  # the whole body now: a cut-off body raises here
+                response = self.session.request(method, url, timeout=self.timeout, stream=stream,
+                                                **kw)
+                if not stream:
+                    response.content  # the whole body now: a cut-off body raises here
             except requests.Timeout:
                 raise FetchProblem(f"{what}: no answer from {where(url)} within {self.timeout:g} s; "
                                    f"try again later (or raise timeout_seconds in "
@@ -110,6 +122,7 @@ class Http:
                     raise FetchProblem(f"{what}: {where(url)} asks to wait {wait:.0f} s before the "
                                        f"next request (HTTP {status}, Retry-After); run the fetch "
                                        f"again after that.")
+                response.close()  # an abandoned body (stream) is not kept for the next try
                 time.sleep(wait)
                 continue
             if status >= 400:

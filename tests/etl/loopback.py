@@ -49,6 +49,13 @@ class Server:
             def log_message(self, *args):  # quiet
                 pass
 
+            def handle(self):
+                try:
+                    super().handle()
+                except (ConnectionResetError, BrokenPipeError):
+                    pass  # a client that abandoned a body (a probe) closed its connection
+
+
             def _handle(self):
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)

@@ -53,10 +53,21 @@ def server():
         yield s
 
 
-def write_config(tmp_path, url: str, **over) -> str:
-    """A fetch configuration pointing every URL at `url` (the loopback server)."""
+def write_config(tmp_path, url: str, probe: bool = False, **over) -> str:
+    """A fetch configuration pointing every URL at `url` (the loopback server). UCDP's files are
+    named (ged_url, candidate_urls, api_ged_url), or with `probe` found from the templates, as
+    etl/fetch.toml does."""
     values = {"timeout": 2, "retries": 2, "page_size": 2, "ucdp_candidates": '["/ucdp/candidate.zip"]'}
     values.update(over)
+    named = f"""ged_url = "{url}/ucdp/ged.zip"
+candidate_urls = {values['ucdp_candidates'].replace('"/', f'"{url}/')}
+api_ged_url = "{url}/api/gedevents/25.1"
+api_candidate_urls = []"""
+    templates = f"""ged_from = "25.1"
+ged_url_template = "{url}/downloads/ged/ged{{yy}}{{r}}-csv.zip"
+candidate_url_template = "{url}/downloads/candidateged/GEDEvent_v{{yy}}_0_{{m}}.csv"
+api_url_template = "{url}/api/gedevents/{{version}}"
+"""
     text = f"""
 [fetch]
 sources = ["ucdp"]
@@ -67,11 +78,8 @@ backoff_seconds = 0
 max_retry_wait_seconds = 5
 
 [ucdp]
-ged_url = "{url}/ucdp/ged.zip"
-candidate_urls = {values['ucdp_candidates'].replace('"/', f'"{url}/')}
+{templates if probe else named}
 token_env = "UCDP_TOKEN"
-api_ged_url = "{url}/api/gedevents/25.1"
-api_candidate_urls = []
 api_page_size = 2
 api_countries = "770,700"
 
@@ -235,6 +243,178 @@ def test_ucdp_api_refused_token_says_what_to_do(server, data_dir, tmp_path):
                       env={"UCDP_TOKEN": "wrong"}))
     assert "refused access (HTTP 401)" in text and "UCDP_TOKEN" in text
     assert state(data_dir) == before
+
+
+# UCDP's releases as its download site names them, for the fetch that finds the newest itself
+# (etl/fetch.toml's templates, ged_from = "25.1"). Each GED release holds ged_release()'s events
+# of 2015 and the events below; each Candidate file the events below (id, date, country, best).
+GED_EVENTS = {
+    "25": [("501", "2024-06-01")],                                  # GED 25.1: to 2024
+    "26": [("501", "2024-06-01"), ("601", "2025-03-05"),            # GED 26.1: to 2025
+           ("602", "2025-11-20", "Afghanistan")],
+}
+CANDIDATE_EVENTS = {
+    "25_0_1": [("9101", "2025-01-10")],
+    "25_0_10": [("9110", "2025-10-02")],
+    "26_0_1": [("9200", "2025-12-30"), ("9201", "2026-01-15"), ("9202", "2026-01-20", "Pakistan", "3")],
+    "26_0_2": [("9202", "2026-01-20", "Pakistan", "8"), ("9203", "2026-02-10"),  # 9202 revised
+               ("9204", "2026-02-11", "India")],
+}
+
+
+def ucdp_event(event_id, date, country="Pakistan", best="3") -> list[str]:
+    """The fixture's second event with another id, date, country and death toll."""
+    header, body = ucdp_rows()
+    col = header.index
+    row = list(body[1])
+    row[col("id")], row[col("year")], row[col("country")], row[col("best")] = \
+        event_id, date[:4], country, best
+    row[col("date_start")] = row[col("date_end")] = date
+    if country == "Afghanistan":
+        row[col("adm_1")], row[col("adm_2")] = "Kabul province", "Kabul district"
+        row[col("latitude")], row[col("longitude")], row[col("country_id")] = "34.5553", "69.2075", "700"
+    return row
+
+
+def ged_records(yy: str):
+    header, body = ged_release()
+    return header, body + [ucdp_event(*e) for e in GED_EVENTS[yy]]
+
+
+def candidate_records(version: str):
+    return ucdp_rows()[0], [ucdp_event(*e) for e in CANDIDATE_EVENTS[version]]
+
+
+def serve_releases(server, ged=(), candidates=()):
+    """GED zips and Candidate CSVs under UCDP's names; any other name answers 404."""
+    for yy in ged:
+        server.routes[f"/downloads/ged/ged{yy}1-csv.zip"] = Reply(200, ucdp_zip(*ged_records(yy)))
+    for version in candidates:
+        header, body = candidate_records(version)
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows([header] + body)
+        server.routes[f"/downloads/candidateged/GEDEvent_v{version}.csv"] = \
+            Reply(200, text.getvalue().encode())
+
+
+def ucdp_events(data_dir):
+    return rows(data_dir, "SELECT event_id, CAST(event_date AS VARCHAR), fatalities FROM events "
+                          "WHERE dataset LIKE 'ucdp%' AND event_id NOT LIKE 'ucdp:10_' "
+                          "AND event_id NOT LIKE 'ucdp:201' ORDER BY ALL")
+
+
+def test_ucdp_fetch_finds_the_newest_ged_and_the_candidate_files_after_it(server, data_dir, tmp_path):
+    serve_releases(server, ged=["25", "26"], candidates=["25_0_10", "26_0_1", "26_0_2"])
+    result = run(data_dir, write_config(tmp_path, server.url, probe=True), "ucdp")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "UCDP GED 26.1 (newest found; ged261-csv.zip): 9 events of Pakistan, Afghanistan to " \
+           "2025-12-31." in text
+    assert "UCDP Candidate Events 26.0.1 to 26.0.2 (newest found after UCDP GED 26.1; " \
+           "GEDEvent_v26_0_1.csv, GEDEvent_v26_0_2.csv)." in text
+    assert "UCDP Candidate Events: 3 events after 2025-12-31 (1 rows within GED's years dropped" in text
+    # few requests, in order: GED's names probed up to the first missing one (the probe's body
+    # abandoned), the newest downloaded; the Candidate files of 2026 up to the first missing one,
+    # then 2027's first. Must NOT happen: GED 25.1 or Candidate 25.0.x (GED 26.1 covers 2025) read.
+    assert [r.path.rsplit("/", 1)[-1] for r in server.requests] == [
+        "ged261-csv.zip", "ged271-csv.zip", "ged261-csv.zip",
+        "GEDEvent_v26_0_1.csv", "GEDEvent_v26_0_2.csv", "GEDEvent_v26_0_3.csv", "GEDEvent_v27_0_1.csv"]
+    # GED's events of 2025; the Candidate events of 2026 only, 9202 as the newer file has it
+    assert ucdp_events(data_dir) == [
+        ("ucdp:501", "2024-06-01", 3.0), ("ucdp:601", "2025-03-05", 3.0),
+        ("ucdp:602", "2025-11-20", 3.0), ("ucdp_candidate:9201", "2026-01-15", 3.0),
+        ("ucdp_candidate:9202", "2026-01-20", 8.0), ("ucdp_candidate:9203", "2026-02-10", 3.0)]
+    assert rows(data_dir, "SELECT count(*) FROM events WHERE dataset = ? AND event_date <= ?",
+                ["ucdp_candidate", "2025-12-31"]) == [(0,)]
+    # the versions taken are in the imports' titles (the Data page lists them) and origins
+    titles = rows(data_dir, "SELECT dataset, title, origin FROM sources WHERE file LIKE 'imports/%' "
+                            "ORDER BY 1")
+    assert [(d, t.split(" (fetched ")[0]) for d, t, _ in titles] == [
+        ("ucdp", "UCDP GED 26.1"), ("ucdp_candidate", "UCDP Candidate Events 26.0.1 to 26.0.2")]
+    assert "ged261-csv.zip" in titles[0][2] and "GEDEvent_v26_0_2.csv" in titles[1][2]
+
+
+def test_a_newer_ged_found_later_replaces_the_candidate_events_it_covers(server, data_dir, tmp_path):
+    config = write_config(tmp_path, server.url, probe=True)
+    serve_releases(server, ged=["25"], candidates=["25_0_1", "26_0_1"])
+    result = run(data_dir, config, "ucdp")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "UCDP GED 25.1 (newest found; ged251-csv.zip)" in text
+    assert "UCDP Candidate Events 25.0.1 to 26.0.1" in text
+    assert [e[0] for e in ucdp_events(data_dir)] == [
+        "ucdp:501", "ucdp_candidate:9101", "ucdp_candidate:9200", "ucdp_candidate:9201",
+        "ucdp_candidate:9202"]
+
+    serve_releases(server, ged=["26"])  # UCDP publishes GED 26.1, with the events of 2025
+    result = run(data_dir, config, "ucdp")
+    assert result.exit_code == 0, result.output
+    assert "UCDP GED 26.1 (newest found; ged261-csv.zip)" in " ".join(result.output.split())
+    assert [e[0] for e in ucdp_events(data_dir)] == [
+        "ucdp:501", "ucdp:601", "ucdp:602", "ucdp_candidate:9201", "ucdp_candidate:9202"]
+    assert rows(data_dir, "SELECT count(*) FROM events WHERE dataset = ? AND event_date <= ?",
+                ["ucdp_candidate", "2025-12-31"]) == [(0,)]
+    assert rows(data_dir, "SELECT title FROM sources WHERE dataset = ? AND file LIKE 'imports/%'",
+                ["ucdp_candidate"])[0][0].startswith("UCDP Candidate Events 26.0.1 (fetched ")
+
+
+@pytest.mark.parametrize("path, reply, expected", [
+    ("/downloads/ged/ged271-csv.zip", Reply(500, b"busy"),
+     "UCDP GED 27.1 (looking for the newest release): 127.0.0.1:{port}/downloads/ged/ged271-csv.zip "
+     "still answered with a server error (HTTP 500) after 3 tries"),
+    ("/downloads/candidateged/GEDEvent_v26_0_3.csv", Reply(503, b"busy"),
+     "UCDP Candidate Events 26.0.3: 127.0.0.1:{port}/downloads/candidateged/GEDEvent_v26_0_3.csv "
+     "still answered with a server error (HTTP 503) after 3 tries"),
+    ("/downloads/ged/ged271-csv.zip", Reply(200, b"x", delay=3),
+     "UCDP GED 27.1 (looking for the newest release): no answer from 127.0.0.1:{port}"),
+], ids=["ged-probe-5xx", "candidate-probe-5xx", "ged-probe-timeout"])
+def test_a_probe_that_fails_stops_the_fetch_and_changes_nothing(server, data_dir, tmp_path, path,
+                                                                reply, expected):
+    serve_releases(server, ged=["25", "26"], candidates=["26_0_1", "26_0_2"])
+    server.routes[path] = reply  # neither there nor not there: the newest cannot be known
+    before = state(data_dir)
+    text = failed(run(data_dir, write_config(tmp_path, server.url, probe=True, timeout=1), "ucdp"))
+    assert expected.format(port=server.url.rsplit(":", 1)[1]) in text
+    assert "data/imports and the warehouse are unchanged" in text
+    assert len(server.hits(path)) == (3 if reply.status >= 500 else 1)
+    assert state(data_dir) == before
+
+
+def test_ucdp_api_with_a_token_finds_the_newest_versions(server, data_dir, tmp_path):
+    def version(records):
+        def answer(request):
+            if request.headers.get("x-ucdp-access-token") != "tok-123":
+                return Reply.json({"error": "token"}, 401)
+            size, page = int(request.query["pagesize"]), int(request.query.get("page", 0))
+            nxt = f"{server.url}{request.path}?pagesize={size}&page={page + 1}" \
+                if (page + 1) * size < len(records) else ""
+            return Reply.json({"TotalCount": len(records), "NextPageUrl": nxt,
+                               "Result": records[page * size:(page + 1) * size]})
+        return answer
+
+    def as_records(header, body):
+        return [dict(zip(header, r)) for r in body]
+
+    server.routes.update({  # 27.1 and 27.0.1: not routed, 404
+        "/api/gedevents/25.1": version(as_records(*ged_records("25"))),
+        "/api/gedevents/26.1": version(as_records(*ged_records("26"))),
+        "/api/gedevents/26.0.1": version(as_records(*candidate_records("26_0_1"))),
+        "/api/gedevents/26.0.2": version([]),  # no event: not published yet
+    })
+    result = run(data_dir, write_config(tmp_path, server.url, probe=True), "ucdp",
+                 env={"UCDP_TOKEN": "tok-123"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "UCDP GED 26.1 (newest found in UCDP's API): 9 events" in text
+    assert "UCDP Candidate Events 26.0.1 (newest found in UCDP's API after UCDP GED 26.1)." in text
+    asked = [(r.path.rsplit("/", 1)[-1], r.query.get("pagesize"), r.query.get("Country"))
+             for r in server.requests if "page" not in r.query]
+    assert asked == [("26.1", "1", None), ("27.1", "1", None), ("26.1", "2", "770,700"),
+                     ("26.0.1", "1", None), ("26.0.1", "2", "770,700"), ("26.0.2", "1", None),
+                     ("27.0.1", "1", None)]
+    assert not server.hits("/api/gedevents/25.1") and not server.hits("/downloads/ged/ged261-csv.zip")
+    assert [e[0] for e in ucdp_events(data_dir)] == [
+        "ucdp:501", "ucdp:601", "ucdp:602", "ucdp_candidate:9201", "ucdp_candidate:9202"]
 
 
 def _zip_truncated():
@@ -532,7 +712,15 @@ def test_the_shipped_configuration_names_the_publishers_urls():
     config = load_config()
     assert config["fetch"]["countries"] == ["Pakistan", "Afghanistan"]
     assert config["acled"]["page_size"] <= 5000
-    assert config["ucdp"]["ged_url"].startswith("https://ucdp.uu.se/downloads/")
+    ucdp = config["ucdp"]
+    assert "ged_url" not in ucdp and "candidate_urls" not in ucdp  # found by probing
+    assert ucdp["ged_url_template"].format(yy="26", r=1) == \
+        "https://ucdp.uu.se/downloads/ged/ged261-csv.zip"
+    assert ucdp["candidate_url_template"].format(yy="26", m=3) == \
+        "https://ucdp.uu.se/downloads/candidateged/GEDEvent_v26_0_3.csv"
+    assert ucdp["api_url_template"].format(version="26.1") == \
+        "https://ucdpapi.pcr.uu.se/api/gedevents/26.1"
+    assert ucdp["ged_from"] == "25.1"
     assert config["acled"]["token_url"] == "https://acleddata.com/oauth/token"
     copy.deepcopy(config)  # plain data, no secrets: nothing but names of environment variables
     assert "password" not in json.dumps({k: v for k, v in config["acled"].items()
