@@ -129,5 +129,6 @@ def describe_markdown() -> str:
 
 
 # The layout of the warehouse the pages read (table meta, key 'schema'), changed whenever a table
-# they read changes: v2 added event_cube.last_date. The dashboard asks for a rebuild of another.
-WAREHOUSE_LAYOUT = "events-v2"
+# they read changes: v2 added event_cube.last_date; v3 added table yardsticks (published totals
+# beside our counts: Trends, Sources & methods). The dashboard asks for a rebuild of another.
+WAREHOUSE_LAYOUT = "events-v3"
