@@ -27,6 +27,8 @@ PUBLISHED_WORDS = {"incidents": "incidents", "fatalities_all": "deaths in attack
                    "attacks": "attacks", "deaths": "deaths"}
 # a province as these data name it -> as the publishers do (`Pakistan/<province>`)
 PROVINCE_NAMES = {"Federally Administered Tribal Areas": "FATA", "Islamabad Capital Territory": "Islamabad"}
+# a Trends indicator id -> what `beside` compares it with
+FOR_INDICATOR = {"attacks": "attacks", "events": "militant_violence", "fatalities": "deaths"}
 NOT_PUBLISHED = "not published here"
 COLUMNS = ["year", "region", "measure", "ours", "published", "publisher", "published_measure",
            "definition", "url", "reported_on", "share", "other", "note"]
@@ -128,6 +130,35 @@ def all_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "SELECT publisher, country, year, measure, value, compares_with, definition, scope, url, "
         "reported_on, superseded, others FROM yardsticks "
         "ORDER BY publisher, country, year, measure, source_line").df()
+
+
+def figures_markdown(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """`all_figures` as Markdown, one (publisher, text) per publisher: each measure with its
+    definition and what it is set beside, then every figure with its link (text escaped)."""
+    out = []
+    for publisher, part in frame.groupby("publisher", sort=True):
+        lines = []
+        for measure, rows in part.groupby("measure", sort=True):
+            first = rows.iloc[0]
+            beside_what = ("not set beside a count" if first["compares_with"] == "none"
+                           else f"set beside {first['compares_with'].replace('_', ' ')}")
+            lines.append(f"\n**{_md(measure.replace('_', ' '))}** ({beside_what}): {_md(first['definition'])}\n")
+            for r in rows.itertuples():
+                note = " (superseded by a later report)" if r.superseded else ""
+                lines.append(f"- {r.year}, {_md(r.country)}: **{_figure(r.value)}**{note}; "
+                             f"{_md(r.scope or 'no scope given')}; reported {_md(r.reported_on or 'undated')}, "
+                             f"[{_md(_site(r.url))}]({r.url})")
+        out.append((publisher, "\n".join(lines)))
+    return out
+
+
+def _site(url: str) -> str:
+    return url.split("//", 1)[-1].split("/", 1)[0]
+
+
+def _md(text) -> str:
+    """Text shown as text in Markdown (Streamlit's: `$` would start a formula)."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>#|~$" else c for c in str(text))
 
 
 def _figure(value: float) -> str:
