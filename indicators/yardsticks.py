@@ -84,7 +84,7 @@ def beside(con: duckdb.DuckDBPyConnection, f: Filters, measure: str = "attacks")
     if key is None:
         none = f"{NOT_PUBLISHED}: {label}"
     elif key != "Pakistan" and "/" in key and not _published_for(con, key, measure):
-        none = f"{NOT_PUBLISHED}: no figure is published for {key.split('/', 1)[1]}"
+        none = f"{NOT_PUBLISHED}: no figure of this kind is published for {key.split('/', 1)[1]}"
     rows = []
     for year in range(f.year_from, f.year_to + 1):
         value = float(ours.get(year, 0) or 0)

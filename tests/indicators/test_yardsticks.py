@@ -140,7 +140,7 @@ def test_a_province_filter_picks_the_provincial_figure(con):
     # a province no publisher covers: said so, never the national figure
     other = yardsticks.beside(con, Filters(2024, 2024, provinces=("Gilgit-Baltistan",)), "attacks").iloc[0]
     assert other["region"] == "Pakistan/Gilgit-Baltistan" and pd_isna(other["published"])
-    assert other["note"] == "not published here: no figure is published for Gilgit-Baltistan"
+    assert other["note"] == "not published here: no figure of this kind is published for Gilgit-Baltistan"
 
 
 def test_deaths_and_militant_violence_take_their_own_yardsticks(con):
