@@ -1,41 +1,75 @@
-"""Overview for a briefing: KPIs, the trend by category, the district map and the latest events."""
+"""Overview for a briefing: militant violence beside the monitors' count, the trend by category,
+the district map and the latest events."""
+from dataclasses import replace
+
+import pandas as pd
 import streamlit as st
 
+from charts.yardstick import add_yardstick
 from dashboard import data
 from dashboard.widgets import (briefing_downloads, delta, download_menu, events_table, left_out_note,
                                page_caption)
 from export import catalog
-from indicators import coverage, overview
+from indicators import coverage, overview, yardsticks
 
 f = st.session_state["filters"]
 subtitle, source = catalog.context(data.query, f)
 
 head, menu = st.columns([4, 1], vertical_alignment="bottom")
-head.title("Extremist activity indicators")
+head.title("Militant violence and its weak signals")
 with menu:
     briefing_downloads(f)
-st.caption(f"{subtitle} · data version {data.version()}")
-page_caption(data.query, f)
+# coverage in one line; its details (datasets, releases, why a change is withheld) on demand
+line, more = st.columns([5, 1], vertical_alignment="center")
+line.caption(f"{subtitle} · {data.query(coverage.coverage_line, f)} · data version {data.version()}")
+why_not = data.query(coverage.kpi_comparison, f)  # None: both periods have the same coverage
+with more.popover("Details", width="stretch"):
+    page_caption(data.query, f)
+    if why_not:
+        st.caption(f"No change against the previous period is shown: the datasets covering the "
+                   f"two periods differ ({why_not}).")
 
 k = data.query(overview.kpis, f).set_index("period")
-why_not = data.query(coverage.kpi_comparison, f)  # None: both periods have the same coverage
-cols = st.columns(4)
+scope = data.query(overview.scope_counts, f)
+before = data.query(overview.scope_counts, f.previous())
 previous = f"{f.previous().year_from}-{f.previous().year_to}"
-for col, (metric, label) in zip(cols, (("events", "Events"), ("fatalities", "Fatalities"),
-                                       ("districts_affected", "Districts affected"),
-                                       ("injured", "Injured"))):
-    now, before = round(k.loc["current", metric]), round(k.loc["previous", metric])
-    col.metric(label, f"{now:,}", None if why_not else delta(now, before), delta_color="inverse",
-               help=f"Not compared with {previous}: {why_not}" if why_not else
-               f"Against {previous}: {before:,}")
-if why_not:
-    st.caption(f"No change against {previous} is shown: the datasets covering the two periods "
-               f"differ ({why_not}).")
+# the monitors' count of attacks beside ours (Pakistan, or the chosen country or province): the
+# latest year of the filters with a published figure in words, every year on the chart
+attacks_f = replace(f, categories=("attack",))
+years = data.query(yardsticks.beside, attacks_f)
+published = years[years["published"].notna()]
+latest = (published if len(published) else years).iloc[-1]
+
+
+def show(col, label, now, then, help_text):
+    col.metric(label, f"{now:,}", None if why_not else delta(now, then), delta_color="inverse",
+               help=help_text + (f" Not compared with {previous}: {why_not}" if why_not
+                                 else f" Against {previous}: {then:,}."))
+
+
+cols = st.columns(5)
+show(cols[0], "Militant violence", scope["militant_violence"], before["militant_violence"],
+     f"Events: {scope['attacks']:,} attacks and {scope['clashes']:,} armed clashes with a militant "
+     f"side ({f.scope()}).")
+show(cols[1], "of which attacks", scope["attacks"], before["attacks"],
+     "Attacks by militant groups and unclaimed attacks; a clash is never counted as one.")
+show(cols[2], "Deaths", round(k.loc["current", "fatalities"]), round(k.loc["previous", "fatalities"]),
+     "People killed in the events counted (each source's headline figure).")
+show(cols[3], "Districts affected", round(k.loc["current", "districts_affected"]),
+     round(k.loc["previous", "districts_affected"]), "Districts with at least one event counted.")
+show(cols[4], "Weak signals", scope["signals"], before["signals"],
+     "Propaganda, allegiance, recruitment and organisation events.")
+st.markdown(f"**Against the monitors:** {yardsticks.sentence(latest)}"
+            + (f" ({latest['region']})" if not str(latest["region"]).startswith("Pakistan (") else ""),
+            help=None if pd.isna(latest["published"]) else
+            f"{latest['publisher']}: {latest['definition']} Source: {latest['url']}")
 
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 period = left.segmented_control("Period", ["month", "quarter", "year"], default="year",
                                 key="period") or "year"
 fig, table = catalog.overview_trend(data.query, f, period)
+if period == "year":
+    add_yardstick(fig, years)
 with right:
     download_menu(fig, table, "events_by_category")
 st.plotly_chart(fig, width="stretch", key="trend_chart")

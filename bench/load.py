@@ -1,14 +1,14 @@
 """Load test: a real Streamlit server on loopback and N concurrent sessions changing the year filter
 for a bounded time, with a rebuild of the warehouse (`etl build` into the served file) half-way.
 Reports p50/p95/max from the filter change to the updated page, the errors (exception elements,
-st.error boxes, timeouts, a wrong "Events" KPI), the payload per rerun, and the server's CPU
+st.error boxes, timeouts, a wrong "Militant violence" KPI), the payload per rerun, and the server's CPU
 seconds and peak RSS. Each session measures for --seconds after its first page load.
 
 Clients (both on the same machine as the server):
 - `ws` (default): each session is a websocket speaking Streamlit's protocol (bench/st_client.py),
   like a browser tab without the rendering: it loads the Overview page, reads the id of the
   sidebar's "Years" slider from the deltas and sets a random year range every 1-3 s. Timed from
-  sending the rerun to `script_finished`; the "Events" KPI must equal indicators.overview.kpis.
+  sending the rerun to `script_finished`; the "Militant violence" KPI must equal indicators.overview.scope_counts.
 - `browser`: Playwright pages in Debian's Chromium pressing an arrow key on the slider, timed
   until the KPI shows the new value (two year ranges only). Too heavy for 20 sessions on 2 cores.
 
@@ -46,7 +46,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from indicators.filters import Filters  # noqa: E402
-from indicators.overview import kpis  # noqa: E402
+from indicators.overview import scope_counts  # noqa: E402
 from bench import server as server_tools  # noqa: E402
 from indicators.filters import default_years  # noqa: E402
 
@@ -141,7 +141,7 @@ async def ws_session(url: str, expected, years: tuple[int, int], seconds: float,
         for message in run.errors():
             res.error(f"first load: {message}")
         slider = run.widget_id("slider", "Years")
-        if slider is None or run.metric("Events") != expected(*first):
+        if slider is None or run.metric("Militant violence") != expected(*first):
             res.error(f"first load: slider {slider!r}, Events {run.metric('Events')!r} "
                       f"(expected {expected(*first)!r} for {first[0]}-{first[1]})")
             return
@@ -173,7 +173,7 @@ async def ws_session(url: str, expected, years: tuple[int, int], seconds: float,
             res.changes.append((time.monotonic(), run.seconds, run.messages, run.bytes, run.refs))
             for message in run.errors():
                 res.error(message)
-            shown, wanted = run.metric("Events"), expected(*chosen)
+            shown, wanted = run.metric("Militant violence"), expected(*chosen)
             if shown != wanted:
                 res.error(f"Events KPI for {chosen[0]}-{chosen[1]} is {shown!r}, expected {wanted!r}")
     except Exception as err:  # noqa: BLE001 - ProtocolError, a closed connection...: counted, reported
@@ -203,7 +203,7 @@ async def browser_session(browser, url: str, expected, seconds: float, res: Resu
 
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await context.new_page()
-    kpi = page.get_by_test_id("stMetric").filter(has_text="Events").get_by_test_id("stMetricValue")
+    kpi = page.get_by_test_id("stMetric").filter(has_text="Militant violence").get_by_test_id("stMetricValue")
     loaded = False
     try:
         start = time.monotonic()
@@ -415,7 +415,7 @@ def main() -> None:
 
         @functools.cache
         def expected(year_from: int, year_to: int) -> str:
-            events = kpis(con, Filters(year_from, year_to)).set_index("period").loc["current", "events"]
+            events = scope_counts(con, Filters(year_from, year_to))["militant_violence"]
             return f"{events:,}"
 
         run = run_ws if args.client == "ws" else run_browser

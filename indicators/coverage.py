@@ -125,6 +125,34 @@ def freshness(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
     return head + (". Data: " + "; ".join(parts) if parts else "") + "."
 
 
+def coverage_line(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
+    """Coverage in one line, for the top of a page: 'Data to 25 Feb 2026; 2022-2025 partly
+    covered' (the newest event of the data, then the years of the filters that no dataset
+    recording every event of its kinds covers in full: partly, or not at all)."""
+    where, params = f.where()
+    table, day = ("event_cube", "last_date") if library.yearly(f) else ("events", "event_date")
+    newest = con.execute(f"SELECT max({day}) FROM {table} WHERE {where}", params).fetchone()[0]
+    years = period_status(con, f, "year")
+    parts = [f"Data to {newest:%-d %b %Y}" if newest else "No event matches the filters"]
+    for state, words in (("partial", "partly covered"), ("none", "not covered")):
+        chosen = [d.year for d, s in zip(years["period_start"], years["status"]) if s == state]
+        if chosen:
+            parts.append(f"{_year_ranges(chosen)} {words}")
+    return "; ".join(parts)
+
+
+def _year_ranges(years: list[int]) -> str:
+    """[2014, 2015, 2016, 2019] -> '2014-2016 and 2019'."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    texts = [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
 def covered_until(coverage: list[Covered]) -> dt.date | None:
     """The last day any dataset covers."""
     return max((r.last_date for r in coverage), default=None)

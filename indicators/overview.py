@@ -64,6 +64,22 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def scope_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int]:
+    """The headline's parts for the filters' years: militant violence (events of the categories
+    attack and armed_clash), attacks, armed clashes and weak signals (the signal categories), each
+    within the filters (their categories and actor kinds), counted in event_cube."""
+    where, params = f.where()
+    signals = ", ".join("?" * len(schema.SIGNAL_CATEGORIES))
+    row = con.execute(
+        f"SELECT coalesce(sum(events) FILTER (WHERE category = 'attack'), 0), "
+        f"coalesce(sum(events) FILTER (WHERE category = 'armed_clash'), 0), "
+        f"coalesce(sum(events) FILTER (WHERE category IN ({signals})), 0) "
+        f"FROM event_cube WHERE {where}", list(schema.SIGNAL_CATEGORIES) + params).fetchone()
+    attacks, clashes, signals_n = (int(v) for v in row)
+    return {"militant_violence": attacks + clashes, "attacks": attacks, "clashes": clashes,
+            "signals": signals_n}
+
+
 def trend(con: duckdb.DuckDBPyConnection, f: Filters, period: str = "year") -> pd.DataFrame:
     """One row per (period_start, category) with at least one event.
     Columns: period_start (DATE), category, events, fatalities. By month or quarter, events dated

@@ -28,6 +28,9 @@ def app(built, monkeypatch) -> AppTest:
     return at
 
 
+HEADLINE = "Militant violence"  # the Overview's first KPI (indicators.overview.scope_counts)
+
+
 def metrics(at) -> dict[str, str]:
     """The page's metrics as shown: label -> value ('1,234')."""
     return {m.label: m.value for m in at.metric}

@@ -9,6 +9,7 @@ from dashboard.widgets import plain
 from indicators import brief, events, overview
 from indicators.filters import Filters
 from indicators.periods import EvidenceFilters, Period
+from tests.app.conftest import HEADLINE
 from tests.conftest import ROOT
 
 ALL = Filters(1995, 2019)
@@ -60,7 +61,7 @@ def test_a_brief_link_opens_the_events_page_on_exactly_its_events(app, con):
     # must not happen: the window narrowing another page (the Overview reads the yearly cube)
     at.switch_page("app_pages/overview.py").run()
     kpi = overview.kpis(con, Filters(f.year_from, f.year_to, categories=("attack",))).set_index("period")
-    assert {m.label: m.value for m in at.metric}["Events"] == f"{kpi.loc['current', 'events']:,}"
+    assert {m.label: m.value for m in at.metric}[HEADLINE] == f"{kpi.loc['current', 'events']:,}"
     # clearing the window
     at.sidebar.button(key="clear_evidence_window").click().run()
     at.switch_page("app_pages/events.py").run()

@@ -7,7 +7,7 @@ import pytest
 import dashboard.data
 import dashboard.uploads
 from etl.build import build_warehouse
-from tests.app.conftest import app_test, metric_number, metrics
+from tests.app.conftest import HEADLINE, app_test, metric_number, metrics
 from tests.conftest import DATA, FIXTURES, TODAY
 
 
@@ -26,7 +26,7 @@ def app(tmp_path, monkeypatch):
 
 def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(app):
     at = app.run()
-    before = metric_number(at, "Events")
+    before = metric_number(at, HEADLINE)
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
     assert any("Nothing imported yet" in c.value for c in at.caption)
@@ -46,14 +46,14 @@ def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(app):
     assert imported["imported_as"].tolist() == ["gtd_latin1.csv"]
     at.switch_page("app_pages/overview.py").run()
     assert not at.exception
-    assert metric_number(at, "Events") == before + 4  # four GTD attacks
+    assert metric_number(at, HEADLINE) == before + 4  # four GTD attacks
     at.switch_page("app_pages/data.py").run()
     at.selectbox(key="remove_choice").set_value("gtd_latin1.csv").run()
     at.button(key="remove_button").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Removed imports/gtd-")
     at.switch_page("app_pages/overview.py").run()
-    assert metric_number(at, "Events") == before
+    assert metric_number(at, HEADLINE) == before
 
 
 def test_a_bad_upload_shows_its_message_and_changes_nothing(app):

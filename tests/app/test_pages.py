@@ -5,7 +5,7 @@ import dashboard.data
 from dashboard.navigation import PAGES
 from indicators import overview
 from indicators.filters import Filters
-from tests.app.conftest import app_test, array, figures, metric_number, metrics
+from tests.app.conftest import HEADLINE, app_test, array, figures, metric_number, metrics
 from tests.conftest import ROOT
 
 
@@ -15,9 +15,10 @@ def test_overview_renders_and_a_year_change_moves_the_kpis(app, con):
     full = metrics(at)
     at.sidebar.slider(key="years").set_value((2016, 2017)).run()
     assert not at.exception
-    expected = overview.kpis(con, Filters(2016, 2017)).set_index("period").loc["current"]
-    assert metrics(at)["Events"] == f"{expected['events']:,}"
-    assert metrics(at)["Events"] != full["Events"]
+    expected = overview.scope_counts(con, Filters(2016, 2017))
+    assert metrics(at)[HEADLINE] == f"{expected['militant_violence']:,}"
+    assert metrics(at)["of which attacks"] == f"{expected['attacks']:,}"
+    assert metrics(at)[HEADLINE] != full[HEADLINE]
     assert at.query_params["years"] == "2016-2017"  # the filter is in the URL
 
 
@@ -35,7 +36,7 @@ def test_overview_by_month_leaves_out_events_known_only_to_the_year(app, con):
     assert any(f"Events dated only to the year ({yearly:,}) are not placed in a month" in c.value
                for c in at.caption)
     drawn = sum(sum(v for v in array(t["y"]) if v is not None) for t in figures(at)[0]["data"])
-    assert drawn + yearly == metric_number(at, "Events")
+    assert drawn + yearly == metric_number(at, HEADLINE) + metric_number(at, "Weak signals")
 
 
 def test_a_link_opens_with_its_filters(app, con):
@@ -45,9 +46,9 @@ def test_a_link_opens_with_its_filters(app, con):
     at = app.run()
     assert not at.exception
     f = Filters(2014, 2017, provinces=("Sindh", "Balochistan"), actor_groups=("Islamic State",))
-    expected = overview.kpis(con, f).set_index("period").loc["current", "events"]
-    assert metrics(at)["Events"] == f"{expected:,}"
-    assert any("Sindh and Balochistan, 2014-2017, Islamic State" in c.value for c in at.caption)
+    expected = overview.scope_counts(con, f)["militant_violence"]
+    assert metrics(at)[HEADLINE] == f"{expected:,}"
+    assert any("Sindh and Balochistan, 2014-2017, Islamic State, militant violence" in c.value for c in at.caption)
     charts = at.get("plotly_chart")
     assert len(charts) == 2
 
@@ -87,20 +88,20 @@ def test_state_action_is_one_click_in(app, con):
     and the Events KPI moves to the count of those filters."""
     app.query_params["years"] = "2004-2017"  # the drone file's years
     at = app.run()
-    before = metric_number(at, "Events")
+    before = metric_number(at, HEADLINE)
     at.sidebar.multiselect(key="categories").select("state_strike").run()
-    assert not at.exception and metric_number(at, "Events") == before
+    assert not at.exception and metric_number(at, HEADLINE) == before
     at.sidebar.multiselect(key="categories").unselect("state_strike").run()
     at.sidebar.button(key="every_kind").click().run()
     assert not at.exception
     assert at.sidebar.multiselect(key="actor_kinds").value == []
     categories = tuple(at.sidebar.multiselect(key="categories").value)
     assert "state_strike" in categories and "counter_terrorism" in categories
-    expected = overview.kpis(con, Filters(2004, 2017, categories=categories, actor_kinds=()))
-    after = metric_number(at, "Events")
-    assert after == expected.set_index("period").loc["current", "events"] >= before + 404
+    expected = overview.scope_counts(con, Filters(2004, 2017, categories=categories, actor_kinds=()))
+    after = metric_number(at, HEADLINE)
+    assert after == expected["militant_violence"] > before  # clashes of states and parties
     at.sidebar.button(key="militant_only").click().run()
-    assert metric_number(at, "Events") == before
+    assert metric_number(at, HEADLINE) == before
 
 
 def test_sources_page_lists_licences_and_rejects(app):
@@ -207,21 +208,21 @@ def test_a_rebuild_is_picked_up_without_an_error(built, tmp_path, monkeypatch):
     live.write_bytes(built.warehouse.read_bytes())
     monkeypatch.setattr(dashboard.data, "WAREHOUSE", live)
     at = app_test().run()
-    before = metrics(at)["Events"]
+    before = metrics(at)[HEADLINE]
     build_warehouse(fixture_data_dir(tmp_path / "fx", {"indicator_events.csv": "curated"}), live, today=TODAY)
     at.run()
     assert not at.exception
-    assert metrics(at)["Events"] != before
+    assert metrics(at)[HEADLINE] != before
 
 
 def test_probable_duplicates_toggle_and_link(app, con):
     app.query_params["years"] = "1995-2019"
     at = app.run()
-    once = overview.kpis(con, Filters(1995, 2019)).set_index("period").loc["current", "events"]
-    every = overview.kpis(con, Filters(1995, 2019, all_duplicates=True)).set_index("period").loc["current", "events"]
-    assert every > once and metrics(at)["Events"] == f"{once:,}"
+    once = overview.scope_counts(con, Filters(1995, 2019))["militant_violence"]
+    every = overview.scope_counts(con, Filters(1995, 2019, all_duplicates=True))["militant_violence"]
+    assert every > once and metrics(at)[HEADLINE] == f"{once:,}"
     at.sidebar.toggle(key="all_duplicates").set_value(True).run()
-    assert metrics(at)["Events"] == f"{every:,}" and at.query_params["duplicates"] == "all"
+    assert metrics(at)[HEADLINE] == f"{every:,}" and at.query_params["duplicates"] == "all"
 
 
 def test_maps_name_their_outlines_instead_of_carrying_them(app, con):

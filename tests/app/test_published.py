@@ -4,7 +4,7 @@ builder."""
 import settings
 import dashboard.uploads
 from etl.publish import publish
-from tests.app.conftest import app_test, metric_number, open_page
+from tests.app.conftest import HEADLINE, app_test, metric_number, open_page
 
 
 def test_a_replica_follows_the_published_pointer(built, tmp_path, monkeypatch):
@@ -17,7 +17,7 @@ def test_a_replica_follows_the_published_pointer(built, tmp_path, monkeypatch):
     publish(built.warehouse, folder)
     at.run()
     assert not at.exception and not at.error
-    assert metric_number(at, "Events") > 0
+    assert metric_number(at, HEADLINE) > 0
 
 
 def test_the_data_page_of_a_replica_sends_imports_to_the_builder(built, tmp_path, monkeypatch):

@@ -130,11 +130,11 @@ def _routes(running) -> dict[str, set[str]]:
 
 
 def test_the_cluster_serves_the_dashboard_to_a_browser_through_nginx(running, page):
-    expected = _first_run(running.replica_urls[0]).metric("Events")  # straight from a replica
+    expected = _first_run(running.replica_urls[0]).metric("Militant violence")  # straight from a replica
     assert expected
     app = StreamlitApp(page, running.url)
     app.open()
-    kpi = page.get_by_test_id("stMetric").filter(has_text="Events").get_by_test_id("stMetricValue")
+    kpi = page.get_by_test_id("stMetric").filter(has_text="Militant violence").get_by_test_id("stMetricValue")
     expect(kpi.first).to_have_text(expected)
     with app.rerun():  # a rerun over the same WebSocket, through nginx
         page.get_by_test_id("stSidebar").get_by_role("slider").first.press("ArrowRight")
@@ -182,4 +182,4 @@ def test_a_publish_while_a_session_runs_is_seen_at_its_next_rerun(running, publi
     assert shown_version(before) == old and before.errors() == []
     assert shown_version(after) == new
     assert after.errors() == [], "must NOT happen: an error at the rerun after a publish"
-    assert after.metric("Events") != before.metric("Events")
+    assert after.metric("Militant violence") != before.metric("Militant violence")

@@ -37,7 +37,7 @@ def test_upload_a_gtd_export_and_see_it_counted(page: Page, import_server):
     app = StreamlitApp(page, url)
     page.set_viewport_size({"width": 1400, "height": 1400})
     app.open("?years=2014-2026")  # the imported GTD events are of 2015
-    before = int(metric(page, "Events").inner_text().replace(",", ""))
+    before = int(metric(page, "Militant violence").inner_text().replace(",", ""))
 
     app.open("data?years=2014-2026")
     with app.rerun():  # an upload reruns the page
@@ -54,7 +54,7 @@ def test_upload_a_gtd_export_and_see_it_counted(page: Page, import_server):
 
     with app.rerun():
         page.get_by_test_id("stSidebarNav").get_by_text("Overview").click()
-    expect(metric(page, "Events")).to_have_text(f"{before + 4:,}", timeout=30_000)
+    expect(metric(page, "Militant violence")).to_have_text(f"{before + 4:,}", timeout=30_000)
 
 
 def test_an_upload_shows_the_share_of_the_file_read_while_it_imports(page: Page, import_server,

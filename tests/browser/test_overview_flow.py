@@ -11,7 +11,11 @@ pytestmark = pytest.mark.browser
 
 
 def events_kpi(page: Page):
-    return page.get_by_test_id("stMetric").filter(has_text="Events").get_by_test_id("stMetricValue")
+    return page.get_by_test_id("stMetric").filter(has_text="Militant violence").get_by_test_id("stMetricValue")
+
+
+def headline(con, f: Filters) -> int:
+    return overview.scope_counts(con, f)["militant_violence"]
 
 
 def test_year_range_in_the_sidebar_moves_the_kpis(app, con):
@@ -21,7 +25,7 @@ def test_year_range_in_the_sidebar_moves_the_kpis(app, con):
         app.open("?years=1995-2019")
     # the district outlines come once from the dashboard's static files, not inside the figure
     assert outlines.value.status == 200 and len(outlines.value.json()["features"]) > 500
-    full = overview.kpis(con, Filters(1995, 2019)).set_index("period").loc["current", "events"]
+    full = headline(con, Filters(1995, 2019))
     expect(events_kpi(page)).to_have_text(f"{full:,}")
     expect(page.locator(".js-plotly-plot").nth(1)).to_be_visible(timeout=30_000)
 
@@ -31,7 +35,7 @@ def test_year_range_in_the_sidebar_moves_the_kpis(app, con):
         for _ in range(2014 - 1995):
             low_thumb.press("ArrowRight")
     expect(low_thumb).to_have_value("2014")
-    expected = overview.kpis(con, Filters(2014, 2019)).set_index("period").loc["current", "events"]
+    expected = headline(con, Filters(2014, 2019))
     expect(events_kpi(page)).to_have_text(f"{expected:,}", timeout=30_000)
     expect(page).to_have_url(re.compile(r"years=2014-2019"))
     expect(page.get_by_text("2014-2019").first).to_be_visible()
@@ -43,7 +47,7 @@ def test_year_range_in_the_sidebar_moves_the_kpis(app, con):
 def test_a_shared_link_opens_with_its_filters(app, con):
     page = app.open("?years=2016-2017&province=Balochistan")
     f = Filters(2016, 2017, provinces=("Balochistan",))
-    expected = overview.kpis(con, f).set_index("period").loc["current", "events"]
+    expected = headline(con, f)
     expect(events_kpi(page)).to_have_text(f"{expected:,}")
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
@@ -75,10 +79,36 @@ def test_the_overview_opens_on_recent_years_and_says_how_fresh_the_data_is(app, 
     where, params = f.where()
     newest = con.execute(f"SELECT max(event_date) FROM events WHERE {where}", params).fetchone()[0]
     page = app.open()
-    caption = page.get_by_text(re.compile(r"^Newest event shown"))
-    expect(caption).to_contain_text(f"Newest event shown: {newest:%-d %B %Y}", timeout=30_000)
+    line = page.get_by_text(re.compile(r"Data to "))
+    expect(line).to_contain_text(f"Data to {newest:%-d %b %Y}", timeout=30_000)
+    expect(line).to_contain_text("partly covered")
+    expect(events_kpi(page)).to_have_text(f"{headline(con, f):,}")
+    # the details open on demand: each dataset's release, the preliminary one labelled
+    page.get_by_test_id("stPopover").filter(has_text="Details").click()
+    caption = page.get_by_test_id("stPopoverBody").get_by_text(re.compile(r"^Newest event shown"))
+    expect(caption).to_contain_text(f"Newest event shown: {newest:%-d %B %Y}")
     expect(caption).to_contain_text("(preliminary)")
-    expect(events_kpi(page)).to_have_text(
-        f"{overview.kpis(con, f).set_index('period').loc['current', 'events']:,}")
     expect(page.get_by_text("partial coverage").first).to_be_attached()  # 2022-2025 on the chart
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_the_first_screen_holds_the_kpis_their_yardstick_and_the_yearly_chart(app, con):
+    """At 1400x900, without scrolling: the headline KPIs, the monitors' figure beside them and the
+    yearly chart; no paragraph before the first chart."""
+    page = app.page
+    page.set_viewport_size({"width": 1400, "height": 900})
+    app.open("?years=2014-2019")
+    expect(events_kpi(page)).to_have_text(f"{headline(con, Filters(2014, 2019)):,}", timeout=60_000)
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart).to_be_visible(timeout=30_000)
+    monitors = page.get_by_text("Against the monitors:")
+    expect(monitors).to_be_visible()
+    expect(page.get_by_text("PIPS counted").first).to_be_visible()
+    for element in (events_kpi(page), monitors, chart):
+        box = element.bounding_box()
+        assert box is not None and box["y"] + box["height"] / 2 < 900  # above the fold
+    # the yearly chart carries the published figures as markers
+    names = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name)")
+    assert "published (closest definition)" in names
+    # must not happen: the coverage details as paragraphs before the chart
+    expect(page.get_by_text("Newest event shown")).to_have_count(0)
