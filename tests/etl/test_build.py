@@ -134,12 +134,37 @@ def test_placing_a_part_whose_text_comes_in_several_arrow_chunks():
         "longitude": [72.7874, 71.9321, float("nan")],
         "geo_precision": chunked(["point", "point"], ["district"]),
     })
-    placed = geo.place_events(events, districts)
+    placed, flags = geo.place_events(events, districts)
+    assert not len(flags)
     names = districts.set_index("district_id")["admin2"]
     assert [names[d] for d in placed["district_id"]] == ["Rawalpindi", "Khanewal", "Karachi"]
     assert placed["admin1"].tolist() == ["Punjab", "Punjab", "Sindh"]
     assert placed["geo_precision"].tolist() == ["point", "point", "district"]
 
+
+
+def test_ucdp_events_keep_ucdps_country_whatever_the_district_layer_says(con):
+    """UCDP codes all 6,416 events of the bundled GED file as Pakistan (counted here with the csv
+    module, without HDX's tag row); 29 of their points lie across the simplified border of the
+    district layer (the Imal Khel post, North Waziristan, lies in Barmal, Paktika). They stay
+    Pakistani, in the district their source names, with a flag each."""
+    with open(DATA / "raw" / "ucdp_ged_pak_1989_2021_hdx.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if not r["country"].startswith("#")]  # the tag row
+    pakistan = sum(1 for r in rows if r["country"] == "Pakistan")
+    name = "raw/ucdp_ged_pak_1989_2021_hdx.csv"
+    stored = dict(con.execute("SELECT country, count(*) FROM events WHERE dataset = 'ucdp' "
+                              "AND source_file = ? GROUP BY 1", [name]).fetchall())
+    assert stored == {"PAK": pakistan} == {"PAK": 6416}
+    assert con.execute("SELECT count(*) FROM events WHERE dataset = 'ucdp' AND country = 'PAK'"
+                       ).fetchone()[0] == 6416
+    assert con.execute("SELECT country, admin2, latitude, longitude FROM events WHERE event_id = "
+                       "'ucdp:187761'").fetchone() == ("PAK", "North Waziristan Agency", 32.85185, 69.47642)
+    assert con.execute("SELECT count(*) FROM quality_flags WHERE source_file = ? AND \"column\" = "
+                       "'latitude' AND flag LIKE '%lies in Afghanistan (district %) by the district "
+                       "layer; the publisher''s country Pakistan is kept%'", [name]).fetchone()[0] == 29
+    # must NOT happen, in any dataset: an event in a district of another country than its own
+    assert con.execute("SELECT count(*) FROM events e JOIN districts d USING (district_id) "
+                       "WHERE d.country <> e.country").fetchone()[0] == 0
 
 def test_coordinates_win_over_a_wrong_city_field(con):
     """Three rows of the suicide file say City=Quetta but their coordinates (and their own text:

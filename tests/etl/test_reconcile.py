@@ -101,6 +101,55 @@ def test_ucdp_deaths_are_best_and_inconsistent_ranges_load_with_flags(data_dir):
                       "are; fatalities > fatalities_high; the publisher's figures are kept as they are")
 
 
+
+def test_an_event_keeps_its_publishers_country_when_its_point_lies_across_the_border(data_dir):
+    """tests/data/imports/ucdp_border.csv: 301 (UCDP's Imal Khel post, North Waziristan) and 305
+    are Pakistani events whose points the district layer puts in Afghanistan (Barmal, Tani), 302
+    one that names no district (in Khost(Matun)); 303 an Afghan event whose point lies in Khyber
+    Agency; 304 a point in Peshawar. Each keeps its publisher's country (counted here straight from
+    the file), gets the district its source names in that country or none, keeps its point, and
+    carries a flag that names the disagreement."""
+    s = imported(data_dir, "ucdp_border.csv")
+    assert (s.counts.rows_read, s.counts.loaded, s.counts.flagged) == (5, 5, 4)
+    iso = {"Pakistan": "PAK", "Afghanistan": "AFG"}
+    with open(IMPORTS / "ucdp_border.csv", encoding="utf-8", newline="") as handle:
+        published = {f"ucdp:{r['id']}": (iso[r["country"]], float(r["latitude"]), float(r["longitude"]))
+                     for r in csv.DictReader(handle)}
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = {r[0]: r[1:] for r in con.execute(
+            "SELECT event_id, country, latitude, longitude, admin2, geo_precision, qa_flags "
+            "FROM events WHERE source_file = ?", [s.stored]).fetchall()}
+        flags = con.execute("SELECT event_id, \"column\", \"value\", flag FROM quality_flags "
+                            "WHERE source_file = ? ORDER BY event_id", [s.stored]).fetchall()
+        # must NOT happen: an event in a district of another country than its own
+        crossed = con.execute("SELECT count(*) FROM events e JOIN districts d USING (district_id) "
+                              "WHERE e.source_file = ? AND d.country <> e.country", [s.stored]).fetchone()[0]
+    finally:
+        con.close()
+    assert {e: r[:3] for e, r in rows.items()} == published
+    assert {e: r[3:5] for e, r in rows.items()} == {
+        "ucdp:301": ("North Waziristan Agency", "point"), "ucdp:302": (None, "point"),
+        "ucdp:303": ("Jalalabad", "point"), "ucdp:304": ("Peshawar", "point"),
+        "ucdp:305": (None, "point")}
+    assert crossed == 0
+    kept = "by the district layer; the publisher's country"
+    assert flags == [
+        ("ucdp:301", "latitude", "32.85185, 69.47642",
+         f"the point (32.85185, 69.47642) lies in Afghanistan (district Barmal) {kept} Pakistan is "
+         "kept and the district taken from its name (North Waziristan Agency)"),
+        ("ucdp:302", "latitude", "33.34, 69.92",
+         f"the point (33.34, 69.92) lies in Afghanistan (district Khost(Matun)) {kept} Pakistan is "
+         "kept and no district given (the source names none)"),
+        ("ucdp:303", "latitude", "34.1, 71.1",
+         f"the point (34.1, 71.1) lies in Pakistan (district Khyber Agency) {kept} Afghanistan is "
+         "kept and the district taken from its name (Jalalabad)"),
+        ("ucdp:305", "latitude", "33.2, 69.85",
+         f"the point (33.2, 69.85) lies in Afghanistan (district Tani) {kept} Pakistan is kept and "
+         "no district given ('Datta Khel' is not a district of Pakistan)"),
+    ]
+    assert rows["ucdp:301"][5] == flags[0][3] and rows["ucdp:304"][5] is None
+
 def test_an_original_kaggle_release_with_a_stray_byte_and_abbreviated_months_loads_whole(data_dir):
     s = imported(data_dir, "suicide_release_stray_byte.csv")
     assert (s.counts.rows_read, s.counts.loaded, s.counts.rejected) == (2, 2, 0)

@@ -327,6 +327,40 @@ UCDP_RELEASE_ROWS = [
          date_end="2017-02-16", year="2017", best="90", high="91", low="88"),
 ]
 
+# Points across the border (the district layer's simplified border; UCDP's point a little off):
+# 301 is UCDP GED 187761 as published (Imal Khel post, North Waziristan: the point lies in
+# Barmal, Paktika); 302 names no district; 303 is an Afghan event whose point lies in Khyber
+# Agency; 304 a point in Peshawar (no disagreement); 305 names a village, not a district.
+UCDP_BORDER_ROWS = [
+    ucdp(id="301", relid="USA-2003-1-360-5", type_of_violence="1", year="2003",
+         side_a="Government of United States of America", side_b="al-Qaida", where_prec="1",
+         where_description="Imal Khel post in the Lawara Mandi area of the North Waziristan tribal "
+                           "region", adm_1="Federally Administered Tribal Areas",
+         adm_2="North Waziristan", latitude="32.851850", longitude="69.476420", date_prec="1",
+         date_start="2003-08-11", date_end="2003-08-11", best="2", high="2", low="2"),
+    ucdp(id="302", relid="PAK-2010-1-1", type_of_violence="1", year="2010",
+         side_a="Government of Pakistan", side_b="TTP", where_prec="1",
+         where_description="a border post", adm_1="Federally Administered Tribal Areas",
+         latitude="33.34", longitude="69.92", date_prec="1", date_start="2010-04-02",
+         date_end="2010-04-02", best="3", high="3", low="3"),
+    ucdp(id="303", relid="AFG-2011-1-1", type_of_violence="1", year="2011", country="Afghanistan",
+         country_id="700", conflict_name="Afghanistan: Government", gwnoa="700",
+         side_a="Government of Afghanistan", side_b="Taleban", where_prec="1",
+         where_description="near Jalalabad", adm_1="Nangarhar province", adm_2="Jalalabad district",
+         latitude="34.1", longitude="71.1", date_prec="1", date_start="2011-06-05",
+         date_end="2011-06-05", best="4", high="5", low="4"),
+    ucdp(id="304", relid="PAK-2012-1-1", type_of_violence="3", year="2012", side_a="TTP",
+         side_b="Civilians", where_prec="1", where_description="Peshawar",
+         adm_1="Khyber Pakhtunkhwa province", adm_2="Peshawar district", latitude=PESHAWAR[0],
+         longitude=PESHAWAR[1], date_prec="1", date_start="2012-09-09", date_end="2012-09-09",
+         best="6", high="6", low="6"),
+    ucdp(id="305", relid="PAK-2013-1-1", type_of_violence="1", year="2013",
+         side_a="Government of Pakistan", side_b="TTP", where_prec="1",
+         where_description="Datta Khel", adm_1="Federally Administered Tribal Areas",
+         adm_2="Datta Khel", latitude="33.2", longitude="69.85", date_prec="1",
+         date_start="2013-03-03", date_end="2013-03-03", best="1", high="1", low="1"),
+]
+
 
 def template_rows():
     from etl.sources.template import COLUMNS
@@ -385,6 +419,8 @@ def main():
         csv_bytes(ACLED, [row(ACLED, **r) for r in ACLED_SOUTH_ASIA_ROWS]))
     (HERE / "ucdp_release_inconsistent.csv").write_bytes(
         csv_bytes(UCDP, [row(UCDP, **r) for r in UCDP_RELEASE_ROWS]))
+    (HERE / "ucdp_border.csv").write_bytes(
+        csv_bytes(UCDP, [row(UCDP, **r) for r in UCDP_BORDER_ROWS]))
     suicide = ("S#,Date,City,Province,Latitude,Longitude,Location,Target Type,Targeted Sect if any,"
                "Killed Min,Killed Max,Injured Min,Injured Max\n"
                "901,Friday-Jan 29-2016,Razmak,FATA,32.69,69.86,Razmak town\x90s bazaar,Military,,4,6,2,3\n"
