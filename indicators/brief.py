@@ -305,19 +305,20 @@ class _Builder:
 
     def deaths(self) -> None:
         now = _count(self.con, self.ef, "fatalities")
-        numbers, against = [now], []
+        numbers, against, restricted = [now], [], []
         for b in self.bases:
             if b.now is None:
                 continue
             if b.on:
                 n, n0 = _count(self.con, b.now, "fatalities"), _count(self.con, b.before, "fatalities")
                 numbers += [n, n0]
-                against.append(f"{b.words}: {n.value:,} in {self.p.label} against {n0.value:,} in {b.then.label}")
+                restricted.append(f"; {b.words}, {n.value:,} in {self.p.label} against {n0.value:,} "
+                                  f"in {b.then.label}")
             else:
                 numbers.append(_count(self.con, b.before, "fatalities"))
                 against.append(f"{numbers[-1].value:,} in {b.then.label}")
         text = f"People killed in these events: {self.floor}{now.value:,} in {self.p.label}"
-        text += f", against {' and '.join(against)}" if against else ""
+        text += (f", against {' and '.join(against)}" if against else "") + "".join(restricted)
         text += " (deaths are given as counts, not tested for change: one attack can kill dozens)."
         self.add("deaths", text, numbers, self.ef)
 
@@ -356,7 +357,7 @@ class _Builder:
         both["change"] = [compare_counts(a, c) for a, c in zip(both["value"], both["value_before"])]
         both["diff"] = both["value"] - both["value_before"]
         sig = both[[c.significant for c in both["change"]]]
-        on = f", {b.words}," if b.on else ""
+        on = f", {b.words}," if b.on else ","
         parts, numbers = [], []
         for rows, direction in ((sig[sig["diff"] > 0].sort_values(["diff", "name"], ascending=[False, True]), "up"),
                                 (sig[sig["diff"] < 0].sort_values(["diff", "name"]), "down")):
@@ -497,10 +498,14 @@ class _Builder:
             if b.problem and b.now is None:
                 text += f"; {b.problem}, so {self.p.label} is not compared with {b.then.label}"
             elif b.problem:
-                text += f"; {b.problem}, so {self.p.label} is {b.words}, with {b.then.label}"
+                many = len(b.on) > 1
+                text += (f"; {b.problem}, so {self.p.label} is compared with {b.then.label} on "
+                         f"{_join(list(b.on))} only, the dataset{'s' if many else ''} that "
+                         f"cover{'' if many else 's'} both")
         plain = [b.then.label for b in self.bases if not b.problem]
         if self.scope:
-            text += (f"; these datasets record only {self.scope}, so every figure"
+            these = "these datasets record" if len(covering) > 1 else "this dataset records"
+            text += (f"; {these} only {self.scope}, so every figure"
                      + (" and comparison" if plain else "") + " is of that part of events only")
         elif len(plain) == len(self.bases):
             text += (f"; the same datasets cover {_join(plain)}, so "
