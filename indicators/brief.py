@@ -1,4 +1,4 @@
-"""The briefing note: 8-15 sentences in plain words from deterministic templates, each with the
+"""The briefing note: 8-17 sentences in plain words from deterministic templates, each with the
 numbers it uses (and the indicator and filters each came from), the filters of its evidence and
 its sources. No language model; words of change only where indicators.significance allows them.
 
@@ -69,17 +69,19 @@ class Note:
 def default_period(con: duckdb.DuckDBPyConnection, f: Filters, kind: str = "quarter") -> Period | None:
     """The latest complete period of `kind` before the newest event the filters keep (in any
     year; events dated only to the year left out unless `kind` is year), and not after the
-    filters' last year; None when there is no event or that period is before the filters' years."""
+    filters' last year; None when there is no event, or that period is before the filters' years
+    or ends before the first event."""
     where, params = f.all_time().where()
     precise = "" if kind == "year" else " AND date_precision <> 'year'"
-    newest = con.execute(f"SELECT max(event_date) FROM events WHERE {where}{precise}", params).fetchone()[0]
+    first, newest = con.execute(f"SELECT min(event_date), max(event_date) FROM events WHERE {where}{precise}",
+                                params).fetchone()
     if newest is None:
         return None
     last = Period.containing(kind, newest)
     if last.last_day > newest:
         last = last.previous()
     last = min(last, Period.containing(kind, dt.date(f.year_to, 12, 31)))
-    return last if last.last_day.year >= f.year_from else None
+    return last if last.last_day.year >= f.year_from and last.last_day >= first else None
 
 
 def period_choices(con: duckdb.DuckDBPyConnection, f: Filters, kind: str) -> list[Period]:

@@ -123,6 +123,7 @@ def test_the_default_period_is_the_latest_complete_period_before_the_newest_even
     # not after the selected years, and none before them
     assert brief.default_period(brief_con, Filters(2014, 2016)) == Period("quarter", dt.date(2016, 10, 1))
     assert brief.default_period(brief_con, Filters(2020, 2021)) is None
+    assert brief.default_period(brief_con, Filters(2014, 2015)) is None  # before the first event
 
 
 def test_the_default_period_on_the_bundled_data_is_the_last_complete_quarter(con):
