@@ -119,12 +119,16 @@ def _join(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _versus(subject: str, n: int, n0: int, p: Period, p0: Period, floor: str = "") -> tuple[str, Change]:
+def _versus(subject: str, n: int, n0: int, p: Period, p0: Period, floor: str = "",
+            detail: str = "") -> tuple[str, Change]:
+    """`subject` now against before; `floor` ('at least ') and `detail` (' events (2 attacks, ...)')
+    are written around the current count."""
     c = compare_counts(n, n0)
+    now = f"{floor}{n:,}{detail.replace('{p}', p.label)}" if detail else f"{floor}{n:,} in {p.label}"
     if not c.significant:
-        return f"{subject}: {floor}{n:,} in {p.label}, about the same as in {p0.label} ({n0:,})", c
+        return f"{subject}: {now}, about the same as in {p0.label} ({n0:,})", c
     pct = f" ({c.percent})" if c.percent else ""
-    return f"{subject} {c.word} to {floor}{n:,} in {p.label} from {n0:,} in {p0.label}{pct}", c
+    return f"{subject} {c.word} to {now} from {n0:,} in {p0.label}{pct}", c
 
 
 def _against(n1: int, n: int, py: Period) -> str:
@@ -217,29 +221,32 @@ class _Builder:
         return f"; {b.words}, {_restricted(now.value, before.value, self.p, b.then)}", [now, before]
 
     def count_sentence(self, key: str, subject: str, measure: str, evidence: EvidenceFilters,
-                       ef_of=lambda ef: ef, tail=None) -> None:
-        """'<subject>: N in P, <against the previous period>[; <against the year before>].'"""
+                       ef_of=lambda ef: ef, tail=None, detail: str = "", extra=()) -> None:
+        """'<subject>: N in P, <against the previous period>[; <against the year before>].'
+        `detail` replaces ' in P' after the current count ('{p}' stands for the period); `extra`
+        are the numbers it uses; `tail(now)` -> (text, numbers) ends the sentence."""
         now = _count(self.con, ef_of(self.ef), measure)
-        numbers, n = [now], now.value
+        numbers, n = [now, *extra], now.value
         if self.b0.on or self.b0.now is None:
-            text = f"{subject}: {self.floor}{n:,} in {self.p.label}"
-            more, extra = self.compared(self.b0, measure, ef_of)
-            text, numbers = text + more, numbers + extra
+            shown = detail.replace("{p}", self.p.label) if detail else f" in {self.p.label}"
+            text = f"{subject}: {self.floor}{n:,}{shown}"
+            more, found = self.compared(self.b0, measure, ef_of)
+            text, numbers = text + more, numbers + found
         else:
             before = _count(self.con, ef_of(self.b0.before), measure)
             numbers.append(before)
-            text = _versus(subject, n, before.value, self.p, self.p0, self.floor)[0]
+            text = _versus(subject, n, before.value, self.p, self.p0, self.floor, detail)[0]
         if self.by and key == "headline":
             if self.by.on or self.by.now is None:
-                more, extra = self.compared(self.by, measure, ef_of)
-                text, numbers = text + more, numbers + extra
+                more, found = self.compared(self.by, measure, ef_of)
+                text, numbers = text + more, numbers + found
             else:
                 year = _count(self.con, ef_of(self.by.before), measure)
                 numbers.append(year)
                 text += f"; {_against(year.value, n, self.py)}"
         if tail:
-            more, extra = tail(now)
-            text, numbers = text + more, numbers + extra
+            more, found = tail(now)
+            text, numbers = text + more, numbers + found
         self.add(key, text + ".", numbers, evidence)
 
     def completeness(self) -> None:
@@ -289,15 +296,9 @@ class _Builder:
         clashes = _count(self.con, EvidenceFilters.of(self.ef, categories=("armed_clash",)), "events")
         breakdown = (f" ({_plural(now_attacks.value, 'attack')}, "
                      f"{_plural(clashes.value, 'armed clash', 'armed clashes')}{side})")
-        before = len(self.sentences)
         self.count_sentence("violence", subject, "events", violent(self.ef), violent,
-                            tail=lambda now: ("", [now_attacks, clashes]))
-        s = self.sentences[before]
-        # the breakdown goes right after the period's count
-        head = f"{self.floor}{s.numbers[0].value:,} in {self.p.label}"
-        text = s.text.replace(head, head.replace(f" in {self.p.label}", f" events in {self.p.label}")
-                              + breakdown, 1)
-        self.sentences[before] = replace(s, text=text)
+                            detail=f" event{'' if now_attacks.value + clashes.value == 1 else 's'} in {{p}}"
+                            + breakdown, extra=(now_attacks, clashes))
 
     def headline(self) -> None:
         attacks = "attack" in self.f.categories
