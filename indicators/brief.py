@@ -463,7 +463,9 @@ class _Builder:
             found = [_count(self.con, self.ef, c) for c in cats]
             if not now.value:
                 return "", []
-            return ("; they were " + _join([f"{n.value:,} {n.name}" for n in found if n.value]) + " events",
+            # after a comparison on other datasets 'they' would be those datasets' events
+            they = "they" if not self.b0.on else f"the {now.value:,} of {self.p.label}"
+            return (f"; {they} were " + _join([f"{n.value:,} {n.name}" for n in found if n.value]) + " events",
                     found)
 
         self.count_sentence("signals", f"Weak signals ({_join(list(cats))})", "signals", ef, tail=parts)
