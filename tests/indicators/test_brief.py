@@ -33,7 +33,8 @@ Q4 2018 (events 4-12): attacks {4, 5, 6} = 3 against {3} = 1 in Q3 2018: with 4 
 Deaths 10 + 2 + 0 = 12 against 4. Provinces: Sindh {6, 7, 8, 9, 10, 11} = 6 against 0: p = 2 / 64
 = 0.031 < 0.05, and 6 >= 2 x 0: surged; Balochistan {4, 5} = 2 against {3} = 1 and Khyber Pakhtunkhwa
 {12} = 1 against 0 are not significant. Districts: Karachi {6, 7, 8, 9} = 4 against 0 gives
-p = 2 / 16 = 0.125, not significant, and is the most. Groups: IS 6, LeJ 2 ({4, 5}), JuA 1: IS has at least 5 events, so the most active groups are named.
+p = 2 / 16 = 0.125, not significant, and is the most. Groups: IS 6, LeJ 2 ({4, 5}), JuA 1: IS has at
+least 5 events, so the most active groups are named.
 New districts: IS in Hyderabad (10; IS was in Karachi in 2017), LeJ in Mastung (4; LeJ was in Quetta
 in 2016). First attack: LeJ in Mastung on 5 October 2018, but the data hold
 only 2 earlier LeJ events ({1, 3}): too thin to call it new. Minorities {4, 6} = 2 against 0: p = 0.5.
@@ -378,8 +379,8 @@ def _militant_sql(con, year, category):
 def test_the_2014_note_opens_on_completeness_and_reports_militant_violence_apart(con):
     """On the bundled data, the 2014 note against PIPS's count of attacks in Pakistan (read here
     from data/yardsticks/published_totals_pak_afg.csv) and our counts (SQL of its own): the first
-    sentence holds both numbers (ours is under half of it) and every count is a floor; militant violence (attacks and armed
-    clashes) and attacks are two sentences."""
+    sentence holds both numbers (ours is under half of it) and every count is a floor; militant
+    violence (attacks and armed clashes) and attacks are two sentences."""
     import csv
 
     from contract.schema import MILITANT_KINDS
@@ -387,7 +388,8 @@ def test_the_2014_note_opens_on_completeness_and_reports_militant_violence_apart
 
     with open(DATA / "yardsticks" / "published_totals_pak_afg.csv", newline="") as handle:
         pips = next(int(float(r["value"])) for r in csv.DictReader(handle)
-                    if (r["country"], r["year"], r["publisher"], r["measure"]) == ("Pakistan", "2014", "PIPS", "attacks"))
+                    if (r["country"], r["year"], r["publisher"], r["measure"])
+                    == ("Pakistan", "2014", "PIPS", "attacks"))
     ours = con.execute(f"SELECT count(*) FROM events WHERE category = 'attack' AND country = 'PAK' AND "
                        f"year(event_date) = 2014 AND NOT is_secondary AND actor_group IN (SELECT actor_group "
                        f"FROM actor_kinds WHERE kind IN ({', '.join('?' * len(MILITANT_KINDS))}))",
