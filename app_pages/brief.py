@@ -24,7 +24,7 @@ default = data.query(brief.default_period, f, kind)
 period = c2.selectbox(KIND_NAMES[kind].capitalize(), choices, key=f"brief_period_{kind}",
                       index=choices.index(default) if default in choices else 0,
                       format_func=lambda p: p.label,
-                      help="By default the latest one that the data covers in full and that has events.")
+                      help="By default the latest complete one before the newest event.")
 note = data.query(brief.briefing_note, f, period)
 base = st.context.url.split("?")[0].rsplit("/", 1)[0] if st.context.url else ""
 with c3.popover("Download", icon=":material/download:"):

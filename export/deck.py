@@ -1,7 +1,7 @@
 """The briefing deck for the current filters, as PPTX (python-pptx) or PDF.
 
-Slides: the briefing note (indicators/brief.py) for the latest complete quarter with data or a
-chosen period, a title slide (filters in words, date), a KPI slide, one slide per chart of the Overview and
+Slides: the briefing note (indicators/brief.py) for the latest complete quarter before the newest
+event or a chosen period, a title slide (filters in words, date), a KPI slide, one slide per chart of the Overview and
 Trends pages plus the district map (a native text title, the chart as a picture, the sources in the
 notes), and a sources-and-methods slide.
 """
@@ -30,7 +30,7 @@ W, H = Emu(12192000), Emu(6858000)  # 16:9
 
 def deck_content(query, f: Filters, today: dt.date | None = None, period: Period | None = None) -> dict:
     """Everything the deck shows, computed once: the briefing note for `period` (default: the
-    latest complete quarter with data), titles, KPIs, charts, sources."""
+    latest complete quarter before the newest event), titles, KPIs, charts, sources."""
     subtitle, source = catalog.context(query, f)
     period = period or query(brief.default_period, f)
     kpis = query(overview.kpis, f).set_index("period")

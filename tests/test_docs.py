@@ -71,12 +71,14 @@ def test_readme_states_the_briefing_rule_and_the_bundled_note(con):
     """The wording rule is printed from indicators/significance.py; the bundled note is the one the
     code writes today (rewrite the README's block with `python -m export brief` when data change)."""
     from indicators import brief
-    from indicators.filters import Filters
+    from indicators import overview
+    from indicators.filters import Filters, default_years
     from indicators.significance import METHOD
 
     assert " ".join(METHOD.split()) in " ".join(README.split())
-    f = Filters(2014, 2019)  # the CLI's default years
+    f = Filters(*default_years(overview.filter_options(con)))  # the CLI's default years
     note = brief.briefing_note(con, f, brief.default_period(con, f))
-    assert note.period.label == "Q4 2019"
+    assert note.period.label == "Q4 2025"
+    assert f"`python -m export brief` (the years {f.year_from}-{f.year_to} by default)" in README
     for i, s in enumerate(note.sentences, 1):
         assert f"\n{s.text} [{i}]\n" in README

@@ -14,13 +14,13 @@ pytestmark = pytest.mark.browser
 def test_a_sentence_link_opens_the_events_it_counted(page: Page, server, con):
     f = Filters(1995, 2019)
     note = brief.briefing_note(con, f, brief.default_period(con, f))
-    headline = note.sentences[0]
+    number, headline = next((i, s) for i, s in enumerate(note.sentences, 1) if s.key == "headline")
     expected = events.event_count(con, headline.evidence)
     assert expected == headline.numbers[0].value  # the link shows what the sentence counts
 
     page.goto(f"{server}/brief?years=1995-2019")
     expect(page.get_by_text(headline.text)).to_be_visible(timeout=30_000)
-    link = page.get_by_role("link", name="[1]", exact=True)
+    link = page.get_by_role("link", name=f"[{number}]", exact=True)
     with page.context.expect_page() as opened:  # Streamlit opens Markdown links in a new tab
         link.click()
     events_page = opened.value

@@ -53,7 +53,7 @@ def test_docx_has_the_sentences_their_footnotes_and_the_stamp(note):
     assert notes[0].startswith("[1] Sources: brief_events.csv. Events: http")
     links = [h.url for p in doc.paragraphs if p.text.startswith("[") for h in p.hyperlinks]
     assert links == urls  # clickable
-    assert urls[0] == f"{BASE}/events?years=2018&category=attack&from=2018-10-01&to=2018-12-31"
+    assert urls[2] == f"{BASE}/events?years=2018&category=attack&from=2018-10-01&to=2018-12-31"  # attacks
 
 
 @needs_chromium
@@ -76,6 +76,8 @@ def test_the_deck_opens_with_the_note(warehouse):
     assert first.shapes.title.text == "Briefing note: Q4 2018"
     text = "\n".join(s.text_frame.text for s in first.shapes if s.has_text_frame)
     assert f"{EXPECTED[2]} [3]" in text and "Data version: " in text and "Coverage: " in text
+    # the slide opens on how complete the data are (here: that it cannot be judged)
+    assert text.index(f"{EXPECTED[0]} [1]") < text.index(f"{EXPECTED[2]} [3]")
     assert "[1] Sources: brief_events.csv. Events: http://localhost:8501/events?" in \
         first.notes_slide.notes_text_frame.text
 
