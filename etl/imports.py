@@ -223,7 +223,7 @@ def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress
         older = [r for r in rows if r["format"] == fmt and r["short_name"].lower() == original.lower()]
         rows = [r for r in rows if r not in older]
         rows.append({
-            "file": stored, "format": fmt, "dataset": fmt, "short_name": original,
+            "file": stored, "format": fmt, "dataset": FORMATS[fmt].dataset, "short_name": original,
             "title": f"{original} (imported {dt.date.today().isoformat()})",
             "author_publisher": FORMATS[fmt].publisher,
             "origin": "imported by an analyst (python -m etl import or the Data page)",
