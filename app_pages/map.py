@@ -79,6 +79,9 @@ st.plotly_chart(area_map.tile, width="stretch", key="area_map", on_select="rerun
 points = data.query(overview.event_points, mf, POINT_CAP) if show_points else None
 
 notes = []
+only_country = geography.unplaced_sentence(data.query(geography.unplaced_by_year, mf))
+if only_country:  # what the map cannot draw, said rather than left blank (a year may have no place)
+    notes.append(only_country)
 if points is not None and len(points) and points["total"].iloc[0] > len(points):
     notes.append(f"Incidents: showing the {len(points):,} deadliest of {points['total'].iloc[0]:,} "
                  f"(the map sends at most {POINT_CAP:,} points).")

@@ -24,12 +24,16 @@ from etl import schema
 
 
 def positions(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
-    """Temporary table positions: every row of the staged event ids (staged, loaded or already a
-    duplicate id) with its file's position in the build (`names`, build order); the staged ids'
+    """Temporary table positions: every row of the staged event ids and of their twins (the same
+    event under another dataset's id: duplicates.twins), staged, loaded or already a duplicate
+    id, with its file's position in the build (`names`, build order); the staged ids'
     rows of table duplicates are taken out (build._write_events ranks them again)."""
     con.register("file_orders", pd.DataFrame({"source_file": names, "file_order": range(len(names))}))
     try:
-        con.execute("CREATE TEMP TABLE staged_ids AS SELECT DISTINCT event_id FROM staged_events")
+        # the staged ids and the ids of the same events under another dataset's prefix (a GED
+        # import meets the bundled Candidate event of its id, duplicates.twins)
+        con.execute(f"CREATE TEMP TABLE staged_ids AS SELECT DISTINCT event_id FROM staged_events "
+                    f"UNION SELECT event_id FROM ({duplicates.twins('staged_events')})")
         con.execute("""CREATE TEMP TABLE positions AS
             SELECT event_id, source_file, source_line, file_order FROM staged_events
             UNION ALL SELECT e.event_id, e.source_file, e.source_line, o.file_order

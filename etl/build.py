@@ -538,23 +538,31 @@ def _stage_events(con: duckdb.DuckDBPyConnection, paths: list[tuple[str, int, in
 
 
 def _write_events(con: duckdb.DuckDBPyConnection, positions: str = "staged_events") -> None:
-    """View loaded (temporary: the first row of each staged event id, in file order; its quality
-    flags appended to its qa_flags; etl/derived.py writes the events table from it); the rows of
-    tables duplicates (the other rows of an id, with the row kept; ranked among `positions`: every
-    row of the staged ids, with source_file, source_line and file_order), quality_flags (the flags
-    of loaded events), rejects and out_of_scope (created, or added to when they exist)."""
-    # The rows of an id after its first (in file order: imports first, then by line). Ids are
-    # nearly always unique, so only the repeated ones are ranked.
+    """View loaded (temporary: the first row of each staged event, in file order, a GED event
+    before the UCDP Candidate event of its id; its quality flags appended to its qa_flags;
+    etl/derived.py writes the events table from it); the rows of tables duplicates (the other
+    rows of an event, with the row kept and the reason; ranked among `positions`: every row of
+    the staged ids and their twins, with source_file, source_line and file_order),
+    quality_flags (the flags of loaded events), rejects and out_of_scope (created, or added to
+    when they exist)."""
+    # The rows of an event after its first: of one id, or of ids that stand for one event (a UCDP
+    # Candidate event and the GED event of its id, links.same_event), the replacing dataset's
+    # first, then in file order (imports first), then by line. Ids are nearly always unique, so
+    # only the repeated ones are ranked.
+    key = links.same_event("event_id")
     con.execute(f"""CREATE TEMP TABLE repeated AS
-        WITH ids AS (SELECT event_id FROM {positions} GROUP BY event_id HAVING count(*) > 1),
-        copies AS (SELECT s.event_id, s.source_file, s.source_line, row_number() OVER (
-                       PARTITION BY s.event_id ORDER BY s.file_order, s.source_line) AS copy
-                   FROM {positions} s JOIN ids USING (event_id))
+        WITH keyed AS (SELECT event_id, source_file, source_line, file_order, {key} AS same_event
+                       FROM {positions}),
+        ids AS (SELECT same_event FROM keyed GROUP BY same_event HAVING count(*) > 1),
+        copies AS (SELECT s.event_id, s.same_event, s.source_file, s.source_line, row_number() OVER (
+                       PARTITION BY s.same_event ORDER BY {links.replaced("s.event_id")},
+                       s.file_order, s.source_line) AS copy
+                   FROM keyed s JOIN ids USING (same_event))
         SELECT d.event_id, d.source_file, d.source_line, k.source_file AS source_file_kept,
-               k.source_line AS source_line_kept
-        FROM copies d JOIN copies k ON k.event_id = d.event_id AND k.copy = 1 WHERE d.copy > 1""")
+               k.source_line AS source_line_kept, {links.duplicate_reason("d.event_id", "k.event_id")} AS reason
+        FROM copies d JOIN copies k ON k.same_event = d.same_event AND k.copy = 1 WHERE d.copy > 1""")
     _into(con, "duplicates", "SELECT event_id, source_file, source_line::BIGINT AS source_line, "
-          "source_file_kept, source_line_kept::BIGINT AS source_line_kept FROM repeated "
+          "source_file_kept, source_line_kept::BIGINT AS source_line_kept, reason FROM repeated "
           "ORDER BY event_id, source_file, source_line")
     con.execute("CREATE TEMP TABLE loaded_flags AS SELECT s.event_id, f.* FROM staged_flags f "
                 "JOIN staged_events s USING (source_file, source_line) "

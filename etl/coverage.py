@@ -23,12 +23,28 @@ COLUMNS = ("dataset", "name", "period_start", "period_end", "period_from", "rele
 
 
 def overrides(reference_dir: Path, files: set[str]) -> dict[str, dict[str, str]]:
-    """dataset -> its line of coverage.csv, for the lines whose file is in the build."""
+    """dataset -> its line of coverage.csv, for the lines whose file is in the build. A dataset
+    with several such lines (two releases bundled, such as UCDP's Candidate Events for 2025 and
+    for early 2026) covers from the earliest start to the latest end (the releases are taken to
+    follow each other), with their releases and notes joined in the table's order; `file` is
+    the first line's."""
     path = Path(reference_dir) / REFERENCE
     if not path.exists():
         return {}
+    merged: dict[str, dict[str, str]] = {}
     with open(path, encoding="utf-8") as handle:
-        return {row["dataset"]: row for row in csv.DictReader(handle) if row["file"] in files}
+        for row in csv.DictReader(handle):
+            if row["file"] not in files:
+                continue
+            if row["dataset"] not in merged:
+                merged[row["dataset"]] = dict(row)
+                continue
+            kept = merged[row["dataset"]]
+            kept["period_start"] = min(kept["period_start"], row["period_start"])  # YYYY-MM-DD
+            kept["period_end"] = max(kept["period_end"], row["period_end"])
+            for column, sep in (("release", " + "), ("note", "; ")):
+                kept[column] = sep.join(v for v in (kept.get(column), row.get(column)) if v)
+    return merged
 
 
 def write(path: Path, registry: list[dict], reference_dir: Path) -> None:

@@ -11,6 +11,11 @@ Jamaat-ul-Ahrar and TTP). Linked events form clusters (connected components); ta
 with the most specific category (an attack before an armed clash), then ranked first for deaths
 (`rank_deaths` in etl/sources/registry.py), then the smallest event_id: the one event a cluster
 counts as, so its category is the most precise any member gives. Its figures are the best of the members' (`best_figures`).
+
+Not to be confused with duplicate ids (table `duplicates`, etl/build.py `_write_events`): rows of
+one event id, of which one loads. An id can also stand for the event of another dataset's id:
+UCDP gives an event the same id in its Candidate releases and in GED, so `ucdp:<n>` replaces
+`ucdp_candidate:<n>` (registry REPLACED_BY; `same_event`, `replaced`, `twins`).
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ import pandas as pd
 
 from etl.actors import OTHER, UNKNOWN, parents
 from etl.schema import sql_text
-from etl.sources.registry import FORMATS
+from etl.sources.registry import FORMATS, REPLACED_BY
 
 NEAR_KM = 10.0
 MAX_DAYS = 1
@@ -238,3 +243,42 @@ def write(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> None:
                     "event_id, linked_event_id")
         con.unregister("pairs")
     con.execute(SECONDARIES_VIEW)
+
+
+# --- the same event under another dataset's id (table `duplicates`) ------------------------------
+
+def same_event(column: str) -> str:
+    """SQL: the event the id in `column` stands for: the id itself, or for a dataset another
+    replaces (REPLACED_BY) the replacing dataset's id of the same number (`ucdp_candidate:17` ->
+    `ucdp:17`). Rows of one such key are duplicate ids; one of them loads."""
+    whens = " ".join(f"WHEN starts_with({column}, {sql_text(old + ':')}) THEN "
+                     f"{sql_text(new + ':')} || substr({column}, {len(old) + 2})"
+                     for old, new in REPLACED_BY.items())
+    return f"(CASE {whens} ELSE {column} END)" if whens else column
+
+
+def replaced(column: str) -> str:
+    """SQL: 1 for an id of a dataset another replaces (REPLACED_BY), else 0: among the rows of one
+    `same_event`, those of the replacing dataset come first, whatever the file order."""
+    whens = " ".join(f"WHEN starts_with({column}, {sql_text(old + ':')}) THEN 1" for old in REPLACED_BY)
+    return f"(CASE {whens} ELSE 0 END)" if whens else "0"
+
+
+def twins(table: str) -> str:
+    """SQL: a query of the ids (column event_id) that stand for the same event as an id of `table`
+    under another dataset's prefix (`ucdp:17` <-> `ucdp_candidate:17`): what an addition to the
+    warehouse must rank with its new ids (etl/append.py)."""
+    parts = []
+    for old, new in REPLACED_BY.items():
+        for a, b in ((old, new), (new, old)):
+            parts.append(f"SELECT {sql_text(b + ':')} || substr(event_id, {len(a) + 2}) AS event_id "
+                         f"FROM {table} WHERE starts_with(event_id, {sql_text(a + ':')})")
+    return " UNION ALL ".join(parts) or f"SELECT event_id FROM {table} WHERE false"
+
+
+def duplicate_reason(row: str, kept: str) -> str:
+    """SQL: why the row whose id is in column `row` is a duplicate id of the row kept (id in
+    `kept`): the same id, or the event of another dataset's id that replaces it."""
+    return (f"CASE WHEN {row} = {kept} THEN 'the same event id as the row kept' ELSE "
+            f"'replaced by ' || {kept} || ' (a ' || split_part({kept}, ':', 1) || ' event replaces "
+            f"the ' || split_part({row}, ':', 1) || ' event of its id)' END")

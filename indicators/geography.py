@@ -6,7 +6,8 @@ Levels: 'district' (table `districts`, events joined by district_id) and 'provin
 `provinces`, made at build time; events joined by country and admin1, or by country alone where
 the country has no province layer). An event known only to a province counts on the province map
 but not on the district map; one known only to the country counts on neither; the `not_on_map`
-indicator lists them.
+indicator lists them, `unplaced_by_year` and `unplaced_sentence` say per year how many are known
+only to their country.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from indicators import library
-from indicators.filters import Filters
+from indicators.filters import COUNTRY_NAMES, Filters
 
 LEVELS = ("district", "province")
 METRICS = {
@@ -80,6 +81,46 @@ def not_on_map(con: duckdb.DuckDBPyConnection, f: Filters, level: str = "distric
         f"SELECT e.geo_precision, coalesce(e.admin1, e.country) AS area, {count} AS events "
         f"FROM {table} e LEFT JOIN {join} WHERE u.country IS NULL AND {where} "
         f"GROUP BY ALL ORDER BY events DESC, area", params).df()
+
+
+def unplaced_by_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Filtered events known only to their country (no district, no province: on neither map
+    level, such as every event of the 7-column UCDP Candidate file for 2025), per year and
+    country. Columns: year, country, events; by year, Pakistan before Afghanistan."""
+    where, params = f.where()
+    # counted in event_unmapped (etl/derived.py), which holds every event without a district
+    table, count = ("event_unmapped", "sum(events)::BIGINT") if library.yearly(f) else ("events", "count(*)")
+    return con.execute(
+        f"SELECT year(event_date)::INTEGER AS year, country, {count} AS events FROM {table} "
+        f"WHERE district_id IS NULL AND admin1 IS NULL AND {where} "
+        f"GROUP BY ALL ORDER BY year, country DESC", params).df()
+
+
+def unplaced_sentence(frame: pd.DataFrame, most: int = 3) -> str:
+    """`unplaced_by_year`'s rows in words, for a caption under a map: '2025: 1,132 events in
+    Pakistan and 160 in Afghanistan known only to the country, not on the map.' The `most` years
+    with the most such events are named, the most first (it with the whole phrase, the others as
+    '2026: 6 in Afghanistan'), the others summed ('12 more in 6 other years'); '' when there
+    are none."""
+    frame = frame[frame["events"] > 0]
+    if not len(frame):
+        return ""
+    totals = frame.groupby("year")["events"].sum()
+    named = list(totals.sort_values(ascending=False, kind="stable").index[:most])
+    parts = []
+    for year in named:
+        rows = frame[frame["year"] == year]
+        counts = [f"{int(n):,} in {COUNTRY_NAMES.get(c, c)}" for c, n in zip(rows["country"], rows["events"])]
+        if not parts:
+            first = int(rows["events"].iloc[0])
+            counts[0] = counts[0].replace(" in ", " event in " if first == 1 else " events in ", 1)
+            counts[-1] += " known only to the country, not on the map"
+        parts.append(f"{year}: {' and '.join(counts)}")
+    rest = totals.drop(named)
+    if len(rest):
+        years = "another year" if len(rest) == 1 else f"{len(rest)} other years"
+        parts.append(f"{int(rest.sum()):,} more in {years}")
+    return "; ".join(parts) + "."
 
 
 def spread(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 @dataclass(frozen=True)
 class Format:
-    name: str  # the format id (`--format`), also the id of the dataset its imports load into
+    name: str  # the format id (`--format`), also the id of the dataset it loads into (`dataset`)
     module: str  # etl.sources.<module>.events maps the cells of a file of this format
     title: str  # what the dataset is
     publisher: str  # the source_name of its events, the author_publisher of its imports
@@ -37,6 +37,12 @@ class Format:
     # A period covered only by datasets that do not (one group, one kind of attack) is partial.
     complete: bool = False
     detect: bool = True  # tried by auto-detection (False: a header it shares with another format)
+
+    @property
+    def dataset(self) -> str:
+        """The dataset its events (and its imports) load into: its name, unless its adapter is
+        given another (`options`: the Candidate formats load into `ucdp_candidate`)."""
+        return self.options.get("dataset", self.name)
 
     def _check_header(self, path, name) -> None:
         """A FileProblem when the file's header lacks a column the format needs."""
@@ -127,6 +133,21 @@ FORMATS: dict[str, Format] = {f.name: f for f in (  # in the order auto-detectio
         rank_deaths=3, rank_injured=9, options={"dataset": "ucdp_candidate"}, preliminary=True,
         complete=True, detect=False),
     Format(
+        "ucdp_candidate_7col", "ucdp_candidate_7col",
+        "UCDP Candidate Events reduced to 7 columns by a third party (preliminary; no places, no "
+        "sides): events known only to their country",
+        "UCDP Candidate Events Dataset (Uppsala Conflict Data Program), preliminary; 7-column "
+        "reduction",
+        ("id", "conflict_new_id", "conflict_name", "country", "best", "type_of_violence", "date"),
+        "a Candidate Events file cut to id, conflict_new_id, conflict_name, country, best, "
+        "type_of_violence and date (as github stvbao/AtrocityViz's ged_2025.csv); the actor from "
+        "`conflict_name` by data/reference/ucdp_conflicts.csv; loads into dataset `ucdp_candidate`",
+        "`ucdp_candidate:<id>` (UCDP's ids: a GED event of the same id replaces it)",
+        "`best`; preliminary", "organised violence with at least one death, preliminary; every "
+        "event known only to its country (geo_precision `country`)", _LICENCE_IMPORT,
+        rank_deaths=3, rank_injured=9, options={"dataset": "ucdp_candidate"}, preliminary=True,
+        complete=True),
+    Format(
         "events", "template", "Events coded by an analyst in the event template",
         "Events coded by an analyst (event template)",
         ("event_date", "country", "category", "source_name"),
@@ -165,6 +186,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in (  # in the order auto-detectio
         "only US drone strikes in Pakistan", "as published on Kaggle by its author; cite the author",
         {"total died max": "total died mix"}, rank_deaths=4, rank_injured=4),
 )}
+
+# Datasets whose events another dataset's event of the same id replaces: UCDP gives an event the
+# same id in its Candidate releases and in GED, the final word on it (etl/duplicates.py
+# `same_event`: the Candidate row counts as a duplicate id of the GED event).
+REPLACED_BY: dict[str, str] = {"ucdp_candidate": "ucdp"}
 
 # Older column names of every format (detection and the fast reader look for these too).
 ALIASES: dict[str, str] = {old: new for f in FORMATS.values() for old, new in f.aliases.items()}

@@ -30,8 +30,9 @@ USED = REQUIRED + ("date_end", "best", "high", "low", "adm_1", "adm_2", "where_d
 
 
 def events(frame: pd.DataFrame, name: str, dataset: str = DATASET) -> schema.Outcome:
-    """GED, or with dataset='ucdp_candidate' a Candidate Events release (same columns; its ids
-    differ from GED's, so its events get ids of their own)."""
+    """GED, or with dataset='ucdp_candidate' a Candidate Events release (same columns and the
+    same ids as GED: its events are `ucdp_candidate:<id>`, which a GED event `ucdp:<id>`
+    replaces; etl/duplicates.py `same_event`)."""
     c = Cells(frame, name)
     event_id = c.require("id", "every GED row has an id")
     start = c.dates("date_start", DATE_FORMATS, DATE_STYLES)

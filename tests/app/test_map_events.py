@@ -113,3 +113,21 @@ def test_names_from_the_data_are_escaped_before_markdown():
     assert plain("[click](http://evil.example) **b** <img>") == \
         r"\[click\]\(http\://evil\.example\) \*\*b\*\* \<img\>"
     assert plain("Dera Ghazi Khan") == "Dera Ghazi Khan"
+
+
+def test_the_map_says_how_many_2025_events_it_cannot_draw(built, monkeypatch, con):
+    """2025, every category: the UCDP Candidate file for 2025 gives no place, so the map draws
+    almost nothing and says so under it."""
+    import dashboard.data
+    from contract.schema import CATEGORIES
+    from tests.app.conftest import app_test
+
+    monkeypatch.setattr(dashboard.data, "WAREHOUSE", built.warehouse)
+    at = app_test()
+    at.query_params["years"] = "2025"
+    at.query_params["category"] = list(CATEGORIES)
+    at = open_page(at.run(), "map")
+    f = Filters(2025, 2025, categories=tuple(CATEGORIES))
+    sentence = geography.unplaced_sentence(geography.unplaced_by_year(con, f))
+    assert sentence.startswith("2025: 1,132 events in Pakistan")
+    assert sentence in [c.value for c in at.caption]

@@ -123,6 +123,50 @@ write("brief_suicide.csv",
           ["2", "12/20/2017", "", "", "", "", "Peshawar", "34.0151", "71.5249", "KPK", "Market", "", "", "", "", "Civilian", "", "7", "8", "", "", "1", "", "", "", ""],
       ], "utf-8")
 
+# UCDP Candidate 2025 cut to 7 columns, as the bundled file (strings quoted, dates YYYY-MM-DD):
+# lines 2-5 are real rows of data/raw/ucdp_candidate_2025_7col_pak_afg.csv (line 3: a "Pakistan:
+# Government" event whose country is Afghanistan; line 4: one-sided violence by a government;
+# line 5: by the TTP); made up: a conflict name the reference table lacks (line 6), a row of
+# India (line 7: out of scope), a row without a date (line 8: rejected).
+(HERE / "ucdp_candidate_7col_small.csv").write_text(
+    '"id","conflict_new_id","conflict_name","country","best","type_of_violence","date"\n'
+    '561377,325,"Pakistan: Balochistan","Pakistan",7,1,2025-01-04\n'
+    '561722,404,"Pakistan: Government","Afghanistan",2,1,2025-01-18\n'
+    '558821,484,"Government of Afghanistan - Civilians","Afghanistan",0,3,2025-01-01\n'
+    '566067,530,"TTP - Civilians","Pakistan",0,3,2025-01-27\n'
+    '999001,999,"Pakistan: Sindh","Pakistan",1,1,2025-02-01\n'
+    '999002,218,"India: Kashmir","India",3,1,2025-05-07\n'
+    '999003,325,"Pakistan: Balochistan","Pakistan",2,1,\n', encoding="utf-8")
+
+# UCDP GED rows (the columns of imports/ucdp_ged.csv) for two events of 2025: id 561377 is the
+# Candidate event of line 2 above as GED would publish it, placed in Quetta (made up: the GED
+# release for 2025 is not out); id 700001 is an event of its own.
+GED_2025 = ("id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,"
+            "conflict_name,dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,"
+            "side_b_dset_id,side_b_new_id,side_b,number_of_sources,source_article,source_office,"
+            "source_date,source_headline,source_original,where_prec,where_coordinates,"
+            "where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,"
+            "country_id,region,event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,"
+            "deaths_civilians,deaths_unknown,best,high,low,gwnoa,gwnob").split(",")
+
+
+def ged_row(event_id, day, conflict, side_b, where, adm1, adm2, lat, lon, best):
+    row = dict.fromkeys(GED_2025, "")
+    row.update({"id": event_id, "year": day[:4], "active_year": "1", "code_status": "Clear",
+                "type_of_violence": "1", "conflict_name": conflict, "side_a": "Government of Pakistan",
+                "side_b": side_b, "where_prec": "1", "where_description": where, "adm_1": adm1,
+                "adm_2": adm2, "latitude": lat, "longitude": lon, "country": "Pakistan",
+                "country_id": "770", "region": "Asia", "date_prec": "1", "date_start": day,
+                "date_end": day, "best": best, "high": best, "low": best})
+    return [row[c] for c in GED_2025]
+
+
+write("ucdp_ged_2025_small.csv", GED_2025, [
+    ged_row("561377", "2025-01-04", "Pakistan: Balochistan", "BLA", "Quetta town",
+            "Balochistan province", "Quetta district", "30.1798", "66.975", "7"),
+    ged_row("700001", "2025-03-02", "Pakistan: Government", "TTP", "Peshawar town",
+            "Khyber Pakhtunkhwa province", "Peshawar district", "34.0151", "71.5249", "3"),
+], "utf-8")
 
 def militant_rules_ucdp() -> None:
     """UCDP GED rows for the counting rules (tests/indicators/test_militant.py), each a copy of the

@@ -17,7 +17,9 @@ def test_the_coverage_of_each_bundled_dataset(con):
         "SELECT dataset, period_start, period_end, complete, preliminary FROM coverage").fetchall()}
     assert rows == {
         "ucdp": (dt.date(1989, 1, 1), dt.date(2021, 12, 31), True, False),  # GED: whole years
-        "ucdp_candidate": (dt.date(2026, 1, 1), dt.date(2026, 2, 28), True, True),
+        # the Candidate releases for 2025 (7 columns) and for January-February 2026, one after
+        # the other: their lines of data/reference/coverage.csv merged
+        "ucdp_candidate": (dt.date(2025, 1, 1), dt.date(2026, 2, 28), True, True),
         "curated": (dt.date(2014, 1, 1), dt.date(2026, 2, 7), False, False),
         "pk_suicide_attacks": (dt.date(1995, 11, 19), dt.date(2017, 11, 25), False, False),
         "pk_drone_strikes": (dt.date(2004, 6, 18), dt.date(2017, 10, 16), False, False)}
@@ -41,13 +43,14 @@ def test_the_datasets_whose_countries_and_categories_meet_the_filters(con, f, ex
     assert [r.dataset for r in coverage.dataset_coverage(con, f)] == expected
 
 
-def test_a_year_no_dataset_covers_is_no_data_and_2022_2025_are_partial(con):
-    """UCDP GED ends in 2021, the Candidate release starts in 2026: 2022-2025 are covered only by
-    the curated file (one network: partial); with the suicide-attack file alone, 2018 is no data."""
+def test_a_year_no_dataset_covers_is_no_data_and_2022_2024_are_partial(con):
+    """UCDP GED ends in 2021, the Candidate releases cover 2025 and January-February 2026:
+    2022-2024 are covered only by the curated file (one network: partial), 2025 in full by a
+    complete dataset, 2026 in part; with the suicide-attack file alone, 2018 is no data."""
     status = coverage.period_status(con, Filters(2020, 2026), "year").set_index("period_start")["status"]
     assert status.to_dict() == {dt.date(y, 1, 1): s for y, s in [
         (2020, "full"), (2021, "full"), (2022, "partial"), (2023, "partial"), (2024, "partial"),
-        (2025, "partial"), (2026, "partial")]}
+        (2025, "full"), (2026, "partial")]}
     alone = Filters(2016, 2019, datasets=("pk_suicide_attacks",))
     status = coverage.period_status(con, alone, "year").set_index("period_start")["status"]
     assert status[dt.date(2018, 1, 1)] == "none" and status[dt.date(2017, 1, 1)] == "partial"
@@ -85,8 +88,9 @@ def test_the_freshness_caption_names_the_newest_event_and_preliminary_data(con):
     newest = overview.recent_events(con, f, 1)["event_date"].iloc[0]
     text = coverage.freshness(con, f)
     assert text.startswith(f"Newest event shown: {pd.Timestamp(newest):%-d %B %Y}.")
-    assert "UCDP Candidate Events 26.0.2, Pakistan and Afghanistan (preliminary): Candidate 26.0.2, " \
-           "to 28 Feb 2026" in text
+    assert "UCDP Candidate Events 2025, Pakistan and Afghanistan (7 columns, preliminary) + UCDP " \
+           "Candidate Events 26.0.2, Pakistan and Afghanistan (preliminary): Candidate 2025 (7 columns) " \
+           "+ Candidate 26.0.2, to 28 Feb 2026" in text
 
 
 def test_afghan_provinces_are_in_the_province_filter(con):

@@ -116,3 +116,58 @@ def test_event_by_id_gives_one_event_with_its_source(con):
     row = events.event_by_id(con, event_id, ("event_date", "source_name", "source_url"))
     assert len(row) == 1 and row["source_name"].iloc[0] == "Dawn"
     assert events.event_by_id(con, "no such id").empty
+
+
+def test_the_2025_events_known_only_to_the_country_are_said_not_drawn(con):
+    """The bundled UCDP Candidate file for 2025 gives no place: its events, counted here from the
+    raw file with the csv module (Pakistan 1,132, Afghanistan 160), are on no map, and the
+    sentence under the map names them (every category: UCDP's are mostly armed clashes)."""
+    import csv
+
+    from contract.schema import CATEGORIES
+    from tests.conftest import DATA
+
+    with open(DATA / "raw" / "ucdp_candidate_2025_7col_pak_afg.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    pak = sum(r["country"] == "Pakistan" for r in rows)
+    afg = sum(r["country"] == "Afghanistan" for r in rows)
+    assert (pak, afg) == (1132, 160)
+    f = Filters(2025, 2025, categories=tuple(CATEGORIES))
+    frame = geography.unplaced_by_year(con, f)
+    assert frame.values.tolist() == [[2025, "PAK", pak], [2025, "AFG", afg]]
+    assert geography.unplaced_sentence(frame) == (
+        f"2025: {pak:,} events in Pakistan and {afg:,} in Afghanistan known only to the country, "
+        f"not on the map.")
+    only_pakistan = geography.unplaced_by_year(con, replace(f, countries=("PAK",)))
+    assert geography.unplaced_sentence(only_pakistan) == \
+        "2025: 1,132 events in Pakistan known only to the country, not on the map."
+
+
+def test_events_known_only_to_the_country_by_year_agree_with_those_not_on_the_province_map(con):
+    """Two queries apart: the rows of not_on_map (province level) whose area is a country are the
+    events with neither province nor district, as unplaced_by_year counts them. In 2024 there are
+    none (the bundled events of 2024 are the curated file's, each with its province)."""
+    from contract.schema import CATEGORIES
+
+    for f in (Filters(1989, 2026, categories=tuple(CATEGORIES)), Filters(2014, 2026), IS):
+        missing = geography.not_on_map(con, f, "province")
+        by_year = geography.unplaced_by_year(con, f)
+        assert by_year["events"].sum() == missing[missing["area"].isin(["PAK", "AFG"])]["events"].sum()
+    # 2024: every event of the bundled data has a province or a district: no sentence
+    none = geography.unplaced_by_year(con, Filters(2024, 2024, categories=tuple(CATEGORIES)))
+    assert len(none) == 0 and geography.unplaced_sentence(none) == ""
+
+
+def test_the_unplaced_sentence_by_hand():
+    """The years with the most events first (the first with the whole phrase), the rest summed;
+    one event is 'event'; nothing: no sentence."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"year": [2019, 2020, 2020, 2021, 2022], "country": ["PAK", "PAK", "AFG", "AFG", "PAK"],
+                          "events": [1, 8, 2, 1, 30]})
+    assert geography.unplaced_sentence(frame, most=2) == (
+        "2022: 30 events in Pakistan known only to the country, not on the map; "
+        "2020: 8 in Pakistan and 2 in Afghanistan; 2 more in 2 other years.")
+    assert geography.unplaced_sentence(frame.iloc[:1]) == \
+        "2019: 1 event in Pakistan known only to the country, not on the map."
+    assert geography.unplaced_sentence(frame.iloc[:0]) == ""
