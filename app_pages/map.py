@@ -10,7 +10,7 @@ from dashboard import data
 from dashboard.widgets import page_caption, chart_click, download_menu, events_grid, new_chart_click, plain
 from export import catalog
 from indicators import coverage, events, geography, overview, provenance
-from indicators.filters import COUNTRY_NAMES
+from contract.schema import COUNTRY_NAMES
 from maps.area_map import BASEMAPS, METRIC_LABELS
 
 POINT_CAP = 5000

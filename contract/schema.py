@@ -66,6 +66,7 @@ DATE_PRECISIONS = ("day", "month", "year")
 # district / province / country: known only to that level, with no point placed.
 GEO_PRECISIONS = ("point", "place", "district", "province", "country")
 COUNTRIES = ("PAK", "AFG")
+COUNTRY_NAMES = {"PAK": "Pakistan", "AFG": "Afghanistan"}  # ISO code -> the name shown
 # Target classes, derived by etl/targets.py from data/reference/target_classes.csv: the class of a
 # target that no rule matches, and the classes counted as attacks on civilians.
 UNKNOWN_TARGET = "other or unknown"

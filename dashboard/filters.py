@@ -8,7 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from contract.schema import ACTOR_KINDS, DEFAULT_CATEGORIES, MILITANT_KINDS
-from indicators.filters import COUNTRY_NAMES, Filters, check_values, default_years, parse_years
+from contract.schema import COUNTRY_NAMES
+from indicators.filters import Filters, check_values, default_years, parse_years
 from indicators.links import EVERY_KIND, MULTI
 
 

@@ -21,7 +21,8 @@ import pandas as pd
 import shapely
 
 from etl import geo
-from etl.geo import COUNTRY_NAMES, GeoError, key, normalise_province
+from contract.schema import COUNTRY_NAMES
+from etl.geo import GeoError, key, normalise_province
 from contract.schema import COUNTRIES
 
 REGISTRY = "layers.csv"

@@ -24,13 +24,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
+from contract.schema import COUNTRY_NAMES
 from etl import reference, schema
 from etl.schema import objects
 
 METRIC_CRS = "EPSG:32642"  # UTM 42N: metres over Pakistan and Afghanistan
 NEAR_KM = 10.0
 SIMPLIFY_DEGREES = 0.01  # about 1 km: plenty for a district map, a fraction of the bytes
-COUNTRY_NAMES = {"PAK": "Pakistan", "AFG": "Afghanistan"}
 
 
 class GeoError(ValueError):

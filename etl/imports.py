@@ -228,13 +228,8 @@ def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress
         older = [r for r in rows if r["format"] == fmt and r["short_name"].lower() == original.lower()]
         rows = [r for r in rows if r not in older]
         rows.append({
-<<<<<<< HEAD
-            "file": stored, "format": fmt, "dataset": fmt, "short_name": original,
-            "title": title or f"{original} (imported {dt.date.today().isoformat()})",
-=======
             "file": stored, "format": fmt, "dataset": FORMATS[fmt].dataset, "short_name": original,
-            "title": f"{original} (imported {dt.date.today().isoformat()})",
->>>>>>> ucdp2025
+            "title": title or f"{original} (imported {dt.date.today().isoformat()})",
             "author_publisher": FORMATS[fmt].publisher,
             "origin": origin or "imported by an analyst (python -m etl import or the Data page)",
             "licence": "the analyst's licence; kept in data/imports, never committed",

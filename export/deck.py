@@ -35,6 +35,7 @@ def deck_content(query, f: Filters, today: dt.date | None = None, period: Period
     period = period or query(brief.default_period, f)
     kpis = query(overview.kpis, f).set_index("period")
     previous = f.previous()
+    scope, scope_before = query(overview.scope_counts, f), query(overview.scope_counts, previous)
     charts = []
     for chart_id in DECK_CHARTS:
         fig, _ = catalog.chart(query, chart_id, f, static=True)
@@ -44,13 +45,15 @@ def deck_content(query, f: Filters, today: dt.date | None = None, period: Period
     new = query(spread.new_district_counts, f)
     return {
         "note": query(brief.briefing_note, f, period) if period else None,
-        "title": "Extremist activity indicators: briefing",
+        "title": "Militant violence and its weak signals: briefing",
         "subtitle": subtitle,
         "date": (today or dt.date.today()).strftime("%d %B %Y"),
         "source": source,
-        "kpis": [(label, int(kpis.loc["current", key]), int(kpis.loc["previous", key]))
-                 for key, label in (("events", "Events"), ("fatalities", "Fatalities"),
-                                    ("districts_affected", "Districts affected"), ("injured", "Injured"))],
+        "kpis": [(label, scope[key], scope_before[key]) for key, label in (
+                     ("militant_violence", "Militant violence"), ("attacks", "of which attacks"))]
+                + [(label, int(kpis.loc["current", key]), int(kpis.loc["previous", key]))
+                   for key, label in (("fatalities", "Deaths"), ("districts_affected", "Districts affected"))]
+                + [("Weak signals", scope["signals"], scope_before["signals"])],
         "previous": f"{previous.year_from}-{previous.year_to}" if previous.years > 1 else str(previous.year_from),
         "charts": charts,
         "new_districts": [(int(r.year), int(r.new_districts), r.districts) for r in new.itertuples()],

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from contract.schema import DEFAULT_CATEGORIES, MILITANT_CATEGORIES, MILITANT_KINDS, SIGNAL_CATEGORIES
+from contract.schema import (COUNTRY_NAMES, DEFAULT_CATEGORIES, MILITANT_CATEGORIES, MILITANT_KINDS,
+                             SIGNAL_CATEGORIES)
 
-COUNTRY_NAMES = {"PAK": "Pakistan", "AFG": "Afghanistan"}
 # Filters field -> the word for one of its values, in messages
 NOUNS = {"countries": "country", "provinces": "province", "districts": "district",
          "categories": "category", "actor_kinds": "actor kind", "actor_groups": "actor group",

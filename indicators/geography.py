@@ -17,7 +17,8 @@ import duckdb
 import pandas as pd
 
 from indicators import library
-from indicators.filters import COUNTRY_NAMES, Filters
+from contract.schema import COUNTRY_NAMES
+from indicators.filters import Filters
 
 LEVELS = ("district", "province")
 METRICS = {

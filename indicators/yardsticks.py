@@ -16,7 +16,8 @@ from dataclasses import replace
 import duckdb
 import pandas as pd
 
-from indicators.filters import COUNTRY_NAMES, Filters
+from contract.schema import COUNTRY_NAMES
+from indicators.filters import Filters
 from indicators.library import measure_by
 
 # what `beside` compares -> (measure of indicators.library counted over the filters, word)

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.style import CATEGORY_COLORS, CATEGORY_ORDER, house_layout
-from indicators.filters import COUNTRY_NAMES
+from contract.schema import COUNTRY_NAMES
 
 # map_style values: white-bg needs nothing from the network; the street map needs internet.
 BASEMAPS = {"none (offline)": "white-bg", "street map (needs internet)": "open-street-map"}
