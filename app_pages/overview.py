@@ -10,6 +10,7 @@ from dashboard import data
 from dashboard.widgets import (briefing_downloads, delta, download_menu, events_table, left_out_note,
                                page_caption)
 from export import catalog
+from contract.schema import MILITANT_CATEGORIES
 from indicators import coverage, overview, yardsticks
 
 f = st.session_state["filters"]
@@ -33,12 +34,15 @@ k = data.query(overview.kpis, f).set_index("period")
 scope = data.query(overview.scope_counts, f)
 before = data.query(overview.scope_counts, f.previous())
 previous = f"{f.previous().year_from}-{f.previous().year_to}"
-# the monitors' count of attacks beside ours (Pakistan, or the chosen country or province): the
-# latest year of the filters with a published figure in words, every year on the chart
-attacks_f = replace(f, categories=("attack",))
-years = data.query(yardsticks.beside, attacks_f)
-published = years[years["published"].notna()]
-latest = (published if len(published) else years).iloc[-1]
+# the monitors' counts beside ours (Pakistan, or the chosen country or province): the latest year of
+# the filters with a published figure in words, every year on the chart. Militant violence (UCDP's
+# clashes include the security forces' operations) is set beside the monitors' count of all
+# incidents, attacks beside their count of attacks.
+violence_f = replace(f, categories=tuple(c for c in f.categories if c in MILITANT_CATEGORIES))
+attacks = data.query(yardsticks.beside, replace(f, categories=("attack",)), "attacks")
+violence = data.query(yardsticks.beside, violence_f, "militant_violence")
+latest = [frame[frame["published"].notna()].iloc[-1] if frame["published"].notna().any()
+          else frame.iloc[-1] for frame in (attacks, violence)]
 
 
 def show(col, label, now, then, help_text):
@@ -59,17 +63,18 @@ show(cols[3], "Districts affected", round(k.loc["current", "districts_affected"]
      round(k.loc["previous", "districts_affected"]), "Districts with at least one event counted.")
 show(cols[4], "Weak signals", scope["signals"], before["signals"],
      "Propaganda, allegiance, recruitment and organisation events.")
-st.markdown(f"**Against the monitors:** {yardsticks.sentence(latest)}"
-            + (f" ({latest['region']})" if not str(latest["region"]).startswith("Pakistan (") else ""),
-            help=None if pd.isna(latest["published"]) else
-            f"{latest['publisher']}: {latest['definition']} Source: {latest['url']}")
+st.markdown(f"**Against the monitors**, {latest[0]['region']}: "
+            + " · ".join(yardsticks.sentence(row) for row in latest),
+            help="\n\n".join(f"**{row['publisher']} {row['published_measure']}**: {row['definition']} "
+                               f"Source: {row['url']}" for row in latest if pd.notna(row["published"]))
+            or None)
 
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 period = left.segmented_control("Period", ["month", "quarter", "year"], default="year",
                                 key="period") or "year"
 fig, table = catalog.overview_trend(data.query, f, period)
 if period == "year":
-    add_yardstick(fig, years)
+    add_yardstick(fig, violence)
 with right:
     download_menu(fig, table, "events_by_category")
 st.plotly_chart(fig, width="stretch", key="trend_chart")

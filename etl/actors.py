@@ -34,15 +34,20 @@ def _load_rules(path: str, mtime_ns: int) -> tuple[tuple[re.Pattern, str], ...]:
 
 
 def actor_group(*names: str | None) -> str:
-    """The family of the first rule matching the actor (then the associated actor)."""
+    """The family of the first rule matching the actor (then the associated actor); an actor the
+    rules call unknown ('Unidentified Armed Group') leaves the associated actor to name it."""
     named = [n for n in names if n and n.strip()]
     if not named:
         return UNKNOWN
+    found = OTHER
     for name in named:
         for pattern, group in load_rules():
             if pattern.search(name):
-                return group
-    return OTHER
+                if group != UNKNOWN:
+                    return group
+                found = UNKNOWN
+                break
+    return found
 
 
 def parents() -> dict[str, str]:

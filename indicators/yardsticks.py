@@ -21,7 +21,7 @@ from indicators.filters import Filters
 from indicators.library import measure_by
 
 # what `beside` compares -> (measure of indicators.library counted over the filters, word)
-COMPARED = {"attacks": ("attacks", "attacks"), "militant_violence": ("events", "events"),
+COMPARED = {"attacks": ("attacks", "attacks"), "militant_violence": ("events", "events of militant violence"),
             "deaths": ("fatalities", "deaths")}
 # published measure -> its words in a sentence when it is not the word of our count
 PUBLISHED_WORDS = {"incidents": "incidents", "fatalities_all": "deaths in attacks and operations",

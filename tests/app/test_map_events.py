@@ -116,7 +116,7 @@ def test_names_from_the_data_are_escaped_before_markdown():
 
 
 def test_the_map_says_how_many_2025_events_it_cannot_draw(built, monkeypatch, con):
-    """2025, every category: the UCDP Candidate file for 2025 gives no place, so the map draws
+    """2025, every category and kind of actor: the UCDP Candidate file for 2025 gives no place, so the map draws
     almost nothing and says so under it."""
     import dashboard.data
     from contract.schema import CATEGORIES
@@ -126,8 +126,9 @@ def test_the_map_says_how_many_2025_events_it_cannot_draw(built, monkeypatch, co
     at = app_test()
     at.query_params["years"] = "2025"
     at.query_params["category"] = list(CATEGORIES)
+    at.query_params["kind"] = "all"
     at = open_page(at.run(), "map")
-    f = Filters(2025, 2025, categories=tuple(CATEGORIES))
+    f = Filters(2025, 2025, categories=tuple(CATEGORIES), actor_kinds=())
     sentence = geography.unplaced_sentence(geography.unplaced_by_year(con, f))
     assert sentence.startswith("2025: 1,132 events in Pakistan")
     assert sentence in [c.value for c in at.caption]

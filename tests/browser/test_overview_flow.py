@@ -101,7 +101,7 @@ def test_the_first_screen_holds_the_kpis_their_yardstick_and_the_yearly_chart(ap
     expect(events_kpi(page)).to_have_text(f"{headline(con, Filters(2014, 2019)):,}", timeout=60_000)
     chart = page.locator(".js-plotly-plot").first
     expect(chart).to_be_visible(timeout=30_000)
-    monitors = page.get_by_text("Against the monitors:")
+    monitors = page.get_by_text("Against the monitors")
     expect(monitors).to_be_visible()
     expect(page.get_by_text("PIPS counted").first).to_be_visible()
     for element in (events_kpi(page), monitors, chart):

@@ -43,9 +43,10 @@ def test_deck_pptx_has_titled_slides_pictures_and_sources_in_notes(con):
         assert source in slide.notes_slide.notes_text_frame.text
     assert slides[-1].shapes.title.text == "Sources and methods"
     assert slides[-2].shapes.title.text == "New districts per year"
-    kpis = overview.kpis(con, F).set_index("period")
+    scope = overview.scope_counts(con, F)  # the Overview's KPIs
     table = next(s for s in slides[2].shapes if s.has_table).table
-    assert table.cell(1, 1).text == f"{kpis.loc['current', 'events']:,}"
+    assert (table.cell(1, 0).text, table.cell(1, 1).text) == ("Militant violence", f"{scope['militant_violence']:,}")
+    assert (table.cell(2, 0).text, table.cell(2, 1).text) == ("of which attacks", f"{scope['attacks']:,}")
 
 
 @needs_chromium
