@@ -389,3 +389,24 @@ def reliability(con: duckdb.DuckDBPyConnection, f: Filters, horizon: int, first_
     out.insert(0, "band_from", out.pop("band") / 10)
     out.insert(1, "band_to", out["band_from"] + 0.1)
     return out
+
+
+def reliability_sentence(bands: pd.DataFrame) -> str:
+    """Calibration in plain words, from `reliability`: the band with the most district-months at
+    or above 10%, e.g. 'Of the 240 district-months we gave 70-80%, 74% had an event.'"""
+    upper = bands[bands["band_from"] >= 0.1]
+    if not len(upper):
+        return "The backtest never gave a district-month 10% or more."
+    row = upper.loc[upper["district_months"].idxmax()]
+    return (f"Of the {int(row['district_months']):,} district-months we gave {row['band_from']:.0%}-"
+            f"{row['band_to']:.0%}, {row['with_event']:.0%} had an event.")
+
+
+def scores_markdown(scores: pd.DataFrame) -> str:
+    """The backtest's scores as a Markdown table: one row per horizon and method."""
+    lines = ["| horizon (months) | method | CRPS (events) | Brier (at least one) | in 50% interval | "
+             "in 90% interval | district-months |", "|---:|---|---:|---:|---:|---:|---:|"]
+    for r in scores.itertuples():
+        lines.append(f"| {r.horizon} | {METHODS[r.method]} | {r.crps:.4f} | {r.brier:.4f} | {r.cover_50:.1%} | "
+                     f"{r.cover_90:.1%} | {r.district_months:,} |")
+    return "\n".join(lines)
