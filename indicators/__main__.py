@@ -111,8 +111,8 @@ def outlook(
                           f"{r.q05}-{r.q95}")
         Console(width=160).print(table)
         return
-    scores = outlook_model.backtest_scores(con, f, first_year)
-    bands = outlook_model.reliability(con, f, 1, first_year)
+    summary = outlook_model.backtest_summary(con, f, first_year)
+    scores, bands = outlook_model.part(summary, "score"), outlook_model.part(summary, "reliability")
     markdown = outlook_model.scores_markdown(scores)
     typer.echo(markdown)
     skilful = outlook_model.skilful_horizons(scores)
@@ -127,7 +127,10 @@ def outlook(
         markdown, "",
         f"Horizons where the model beats no change on CRPS (the Outlook page shows only these): "
         f"{', '.join(map(str, skilful)) or 'none'}.", "",
-        f"Reliability, one month ahead: {outlook_model.reliability_sentence(bands)}", ""])
+        "Reliability (the model's probability of at least one event in a district-month against how often "
+        "there was one):", "",
+        *[f"- {h} month{'s' if h > 1 else ''} ahead: {outlook_model.reliability_sentence(bands, h)}"
+          for h in outlook_model.HORIZONS], ""])
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(text, encoding="utf-8")
     typer.echo(f"Wrote {doc}.")

@@ -240,23 +240,24 @@ def forecast(con: duckdb.DuckDBPyConnection, f: Filters, as_of: dt.date | None =
     outlook_scope; `as_of` overrides it: the first day of a month). Columns: district_id, admin2,
     admin1, horizon (months), month (DATE, the month forecast), mean (expected events), p_any
     (probability of at least one event in that month), p_within (of at least one in the months
-    1..horizon: 1 - prod of P(0)), q05, q25, q50, q75, q95 (quantiles of the count). Unit: events
+    1..horizon: 1 - prod of P(0)), mean_within (expected events in the months 1..horizon), q05, q25, q50, q75, q95 (quantiles of the count). Unit: events
     per district-month."""
     districts, matrix, first, adjacency = _panel(con, f, as_of)
     feats = _features(matrix, adjacency)
     last = matrix.shape[1] - 1
-    frames, none_yet = [], np.ones(len(districts))
+    frames, none_yet, expected = [], np.ones(len(districts)), np.zeros(len(districts))
     for h in HORIZONS:
         fit = _Fit(*_rows(feats, matrix, h, np.arange(0, last - h + 1)))
         mean = fit.predict(feats[:, last, :])
         dist = Counts(mean, fit.alpha)
         p_zero = dist.p_zero()
         table = dist.cdf_table(dist.top())
-        none_yet = none_yet * p_zero
+        none_yet, expected = none_yet * p_zero, expected + mean
         frame = districts[["district_id", "admin2", "admin1"]].copy()
         frame["horizon"] = h
         frame["month"] = _month_date(first + last + h)
         frame["mean"], frame["p_any"], frame["p_within"] = mean, 1 - p_zero, 1 - none_yet
+        frame["mean_within"] = expected
         for q in QUANTILES:
             frame[f"q{round(q * 100):02d}"] = dist.quantile(q, table)
         frames.append(frame)
@@ -375,26 +376,49 @@ def skilful_horizons(scores: pd.DataFrame) -> list[int]:
     return [int(h) for h, row in table.iterrows() if row["model"] < row["no_change"]]
 
 
-def reliability(con: duckdb.DuckDBPyConnection, f: Filters, horizon: int, first_year: int = FIRST_YEAR,
+def reliability(con: duckdb.DuckDBPyConnection, f: Filters, first_year: int = FIRST_YEAR,
                 as_of: dt.date | None = None) -> pd.DataFrame:
     """How often the district-months given a probability of at least one event had one, in the
-    backtest of one horizon, by bands of 10 points. Columns: band_from, band_to (probability,
-    0-1), district_months, with_event (share that had at least one event, 0-1)."""
-    part = backtest(con, f, first_year, as_of)
-    part = part[part["horizon"] == horizon]
-    p = 1 - _method_distribution(part, "model").p_zero()
-    band = np.minimum((p * 10).astype(int), 9)
-    frame = pd.DataFrame({"band": band, "event": part["observed"].to_numpy() >= 1})
-    out = frame.groupby("band").agg(district_months=("event", "size"), with_event=("event", "mean")).reset_index()
-    out.insert(0, "band_from", out.pop("band") / 10)
-    out.insert(1, "band_to", out["band_from"] + 0.1)
+    backtest, per horizon and band of 10 points. Columns: horizon, band_from, band_to
+    (probability, 0-1), district_months, with_event (share that had at least one event, 0-1)."""
+    return reliability_of(backtest(con, f, first_year, as_of))
+
+
+def reliability_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """reliability from a backtest frame."""
+    p = 1 - _method_distribution(frame, "model").p_zero()
+    bands = pd.DataFrame({"horizon": frame["horizon"].to_numpy(), "band": np.minimum((p * 10).astype(int), 9),
+                          "event": frame["observed"].to_numpy() >= 1})
+    out = bands.groupby(["horizon", "band"]).agg(district_months=("event", "size"),
+                                                 with_event=("event", "mean")).reset_index()
+    out.insert(1, "band_from", out.pop("band") / 10)
+    out.insert(2, "band_to", out["band_from"] + 0.1)
     return out
 
 
-def reliability_sentence(bands: pd.DataFrame) -> str:
-    """Calibration in plain words, from `reliability`: the band with the most district-months at
-    or above 10%, e.g. 'Of the 240 district-months we gave 70-80%, 74% had an event.'"""
-    upper = bands[bands["band_from"] >= 0.1]
+def backtest_summary(con: duckdb.DuckDBPyConnection, f: Filters, first_year: int = FIRST_YEAR,
+                     as_of: dt.date | None = None) -> pd.DataFrame:
+    """backtest_scores and reliability from one run of the backtest, in one frame: the rows of
+    backtest_scores (kind 'score') then those of reliability (kind 'reliability'), each kind's
+    columns as there (the other kind's empty). Use `part(summary, kind)` to split it."""
+    frame = backtest(con, f, first_year, as_of)
+    return pd.concat([scores_of(frame).assign(kind="score"), reliability_of(frame).assign(kind="reliability")],
+                     ignore_index=True)
+
+
+def part(summary: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The 'score' or 'reliability' rows of backtest_summary with their own columns."""
+    columns = {"score": ["horizon", "method", "crps", "brier", "cover_50", "cover_90", "district_months"],
+               "reliability": ["horizon", "band_from", "band_to", "district_months", "with_event"]}[kind]
+    rows = summary[summary["kind"] == kind][columns].reset_index(drop=True)
+    return rows.astype({"horizon": int, "district_months": int})
+
+
+def reliability_sentence(bands: pd.DataFrame, horizon: int) -> str:
+    """Calibration in plain words, from `reliability` for one horizon: the band with the most
+    district-months at or above 10%, e.g. 'Of the 240 district-months we gave 70%-80%, 74% had an
+    event.'"""
+    upper = bands[(bands["horizon"] == horizon) & (bands["band_from"] >= 0.1)]
     if not len(upper):
         return "The backtest never gave a district-month 10% or more."
     row = upper.loc[upper["district_months"].idxmax()]
