@@ -23,7 +23,8 @@ st.caption(f"Forecasts of {f.scope()} per district, made as of **{as_of}**: the 
            f"{plain(scope['dataset'])}, the last complete, final dataset with districts. Counts "
            f"up to then train the model; the months forecast may already be past.")
 
-summary = data.query(outlook.backtest_summary, f)
+with st.spinner("Backtesting the model against the baselines (once per warehouse version)..."):
+    summary = data.query(outlook.backtest_summary, f)
 scores, bands = outlook.part(summary, "score"), outlook.part(summary, "reliability")
 skilful = outlook.skilful_horizons(scores)
 hidden = [h for h in outlook.HORIZONS if h not in skilful]
