@@ -25,6 +25,7 @@ PAGES = (
     Page("app_pages/trends.py", "Trends", "trends"),
     Page("app_pages/timeline.py", "Timeline", "timeline"),
     Page("app_pages/map.py", "Map", "map"),
+    Page("app_pages/outlook.py", "Outlook", "outlook"),
     Page("app_pages/brief.py", "Brief", "brief"),
     Page("app_pages/events.py", "Events", "events"),
     Page("app_pages/methods.py", "Sources & methods", "methods"),
