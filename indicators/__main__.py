@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import settings
+
 from indicators import cli_options as opt
 from indicators import outlook as outlook_model
 from indicators.registry import BY_ID, INDICATORS, compute
@@ -74,7 +76,7 @@ def show(
             typer.echo(f"{left_out} events dated only to the year are not placed in a {by.split(',')[0]}.")
 
 
-OUTLOOK_DOC = Path(__file__).resolve().parent.parent / "docs" / "outlook.md"
+OUTLOOK_DOC = settings.ROOT / "docs" / "outlook.md"
 
 
 @app.command()
