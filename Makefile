@@ -10,7 +10,7 @@ PORT ?= 8501
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
-.PHONY: run test build bench clean chromium screenshots update nginx cluster publish
+.PHONY: run test build bench clean chromium screenshots update nginx cluster publish docs
 
 $(BIN)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -65,6 +65,12 @@ test: $(BIN)/.installed chromium
 # The README's pictures, docs/overview.png and docs/map.png (tests never write tracked files).
 screenshots: $(WAREHOUSE) chromium
 	$(BIN)/python docs/screenshots.py
+
+# The generated parts of the Markdown pages (cog blocks: the schema, the formats, the indicators,
+# every command's --help, the settings) written again from the code; tests/test_docs.py fails
+# when one is stale.
+docs: $(BIN)/.installed
+	$(BIN)/cog -r -I . $(shell grep -rl --include='*.md' '\[\[\[cog' README.md docs)
 
 # The speed benchmark: bundled data, 100k and 1M generated events; writes bench/RESULTS.md.
 # BENCH_ARGS="--rows 0 100000 1000000 10000000" adds 10M (about 4.3 GB of CSV under bench/.data, and as much again copied into the import folder).
