@@ -159,3 +159,33 @@ def settings_markdown() -> str:
         lines.append(f"| {', '.join(f'`{c}`' for c in credentials) if heading == 'Credentials' else heading}"
                      f" | (unset) | | {text} |")
     return "\n".join(lines)
+
+
+def layers_markdown() -> str:
+    """docs/architecture.md's diagram: the import-linter contracts of .importlinter (checked by
+    tests/test_layers.py), the layers drawn top to bottom, then each forbidden import."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(settings.ROOT / ".importlinter", encoding="utf-8")
+    lines = []
+    for section in config.sections():
+        if not section.startswith("importlinter:contract:"):
+            continue
+        contract = config[section]
+        names = lambda key: [n.strip() for n in contract.get(key, "").splitlines() if n.strip()]
+        lines.append(f"**{contract['name']}** (`{section.split(':')[-1]}`, {contract['type']})\n")
+        if contract["type"] == "layers":
+            layers = names("layers")
+            width = max(map(len, layers))
+            drawing = [f"{layer:^{width}}" + ("\n" + f"{'|':^{width}}\n" + f"{'v':^{width}}"
+                                             if i < len(layers) - 1 else "")
+                       for i, layer in enumerate(layers)]
+            lines.append(_fence("\n".join(line.rstrip() for line in "\n".join(drawing).splitlines())))
+        elif contract["type"] == "forbidden":
+            lines.append(f"- from: {', '.join(f'`{n}`' for n in names('source_modules'))}")
+            lines.append(f"- never to: {', '.join(f'`{n}`' for n in names('forbidden_modules'))}")
+            if names("ignore_imports"):
+                lines.append(f"- except: {', '.join(f'`{n}`' for n in names('ignore_imports'))}")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
