@@ -1,7 +1,7 @@
 """What the reference pages of docs/reference/ print, read from the code (`make docs` runs cog over
 them; tests/test_docs.py fails when a page is stale). The schema, the formats and the indicators
-have their Markdown in their own modules; here are the pages with no such module: every command
-line's `--help` and the settings' environment variables.
+have their Markdown in their own modules; here is what has no such module: every command line's
+`--help`, the settings' environment variables and the diagram of the import-linter layers.
 
 Nothing here depends on the machine: paths under the repository are shown relative to it, help
 is laid out 100 columns wide without colour or boxes."""
@@ -93,7 +93,7 @@ def cli_markdown() -> str:
 
 # settings.py: its docstring describes each variable ("- NAME: what ..."); its code reads them
 # through these calls, the first argument the variable's name.
-READERS = ("_path", "_whole", "get")
+READERS = ("_path", "_whole", "get", "getenv")
 
 
 def _described() -> dict[str, str]:
@@ -128,7 +128,8 @@ def _read_in_code() -> list[tuple[str, str, str]]:
                     and isinstance(node.value.op, ast.Or) else
                     calls[0].args[1] if calls and len(calls[0].args) > 1 else None)
         try:
-            default = eval(compile(ast.Expression(fallback), "settings.py", "eval"), {}, dict(defaults)) \
+            default = eval(compile(ast.Expression(fallback), "settings.py", "eval"),
+                           {"__builtins__": {}}, dict(defaults)) \
                 if fallback is not None else None
         except NameError:
             default = None
