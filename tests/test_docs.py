@@ -168,3 +168,27 @@ def test_the_outlook_report_is_the_backtests(built, tmp_path):
     assert result.exit_code == 0, result.output
     assert _text(written) == _text(ROOT / "docs" / "outlook.md"), (
         "docs/outlook.md is stale: run `.venv/bin/python -m indicators outlook --backtest`")
+
+
+def test_the_overlap_of_the_bundled_files_is_the_builds(con):
+    """docs/data-and-coverage.md's figures of probable duplicates, counted again from the build."""
+    def pairs(x, y):
+        return con.execute("""SELECT count(*) FROM duplicate_links WHERE list_sort([split_part(event_id,
+            ':', 1), split_part(linked_event_id, ':', 1)]) = list_sort([?, ?])""", [x, y]).fetchone()[0]
+
+    in_ucdp = con.execute("""SELECT count(DISTINCT e) FROM (
+        SELECT event_id AS e FROM duplicate_links WHERE linked_event_id LIKE 'ucdp:%'
+        UNION ALL SELECT linked_event_id FROM duplicate_links WHERE event_id LIKE 'ucdp:%')
+        WHERE e LIKE 'pk_suicide_attacks:%'""").fetchone()[0]
+    suicide = con.execute("SELECT count(*) FROM events WHERE dataset = 'pk_suicide_attacks'").fetchone()[0]
+    secondary = con.execute("SELECT count(*) FROM events WHERE is_secondary").fetchone()[0]
+    clusters = con.execute("SELECT count(DISTINCT cluster_id) FROM duplicate_links").fetchone()[0]
+    times = lambda n: "once" if n == 1 else f"{n} times"
+    page = " ".join(_text(ROOT / "docs" / "data-and-coverage.md").split())
+    expected = [f"share {pairs('pk_suicide_attacks', 'ucdp')} linked pairs ({in_ucdp} of the {suicide} "
+                "suicide attacks are in UCDP",
+                f"the curated file links {times(pairs('curated', 'ucdp'))} to UCDP, "
+                f"{times(pairs('curated', 'pk_suicide_attacks'))} to the suicide-attack file and "
+                f"{times(pairs('curated', 'ucdp_candidate'))} to the Candidate release",
+                f"{secondary} events in {clusters} clusters count only through their cluster"]
+    assert [e for e in expected if e not in page] == [], "docs/data-and-coverage.md: the overlap changed"
