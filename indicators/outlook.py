@@ -276,11 +276,15 @@ def forecast(con: duckdb.DuckDBPyConnection, f: Filters, as_of: dt.date | None =
 def district_history(con: duckdb.DuckDBPyConnection, f: Filters, district_id: str, months: int = 24) -> pd.DataFrame:
     """The district's counts of the `months` months up to the as-of month. Columns: month (DATE),
     events (militant-violence events of the month)."""
-    districts, matrix, first, _ = _panel(con, f)
-    row = matrix[list(districts["district_id"]).index(district_id)]
-    start = max(0, len(row) - months)
-    return pd.DataFrame({"month": [_month_date(first + j) for j in range(start, len(row))],
-                         "events": row[start:].astype(int)})
+    last = _month_index(outlook_scope(con, f)["as_of"])
+    where, params = outlook_filters(f).where("e")
+    counts = dict(con.execute(
+        f"SELECT (year(e.event_date) * 12 + month(e.event_date) - 1)::INTEGER, count(*)::INTEGER FROM events e "
+        f"WHERE {where} AND e.district_id = ? AND e.date_precision <> 'year' AND e.event_date >= ? "
+        f"AND e.event_date < ? GROUP BY ALL",
+        params + [district_id, _month_date(last - months + 1), _month_date(last + 1)]).fetchall())
+    span = range(last - months + 1, last + 1)
+    return pd.DataFrame({"month": [_month_date(m) for m in span], "events": [counts.get(m, 0) for m in span]})
 
 
 def backtest(con: duckdb.DuckDBPyConnection, f: Filters, first_year: int = FIRST_YEAR,
