@@ -14,8 +14,10 @@ def test_the_outlook_is_kept_beside_the_warehouse_and_read_back(con, built, tmp_
     where = built.warehouse.parent / ".outlook-cache" / outlook_cache.key(con, f)
     assert outlook_cache.folder_of(con) == where.parent
     assert sorted(p.name for p in where.iterdir()) == ["deaths.parquet", "forecast.parquet", "summary.parquet"]
-    # what is kept is what the model computes
-    pd.testing.assert_frame_equal(parts["forecast"], outlook.forecast(con, outlook.outlook_filters(f)))
+    # what is kept, read back from the files, is what the model computes
+    read = outlook_cache.outlook(con, f)
+    pd.testing.assert_frame_equal(read["forecast"], outlook.forecast(con, outlook.outlook_filters(f)))
+    pd.testing.assert_frame_equal(read["summary"], parts["summary"])
     assert outlook.skilful_horizons(outlook.part(parts["summary"], "score")) == list(outlook.HORIZONS)
     # a hit reads the files: a value changed on disk comes back (so nothing is recomputed)
     copy = tmp_path / "cache"
