@@ -1,51 +1,54 @@
 """Outlook: where militant violence is likely in the next months, per district, and how well the
 same model did in a backtest against simple baselines (a horizon is shown only where it beat no
-change)."""
+change). The backtest and the forecast are computed once per warehouse version
+(indicators.outlook_cache); the page reads them."""
 import streamlit as st
 
-from charts.outlook import forecast_fan
 from dashboard import data
 from dashboard.widgets import download_menu, new_chart_click, plain
-from indicators import geography, outlook
+from export import catalog
+from indicators import outlook
 from maps.area_map import BASEMAPS
-from maps.outlook_map import probability_map
 
-f = outlook.outlook_filters(st.session_state["filters"])  # years, provinces and groups do not apply
+chosen = st.session_state["filters"]
+f = outlook.outlook_filters(chosen)
 
 st.title("Outlook")
 try:
-    scope = data.query(outlook.outlook_scope, f)
+    with st.spinner("Backtesting the model against the baselines (once per warehouse version)..."):
+        state = catalog.outlook_state(data.query, chosen)
 except ValueError as error:
     st.error(str(error))
     st.stop()
+scope = state.scope
 as_of = f"{scope['as_of']:%B %Y}"
 st.caption(f"Forecasts of {f.scope()} per district, made as of **{as_of}**: the last month of "
            f"{plain(scope['dataset'])}, the last complete, final dataset with districts. Counts "
            f"up to then train the model; the months forecast may already be past.")
+st.caption(f"Filters: {outlook.filters_note(chosen)}")
 
-with st.spinner("Backtesting the model against the baselines (once per warehouse version)..."):
-    summary = data.query(outlook.backtest_summary, f)
-scores, bands = outlook.part(summary, "score"), outlook.part(summary, "reliability")
-skilful = outlook.skilful_horizons(scores)
-hidden = [h for h in outlook.HORIZONS if h not in skilful]
+hidden = [h for h in outlook.HORIZONS if h not in state.skilful]
 if hidden:
     st.warning(f"Not shown: {', '.join(map(str, hidden))} month(s) ahead. There the model did not beat "
                f"the no-change baseline (next month = this month) on CRPS in the backtest, so its "
                f"forecast would add nothing to last month's count.")
-if not skilful:
+if not state.skilful:
     st.subheader("Backtest scores", anchor=False)
-    st.dataframe(scores, hide_index=True)
+    st.dataframe(state.scores, hide_index=True)
+    st.stop()
+if not len(state.forecast):
+    st.info("No district of the chosen provinces and districts has a forecast: the outlook covers "
+            f"{', '.join(scope['countries'])}.")
     st.stop()
 
 c1, c2 = st.columns([2, 1])
+skilful = state.skilful
 horizon = c1.segmented_control("Months ahead", skilful, default=skilful[-1], key="outlook_horizon",
                                format_func=lambda h: f"{h} month{'s' if h > 1 else ''}") or skilful[-1]
 basemap = c2.selectbox("Basemap", list(BASEMAPS), key="outlook_basemap",
                        help="The street map loads tiles from openstreetmap.org: it needs internet.")
 
-forecast = data.query(outlook.forecast, f)
-rows = forecast[forecast["horizon"] == horizon]
-shapes = data.query(geography.area_shapes, "district")
+rows = state.forecast[state.forecast["horizon"] == horizon]
 ids = list(rows.sort_values("p_within", ascending=False)["district_id"])
 click = new_chart_click("outlook_map")
 if click is not None and click.get("location") in ids:
@@ -57,43 +60,34 @@ chance = dict(zip(rows["district_id"], rows["p_within"]))
 district = st.selectbox("District", ids, key="outlook_district",
                         format_func=lambda d: f"{names[d]}, {chance[d]:.0%}")
 
-last = rows["month"].iloc[0]
-title = f"Chance of at least one event of militant violence by {last:%B %Y}"
-subtitle = (f"{horizon} month{'s' if horizon > 1 else ''} after {as_of}, per district "
-            f"({', '.join(scope['countries'])}); grey: no forecast")
-source = f"Model trained on {scope['dataset']}; see the backtest below"
-values = rows.rename(columns={"p_within": "probability"})[["district_id", "probability", "mean_within"]]
-values = values.rename(columns={"mean_within": "mean"})
-collection, url = data.outlines("district")
-fig = probability_map(shapes, values, title, subtitle, source, BASEMAPS[basemap], district, 640, collection, url)
-table = rows[["district_id", "admin2", "admin1", "horizon", "month", "mean", "p_any", "p_within", "mean_within",
-              "q05", "q25", "q50", "q75", "q95"]]
+fig, table = catalog.outlook_map(data.query, chosen, state, horizon, district, BASEMAPS[basemap],
+                                 outlines=data.outlines("district"))
 download_menu(fig, table, f"outlook_{horizon}m")
 st.plotly_chart(fig, width="stretch", key="outlook_map", on_select="rerun", selection_mode="points")
 
 st.subheader(plain(names[district]), anchor=False)
-history = data.query(outlook.district_history, f, district)
-mine = forecast[(forecast["district_id"] == district) & (forecast["horizon"] <= horizon)]
-fan = forecast_fan(history, mine, f"{names[district]}: events per month and the forecast",
-                   f"The last 24 months to {as_of}, then the median and the 50% and 90% intervals",
-                   source)
+fan, fan_table = catalog.outlook_fan(data.query, chosen, state, horizon, district)
+download_menu(fan, fan_table, f"outlook_{district}_{horizon}m")
 st.plotly_chart(fan, width="stretch", key="outlook_fan")
+mine = rows[rows["district_id"] == district]
 m1, m2 = st.columns(2)
 m1.metric(f"Chance of at least one event in {horizon} month{'s' if horizon > 1 else ''}", f"{chance[district]:.0%}")
-m2.metric("Expected events", f"{mine['mean'].sum():.1f}")
+m2.metric("Expected events", f"{mine['mean_within'].iloc[0]:.1f}")
 
 st.subheader("How good is it? The backtest", anchor=False)
 st.markdown(f"Every month from {outlook.FIRST_YEAR} to {as_of} forecast again from only the data before "
-            "it, scored against the baselines: **no change** (a Poisson with last month's count as mean), "
-            "**the district's 12-month mean** (Poisson) and **zero**. Lower CRPS and Brier are better; "
-            "a good 50% (90%) interval holds about half (nine in ten) of the observed counts.")
-shown = scores[scores["horizon"] == horizon].assign(method=lambda t: t["method"].map(outlook.METHODS))
+            f"it, in every district of {', '.join(scope['countries'])}, scored against the baselines: "
+            "**no change** (a Poisson with last month's count as mean), **the district's 12-month mean** "
+            "(Poisson) and **zero**. Lower CRPS and Brier are better; a good 50% (90%) interval holds about "
+            "half (nine in ten) of the observed counts.")
+shown = state.scores[state.scores["horizon"] == horizon].assign(method=lambda t: t["method"].map(outlook.METHODS))
 st.dataframe(shown, hide_index=True, column_config={
     "crps": st.column_config.NumberColumn("CRPS (events)", format="%.4f"),
     "brier": st.column_config.NumberColumn("Brier", format="%.4f"),
     "cover_50": st.column_config.NumberColumn("in 50% interval", format="percent"),
     "cover_90": st.column_config.NumberColumn("in 90% interval", format="percent")}, key="outlook_scores")
-st.markdown(outlook.reliability_sentence(bands, horizon).replace("%", "\\%"))
+st.markdown(outlook.reliability_sentence(state.bands, horizon).replace("%", "\\%"))
+st.markdown(outlook.deaths_sentence(state.deaths).replace("%", "\\%"))
 
 st.subheader("Caveats", anchor=False)
 st.markdown(

@@ -3,6 +3,7 @@
 browser, beside the naive way of the same page. Prints a table and writes bench/RESULTS.md.
 
     .venv/bin/python bench/run.py [--rows 0 100000 1000000] [--runs 15] [--no-browser]
+    .venv/bin/python bench/run.py --rows 1000000 --outlook-only   (prints the Outlook's time only)
 
 (0 = the bundled data, for its cold start and timings; 10M rows: --rows 10000000, about 4.3 GB of
 CSV under bench/.data and several minutes of import.)
@@ -18,7 +19,9 @@ For each size:
   `streamlit run` to the first chart), then per page a series of year-slider changes, each to a
   year range not seen before, timed from the key press until the script has finished, no element
   is stale and the next frame is painted, with the websocket bytes each rerun sends; the server's
-  peak RSS (VmHWM).
+  peak RSS (VmHWM);
+- outlook: the Outlook's rolling-origin backtest of events and of deaths and its forecast
+  (indicators.outlook_cache.compute), computed once, as after a build, in a fresh process.
 """
 from __future__ import annotations
 
@@ -58,6 +61,7 @@ TARGETS = {
     "browser_p50_s": ("p50 <= 1 s", lambda rows: 1.0),
     "payload_mb": ("<= 2 MB", lambda rows: 2.0),
     "server_rss_mb": ("<= 1.5 GB", lambda rows: 1.5 * 1024),
+    "outlook_s": ("a few minutes (<= 300 s) at 1M", lambda rows: 300.0 if rows == 10 ** 6 else None),
 }
 
 
@@ -142,6 +146,34 @@ def measure_import(csv: Path, runs: int, keep: Path, second: Path | None = None)
             "counts": runs_out[-1]["counts"], "second": runs_out[-1].get("second_seconds"),
             "floor": statistics.median(read_csv_floor(csv) for _ in range(runs)),
             "mb": csv.stat().st_size / 1e6}
+
+
+# --- the Outlook -------------------------------------------------------------------------------
+
+def _outlook_once(warehouse: Path) -> dict:
+    """The Outlook computed once (backtests of events and deaths, forecast): seconds and its size."""
+    from indicators import outlook, outlook_cache
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        start = time.perf_counter()
+        parts = outlook_cache.compute(con, Filters(1900, 2999))
+        seconds = time.perf_counter() - start
+        scope = outlook.outlook_scope(con, outlook.outlook_filters(Filters(1900, 2999)))
+    finally:
+        con.close()
+    scores = outlook.part(parts["summary"], "score")
+    return {"seconds": seconds, "as_of": f"{scope['as_of']:%Y-%m}",
+            "district_months": int(scores["district_months"].iloc[0]),
+            "skilful": outlook.skilful_horizons(scores)}
+
+
+def measure_outlook(warehouse: Path) -> dict:
+    result = in_child(_outlook_once, warehouse)
+    print(f"  outlook (backtests of events and deaths, forecast): {result['seconds']:.1f} s, as of "
+          f"{result['as_of']}, {result['district_months']:,} district-months per horizon, beats no change at "
+          f"{result['skilful']}", flush=True)
+    return result
 
 
 # --- in-process --------------------------------------------------------------------------------
@@ -369,6 +401,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="keep the warehouses of an earlier run (no import measured)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--outlook-only", action="store_true",
+                        help="import each size once (or --reuse) and time only the Outlook; prints, writes nothing")
     args = parser.parse_args()
 
     report = []
@@ -379,6 +413,11 @@ def main() -> None:
             csv, _ = generate.generate(rows, progress=lambda m: print(m, flush=True))
             warehouse = generate.OUT / f"warehouse_{rows}.duckdb"
             runs = args.import_runs if rows <= 1_000_000 else 1
+            if args.outlook_only:
+                if not (args.reuse and warehouse.exists()):
+                    in_child(_import_once, csv, warehouse, None)
+                measure_outlook(warehouse)
+                continue
             if not (args.reuse and warehouse.exists()):
                 second = None
                 if rows == 1_000_000:  # an analyst's next file: 100k new events
@@ -416,6 +455,10 @@ def main() -> None:
         ratio = summary(naive["times"])[0] / summary(recompute["overview"])[0]
         print(f"  naive overview: p50 {summary(naive['times'])[0]:,.0f} ms, {naive['bytes'] / 1e6:.1f} MB "
               f"-> ours {ratio:,.0f}x faster")
+        if args.outlook_only:
+            measure_outlook(warehouse)
+            continue
+        outlook_run = measure_outlook(warehouse)
         browser = None if args.no_browser else measure_browser(warehouse, args.runs)
         if browser:
             print(f"  browser cold start {browser['cold_start']:.1f} s, server peak RSS {browser['rss_mb']:,.0f} MB")
@@ -423,7 +466,7 @@ def main() -> None:
                 print(f"  browser {page}: p50 {summary(r['times'])[0]:.2f} s, p95 {summary(r['times'])[1]:.2f} s, "
                       f"{r['bytes'] / 1e6:.2f} MB per rerun")
         report.append(dict(rows=rows, events=events, imports=imports, gtd=gtd, calls=calls,
-                           recompute=recompute, naive=naive, ratio=ratio, browser=browser))
+                           recompute=recompute, naive=naive, ratio=ratio, browser=browser, outlook=outlook_run))
         write_results(args.output, report, args)  # after each size: a crash later keeps this one
         print(f"wrote {args.output}")
 
@@ -486,6 +529,10 @@ def write_results(path: Path, report: list[dict], args) -> None:
         row("ours vs naive, Overview", f"{r['ratio']:,.0f}x faster", "", "naive_ratio", r["ratio"])
         row("naive: payload per rerun / DataFrame memory / load",
             f"{r['naive']['bytes'] / 1e6:,.1f} MB", f"{r['naive']['memory_mb']:,.0f} MB, {r['naive']['load']:.1f} s")
+        o = r["outlook"]
+        row(f"Outlook computed once per version (backtests of events and deaths as of {o['as_of']}, "
+            f"{o['district_months']:,} district-months per horizon; forecast)", f"{o['seconds']:.1f} s", "",
+            "outlook_s", o["seconds"])
         if b:
             row("browser cold start (streamlit run -> first chart)", f"{b['cold_start']:.1f} s", "",
                 "cold_start_s", b["cold_start"])

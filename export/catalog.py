@@ -13,11 +13,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.lines import indicator_lines
+from charts.outlook import forecast_fan
 from charts.trend import trend_chart
-from indicators import coverage, geography, library, overview, provenance, timeline
+from indicators import coverage, geography, library, outlook, outlook_cache, overview, provenance, timeline
 from indicators.filters import Filters
 from indicators.registry import BY_ID, compute
 from maps.area_map import area_map, feature_collection
+from maps.outlook_map import probability_map
 from maps.static_map import static_area_map
 
 Query = Callable[..., object]
@@ -119,6 +121,96 @@ def district_map_chart(query: Query, f: Filters, static: bool = False) -> Chart:
     return (figures.static() if static else figures.complete()), figures.values
 
 
+class OutlookState(NamedTuple):
+    """What the Outlook shows for the filters, read from indicators.outlook_cache."""
+    scope: dict  # indicators.outlook.outlook_scope
+    scores: pd.DataFrame  # backtest_scores of events
+    bands: pd.DataFrame  # reliability of events
+    deaths: pd.DataFrame  # backtest_scores of deaths
+    skilful: list[int]  # the horizons where the model beats no change (the only ones shown)
+    forecast: pd.DataFrame  # the forecast of events, limited to the filters' provinces and districts
+
+
+def outlook_state(query: Query, f: Filters) -> OutlookState:
+    """The Outlook's scope, scores and forecast for the filters (ValueError from outlook_scope when
+    no dataset qualifies)."""
+    of = outlook.outlook_filters(f)
+    scope = query(outlook.outlook_scope, of)
+    parts = query(outlook_cache.outlook, of)
+    scores = outlook.part(parts["summary"], "score")
+    return OutlookState(scope, scores, outlook.part(parts["summary"], "reliability"),
+                        outlook.part(parts["deaths"], "score"), outlook.skilful_horizons(scores),
+                        outlook.limited(parts["forecast"], f))
+
+
+def _outlook_names(rows: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(rows["district_id"], rows["admin2"] + " (" + rows["admin1"] + ")"))
+
+
+def _outlook_source(state: OutlookState) -> str:
+    return f"Model trained on {state.scope['dataset']}; scored in a backtest against no change"
+
+
+def outlook_map(query: Query, f: Filters, state: OutlookState, horizon: int, district: str | None = None,
+                map_style: str = "white-bg", height: int = 640,
+                outlines: tuple[dict, str | None] | None = None) -> Chart:
+    """The Outlook's map: each district's chance of at least one event within `horizon` months."""
+    rows = state.forecast[state.forecast["horizon"] == horizon]
+    shapes = query(geography.area_shapes, "district")
+    geojson, url = outlines or (feature_collection(shapes), None)
+    last = rows["month"].max() if len(rows) else None
+    title = "Chance of at least one event of militant violence" + (f" by {last:%B %Y}" if last else "")
+    subtitle = (f"{outlook.stamp(state.scope['as_of'], horizon)} Per district "
+                f"({', '.join(state.scope['countries'])}"
+                + (", the chosen provinces and districts" if f.provinces or f.districts else "") + "); grey: no forecast")
+    values = rows[["district_id", "p_within", "mean_within"]].rename(columns={"p_within": "probability",
+                                                                           "mean_within": "mean"})
+    fig = probability_map(shapes, values, title, subtitle, _outlook_source(state), map_style, district, height,
+                          geojson, url)
+    table = rows[["district_id", "admin2", "admin1", "horizon", "month", "mean", "p_any", "p_within", "mean_within",
+                  "q05", "q25", "q50", "q75", "q95"]]
+    return fig, table
+
+
+def outlook_fan(query: Query, f: Filters, state: OutlookState, horizon: int, district: str) -> Chart:
+    """A district's last 24 months and its forecast fan up to `horizon` months ahead; the table
+    holds both (events observed, then the forecast's mean and quantiles)."""
+    history = query(outlook.district_history, outlook.outlook_filters(f), district)
+    mine = state.forecast[(state.forecast["district_id"] == district) & (state.forecast["horizon"] <= horizon)]
+    name = _outlook_names(mine).get(district, district)
+    as_of = f"{state.scope['as_of']:%B %Y}"
+    fig = forecast_fan(history, mine, f"{name}: events per month and the forecast",
+                       f"{outlook.stamp(state.scope['as_of'], horizon)} The last 24 months to {as_of}, then the "
+                       "median and the 50% and 90% intervals", _outlook_source(state))
+    table = pd.concat([history.assign(kind="observed"),
+                       mine[["month", "mean", "q05", "q25", "q50", "q75", "q95"]].assign(kind="forecast")],
+                      ignore_index=True)
+    table = table.assign(district_id=district)
+    return fig, table[["district_id", "kind", "month", "events", "mean", "q05", "q25", "q50", "q75", "q95"]]
+
+
+def outlook_default(state: OutlookState) -> tuple[int, str]:
+    """(the longest horizon shown, the district most likely to see an event within it); a
+    ValueError when no horizon beats no change or no district is left by the filters."""
+    if not state.skilful:
+        raise ValueError("No horizon of the Outlook beats the no-change baseline in the backtest: no forecast "
+                         "is shown.")
+    horizon = state.skilful[-1]
+    rows = state.forecast[state.forecast["horizon"] == horizon]
+    if not len(rows):
+        raise ValueError("No district of the chosen provinces and districts has a forecast.")
+    return horizon, str(rows.loc[rows["p_within"].idxmax(), "district_id"])
+
+
+def outlook_chart(query: Query, f: Filters, which: str) -> Chart:
+    """The Outlook's map or fan ('map', 'fan') at its defaults (outlook_default)."""
+    state = outlook_state(query, f)
+    horizon, district = outlook_default(state)
+    if which == "map":
+        return outlook_map(query, f, state, horizon, district)
+    return outlook_fan(query, f, state, horizon, district)
+
+
 def _plain(build: Callable[[Query, Filters], Chart]) -> Callable[[Query, Filters, bool], Chart]:
     """A chart that looks the same on a page and on a slide (only the map has a static variant)."""
     return lambda query, f, static=False: build(query, f)
@@ -136,6 +228,8 @@ CHARTS: dict[str, tuple[str, Callable[..., Chart]]] = {
                                                                 milestones=False))),
     "minority_share": ("Share of attacks on religious minorities (Trends)",
                        _plain(lambda q, f: indicator_chart(q, f, "minority_share", milestones=False))),
+    "outlook_fan": ("The most likely district's forecast fan (Outlook)", _plain(lambda q, f: outlook_chart(q, f, "fan"))),
+    "outlook_map": ("Chance of militant violence per district (Outlook)", _plain(lambda q, f: outlook_chart(q, f, "map"))),
 }
 
 

@@ -3,7 +3,8 @@
 Slides: the briefing note (indicators/brief.py) for the latest complete quarter before the newest
 event or a chosen period, a title slide (filters in words, date), a KPI slide, one slide per chart of the Overview and
 Trends pages plus the district map (a native text title, the chart as a picture, the sources in the
-notes), and a sources-and-methods slide.
+notes), the Outlook (the most likely district's forecast fan and the districts most likely to see
+militant violence, with the forecast's stamp), and a sources-and-methods slide.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pptx.util import Emu, Pt
 from charts.style import FONT
 from export import catalog
 from export.render import figure_bytes, for_slide
-from indicators import brief, overview, provenance, spread
+from indicators import brief, outlook, overview, provenance, spread
 from indicators.filters import Filters
 from indicators.periods import Period
 from indicators.registry import BY_ID
@@ -26,6 +27,29 @@ from indicators.registry import BY_ID
 DECK_CHARTS = ("events_by_category", "district_map", "signals", "districts_affected",
                "attacks_by_province", "minority_share")
 W, H = Emu(12192000), Emu(6858000)  # 16:9
+
+
+OUTLOOK_TOP = 8  # districts listed on the Outlook slide
+
+
+def outlook_content(query, f: Filters) -> dict:
+    """The Outlook slide: title, stamp, the fan of the most likely district (None when there is no
+    forecast to show, `lines` then say why), the districts most likely to see an event, notes."""
+    title = "Outlook: where militant violence is likely"
+    try:
+        state = catalog.outlook_state(query, f)
+        horizon, district = catalog.outlook_default(state)
+    except ValueError as error:
+        return {"title": title, "stamp": "", "figure": None, "lines": [str(error)], "notes": str(error)}
+    fan, _ = catalog.outlook_fan(query, f, state, horizon, district)
+    rows = state.forecast[state.forecast["horizon"] == horizon].nlargest(OUTLOOK_TOP, "p_within")
+    lines = [f"Chance of at least one event within {horizon} months:"] + [
+        f"{r.admin2} ({r.admin1}): {r.p_within:.0%}" for r in rows.itertuples()]
+    stamp = outlook.stamp(state.scope["as_of"], horizon)
+    notes = (f"{stamp} Model trained on {state.scope['dataset']}; it beat the no-change baseline on CRPS in a "
+             f"rolling-origin backtest at {', '.join(map(str, state.skilful))} month(s) ahead (docs/outlook.md). "
+             f"{outlook.deaths_sentence(state.deaths)}")
+    return {"title": title, "stamp": stamp, "figure": fan, "lines": lines, "notes": notes}
 
 
 def deck_content(query, f: Filters, today: dt.date | None = None, period: Period | None = None) -> dict:
@@ -56,6 +80,7 @@ def deck_content(query, f: Filters, today: dt.date | None = None, period: Period
                 + [("Weak signals", scope["signals"], scope_before["signals"])],
         "previous": f"{previous.year_from}-{previous.year_to}" if previous.years > 1 else str(previous.year_from),
         "charts": charts,
+        "outlook": outlook_content(query, f),
         "new_districts": [(int(r.year), int(r.new_districts), r.districts) for r in new.itertuples()],
         "sources": [f"{r.title}: {r.author_publisher} ({r.licence})" for r in sources.itertuples()],
         "methods": [f"{BY_ID[i].name}: {BY_ID[i].definition}" for i in
@@ -98,6 +123,19 @@ def _note_slide(deck, layout, note) -> None:
         f"[{i}] {footnote(note, i)}" for i in range(1, len(note.sentences) + 1))
 
 
+def _outlook_slide(deck, layout, content: dict) -> None:
+    """The fan on the left, the most likely districts on the right, the stamp below."""
+    slide = deck.slides.add_slide(layout)
+    slide.shapes.title.text = content["title"]
+    if content["figure"] is not None:
+        png = figure_bytes(for_slide(content["figure"]), "png", scale=1.5)
+        slide.shapes.add_picture(io.BytesIO(png), Emu(400000), Emu(1450000), width=Emu(7600000))
+    _text(slide, "\n".join(content["lines"]), Emu(8200000) if content["figure"] is not None else Emu(600000),
+          Emu(1500000), Emu(3600000) if content["figure"] is not None else Emu(11000000), Emu(4200000), 12)
+    _text(slide, content["stamp"], Emu(600000), Emu(5900000), Emu(11000000), Emu(600000), 12, True)
+    slide.notes_slide.notes_text_frame.text = content["notes"]
+
+
 def build_pptx(content: dict) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = W, H
@@ -135,6 +173,8 @@ def build_pptx(content: dict) -> bytes:
         png = figure_bytes(for_slide(chart["figure"]), "png", scale=1.5)
         slide.shapes.add_picture(io.BytesIO(png), Emu(700000), Emu(1450000), width=Emu(10800000))
         slide.notes_slide.notes_text_frame.text = chart["notes"]
+
+    _outlook_slide(deck, title_only, content["outlook"])
 
     slide = deck.slides.add_slide(title_only)
     slide.shapes.title.text = "New districts per year"
@@ -198,6 +238,9 @@ def build_pdf(content: dict) -> bytes:
                                         for label, now, before in content["kpis"]],
                         html.escape(f"{content['subtitle']}. Source: {content['source']}"))]
     pages += [for_slide(c["figure"]) for c in content["charts"]]
+    view = content["outlook"]
+    pages.append(for_slide(view["figure"]) if view["figure"] is not None else
+                 text_page(view["title"], [html.escape(t) for t in view["lines"]], ""))
     pages.append(text_page("New districts per year",
                             [f"{y}: {n} {html.escape(d)}" for y, n, d in content["new_districts"]],
                             html.escape(content["subtitle"])))

@@ -2,6 +2,7 @@
 numbers from the command line, computed by the same functions."""
 from __future__ import annotations
 
+import time
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -14,6 +15,7 @@ import settings
 
 from indicators import cli_options as opt
 from indicators import outlook as outlook_model
+from indicators import outlook_cache
 from indicators.registry import BY_ID, INDICATORS, compute
 
 app = typer.Typer(help="Indicators of the dashboard, from the warehouse.", no_args_is_help=True,
@@ -83,6 +85,8 @@ OUTLOOK_DOC = settings.ROOT / "docs" / "outlook.md"
 def outlook(
     backtest: bool = typer.Option(False, "--backtest", help="Score the rolling-origin backtest against the "
                                                              "baselines and write --doc."),
+    cache: bool = typer.Option(False, "--cache", help="Only compute the backtest and the forecast ahead into "
+                                                      "the cache beside the warehouse (run it after a build)."),
     horizon: int = typer.Option(1, min=1, max=6, help="Months ahead of the as-of month (the forecast table)."),
     top: int = typer.Option(15, help="Districts shown, most likely first (the forecast table)."),
     first_year: int = typer.Option(outlook_model.FIRST_YEAR, help="The first year of the backtest's target months."),
@@ -92,7 +96,8 @@ def outlook(
     warehouse: Path = opt.WAREHOUSE,
 ) -> None:
     """The Outlook: per district, the chance of militant violence in the next months, or (--backtest)
-    the scores of the model and the baselines per horizon, written to docs/outlook.md."""
+    the scores of the model and the baselines per horizon, written to docs/outlook.md. Both read the
+    cache beside the warehouse (indicators/outlook_cache.py), computing it when it is missing."""
     con = opt.connect(warehouse)
     f = opt.build_filters(con, None, country, None, None, None, None, None, False, all_duplicates, actor_kind)
     try:
@@ -101,8 +106,16 @@ def outlook(
         opt.fail(str(error))
     typer.echo(f"As of {scope['as_of']:%Y-%m} (the last month of {scope['dataset']}); "
                f"{outlook_model.outlook_filters(f).scope()}.")
+    started = time.perf_counter()
+    parts = outlook_cache.outlook(con, f) if cache or not backtest or first_year == outlook_model.FIRST_YEAR else {
+        "summary": outlook_model.backtest_summary(con, f, first_year),
+        "deaths": outlook_model.backtest_summary(con, f, first_year, measure="deaths")}
+    if cache:
+        typer.echo(f"The outlook of {outlook_cache.key(con, f)} is in {outlook_cache.folder_of(con)} "
+                   f"({time.perf_counter() - started:.1f} s).")
+        return
     if not backtest:
-        frame = outlook_model.forecast(con, f)
+        frame = parts["forecast"]
         frame = frame[frame["horizon"] == horizon].sort_values("p_within", ascending=False).head(top)
         table = Table()
         for column in ("district", "province", "month", "expected events", f"P(>=1 within {horizon} months)",
@@ -113,8 +126,9 @@ def outlook(
                           f"{r.q05}-{r.q95}")
         Console(width=160).print(table)
         return
-    summary = outlook_model.backtest_summary(con, f, first_year)
+    summary = parts["summary"]
     scores, bands = outlook_model.part(summary, "score"), outlook_model.part(summary, "reliability")
+    deaths = outlook_model.part(parts["deaths"], "score")
     markdown = outlook_model.scores_markdown(scores)
     typer.echo(markdown)
     skilful = outlook_model.skilful_horizons(scores)
@@ -132,7 +146,12 @@ def outlook(
         "Reliability (the model's probability of at least one event in a district-month against how often "
         "there was one):", "",
         *[f"- {h} month{'s' if h > 1 else ''} ahead: {outlook_model.reliability_sentence(bands, h)}"
-          for h in outlook_model.HORIZONS], ""])
+          for h in outlook_model.HORIZONS], "",
+        "## Deaths", "",
+        "The same model and baselines, scored on the deaths per district-month (deaths are forecast only where "
+        "the model beats no change on both CRPS and Brier):", "",
+        outlook_model.scores_markdown(deaths, "deaths"), "",
+        outlook_model.deaths_sentence(deaths), ""])
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(text, encoding="utf-8")
     typer.echo(f"Wrote {doc}.")

@@ -3,13 +3,14 @@ scores of a rolling-origin backtest against three baselines. Pure functions (con
 
 What is predicted: the count of militant-violence events (categories attack and armed_clash of
 the filters' actor kinds; the filters' years, provinces, districts, groups and datasets are
-ignored) per district and month, for each horizon h = 1..6 months after the *as-of month*: the
+ignored by the model: `limited` keeps the provinces' and districts' rows for display) per
+district and month, for each horizon h = 1..6 months after the *as-of month*: the
 last whole month of a complete, final (not preliminary) dataset with district-level events
 (2021-12 on the bundled data: UCDP GED ends there; the later data are preliminary and mostly
 known only to the country). The districts are those of that dataset's countries.
 
 The model (one per horizon, "direct" forecasting): a Poisson GLM with a log link
-(fitted by Newton's method) of the count in month t+h on features of months <= t:
+(statsmodels, ridge-penalised) of the count in month t+h on features of months <= t:
 log(1+x) of the last month's count, of the 3- and 12-month sums, of the neighbours' 3- and
 12-month sums (districts whose outlines touch), of all past events, and the months since the
 last event (capped at CAP_MONTHS). The predictive distribution is a negative binomial with the
@@ -29,6 +30,11 @@ at origin month - h from data up to the origin only; the model is refitted once 
 rows whose target month is at most the first origin of that year). Baselines: no change
 (Poisson with mean = the count of the origin month; mean 0 is a point mass at 0), the
 district's 12-month mean (Poisson with mean = the 12-month sum / 12) and zero (point mass at 0).
+The same backtest scores deaths (measure 'deaths'); deaths are forecast only at horizons where the
+model beats no change on both CRPS and Brier (DEATHS_SKILL, deaths_sentence).
+
+Libraries: statsmodels fits the GLM, scipy gives the distributions' probabilities and quantiles,
+scoringrules the negative binomial's CRPS (the Poisson's in the same closed form with scipy).
 """
 from __future__ import annotations
 
@@ -38,6 +44,7 @@ from dataclasses import replace
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from contract.schema import MILITANT_CATEGORIES
 from indicators.filters import Filters
@@ -87,19 +94,26 @@ def outlook_scope(con: duckdb.DuckDBPyConnection, f: Filters) -> dict:
                      "rebuild with `python -m etl build`.")
 
 
-def _panel(con: duckdb.DuckDBPyConnection, f: Filters, as_of: dt.date | None = None):
-    """(district frame, counts matrix districts x months, first month index, adjacency matrix)."""
+MEASURES = {"events": "count(*)", "deaths": None}  # deaths: the filters' deaths column (Filters.deaths)
+
+
+def _panel(con: duckdb.DuckDBPyConnection, f: Filters, as_of: dt.date | None = None, measure: str = "events"):
+    """(district frame, matrix districts x months of the measure (events or deaths), first month
+    index, adjacency matrix)."""
+    if measure not in MEASURES:
+        raise ValueError(f"measure={measure!r}: the outlook forecasts {' or '.join(MEASURES)}")
     scope = outlook_scope(con, f)
     last = _month_index(as_of or scope["as_of"])
     of = outlook_filters(replace(f, countries=scope["countries"]))
     where, params = of.where("e")
+    total = MEASURES[measure] or f"coalesce(sum(e.{of.deaths}), 0)"
     districts = con.execute(
         f"SELECT district_id, admin2, coalesce(admin1, country) AS admin1, country, geometry_wkb FROM districts "
         f"WHERE country IN ({', '.join('?' * len(scope['countries']))}) ORDER BY district_id",
         list(scope["countries"])).df()
     counts = con.execute(
         f"SELECT e.district_id, (year(e.event_date) * 12 + month(e.event_date) - 1)::INTEGER AS m, "
-        f"count(*)::INTEGER AS n FROM events e WHERE {where} AND e.district_id IS NOT NULL "
+        f"{total}::INTEGER AS n FROM events e WHERE {where} AND e.district_id IS NOT NULL "
         f"AND e.date_precision <> 'year' AND e.event_date < ? GROUP BY ALL",
         params + [_month_date(last + 1)]).df()
     first = int(counts["m"].min()) if len(counts) else last - 11
@@ -146,36 +160,19 @@ def _features(matrix: np.ndarray, adjacency: np.ndarray) -> np.ndarray:
 
 
 class _Fit:
-    """A Poisson GLM (log link, an intercept and the standardised features) fitted by Newton's
-    method (iteratively reweighted least squares, a small ridge penalty RIDGE on the slopes: districts
-    without any event would otherwise push them to infinity) with step halving, and the negative binomial's alpha."""
+    """A Poisson GLM (log link, an intercept and the standardised features) fitted by statsmodels
+    with a small ridge penalty RIDGE on the slopes (districts without any event would otherwise
+    push them to infinity), and the negative binomial's alpha by the method of moments."""
 
     def __init__(self, x: np.ndarray, y: np.ndarray):
+        import statsmodels.api as sm
+
         self.centre, self.scale = x.mean(axis=0), x.std(axis=0) + 1e-9
         design = self._design(x)
-        beta = np.zeros(design.shape[1])
-        beta[0] = np.log(max(y.mean(), 1e-6))
-        penalty = np.full(design.shape[1], RIDGE * len(y))
-        penalty[0] = 0.0
-        def objective(b: np.ndarray) -> float:  # the penalised negative log-likelihood (no log y!)
-            eta = np.clip(design @ b, -30, 10)
-            return float((np.exp(eta) - y * eta).sum() + 0.5 * (penalty * b * b).sum())
-
-        current = objective(beta)
-        for _ in range(100):
-            mu = np.exp(np.clip(design @ beta, -30, 10))
-            gradient = design.T @ (y - mu) - penalty * beta
-            hessian = (design * mu[:, None]).T @ design + np.diag(penalty + 1e-9)
-            step = np.linalg.solve(hessian, gradient)
-            for _ in range(30):  # halve the step until the objective does not grow
-                trial = objective(beta + step)
-                if trial <= current + 1e-12:
-                    break
-                step = step / 2
-            beta, previous, current = beta + step, current, trial
-            if previous - current < 1e-10 * max(1.0, abs(current)):
-                break
-        self.beta = beta
+        penalty = np.full(design.shape[1], RIDGE)
+        penalty[0] = 0.0  # the intercept is not penalised
+        self.glm = sm.GLM(y, design, family=sm.families.Poisson())
+        self.beta = self.glm.fit_regularized(alpha=penalty, L1_wt=0.0).params
         mu = self.predict(x)
         denominator = float((mu ** 2).sum())
         self.alpha = max(0.0, float(((y - mu) ** 2 - y).sum()) / denominator) if denominator > 0 else 0.0
@@ -184,7 +181,7 @@ class _Fit:
         return np.column_stack([np.ones(len(x)), (x - self.centre) / self.scale])
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        return np.exp(np.clip(self._design(x) @ self.beta, -30, 10))
+        return self.glm.predict(self.beta, self._design(x))
 
 
 def _rows(feats: np.ndarray, matrix: np.ndarray, h: int, origins: np.ndarray):
@@ -194,9 +191,8 @@ def _rows(feats: np.ndarray, matrix: np.ndarray, h: int, origins: np.ndarray):
 
 class Counts:
     """Predictive distributions over counts 0, 1, 2, ..., one per forecast: negative binomial of
-    mean `mean` and variance mean + alpha * mean^2, Poisson where alpha = 0 (a point mass at 0
-    where the mean is 0). Probabilities by the recursion p(k+1) = p(k) (k + 1/alpha) / (k + 1) *
-    alpha mean / (1 + alpha mean) (Poisson: p(k) mean / (k + 1)), in logs."""
+    mean `mean` and variance mean + alpha * mean^2 (scipy's nbinom with n = 1/alpha, p = 1 / (1 +
+    alpha mean)), Poisson where alpha = 0 (a point mass at 0 where the mean is 0)."""
 
     def __init__(self, mean, alpha=0.0):
         self.mean = np.atleast_1d(np.asarray(mean, dtype=float))
@@ -206,43 +202,57 @@ class Counts:
     def var(self) -> np.ndarray:
         return self.mean + self.alpha * self.mean ** 2
 
+    def _nbinom(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(n, p) of scipy's nbinom for the negative binomial rows."""
+        alpha = self.alpha[rows]
+        return 1 / alpha, 1 / (1 + alpha * self.mean[rows])
+
     def p_zero(self) -> np.ndarray:
-        """P(count = 0)."""
+        """P(count = 0): (1 + alpha mean)^(-1/alpha), Poisson exp(-mean)."""
         safe = np.where(self.alpha > 0, self.alpha, 1.0)
         return np.where(self.alpha > 0, np.exp(-np.log1p(safe * self.mean) / safe), np.exp(-self.mean))
 
-    def top(self, observed=()) -> int:
-        """The largest count worth tabulating: beyond the observed counts and the mean + 12
-        standard deviations + 20 (what lies beyond has a probability below 1e-9 here)."""
-        return int(max(np.max(np.asarray(observed, dtype=float), initial=0),
-                       np.max(self.mean + 12 * np.sqrt(self.var), initial=0))) + 20
+    def quantile(self, q: float) -> np.ndarray:
+        """The smallest k with F(k) >= q (scipy's ppf)."""
+        out = stats.poisson.ppf(q, self.mean)
+        nb = self.alpha > 0
+        if nb.any():
+            out[nb] = stats.nbinom.ppf(q, *self._nbinom(nb))
+        return out.astype(int)
 
-    def cdf_table(self, top: int) -> np.ndarray:
-        """F(k) for k = 0..top (rows), one column per forecast."""
-        k = np.arange(top, dtype=float)[:, None]
-        with np.errstate(divide="ignore"):
-            safe = np.where(self.alpha > 0, self.alpha, 1.0)
-            ratio = np.where(self.alpha > 0,
-                             np.log((k + 1 / safe) / (k + 1)) + np.log(safe * self.mean / (1 + safe * self.mean)),
-                             np.log(self.mean) - np.log(k + 1))
-        log_pmf = np.log(self.p_zero())[None, :] + np.concatenate(
-            [np.zeros((1, len(self.mean))), np.cumsum(ratio, axis=0)])
-        return np.minimum(np.cumsum(np.exp(log_pmf), axis=0), 1.0)
+    def crps(self, observed) -> np.ndarray:
+        """The CRPS of each forecast against the observed counts, in closed form. Negative
+        binomial: scoringrules.crps_negbinom. Poisson: scoringrules' formula (y - m)(2F(y) - 1) +
+        2m f(y) - m e^(-2m) (I0(2m) + I1(2m)) computed with scipy's cdf, pmf and exponentially
+        scaled Bessel functions (scoringrules' own overflows beyond about 170 events)."""
+        import scoringrules as sr
+        from scipy import special
 
-    def quantile(self, q: float, table: np.ndarray | None = None) -> np.ndarray:
-        """The smallest k with F(k) >= q (to 1e-12)."""
-        table = self.cdf_table(self.top()) if table is None else table
-        return (table < q - 1e-12).sum(axis=0)
+        observed = np.atleast_1d(np.asarray(observed, dtype=float))
+        m = self.mean
+        out = ((observed - m) * (2 * stats.poisson.cdf(observed, m) - 1) + 2 * m * stats.poisson.pmf(observed, m)
+               - m * (special.i0e(2 * m) + special.i1e(2 * m)))
+        nb = self.alpha > 0
+        if nb.any():
+            n, _ = self._nbinom(nb)
+            out[nb] = sr.crps_negbinom(observed[nb], n=n, mu=m[nb])
+        if not np.isfinite(out).all():
+            bad = int(np.flatnonzero(~np.isfinite(out))[0])
+            raise ValueError(f"The CRPS of a forecast of mean {m[bad]:g} and alpha {self.alpha[bad]:g} against "
+                             f"{observed[bad]:g} is not finite: the closed form fails there.")
+        return out
 
 
-def forecast(con: duckdb.DuckDBPyConnection, f: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
+def forecast(con: duckdb.DuckDBPyConnection, f: Filters, as_of: dt.date | None = None,
+             measure: str = "events") -> pd.DataFrame:
     """One row per district and horizon 1..6 of the forecast made at the as-of month (see
     outlook_scope; `as_of` overrides it: the first day of a month). Columns: district_id, admin2,
     admin1, horizon (months), month (DATE, the month forecast), mean (expected events), p_any
     (probability of at least one event in that month), p_within (of at least one in the months
-    1..horizon: 1 - prod of P(0)), mean_within (expected events in the months 1..horizon), q05, q25, q50, q75, q95 (quantiles of the count). Unit: events
-    per district-month."""
-    districts, matrix, first, adjacency = _panel(con, f, as_of)
+    1..horizon: 1 - prod of P(0)), mean_within (expected events in the months 1..horizon), q05,
+    q25, q50, q75, q95 (quantiles of the count). Unit: events per district-month (measure
+    'deaths': deaths, p_any the chance of at least one death)."""
+    districts, matrix, first, adjacency = _panel(con, f, as_of, measure)
     feats = _features(matrix, adjacency)
     last = matrix.shape[1] - 1
     frames, none_yet, expected = [], np.ones(len(districts)), np.zeros(len(districts))
@@ -251,7 +261,6 @@ def forecast(con: duckdb.DuckDBPyConnection, f: Filters, as_of: dt.date | None =
         mean = fit.predict(feats[:, last, :])
         dist = Counts(mean, fit.alpha)
         p_zero = dist.p_zero()
-        table = dist.cdf_table(dist.top())
         none_yet, expected = none_yet * p_zero, expected + mean
         frame = districts[["district_id", "admin2", "admin1"]].copy()
         frame["horizon"] = h
@@ -259,7 +268,7 @@ def forecast(con: duckdb.DuckDBPyConnection, f: Filters, as_of: dt.date | None =
         frame["mean"], frame["p_any"], frame["p_within"] = mean, 1 - p_zero, 1 - none_yet
         frame["mean_within"] = expected
         for q in QUANTILES:
-            frame[f"q{round(q * 100):02d}"] = dist.quantile(q, table)
+            frame[f"q{round(q * 100):02d}"] = dist.quantile(q)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
@@ -267,20 +276,24 @@ def forecast(con: duckdb.DuckDBPyConnection, f: Filters, as_of: dt.date | None =
 def district_history(con: duckdb.DuckDBPyConnection, f: Filters, district_id: str, months: int = 24) -> pd.DataFrame:
     """The district's counts of the `months` months up to the as-of month. Columns: month (DATE),
     events (militant-violence events of the month)."""
-    districts, matrix, first, _ = _panel(con, f)
-    row = matrix[list(districts["district_id"]).index(district_id)]
-    start = max(0, len(row) - months)
-    return pd.DataFrame({"month": [_month_date(first + j) for j in range(start, len(row))],
-                         "events": row[start:].astype(int)})
+    last = _month_index(outlook_scope(con, f)["as_of"])
+    where, params = outlook_filters(f).where("e")
+    counts = dict(con.execute(
+        f"SELECT (year(e.event_date) * 12 + month(e.event_date) - 1)::INTEGER, count(*)::INTEGER FROM events e "
+        f"WHERE {where} AND e.district_id = ? AND e.date_precision <> 'year' AND e.event_date >= ? "
+        f"AND e.event_date < ? GROUP BY ALL",
+        params + [district_id, _month_date(last - months + 1), _month_date(last + 1)]).fetchall())
+    span = range(last - months + 1, last + 1)
+    return pd.DataFrame({"month": [_month_date(m) for m in span], "events": [counts.get(m, 0) for m in span]})
 
 
 def backtest(con: duckdb.DuckDBPyConnection, f: Filters, first_year: int = FIRST_YEAR,
-             as_of: dt.date | None = None) -> pd.DataFrame:
+             as_of: dt.date | None = None, measure: str = "events") -> pd.DataFrame:
     """The rolling-origin backtest: one row per district, target month of first_year..the as-of
     month, and horizon. Columns: district_id, month (DATE, the target), horizon, observed (events),
     model_mean, model_alpha, no_change_mean, mean_12_mean, zero_mean (the predictive means; see
-    the module docstring)."""
-    districts, matrix, first, adjacency = _panel(con, f, as_of)
+    the module docstring; measure 'deaths': of deaths)."""
+    districts, matrix, first, adjacency = _panel(con, f, as_of, measure)
     feats = _features(matrix, adjacency)
     last = matrix.shape[1] - 1
     start = max(_month_index(dt.date(first_year, 1, 1)) - first, 12)
@@ -303,28 +316,17 @@ def backtest(con: duckdb.DuckDBPyConnection, f: Filters, first_year: int = FIRST
 
 
 def _scored(dist: Counts, observed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(CRPS, inside the central 50% interval, inside the 90% one) of each forecast; the CDF is
-    tabulated for groups of forecasts of similar spread (a few wide ones do not widen them all)."""
+    """(CRPS, inside the central 50% interval, inside the 90% one) of each forecast."""
     observed = np.atleast_1d(np.asarray(observed, dtype=float))
-    tops = np.maximum(observed, dist.mean + 12 * np.sqrt(dist.var)) + 20
-    group = np.ceil(np.log2(tops)).astype(int)
-    out = np.zeros(len(observed)), np.zeros(len(observed), bool), np.zeros(len(observed), bool)
-    for g in np.unique(group):
-        rows = np.flatnonzero(group == g)
-        part, y = Counts(dist.mean[rows], dist.alpha[rows]), observed[rows]
-        table = part.cdf_table(2 ** int(g))
-        k = np.arange(len(table))[:, None]
-        out[0][rows] = ((table - (k >= y[None, :])) ** 2).sum(axis=0)
-        for i, level in ((1, 0.5), (2, 0.9)):
-            lo, hi = part.quantile((1 - level) / 2, table), part.quantile((1 + level) / 2, table)
-            out[i][rows] = (y >= lo) & (y <= hi)
-    return out
+    inside = [(observed >= dist.quantile((1 - level) / 2)) & (observed <= dist.quantile((1 + level) / 2))
+              for level in (0.5, 0.9)]
+    return dist.crps(observed), inside[0], inside[1]
 
 
 def crps(dist: Counts, observed) -> np.ndarray:
     """The continuous ranked probability score of each forecast: CRPS = sum over k >= 0 of
-    (F(k) - 1[observed <= k])^2, F the predictive CDF (exact for a distribution on the integers;
-    summed until F = 1 to 1e-9). Unit: events (lower is better; a point mass at the observed count
+    (F(k) - 1[observed <= k])^2, F the predictive CDF (Counts.crps: scoringrules). Unit: events
+    (lower is better; a point mass at the observed count
     scores 0, one at 0 scores the observed count)."""
     return _scored(dist, observed)[0]
 
@@ -370,10 +372,19 @@ def scores_of(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def skilful_horizons(scores: pd.DataFrame) -> list[int]:
-    """The horizons where the model's mean CRPS is below the no-change baseline's (strictly)."""
-    table = scores.pivot(index="horizon", columns="method", values="crps")
-    return [int(h) for h, row in table.iterrows() if row["model"] < row["no_change"]]
+def skilful_horizons(scores: pd.DataFrame, by: tuple[str, ...] = ("crps",)) -> list[int]:
+    """The horizons where the model's mean score is below the no-change baseline's (strictly) on
+    every score of `by` (crps, brier). Events need CRPS; deaths, forecast only where they have skill,
+    need CRPS and Brier (DEATHS_SKILL)."""
+    ok = None
+    for score in by:
+        table = scores.pivot(index="horizon", columns="method", values=score)
+        better = table["model"] < table["no_change"]
+        ok = better if ok is None else ok & better
+    return [int(h) for h, good in ok.items() if good]
+
+
+DEATHS_SKILL = ("crps", "brier")  # deaths are forecast only at horizons that beat no change on both
 
 
 def reliability(con: duckdb.DuckDBPyConnection, f: Filters, first_year: int = FIRST_YEAR,
@@ -397,11 +408,11 @@ def reliability_of(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def backtest_summary(con: duckdb.DuckDBPyConnection, f: Filters, first_year: int = FIRST_YEAR,
-                     as_of: dt.date | None = None) -> pd.DataFrame:
+                     as_of: dt.date | None = None, measure: str = "events") -> pd.DataFrame:
     """backtest_scores and reliability from one run of the backtest, in one frame: the rows of
     backtest_scores (kind 'score') then those of reliability (kind 'reliability'), each kind's
     columns as there (the other kind's empty). Use `part(summary, kind)` to split it."""
-    frame = backtest(con, f, first_year, as_of)
+    frame = backtest(con, f, first_year, as_of, measure)
     return pd.concat([scores_of(frame).assign(kind="score"), reliability_of(frame).assign(kind="reliability")],
                      ignore_index=True)
 
@@ -426,11 +437,57 @@ def reliability_sentence(bands: pd.DataFrame, horizon: int) -> str:
             f"{row['band_to']:.0%}, {row['with_event']:.0%} had an event.")
 
 
-def scores_markdown(scores: pd.DataFrame) -> str:
+def scores_markdown(scores: pd.DataFrame, measure: str = "events") -> str:
     """The backtest's scores as a Markdown table: one row per horizon and method."""
-    lines = ["| horizon (months) | method | CRPS (events) | Brier (at least one) | in 50% interval | "
+    lines = [f"| horizon (months) | method | CRPS ({measure}) | Brier (at least one) | in 50% interval | "
              "in 90% interval | district-months |", "|---:|---|---:|---:|---:|---:|---:|"]
     for r in scores.itertuples():
         lines.append(f"| {r.horizon} | {METHODS[r.method]} | {r.crps:.4f} | {r.brier:.4f} | {r.cover_50:.1%} | "
                      f"{r.cover_90:.1%} | {r.district_months:,} |")
     return "\n".join(lines)
+
+
+NOT_APPLIED = ("years", "categories", "actor groups", "datasets")  # the sidebar filters the outlook ignores
+
+
+def filters_note(f: Filters) -> str:
+    """One line saying which sidebar filters the outlook follows and which it ignores, and why."""
+    kept = ["the countries", "the actor kinds", "the provinces and districts (the map and the list)"]
+    return (f"Follows {', '.join(kept)}; ignores the {', '.join(NOT_APPLIED[:-1])} and {NOT_APPLIED[-1]}: "
+            f"the model counts {outlook_filters(f).scope()} of every group in every dataset, in every month "
+            "up to the as-of month, as it was trained and scored.")
+
+
+def limited(frame: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """The forecast rows of the filters' provinces (admin1) and districts (district_id), all when
+    none is chosen."""
+    keep = pd.Series(True, index=frame.index)
+    if f.provinces:
+        keep &= frame["admin1"].isin(f.provinces)
+    if f.districts:
+        keep &= frame["district_id"].isin(f.districts)
+    return frame[keep]
+
+
+def stamp(as_of: dt.date, horizon: int) -> str:
+    """The stamp every view of a forecast carries."""
+    return (f"Forecast as of {as_of:%B %Y}, {horizon} month{'s' if horizon > 1 else ''} ahead; "
+            "a forecast is not a warning of a specific attack.")
+
+
+def deaths_sentence(scores: pd.DataFrame) -> str:
+    """Whether deaths are forecast, from backtest_scores of measure 'deaths': they are only where
+    the model beats no change on CRPS and Brier (DEATHS_SKILL), with the measured scores."""
+    skilful = skilful_horizons(scores, DEATHS_SKILL)
+    table = scores.set_index(["horizon", "method"])
+    worst = [int(h) for h in sorted(scores["horizon"].unique()) if h not in skilful]
+    figures = "; ".join(
+        f"{h} month{'s' if h > 1 else ''}: CRPS {table.loc[(h, 'model'), 'crps']:.3f} against "
+        f"{table.loc[(h, 'no_change'), 'crps']:.3f}, Brier {table.loc[(h, 'model'), 'brier']:.4f} against "
+        f"{table.loc[(h, 'no_change'), 'brier']:.4f}" for h in worst)
+    if not worst:
+        return ("Deaths: the model beats no change on CRPS and Brier at every horizon in the backtest, but "
+                "the Outlook does not forecast them yet.")
+    return (f"Deaths are not forecast{'' if not skilful else ' at ' + ', '.join(map(str, worst)) + ' months'}: "
+            f"in the backtest the model did not beat no change (last month's deaths) on both CRPS and the "
+            f"Brier score of at least one death (model against no change, {figures}).")

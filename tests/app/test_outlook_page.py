@@ -7,18 +7,25 @@ import pytest
 
 import dashboard.data
 from etl.build import build_warehouse
-from indicators import outlook
+from indicators import outlook, outlook_cache
 from indicators.filters import Filters
 from tests.app.conftest import app_test, figures
 from tests.conftest import TODAY, fixture_data_dir
 from tests.indicators.test_outlook import ged_rows, write_ged
 
 
-def test_outlook_draws_the_map_a_fan_and_the_scores(app, con):
+@pytest.fixture()
+def computed(con):
+    """The outlook of the bundled data, computed ahead into the cache beside the warehouse (as
+    `python -m indicators outlook --cache` does after a build): the page only reads it."""
+    return outlook_cache.outlook(con, Filters(1989, 2021))
+
+
+def test_outlook_draws_the_map_a_fan_and_the_scores(app, computed):
     at = app.run()
     at.switch_page("app_pages/outlook.py").run()
     assert not at.exception and not at.error
-    scores = outlook.part(outlook.backtest_summary(con, Filters(1989, 2021)), "score")
+    scores = outlook.part(computed["summary"], "score")
     assert outlook.skilful_horizons(scores) == list(outlook.HORIZONS)
     assert not at.warning  # nothing hidden on the bundled data
     assert "made as of **December 2021**" in at.caption[0].value
@@ -32,11 +39,33 @@ def test_outlook_draws_the_map_a_fan_and_the_scores(app, con):
     assert len(shown) == 4 and set(shown["horizon"]) == {6}
     assert "no change (Poisson, last month)" in set(shown["method"])
     assert any("district-months we gave" in m.value for m in at.markdown)
+    assert any(m.value.startswith("Deaths are not forecast: in the backtest") for m in at.markdown)
+    assert maps["layout"]["meta"]["subtitle"].startswith("Forecast as of December 2021, 6 months ahead; a forecast "
+                                                         "is not a warning of a specific attack.")
     # a shorter horizon moves the fan and the scores
     at.segmented_control(key="outlook_horizon").set_value(2).run()
     assert not at.exception
     assert len(figures(at)[1]["data"][-1]["x"]) == 1 + 2
     assert set(at.dataframe[0].value["horizon"]) == {2}
+
+
+def test_outlook_follows_the_province_filter_and_says_what_it_ignores(app, computed):
+    """Balochistan chosen: the district list and the map's coloured districts are Balochistan's
+    only (the forecast's own, not recomputed); the filters line names what does not apply."""
+    at = app.run()
+    at.multiselect(key="provinces").set_value(["Balochistan"]).run()
+    at.switch_page("app_pages/outlook.py").run()
+    assert not at.exception and not at.error
+    assert ("Filters: Follows the countries, the actor kinds, the provinces and districts (the map and the list); "
+            "ignores the years, categories, actor groups and datasets: the model counts militant violence of "
+            "every group") in at.caption[1].value
+    forecast = computed["forecast"]
+    balochistan = set(forecast.loc[forecast["admin1"] == "Balochistan", "district_id"])
+    assert set(at.selectbox(key="outlook_district").options) and all(
+        "(Balochistan)" in option for option in at.selectbox(key="outlook_district").options)
+    coloured = figures(at)[0]["data"][1]["locations"]
+    assert set(coloured) == balochistan and len(balochistan) < forecast["district_id"].nunique()
+    assert "the chosen provinces and districts" in figures(at)[0]["layout"]["meta"]["subtitle"]
 
 
 @pytest.fixture()
@@ -59,7 +88,7 @@ def quiet_since_2011(tmp_path):
 def test_outlook_hides_the_horizons_where_no_change_is_not_beaten(quiet_since_2011, monkeypatch):
     con = duckdb.connect(str(quiet_since_2011), read_only=True)
     try:
-        scores = outlook.part(outlook.backtest_summary(con, Filters(1989, 2021)), "score")
+        scores = outlook.part(outlook_cache.outlook(con, Filters(1989, 2021))["summary"], "score")
     finally:
         con.close()
     no_change = scores[scores["method"] == "no_change"]

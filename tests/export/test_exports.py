@@ -29,12 +29,12 @@ def q(con):
 def test_deck_pptx_has_titled_slides_pictures_and_sources_in_notes(con):
     deck = Presentation(io.BytesIO(build_deck(q(con), F, "pptx")))
     slides = list(deck.slides)
-    assert len(slides) == 5 + len(DECK_CHARTS)
+    assert len(slides) == 6 + len(DECK_CHARTS)
     texts = [" ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in slides]
     assert slides[0].shapes.title.text.startswith("Briefing note: ")  # tests/export/test_note.py
     assert "Sindh and Balochistan, 2014-2017" in texts[1]
     assert slides[2].shapes.title.text == "Key figures"
-    chart_slides = slides[3:-2]
+    chart_slides = slides[3:-3]
     assert [s.shapes.title.text for s in chart_slides][:2] == ["Events per year, by category",
                                                              "Events per district, with incidents"]
     source = provenance.source_line(con, F)
@@ -43,6 +43,17 @@ def test_deck_pptx_has_titled_slides_pictures_and_sources_in_notes(con):
         assert source in slide.notes_slide.notes_text_frame.text
     assert slides[-1].shapes.title.text == "Sources and methods"
     assert slides[-2].shapes.title.text == "New districts per year"
+    # the Outlook: the fan, the likeliest districts of the chosen provinces, the forecast's stamp
+    view = slides[-3]
+    assert view.shapes.title.text == "Outlook: where militant violence is likely"
+    assert sum(1 for s in view.shapes if s.shape_type == 13) == 1
+    lines = next(s.text_frame.text for s in view.shapes if s.has_text_frame
+                 and s.text_frame.text.startswith("Chance of at least one event")).split("\n")
+    assert ("Forecast as of December 2021, 6 months ahead; a forecast is not a warning of a specific attack."
+            in texts[-3])
+    listed = lines[1:]
+    assert len(listed) == 8 and all("(Sindh)" in line or "(Balochistan)" in line for line in listed)
+    assert "Deaths are not forecast" in view.notes_slide.notes_text_frame.text
     scope = overview.scope_counts(con, F)  # the Overview's KPIs
     table = next(s for s in slides[2].shapes if s.has_table).table
     assert (table.cell(1, 0).text, table.cell(1, 1).text) == ("Militant violence", f"{scope['militant_violence']:,}")
@@ -52,7 +63,7 @@ def test_deck_pptx_has_titled_slides_pictures_and_sources_in_notes(con):
 @needs_chromium
 def test_deck_pdf_has_one_page_per_slide(con):
     pdf = PdfReader(io.BytesIO(build_deck(q(con), F, "pdf")))
-    assert len(pdf.pages) == 5 + len(DECK_CHARTS)
+    assert len(pdf.pages) == 6 + len(DECK_CHARTS)
     assert "Briefing note" in pdf.pages[0].extract_text() and "Key figures" in pdf.pages[2].extract_text()
 
 
@@ -143,7 +154,7 @@ def test_cli_chart_deck_and_data(built, tmp_path):
     assert Image.open(tmp_path / "map.png").size == (3200, 1800)
     out = _cli("deck", "-o", str(tmp_path / "brief.pptx"), *w)
     assert out.returncode == 0, out.stderr
-    assert len(Presentation(str(tmp_path / "brief.pptx")).slides) == 5 + len(DECK_CHARTS)
+    assert len(Presentation(str(tmp_path / "brief.pptx")).slides) == 6 + len(DECK_CHARTS)
     out = _cli("data", "-o", str(tmp_path / "events.xlsx"), *w)
     assert out.returncode == 0 and "events" in out.stdout
     bad = _cli("chart", "signals", "-o", str(tmp_path / "x.doc"), *w)

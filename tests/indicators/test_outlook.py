@@ -85,6 +85,34 @@ def test_central_intervals_of_a_poisson_mean_one():
     assert outlook.covered(dist, [2, 3, 4], 0.9).tolist() == [True, True, False]
 
 
+def test_crps_of_large_counts_against_the_sum_over_the_cdf():
+    """The closed forms against the definition, sum over k of (F(k) - 1[y <= k])^2, summed with
+    scipy's CDF far into the tail: Poisson(300) against 500 deaths (scoringrules' own Poisson form
+    overflows there) and a negative binomial of mean 40, alpha 2 against 500."""
+    from scipy import stats
+
+    k = np.arange(0, 200_000)
+    poisson = ((stats.poisson.cdf(k, 300.0) - (k >= 500)) ** 2).sum()
+    nbinom = ((stats.nbinom.cdf(k, 0.5, 1 / (1 + 2 * 40)) - (k >= 500)) ** 2).sum()
+    assert outlook.crps(outlook.Counts(300.0), [500])[0] == pytest.approx(poisson, rel=1e-9)
+    assert outlook.crps(outlook.Counts(40.0, 2.0), [500])[0] == pytest.approx(nbinom, rel=1e-6)
+
+
+def test_deaths_are_forecast_only_where_they_beat_no_change_on_crps_and_brier():
+    """Horizon 1: the model wins on CRPS and Brier; horizon 2: on CRPS only (as deaths do on the
+    bundled data): deaths are not forecast at 2 months, and the sentence gives the scores."""
+    rows = [{"horizon": h, "method": m, "crps": c, "brier": b, "cover_50": 0.5, "cover_90": 0.9, "district_months": 10}
+            for h, m, c, b in ((1, "model", 0.5, 0.05), (1, "no_change", 0.9, 0.06),
+                               (2, "model", 0.6, 0.07), (2, "no_change", 1.0, 0.06))]
+    scores = pd.DataFrame(rows)
+    assert outlook.skilful_horizons(scores) == [1, 2]
+    assert outlook.skilful_horizons(scores, outlook.DEATHS_SKILL) == [1]
+    assert outlook.deaths_sentence(scores) == (
+        "Deaths are not forecast at 2 months: in the backtest the model did not beat no change (last month's "
+        "deaths) on both CRPS and the Brier score of at least one death (model against no change, 2 months: "
+        "CRPS 0.600 against 1.000, Brier 0.0700 against 0.0600).")
+
+
 def test_scores_of_a_tiny_backtest():
     """Two district-months, horizon 1: observed 2 and 0. The model says Poisson(1) for both; no
     change says 2 (Poisson(2)) then 0 (point mass); the 12-month mean 1 and 0; zero 0 and 0.

@@ -1,0 +1,90 @@
+"""The Outlook computed once per warehouse version and kept on disk, so that pages only read it.
+
+`outlook(con, f)` returns the backtest's summary of events and of deaths and the forecast
+of events (indicators.outlook) for the filters that change them (countries, actor kinds,
+duplicates). They are read from `<folder>/<key>/` (folder_of: beside the warehouse) when there; otherwise computed (a minute or so on
+the bundled data) and written there atomically (a temporary folder renamed into place, so a reader
+never sees half of it), and the folders of other warehouse versions are removed. The key is the
+warehouse version (meta.version, a hash of the inputs) with a hash of those filters and of
+MODEL_VERSION. `python -m indicators outlook --cache` fills it ahead (after a build). A folder that
+cannot be written is not an error: the results are computed and returned without being kept.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from indicators import outlook as model
+from indicators.filters import Filters
+from indicators.overview import warehouse_version
+
+MODEL_VERSION = "2"  # raise it when indicators/outlook.py changes what it computes
+PARTS = ("summary", "deaths", "forecast")  # summary: backtest_summary of events; deaths: of deaths
+
+
+def key(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
+    """'<warehouse version>-<hash of what changes the outlook>' (a folder name)."""
+    of = model.outlook_filters(f)
+    what = json.dumps([MODEL_VERSION, model.FIRST_YEAR, of.countries, of.actor_kinds, of.all_duplicates])
+    return f"{warehouse_version(con)}-{hashlib.sha1(what.encode()).hexdigest()[:12]}"
+
+
+def compute(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, pd.DataFrame]:
+    """The parts, computed (no disk)."""
+    of = model.outlook_filters(f)
+    return {"summary": model.backtest_summary(con, of), "deaths": model.backtest_summary(con, of, measure="deaths"),
+            "forecast": model.forecast(con, of)}
+
+
+def _read(where: Path) -> dict[str, pd.DataFrame]:
+    parts = {name: pd.read_parquet(where / f"{name}.parquet") for name in PARTS}
+    parts["forecast"]["month"] = pd.to_datetime(parts["forecast"]["month"]).dt.date
+    return parts
+
+
+def folder_of(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """`.outlook-cache` beside the warehouse file the connection reads (the dashboard reads it
+    through a hard link in `.readers/` beside it, settings.readers_dir: the same folder); None for
+    an in-memory database."""
+    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    if not path:
+        return None
+    parent = Path(path).resolve().parent
+    return (parent.parent if parent.name == ".readers" else parent) / ".outlook-cache"
+
+
+def outlook(con: duckdb.DuckDBPyConnection, f: Filters, folder: Path | None = None) -> dict[str, pd.DataFrame]:
+    """{'summary', 'deaths', 'forecast'}: read from `folder` (default folder_of(con)), else
+    computed and kept there."""
+    folder = folder or folder_of(con)
+    if folder is None:
+        return compute(con, f)
+    name = key(con, f)
+    where = folder / name
+    if where.is_dir():
+        return _read(where)
+    parts = compute(con, f)
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        for part, frame in parts.items():
+            frame.to_parquet(tmp / f"{part}.parquet", index=False)
+        try:
+            os.rename(tmp, where)
+        except OSError:
+            if not where.is_dir():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)  # another process kept the same results first
+        version = name.split("-")[0]
+        for old in folder.iterdir():
+            if old.is_dir() and not old.name.startswith((".", version)):
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)  # a read-only folder: computed, not kept
+    return parts
