@@ -183,3 +183,30 @@ def test_the_writer_a_contract_names_writes_its_table(table):
     """The module a contract names as the writer creates the table (or view) of that name."""
     source = (ROOT / table.writer).read_text(encoding="utf-8")
     assert re.search(rf"(TABLE|VIEW)( IF NOT EXISTS)? {table.name}\b|\"{table.name}\"", source), table.writer
+
+
+def test_a_required_value_left_empty_in_a_file_names_its_line_not_a_constraint(tmp_path):
+    """The tables created from their contracts refuse a null in a required column; the files
+    behind them are checked first, so a person reads the line and the column, not DuckDB's NOT
+    NULL error."""
+    from etl import kinds, reference, yardsticks
+
+    target = tmp_path / yardsticks.FILE
+    target.parent.mkdir(parents=True)
+    lines = (DATA / yardsticks.FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    header, first = lines[0], lines[1].split(",")
+    first[header.split(",").index("url")] = ""
+    target.write_text(header + ",".join(first) + "".join(lines[2:]), encoding="utf-8")
+    with reference.using(DATA / "reference"), pytest.raises(yardsticks.YardstickError) as err:
+        yardsticks.load(tmp_path)
+    assert str(err.value) == (f"{yardsticks.FILE} line 2: url is empty; fill it in (every row needs "
+                              "country, year, publisher, measure, value, url).")
+
+    folder = tmp_path / "reference"
+    shutil.copytree(DATA / "reference", folder)
+    table = folder / kinds.REFERENCE
+    table.write_text(table.read_text(encoding="utf-8") + ",jihadist,no group named\n", encoding="utf-8")
+    rows = len(table.read_text(encoding="utf-8").splitlines())
+    with reference.using(folder), pytest.raises(kinds.KindProblem) as err:
+        kinds.read()
+    assert str(err.value) == f"{table} line {rows}: actor_group is empty; name the group or remove the line."
