@@ -210,3 +210,13 @@ def test_a_required_value_left_empty_in_a_file_names_its_line_not_a_constraint(t
     with reference.using(folder), pytest.raises(kinds.KindProblem) as err:
         kinds.read()
     assert str(err.value) == f"{table} line {rows}: actor_group is empty; name the group or remove the line."
+
+
+def test_the_tables_described_in_markdown_are_the_contracts():
+    """tables_markdown() (for the docs' reference) has a section per table and a row per column."""
+    text = tables.tables_markdown()
+    assert [line[len("### `"):].split("`")[0] for line in text.splitlines() if line.startswith("### ")] \
+        == [t.name for t in TABLES]
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert len(rows) == sum(len(t.columns) for t in TABLES)
+    assert "| `kind` | VARCHAR | yes | Its kind. One of: " + ", ".join(tables.ACTOR_KINDS) + ". |" in rows
