@@ -37,7 +37,7 @@ import duckdb
 import pandas as pd
 
 from contract.schema import SIGNAL_CATEGORIES
-from contract.tables import BY_NAME, CUBE_KEYS, EVENT_DERIVED, FIRSTS_KEYS  # noqa: F401 (read here)
+from contract.tables import BY_NAME, CUBE_KEYS, EVENT_DERIVED, FIRSTS_KEYS
 from etl import schema
 from etl.duplicates import best_figures, ranks
 

@@ -34,7 +34,7 @@ def read() -> pd.DataFrame:
     for line, row in enumerate(rows, start=2):
         if not (row["actor_group"] or "").strip():
             raise KindProblem(f"{path} line {line}: actor_group is empty; name the group or remove "
-                              f"the line.")
+                              "the line.")
         if row["kind"] not in ACTOR_KINDS:
             raise KindProblem(f"{path} line {line}: kind={row['kind']!r} is not a kind of actor "
                               f"(expected one of {', '.join(ACTOR_KINDS)}); fix the line.")
