@@ -7,10 +7,9 @@ modules take these as defaults and pass paths on; none looks at its own location
   `python -m etl` builds from and imports into, what the Data page imports into and what the
   dashboard checks for files newer than the warehouse; default data/ of the repository. Its
   reference/ holds the reference tables; every stage reads them from the data folder it was given.
-- DASHBOARD_WAREHOUSE_DIR: the *published folder* of `python -m etl publish`: versioned
-  warehouse files (`warehouse-<time>-<version>.duckdb`) and the pointer file `CURRENT` naming
-  the current one. Set on app replicas; they only read it, and a new version is seen at the
-  next rerun.
+- DASHBOARD_WAREHOUSE_DIR: the *published folder* of `python -m etl publish` (versioned
+  warehouse files and a pointer to the current one: contract/published.py). Set on app
+  replicas; they only read it, and a new version is seen at the next rerun.
 - DASHBOARD_WAREHOUSE: one warehouse file (default warehouse.duckdb in the data folder,
   data/warehouse.duckdb: what `make run` builds), used when no published folder is set: today's
   single-process behaviour. `python -m etl` writes it by default.
@@ -39,7 +38,6 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent  # the repository: the app, etl/fetch.toml, static/
-POINTER = "CURRENT"  # the file of the published folder naming the current version
 
 
 def _path(name: str) -> Path | None:
@@ -90,23 +88,6 @@ def credential(name: str, secrets_file: Path | str | None = None) -> str:
             return str(tomllib.load(handle).get(name, ""))
     except (OSError, tomllib.TOMLDecodeError):
         return ""
-
-
-class NotPublished(RuntimeError):
-    pass
-
-
-def published_version(folder: Path) -> Path:
-    """The file the pointer of the published `folder` names (it is replaced atomically)."""
-    try:
-        name = (folder / POINTER).read_text().strip()
-    except FileNotFoundError:
-        raise NotPublished(f"No published warehouse in {folder} (no {POINTER} file). Publish one "
-                           f"with `.venv/bin/python -m etl publish --to {folder}` on the builder.") from None
-    if not name or "/" in name or name.startswith("."):
-        raise NotPublished(f"{folder / POINTER} names {name!r}, not a warehouse file of the folder: "
-                           "publish again with `python -m etl publish`.")
-    return folder / name
 
 
 def readers_dir(warehouse: Path) -> Path:

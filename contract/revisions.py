@@ -8,8 +8,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-COLUMNS = ("recorded_at", "dataset", "since", "version", "event_id", "change", "field",
-           "old_value", "new_value")
+from contract.tables import BY_NAME
+
+COLUMNS = BY_NAME["revisions"].column_names
 
 
 def latest(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> pd.DataFrame:

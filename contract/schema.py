@@ -149,8 +149,9 @@ def describe_markdown() -> str:
     return "\n".join(lines)
 
 
-# The layout of the warehouse the pages read (table meta, key 'schema'), changed whenever a table
-# they read changes: v2 added event_cube.last_date; v3 added tables actor_kinds (the default
-# scope) and yardsticks (published totals beside our counts). The dashboard asks for a rebuild of
-# another.
-WAREHOUSE_LAYOUT = "events-v3"
+def __getattr__(name: str):
+    """WAREHOUSE_LAYOUT, derived from every table's contract (contract/tables.py), also read here."""
+    if name == "WAREHOUSE_LAYOUT":
+        from contract.tables import WAREHOUSE_LAYOUT
+        return WAREHOUSE_LAYOUT
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,6 +16,7 @@ import streamlit as st
 
 import indicators.overview as overview
 import settings
+from contract import published
 from contract.schema import WAREHOUSE_LAYOUT
 
 WAREHOUSE = settings.WAREHOUSE_FILE  # the plain warehouse file when no published folder is set
@@ -59,8 +60,8 @@ def _warehouse() -> Path:
     if settings.PUBLISHED_DIR is None:
         return WAREHOUSE
     try:
-        return settings.published_version(settings.PUBLISHED_DIR)
-    except settings.NotPublished as err:
+        return published.current_version(settings.PUBLISHED_DIR)
+    except published.NotPublished as err:
         raise WarehouseMissing(str(err)) from None
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from contract.tables import BY_NAME
+from etl.schema import create_sql
 from etl.sources.registry import FORMATS
 
 REFERENCE = "coverage.csv"
-COLUMNS = ("dataset", "name", "period_start", "period_end", "period_from", "release", "note",
-           "countries", "categories", "records", "complete", "preliminary", "events")
+COLUMNS = BY_NAME["coverage"].column_names
 
 
 def overrides(reference_dir: Path, files: set[str]) -> dict[str, dict[str, str]]:
@@ -81,10 +82,9 @@ def write(path: Path, registry: list[dict], reference_dir: Path) -> None:
                 "events": events})
         frame = pd.DataFrame(rows, columns=list(COLUMNS))
         con.register("coverage_frame", frame)
-        con.execute("CREATE OR REPLACE TABLE coverage AS SELECT dataset, name, period_start::DATE AS period_start, "
-                    "period_end::DATE AS period_end, period_from, release, note, countries, "
-                    "categories, records, complete::BOOLEAN AS complete, preliminary::BOOLEAN AS "
-                    "preliminary, events::BIGINT AS events FROM coverage_frame ORDER BY period_start, dataset")
+        con.execute(create_sql(BY_NAME["coverage"], replace=True))
+        con.execute(f"INSERT INTO coverage SELECT {', '.join(COLUMNS)} FROM coverage_frame "
+                    "ORDER BY period_start, dataset")
         con.execute("CHECKPOINT")
     finally:
         con.close()

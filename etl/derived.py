@@ -37,21 +37,17 @@ import duckdb
 import pandas as pd
 
 from contract.schema import SIGNAL_CATEGORIES
+from contract.tables import BY_NAME, CUBE_KEYS, EVENT_DERIVED, FIRSTS_KEYS
 from etl import schema
 from etl.duplicates import best_figures, ranks
 
-CUBE_KEYS = ("country", "admin1", "district_id", "category", "actor_group", "dataset", "source_file",
-             "date_precision", "is_secondary")
 POINTS_ORDER = "fatalities DESC NULLS LAST, event_date DESC, event_id"
-# every column Filters.where() tests but the date (indicators/filters.py)
-FIRSTS_KEYS = ("country", "admin1", "district_id", "category", "actor_group", "dataset",
-               "date_precision", "is_secondary")
-# The columns the build adds to the schema's (contract/schema.py), in this order, with their
-# value (SQL over the event's columns) for an event in no cluster of probable duplicates.
-EVENT_COLUMNS = (("is_secondary", "BOOLEAN DEFAULT false", "false"),
-                 ("fatalities_counted", "DOUBLE", "fatalities"), ("fatalities_from", "VARCHAR", "NULL"),
-                 ("injured_counted", "DOUBLE", "injured"), ("injured_from", "VARCHAR", "NULL"),
-                 ("points_rank", "INTEGER", "NULL"))
+# The columns the build adds to the schema's (contract/tables.py EVENT_DERIVED), in their order,
+# with their value (SQL over the event's columns) for an event in no cluster of probable
+# duplicates (points_rank: 0 until `update` ranks the events an import added).
+_ALONE = {"is_secondary": "false", "fatalities_counted": "fatalities", "fatalities_from": "NULL",
+          "injured_counted": "injured", "injured_from": "NULL", "points_rank": "0"}
+EVENT_COLUMNS = tuple((c.name, c.sql_type, _ALONE[c.name]) for c in EVENT_DERIVED)
 
 
 def events(con: duckdb.DuckDBPyConnection) -> None:
@@ -60,9 +56,7 @@ def events(con: duckdb.DuckDBPyConnection) -> None:
     and the counted figures come from them). Stored in date order: a date-bounded query then
     skips whole row groups (DuckDB's zone maps): the Overview's recent events at 1M took 20 ms
     against 50-65 ms unordered; the sort costs about 1.5 s of a 1M-row build."""
-    con.execute(schema.events_ddl())
-    for name, sql_type, _ in EVENT_COLUMNS:
-        con.execute(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
+    con.execute(schema.create_sql(BY_NAME["events"]))
     con.register("dataset_ranks", ranks())
     try:
         # the rank over the four columns it needs (a window over whole rows moves all of them)

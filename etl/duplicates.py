@@ -22,8 +22,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from contract.tables import BY_NAME
 from etl.actors import OTHER, UNKNOWN, parents
-from etl.schema import sql_text
+from etl.schema import create_sql, sql_text
 from etl.sources.registry import FORMATS, REPLACED_BY
 
 NEAR_KM = 10.0
@@ -32,7 +33,7 @@ MAX_DAYS = 1
 LINK_CLASS = {"attack": "violence", "armed_clash": "violence"}
 # A cluster's counted event is the member whose category says the most (lower first).
 VAGUE = {"armed_clash": 1}
-COLUMNS = ("cluster_id", "event_id", "linked_event_id", "days_apart", "distance_km")
+COLUMNS = BY_NAME["duplicate_links"].column_names
 
 
 def empty() -> pd.DataFrame:
@@ -235,8 +236,7 @@ def ranks() -> pd.DataFrame:
 
 def write(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> None:
     """Table duplicate_links and view duplicate_secondaries in the warehouse of `con`."""
-    con.execute("CREATE OR REPLACE TABLE duplicate_links (cluster_id VARCHAR, event_id VARCHAR, "
-                "linked_event_id VARCHAR, days_apart INTEGER, distance_km DOUBLE)")
+    con.execute(create_sql(BY_NAME["duplicate_links"], replace=True))
     if len(pairs):
         con.register("pairs", pairs)
         con.execute("INSERT INTO duplicate_links SELECT * FROM pairs ORDER BY cluster_id, "

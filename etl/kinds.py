@@ -13,7 +13,9 @@ import duckdb
 import pandas as pd
 
 from contract.schema import ACTOR_KINDS
+from contract.tables import BY_NAME
 from etl import reference
+from etl.schema import create_sql
 
 REFERENCE = "actor_kinds.csv"
 
@@ -30,6 +32,9 @@ def read() -> pd.DataFrame:
         rows = list(csv.DictReader(handle))
     seen = set()
     for line, row in enumerate(rows, start=2):
+        if not (row["actor_group"] or "").strip():
+            raise KindProblem(f"{path} line {line}: actor_group is empty; name the group or remove "
+                              "the line.")
         if row["kind"] not in ACTOR_KINDS:
             raise KindProblem(f"{path} line {line}: kind={row['kind']!r} is not a kind of actor "
                               f"(expected one of {', '.join(ACTOR_KINDS)}); fix the line.")
@@ -44,8 +49,9 @@ def write(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)write table actor_kinds: every group of the reference table and of table events."""
     con.register("actor_kinds_frame", read())
     try:
+        con.execute(create_sql(BY_NAME["actor_kinds"], replace=True))
         con.execute(
-            "CREATE OR REPLACE TABLE actor_kinds AS SELECT * FROM actor_kinds_frame UNION ALL "
+            "INSERT INTO actor_kinds SELECT * FROM actor_kinds_frame UNION ALL "
             "SELECT DISTINCT actor_group, 'unknown', 'not in data/reference/actor_kinds.csv: add a "
             "line giving its kind' FROM events WHERE actor_group NOT IN "
             "(SELECT actor_group FROM actor_kinds_frame) ORDER BY actor_group")

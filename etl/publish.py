@@ -1,17 +1,10 @@
-"""Publishing a built warehouse for app replicas: `python -m etl publish`.
+"""Publishing a built warehouse for app replicas: `python -m etl publish`, the writing side of the
+published folder's protocol (contract/published.py: the names, the pointer, what is pruned).
 
-The published folder holds versioned, never rewritten warehouse files
-(`warehouse-<UTC time>-<version>.duckdb`) and the pointer file `CURRENT` naming the current one.
-A version is copied under a hidden temporary name, flushed to disk (fsync), renamed to its
-final name, and only then is the pointer replaced, itself by writing a temporary file and
-renaming it over the old pointer: a replica reading the pointer sees the old version or the new
-one, never a half-written file. Replicas read the pointer at every rerun.
-
-Old versions: the newest `keep` are kept, and never the one the pointer names, whatever `keep`
-says. A replica that still has an older version open keeps reading it after it is removed (on
-Linux an open file lives until it is closed; the next rerun opens the current version), so a
-version is removed only `keep` publishes after it stopped being current: with publishes minutes
-apart and reruns of seconds, no session is still on it.
+A version is copied under its temporary name, flushed to disk (fsync), renamed to its final name,
+and only then is the pointer replaced, itself written under its temporary name, flushed and
+renamed over the old pointer. A version is removed only `keep` publishes after it stopped being
+current: with publishes minutes apart and reruns of seconds, no session is still on it.
 """
 from __future__ import annotations
 
@@ -24,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-POINTER = "CURRENT"  # the same name as settings.POINTER (etl does not import the app's settings)
-PREFIX, SUFFIX = "warehouse-", ".duckdb"
+from contract.published import LOCK, POINTER, leftovers, temporary, to_prune, version_name
+from contract.tables import WAREHOUSE_LAYOUT
 
 
 class PublishError(RuntimeError):
@@ -42,7 +35,7 @@ def _fsync_dir(folder: Path) -> None:
 
 @contextmanager
 def _lock(folder: Path):
-    with open(folder / ".publish.lock", "w") as handle:
+    with open(folder / LOCK, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -52,32 +45,27 @@ def _lock(folder: Path):
 
 
 def warehouse_version(warehouse: Path) -> str:
-    """The version recorded in the warehouse's meta table (a hash of its inputs)."""
+    """The version recorded in the warehouse's meta table (a hash of its inputs), once its layout
+    is the one this code writes and its replicas read (contract/tables.py WAREHOUSE_LAYOUT)."""
     try:
         con = duckdb.connect(str(warehouse), read_only=True)
     except duckdb.Error as err:
         raise PublishError(f"{warehouse} is not a warehouse DuckDB can open ({err}). Build it "
                            "with `.venv/bin/python -m etl build`.") from None
     try:
-        return con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]
-    except (duckdb.Error, TypeError):
-        raise PublishError(f"{warehouse} has no version in table meta: it was not written by "
-                           "`python -m etl build`. Build it again.") from None
+        meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('version', 'schema')").fetchall())
+    except duckdb.Error:
+        meta = {}
     finally:
         con.close()
-
-
-def versions(folder: Path) -> list[Path]:
-    """The published versions of `folder`, oldest first."""
-    return sorted(folder.glob(f"{PREFIX}*{SUFFIX}"))
-
-
-def current(folder: Path) -> Path | None:
-    """The version the pointer names (None before the first publish)."""
-    try:
-        return folder / (folder / POINTER).read_text().strip()
-    except FileNotFoundError:
-        return None
+    if "version" not in meta:
+        raise PublishError(f"{warehouse} has no version in table meta: it was not written by "
+                           "`python -m etl build`. Build it again.")
+    if meta.get("schema") != WAREHOUSE_LAYOUT:
+        raise PublishError(f"{warehouse} has the layout {meta.get('schema')}, not {WAREHOUSE_LAYOUT} "
+                           "that this code writes and its replicas read: they would refuse it. "
+                           "Build it again with `.venv/bin/python -m etl build`, then publish.")
+    return meta["version"]
 
 
 def publish(warehouse: Path, folder: Path, keep: int = 3, now: dt.datetime | None = None) -> Path:
@@ -91,11 +79,10 @@ def publish(warehouse: Path, folder: Path, keep: int = 3, now: dt.datetime | Non
     version = warehouse_version(warehouse)
     folder.mkdir(parents=True, exist_ok=True)
     with _lock(folder):
-        for left in folder.glob(f".{PREFIX}*.tmp"):
+        for left in leftovers(folder):
             left.unlink()  # left by a publish that was killed; we hold the lock
-        stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%S%fZ")
-        target = folder / f"{PREFIX}{stamp}-{version}{SUFFIX}"
-        tmp = folder / f".{target.name}.tmp"
+        target = folder / version_name(now or dt.datetime.now(dt.timezone.utc), version)
+        tmp = folder / temporary(target.name)
         with open(warehouse, "rb") as source, open(tmp, "wb") as copy:
             shutil.copyfileobj(source, copy, 1 << 24)
             copy.flush()
@@ -103,7 +90,7 @@ def publish(warehouse: Path, folder: Path, keep: int = 3, now: dt.datetime | Non
         os.chmod(tmp, 0o444)  # a version is never written again
         os.replace(tmp, target)
         _fsync_dir(folder)
-        pointer = folder / f".{POINTER}.tmp"
+        pointer = folder / temporary(POINTER)
         with open(pointer, "w") as handle:
             handle.write(target.name + "\n")
             handle.flush()
@@ -111,7 +98,6 @@ def publish(warehouse: Path, folder: Path, keep: int = 3, now: dt.datetime | Non
         os.chmod(pointer, 0o644)
         os.replace(pointer, folder / POINTER)
         _fsync_dir(folder)
-        for old in versions(folder)[:-keep]:
-            if old != target:
-                old.unlink(missing_ok=True)
+        for old in to_prune(folder, keep):
+            old.unlink(missing_ok=True)
     return target

@@ -22,15 +22,13 @@ import pandas as pd
 
 from contract import schema
 from contract.revisions import COLUMNS
-from etl.schema import sql_text
+from contract.tables import BY_NAME
+from etl.schema import create_sql, sql_text
 
 HISTORY = "revisions.parquet"  # under data/imports/
 # Compared fields: every event column but its provenance (the file name changes with each version).
 FIELDS = tuple(c for c in schema.COLUMN_NAMES
                if c not in ("event_id", "dataset", "source_file", "source_line", "qa_flags"))
-DDL = ("CREATE TABLE revisions (recorded_at VARCHAR, dataset VARCHAR, since VARCHAR, "
-       "version VARCHAR, event_id VARCHAR, change VARCHAR, field VARCHAR, old_value VARCHAR, "
-       "new_value VARCHAR)")
 
 
 def record(new: Path, old: Path, history: Path, version: str,
@@ -50,7 +48,7 @@ def record(new: Path, old: Path, history: Path, version: str,
         try:
             rows = _compare(con, version, progress, only) if attached else _empty()
             con.execute("DROP TABLE IF EXISTS revisions")
-            con.execute(DDL)
+            con.execute(create_sql(BY_NAME["revisions"]))
             kept = [f"SELECT * FROM read_parquet({sql_text(str(history))})"] if history.exists() else []
             if attached and con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = "
                                         "'old' AND table_name = 'revisions'").fetchall()[0][0]:

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 # The build and the template also read COLUMN_NAMES and DEFAULT_CATEGORIES through this module.
 from contract.schema import (CATEGORIES, COLUMN_NAMES, COLUMNS, COUNT_COLUMNS,  # noqa: F401
                              DATE_COLUMNS, DEFAULT_CATEGORIES)
+from contract.tables import Table
 
 REJECT_COLUMNS = ("source_file", "source_line", "column", "value", "reason")
 
@@ -39,13 +40,15 @@ class Outcome:
     read: tuple[int, int] | None = None  # (the file's lines read so far, its lines), when counted
 
 
-def events_ddl(table: str = "events") -> str:
-    cols = ",\n  ".join(
-        f"{c.name} {c.sql_type}{' NOT NULL' if c.required else ''}" for c in COLUMNS
-    )
-    # No PRIMARY KEY: the build keeps the first row of each event_id (its duplicates go to table
-    # `duplicates`), and the index would cost more than the rest of the write (2 s at 1M rows).
-    return f"CREATE TABLE {table} (\n  {cols}\n)"
+def create_sql(table: Table, name: str | None = None, replace: bool = False) -> str:
+    """CREATE TABLE of a table's contract (contract/tables.py; under another `name`): its columns
+    in order, NOT NULL where required. Keys are not constraints: tests/etl/test_contracts.py
+    checks them (for events the build keeps the first row of each event_id, its other rows going
+    to table `duplicates`, and the index would cost more than the rest of the write: 2 s at 1M
+    rows)."""
+    cols = ",\n  ".join(f'"{c.name}" {c.sql_type}{" NOT NULL" if c.required else ""}'
+                         for c in table.columns)
+    return f"CREATE {'OR REPLACE ' if replace else ''}TABLE {name or table.name} (\n  {cols}\n)"
 
 
 def empty_rejects() -> pd.DataFrame:

@@ -19,11 +19,14 @@ import duckdb
 import pandas as pd
 
 from contract import yardsticks as contract
+from contract.tables import BY_NAME
 from etl import reference
+from etl.schema import create_sql
 
 FILE = "yardsticks/published_totals_pak_afg.csv"
 REFERENCE = "yardstick_measures.csv"
 FIELDS = ("country", "year", "publisher", "measure", "value", "scope", "url", "reported_on")
+REQUIRED = tuple(c.name for c in contract.COLUMNS if c.required and c.name in FIELDS)
 # 2024, 2024-02, 2024-02-29, 2024-02/03 (February or March), each maybe followed by "(approx)"
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:/(\d{2})|-(\d{2}))?)?")
 
@@ -55,8 +58,7 @@ def load(data_dir: Path) -> pd.DataFrame:
 
 def write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     """Table yardsticks, created from its contract, with the rows of `load`."""
-    con.execute(f"CREATE OR REPLACE TABLE yardsticks ("
-                f"{', '.join(f'{c.name} {c.sql_type}' for c in contract.COLUMNS)})")
+    con.execute(create_sql(BY_NAME["yardsticks"], replace=True))
     con.register("yardsticks_frame", frame)
     con.execute(f"INSERT INTO yardsticks SELECT {', '.join(contract.COLUMN_NAMES)} "
                 f"FROM yardsticks_frame ORDER BY source_line")
@@ -96,6 +98,10 @@ def _measures(path: Path) -> dict[tuple[str, str], dict]:
 
 def _row(row: dict, line: int, measures: dict) -> dict:
     where = f"{FILE} line {line}"
+    empty = [c for c in REQUIRED if not (row[c] or "").strip()]
+    if empty:
+        raise YardstickError(f"{where}: {', '.join(empty)} is empty; fill it in (every row needs "
+                             f"{', '.join(REQUIRED)}).")
     try:
         value, year = float(row["value"].replace(",", "")), int(row["year"])
     except ValueError:

@@ -1,5 +1,5 @@
 """`python -m etl publish`: versions appear whole, the pointer moves last, old versions go, the
-current one never does; replicas (settings) follow the pointer."""
+current one never does; replicas (contract/published.py) follow the pointer."""
 import datetime as dt
 import os
 import subprocess
@@ -8,8 +8,8 @@ import sys
 import duckdb
 import pytest
 
-import settings
-from etl.publish import POINTER, PublishError, current, publish, versions, warehouse_version
+from contract.published import POINTER, NotPublished, current, current_version, versions
+from etl.publish import PublishError, publish, warehouse_version
 from tests.conftest import ROOT
 
 
@@ -28,7 +28,7 @@ def test_a_publish_writes_a_version_whole_and_then_points_to_it(built, tmp_path)
     assert oct(target.stat().st_mode & 0o777) == "0o444"
     # must NOT happen: a temporary file left beside the versions
     assert sorted(p.name for p in folder.iterdir()) == [".publish.lock", POINTER, target.name]
-    assert settings.published_version(folder) == target
+    assert current_version(folder) == target
 
 
 def test_the_newest_versions_are_kept_and_the_current_one_always(built, tmp_path):
@@ -61,7 +61,7 @@ def test_a_killed_publish_leaves_the_current_version_and_is_cleaned_up(built, tm
     good = publish(built.warehouse, folder, keep=3, now=at(1))
     half = folder / ".warehouse-20261130T030200000000Z-abc.duckdb.tmp"
     half.write_bytes(built.warehouse.read_bytes()[:1000])  # what a kill -9 mid-copy leaves
-    assert settings.published_version(folder) == good  # replicas never see the half file
+    assert current_version(folder) == good  # replicas never see the half file
     publish(built.warehouse, folder, keep=3, now=at(3))
     assert not half.exists()
 
@@ -77,11 +77,11 @@ def test_what_cannot_be_published_is_refused_with_what_to_do(tmp_path):
 
 
 def test_a_replica_without_a_published_version_says_how_to_publish(tmp_path):
-    with pytest.raises(settings.NotPublished, match="etl publish"):
-        settings.published_version(tmp_path)
+    with pytest.raises(NotPublished, match="etl publish"):
+        current_version(tmp_path)
     (tmp_path / POINTER).write_text("../../etc/passwd\n")
-    with pytest.raises(settings.NotPublished, match="not a warehouse file of the folder"):
-        settings.published_version(tmp_path)
+    with pytest.raises(NotPublished, match="not a warehouse file of the folder"):
+        current_version(tmp_path)
 
 
 def test_the_command_line_publishes_the_current_build(built, tmp_path):
