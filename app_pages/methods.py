@@ -28,7 +28,7 @@ st.dataframe(covered, hide_index=True, width="stretch")
 st.markdown(
     "**Boundaries.** Pakistan districts (about 2015, FATA separate): public CartoDB export mirrored "
     "in github saadkhalid90/terrorMaps, **no licence stated**: an official layer (for example OCHA "
-    "COD-AB, CC BY 3.0 IGO) can replace it with `python -m etl boundaries` (see the README). "
+    "COD-AB, CC BY 3.0 IGO) can replace it with `python -m etl boundaries` (see docs/importing-and-fetching.md). "
     "Afghanistan districts: geoBoundaries AFG ADM2 "
     "(AGCHO/AIMS 2014), public domain; geoBoundaries asks for attribution: Runfola, D. et al. (2020) "
     "geoBoundaries: A global database of political administrative boundaries. PLoS ONE 15(4): "

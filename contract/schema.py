@@ -140,7 +140,7 @@ DATE_COLUMNS = tuple(c.name for c in COLUMNS if c.sql_type == "DATE")
 FLOAT_COLUMNS = tuple(c.name for c in COLUMNS if c.sql_type == "DOUBLE")
 
 def describe_markdown() -> str:
-    """The schema as a Markdown table (used by the README and the Methods page)."""
+    """The schema as a Markdown table (docs/reference/schema.md and the Methods page)."""
     lines = ["| column | type | required | meaning |", "|---|---|---|---|"]
     for c in COLUMNS:
         allowed = f" One of: {', '.join(c.allowed)}." if c.allowed else ""

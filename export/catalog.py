@@ -216,7 +216,7 @@ def _plain(build: Callable[[Query, Filters], Chart]) -> Callable[[Query, Filters
     return lambda query, f, static=False: build(query, f)
 
 
-# id -> (title, builder(query, filters, static)): `python -m export chart ID`, the deck, the README
+# id -> (title, builder(query, filters, static)): `python -m export chart ID`, the deck, docs/exports.md
 CHARTS: dict[str, tuple[str, Callable[..., Chart]]] = {
     "events_by_category": ("Events per year, by category (Overview)", _plain(overview_trend)),
     "district_map": ("Events per district, with incidents (Overview)", district_map_chart),

@@ -1,5 +1,5 @@
 """Every indicator: what question it answers, its definition, formula and unit, and how to compute
-it. The Methods page, the README and `python -m indicators list` all print this same text."""
+it. The Methods page, docs/reference/indicators.md and `python -m indicators list` all print this same text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -162,7 +162,7 @@ def compute(con: duckdb.DuckDBPyConnection, indicator_id: str, f: Filters,
 
 
 def methods_markdown() -> str:
-    """The indicator definitions as a Markdown table (README, Methods page)."""
+    """The indicator definitions as a Markdown table (docs/reference/indicators.md, Methods page)."""
     lines = ["| indicator | question | definition | formula | unit |", "|---|---|---|---|---|"]
     for i in INDICATORS:
         lines.append(f"| {i.name} (`{i.id}`) | {i.question} | {i.definition} | `{i.formula}` | {i.unit} |")
