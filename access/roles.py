@@ -38,7 +38,7 @@ class Caller:
     role: str
 
     def may(self, action: str) -> bool:
-        return ROLES.index(self.role) >= ROLES.index(RIGHTS[action][0])
+        return self.role in ROLES and ROLES.index(self.role) >= ROLES.index(RIGHTS[action][0])
 
 
 class Refused(PermissionError):
@@ -58,6 +58,8 @@ def require(caller: Caller, action: str, writable: bool = True) -> None:
         raise Refused(f"This server only reads the warehouse (a replica of a published warehouse, or "
                       f"DASHBOARD_IMPORTS=off): nobody may {what} here, whatever the role. Do it on "
                       f"the builder with `python -m etl`, then `python -m etl publish`.")
+    if caller.role not in ROLES:
+        raise Refused(f"Sign in first: to {what} needs the {least} role or above.")
     if not caller.may(action):
         raise Refused(f"{caller.name} is signed in as {_a(caller.role)}: to {what} needs the "
                       f"{least} role or above. Ask an admin to map one of your "
