@@ -17,6 +17,8 @@ import pytest
 from access import audit
 from access.roles import Caller, Refused
 from tests.conftest import FIXTURES, ROOT, fixture_data_dir
+from tests.etl.test_fetch import base, data_dir, serve_ucdp, server, write_config  # noqa: F401 (fixtures)
+from tests.etl.test_fetch import run as run_fetch
 
 IMPORT = FIXTURES / "imports" / "acled_export_bom.csv"
 BAD = FIXTURES / "bad" / "unknown_header.csv"
@@ -38,13 +40,13 @@ def _trail(data_dir) -> list[dict]:
 
 
 def test_the_command_line_records_imports_rebuilds_and_publishes_and_the_rows_survive(tmp_path):
-    data_dir = fixture_data_dir(tmp_path, {"indicator_events.csv": "curated"})
-    out, published = data_dir / "warehouse.duckdb", tmp_path / "published"
-    ok = _etl("import", IMPORT, "--data-dir", data_dir, "--out", out)
+    folder = fixture_data_dir(tmp_path, {"indicator_events.csv": "curated"})
+    out, published = folder / "warehouse.duckdb", tmp_path / "published"
+    ok = _etl("import", IMPORT, "--data-dir", folder, "--out", out)
     assert ok.returncode == 0, ok.stderr
-    bad = _etl("import", BAD, "--data-dir", data_dir, "--out", out)
+    bad = _etl("import", BAD, "--data-dir", folder, "--out", out)
     assert bad.returncode == 1
-    rows = _trail(data_dir)
+    rows = _trail(folder)
     assert [(r["who"], r["role"], r["action"]) for r in rows] == [(getpass.getuser(), "admin", "import")] * 2
     with duckdb.connect(str(out), read_only=True) as con:  # the rows loaded, counted in the warehouse
         loaded = con.execute("SELECT count(*) FROM events WHERE source_file = ?",
@@ -55,10 +57,10 @@ def test_the_command_line_records_imports_rebuilds_and_publishes_and_the_rows_su
     assert rows[1]["what"]["file"] == BAD.name
     assert rows[1]["outcome"].startswith("failed: ") and "the header matches no format" in rows[1]["outcome"]
 
-    assert _etl("build", "--data-dir", data_dir, "--out", out).returncode == 0
-    done = _etl("publish", "--to", published, "--data-dir", data_dir, "--out", out)
+    assert _etl("build", "--data-dir", folder, "--out", out).returncode == 0
+    done = _etl("publish", "--to", published, "--data-dir", folder, "--out", out)
     assert done.returncode == 0, done.stderr
-    after = _trail(data_dir)
+    after = _trail(folder)
     assert after[:2] == rows  # kept, unchanged, by the rebuild and the publish
     assert [(r["action"], r["outcome"]) for r in after[2:]] == [("build", "ok"), ("build", "ok"),
                                                                 ("publish", "ok")]
@@ -128,3 +130,17 @@ def test_an_unwritable_trail_stops_the_action_with_the_file_named(tmp_path, monk
     with pytest.raises(OSError, match=f"The audit trail {blocker / 'audit.jsonl'} cannot be written"):
         with audit.recorded(Caller("x", "admin"), "build", {}):
             pass
+
+
+def test_a_fetch_is_recorded_with_its_source_and_outcome(server, data_dir, tmp_path, monkeypatch):
+    """`python -m etl fetch ucdp` against the loopback UCDP of tests/etl/test_fetch.py: one row
+    when it imports, one 'failed' row when the release cannot be found."""
+    monkeypatch.setattr(audit.settings, "AUDIT_FILE", None)  # the trail of the fetch's data folder
+    serve_ucdp(server)
+    assert run_fetch(data_dir, write_config(tmp_path, server.url), "ucdp").exit_code == 0
+    missing = run_fetch(data_dir, write_config(tmp_path, server.url + "/nothing-here"), "ucdp")
+    assert missing.exit_code == 1
+    rows = _trail(data_dir)
+    assert [(r["who"], r["action"], r["what"]["source"]) for r in rows] == [(getpass.getuser(), "fetch", "ucdp")] * 2
+    assert rows[0]["outcome"] == "ok" and "ucdp_ged_fetched.csv" in rows[0]["what"]["result"]
+    assert rows[1]["outcome"].startswith("failed: ")
