@@ -7,6 +7,8 @@ DATA := $(or $(DASHBOARD_DATA_DIR),data)
 WAREHOUSE := $(or $(DASHBOARD_WAREHOUSE),$(DATA)/warehouse.duckdb)
 INPUTS := $(shell find $(DATA)/raw $(DATA)/reference $(DATA)/population $(DATA)/yardsticks $(DATA)/imports etl -type f -not -name '*.pyc' 2>/dev/null)
 PORT ?= 8501
+# The address `make run` serves on: this machine only unless DASHBOARD_LISTEN (or LISTEN=0.0.0.0) says otherwise.
+LISTEN ?= $(or $(DASHBOARD_LISTEN),127.0.0.1)
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
@@ -39,12 +41,14 @@ chromium:
 	@.ci/chromium
 
 # A failed build with a warehouse from before: serve that one (every page says so) instead of
-# not starting; without any warehouse, stop.
+# not starting; without any warehouse, stop. Serves on $(LISTEN) and says so (a warning when that is
+# the network and nobody has to sign in: access/serving.py).
 run: $(BIN)/.installed chromium
 	@$(MAKE) --no-print-directory build || { test -f $(WAREHOUSE) && \
 		echo "make run: the build failed (above); serving the previous warehouse." >&2; }
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false
+	@$(BIN)/python -m access.serving $(LISTEN)
+	$(BIN)/streamlit run app.py --server.address $(LISTEN) --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
 
 # nginx in front of REPLICAS Streamlit processes on loopback, on http://localhost:$(CLUSTER_PORT);
 # Ctrl-C stops them all (deploy/cluster.py; DASHBOARD_WAREHOUSE_DIR: replicas read that published

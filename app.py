@@ -2,8 +2,10 @@
 import streamlit as st
 
 from dashboard.preload import preload_charts
+from dashboard.signin import gate
 
 st.set_page_config(page_title="Extremist activity indicators", layout="wide")
+gate()  # sign-in first when it is configured (.streamlit/secrets.toml [auth]): nothing else shows before
 preload_charts()  # before the imports and queries below: the browser loads plotly meanwhile
 
 from dashboard import data, evidence  # noqa: E402  (pandas, DuckDB: after the preload is sent)

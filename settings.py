@@ -28,6 +28,16 @@ modules take these as defaults and pass paths on; none looks at its own location
   it DuckDB spills to disk beside the warehouse).
 - ETL_PART_ROWS: a CSV is read in parts of this many rows (default 250,000), which bounds the
   memory of reading it: about two parts are held at once (one read ahead).
+- DASHBOARD_LISTEN: the address `make run` serves on (default 127.0.0.1: this machine only);
+  `0.0.0.0` serves every network interface, and then each start warns when sign-in is not
+  configured (access/serving.py).
+- DASHBOARD_ROLES: who may do what once sign-in is configured: `claim value=role` pairs separated
+  by commas (default `dashboard-admins=admin,dashboard-analysts=analyst`); roles are viewer,
+  analyst and admin (access/roles.py), a signed-in person matching no pair is a viewer.
+- DASHBOARD_ROLE_CLAIM: the identity token's claim holding those values (default `groups`; a
+  list or a single string).
+- DASHBOARD_AUDIT: the audit trail, JSON lines appended by every import, fetch, rebuild, publish
+  and export (default audit.jsonl in the data folder, which no build or publish replaces).
 - Credentials (ACLED_EMAIL, ACLED_PASSWORD, UCDP_TOKEN: the names etl/fetch.toml gives) are read
   by `credential` when a fetch needs them, never stored.
 """
@@ -69,6 +79,11 @@ FETCH_CONFIG = _path("ETL_FETCH_CONFIG") or ROOT / "etl" / "fetch.toml"
 # DuckDB's memory while the build writes the warehouse (it spills to disk beyond it).
 ETL_MEMORY_LIMIT = os.environ.get("ETL_MEMORY_LIMIT", "2GB").strip() or "2GB"
 ETL_PART_ROWS = _whole("ETL_PART_ROWS", 250_000)
+LISTEN = os.environ.get("DASHBOARD_LISTEN", "").strip() or "127.0.0.1"
+ROLES = os.environ.get("DASHBOARD_ROLES", "").strip() or "dashboard-admins=admin,dashboard-analysts=analyst"
+ROLE_CLAIM = os.environ.get("DASHBOARD_ROLE_CLAIM", "").strip() or "groups"
+AUDIT_NAME = "audit.jsonl"  # the audit trail's file in the data folder of the action
+AUDIT_FILE = _path("DASHBOARD_AUDIT")  # None: AUDIT_NAME in the data folder
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"  # Streamlit's secrets (git-ignored)
 # Streamlit serves the static/ folder beside app.py at /app/static/ (.streamlit/config.toml), so
 # it stays in the repository: the favicon and the map outlines the dashboard writes.

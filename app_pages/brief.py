@@ -2,6 +2,7 @@
 import streamlit as st
 
 from dashboard import data
+from dashboard.signin import exported
 from dashboard.widgets import page_caption, plain
 from export import render
 from export.note import note_docx, note_pdf
@@ -30,9 +31,9 @@ base = st.context.url.split("?")[0].rsplit("/", 1)[0] if st.context.url else ""
 with c3.popover("Download", icon=":material/download:"):
     st.download_button("Word (DOCX)", key="brief_docx", file_name=f"brief_{period.code}.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       data=lambda: note_docx(note, base), on_click="ignore")
+                       data=exported(f"note docx {period.code}", lambda: note_docx(note, base)), on_click="ignore")
     st.download_button("PDF", key="brief_pdf", file_name=f"brief_{period.code}.pdf", mime="application/pdf",
-                       data=lambda: note_pdf(note, base), on_click="ignore",
+                       data=exported(f"note pdf {period.code}", lambda: note_pdf(note, base)), on_click="ignore",
                        disabled=not render.chromium_available())
 
 st.caption(" · ".join(f"**{label}:** {plain(text)}" for label, text in note.stamp))

@@ -1,11 +1,16 @@
 """Data: import an ACLED, GTD or UCDP export or a filled template; see what loaded and what did not."""
+import json
+
 import streamlit as st
 
-from dashboard import changes, data, uploads
+from access import audit
+from access.roles import Refused
+from dashboard import changes, data, signin, uploads
 from dashboard.widgets import page_caption
 from indicators import provenance
 
 st.title("Data")
+who = signin.caller()  # the import and removal below refuse whom access/roles.py refuses
 page_caption(data.query, st.session_state["filters"])
 st.markdown(
     "Import an **ACLED** export (CSV, or the API's JSON), a **GTD** export (CSV or XLSX), a **UCDP "
@@ -27,6 +32,8 @@ right.download_button("Filled example: 5 real, cited events (CSV)", uploads.exam
 
 if not uploads.ENABLED:
     st.info(uploads.DISABLED)
+elif not who.may("import"):
+    st.info(f"You are signed in as {who.name}, a {who.role}: importing needs the analyst role.")
 else:
     upload = st.file_uploader(f"File to import (CSV, JSON or XLSX; at most {uploads.MAX_MB} MB; "
                               "use `python -m etl import` for bigger files)", type=uploads.TYPES,
@@ -37,9 +44,9 @@ else:
         bar = st.progress(0.0, text=f"Importing {upload.name} and rebuilding the warehouse")
         try:
             st.session_state["import_summary"] = uploads.import_upload(
-                upload.name, upload.getvalue(), fmt, progress=uploads.showing(bar, upload.name))
+                upload.name, upload.getvalue(), fmt, progress=uploads.showing(bar, upload.name), caller=who)
             st.rerun()
-        except uploads.ImportProblem as err:
+        except (uploads.ImportProblem, Refused) as err:
             bar.empty()
             st.error(f"{err}\n\nThe warehouse and data/imports are unchanged.")
 
@@ -77,16 +84,16 @@ if imported.empty:
     st.caption("Nothing imported yet.")
 else:
     st.dataframe(imported, hide_index=True, width="stretch")
-if not imported.empty and uploads.ENABLED:
+if not imported.empty and uploads.ENABLED and who.may("remove"):
     gone = st.selectbox("Remove an imported file", imported["imported_as"], index=None,
                         key="remove_choice", placeholder="choose a file to take out of the warehouse")
     if gone is not None and st.button(f"Remove {gone}", key="remove_button"):
         try:
             with st.spinner(f"Removing {gone} and rebuilding the warehouse"):
-                st.session_state["removed"] = uploads.remove_import(gone)
+                st.session_state["removed"] = uploads.remove_import(gone, caller=who)
             st.session_state.pop("import_summary", None)
             st.rerun()
-        except uploads.ImportProblem as err:
+        except (uploads.ImportProblem, Refused) as err:
             st.error(str(err))
 if "removed" in st.session_state:
     st.success(f"Removed {st.session_state['removed']}.")
@@ -117,3 +124,15 @@ scope = data.query(provenance.out_of_scope)
 if not scope.empty:
     st.markdown("**Rows out of scope** (countries the dashboard does not cover):")
     st.dataframe(scope, hide_index=True, width="stretch")
+
+if who.may("audit"):
+    st.subheader("Audit trail")
+    st.caption("Every import, removal, fetch, rebuild, publish and export, newest first: who, when "
+               "(UTC), what and the outcome (`audit.jsonl` in the data folder, appended only; "
+               "DASHBOARD_AUDIT moves it).")
+    trail = audit.rows(data.DATA_DIR)
+    if not trail:
+        st.caption("Nothing recorded yet.")
+    else:
+        st.dataframe([{**row, "what": json.dumps(row["what"], ensure_ascii=False)} for row in trail],
+                     column_order=audit.FIELDS, hide_index=True, width="stretch")

@@ -57,13 +57,14 @@ MAPS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart
 
 @contextlib.contextmanager
 def streamlit(warehouse: Path, options: tuple[str, ...] | list[str] = (), env: dict | None = None,
-              log: Path | None = None, root: Path = ROOT):
+              log: Path | None = None, root: Path = ROOT, port: int | None = None):
     """Yield (url, process) of `streamlit run app.py` serving `warehouse`, once it answers;
     `options` are extra `section.name=value` settings, `env` extra environment variables, `root`
-    the project folder to run (a read-only view of it, say). The
+    the project folder to run (a read-only view of it, say), `port` a port chosen beforehand (one
+    that a sign-in provider's redirect names, say; default a free one). The
     server's output goes to the file `log` (default: nowhere), never to a pipe nobody reads,
     which a chatty server would fill and block on."""
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, **(env or {}), "DASHBOARD_WAREHOUSE": str(warehouse)}
     extra = [arg for option in options for arg in (f"--{option.split('=', 1)[0]}", option.split("=", 1)[1])]
     output = open(log, "w") if log else subprocess.DEVNULL

@@ -6,6 +6,8 @@ import tempfile
 from pathlib import Path
 
 import settings
+from access import audit
+from access.roles import Caller
 from dashboard import data
 from etl.imports import FORMATS, ImportProblem, ImportSummary, import_file, remove_file
 from etl.sources import template
@@ -24,14 +26,19 @@ __all__ = ["CHOICES", "DISABLED", "ENABLED", "MAX_MB", "TYPES", "ImportProblem",
 
 
 def import_upload(name: str, content: bytes, fmt: str = "auto",
-                  progress=lambda step: None) -> ImportSummary:
+                  progress=lambda step: None, *, caller: Caller) -> ImportSummary:
     """Import uploaded bytes (named `name` by the user) and rebuild the warehouse; each step of
-    the import to `progress` (`showing`)."""
-    with tempfile.TemporaryDirectory() as tmp:
+    the import to `progress` (`showing`). Refused (access.roles.Refused) unless `caller` may
+    import on this server; recorded in the audit trail either way."""
+    with audit.recorded(caller, "import", {"file": name, "sha256": audit.sha256(content)},
+                        writable=ENABLED, data_dir=data.DATA_DIR) as what, \
+            tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload"
         path.write_bytes(content)
-        return import_file(path, data.DATA_DIR, data.WAREHOUSE, fmt, original=name,
-                           max_bytes=MAX_MB * 1024 * 1024, progress=progress)
+        summary = import_file(path, data.DATA_DIR, data.WAREHOUSE, fmt, original=name,
+                              max_bytes=MAX_MB * 1024 * 1024, progress=progress)
+        audit.imported(what, summary)
+        return summary
 
 
 def showing(bar, name: str):
@@ -47,9 +54,11 @@ def showing(bar, name: str):
     return show
 
 
-def remove_import(name: str) -> str:
-    """Take an imported file (by the name it was imported with) out and rebuild the warehouse."""
-    return remove_file(name, data.DATA_DIR, data.WAREHOUSE)
+def remove_import(name: str, *, caller: Caller) -> str:
+    """Take an imported file (by the name it was imported with) out and rebuild the warehouse;
+    refused and recorded as import_upload is."""
+    with audit.recorded(caller, "remove", {"file": name}, writable=ENABLED, data_dir=data.DATA_DIR):
+        return remove_file(name, data.DATA_DIR, data.WAREHOUSE)
 
 
 def template_csv() -> bytes:

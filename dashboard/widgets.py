@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.signin import exported
 
 SMALL_BASE = 20  # below this, a change is given as counts: "+2 (from 1)", never "+200%"
 
@@ -110,19 +111,19 @@ def download_menu(fig, table: pd.DataFrame, name: str, static=None, complete=Non
     with st.popover("Download", icon=":material/download:"):
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf")):
             st.download_button(fmt.upper(), key=f"{name}_{fmt}", file_name=f"{name}.{fmt}", mime=mime,
-                               data=lambda fmt=fmt: render.figure_bytes(
-                                   render.for_slide(static() if static else complete() if complete else fig), fmt),
+                               data=exported(f"{name} {fmt}", lambda fmt=fmt: render.figure_bytes(
+                                   render.for_slide(static() if static else complete() if complete else fig), fmt)),
                                on_click="ignore", disabled=not can_render)
         if not can_render:
             st.caption(render.INSTALL_HINT)
         st.download_button("HTML (interactive)", key=f"{name}_html", file_name=f"{name}.html",
-                           mime="text/html", data=lambda: render.figure_html(complete() if complete else fig),
+                           mime="text/html", data=exported(f"{name} html", lambda: render.figure_html(complete() if complete else fig)),
                            on_click="ignore")
         st.download_button("Data (CSV)", key=f"{name}_csv", file_name=f"{name}.csv", mime="text/csv",
-                           data=lambda: tables.csv_bytes(table), on_click="ignore")
+                           data=exported(f"{name} csv", lambda: tables.csv_bytes(table)), on_click="ignore")
         st.download_button("Data (XLSX)", key=f"{name}_xlsx", file_name=f"{name}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           data=lambda: tables.xlsx_bytes(table, name, note), on_click="ignore")
+                           data=exported(f"{name} xlsx", lambda: tables.xlsx_bytes(table, name, note)), on_click="ignore")
 
 
 def briefing_downloads(f) -> None:
@@ -148,22 +149,24 @@ def briefing_downloads(f) -> None:
         can_render = render.chromium_available()
         st.download_button("Briefing deck (PPTX)", key="deck_pptx", file_name="briefing.pptx",
                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                           data=lambda: deck("pptx"), on_click="ignore", disabled=not can_render)
+                           data=exported("deck pptx", lambda: deck("pptx")), on_click="ignore", disabled=not can_render)
         st.download_button("Briefing deck (PDF)", key="deck_pdf", file_name="briefing.pdf",
-                           mime="application/pdf", data=lambda: deck("pdf"),
+                           mime="application/pdf", data=exported("deck pdf", lambda: deck("pdf")),
                            on_click="ignore", disabled=not can_render)
         if not can_render:
             st.caption(render.INSTALL_HINT)
         st.caption("The filtered events, with their sources:")
         st.download_button("Events (CSV)", key="events_csv", file_name="events.csv", mime="text/csv",
-                           data=lambda: tables.csv_bytes(overview.filtered_events(cursor, f)), on_click="ignore")
+                           data=exported("events csv", lambda: tables.csv_bytes(overview.filtered_events(cursor, f))),
+                           on_click="ignore")
         st.download_button("Events (XLSX)", key="events_xlsx", file_name="events.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           data=lambda: tables.xlsx_bytes(overview.filtered_events(cursor, f), "events", note()),
+                           data=exported("events xlsx", lambda: tables.xlsx_bytes(overview.filtered_events(cursor, f), "events",
+                                                                          note())),
                            on_click="ignore")
         st.download_button("Events with coordinates (GeoJSON)", key="events_geojson",
                            file_name="events.geojson", mime="application/geo+json",
-                           data=lambda: tables.geojson_bytes(overview.filtered_events(cursor, f)),
+                           data=exported("events geojson", lambda: tables.geojson_bytes(overview.filtered_events(cursor, f))),
                            on_click="ignore")
 MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|~$:"
 

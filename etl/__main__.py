@@ -10,12 +10,17 @@ from rich.console import Console
 from rich.table import Table
 
 import settings
+from access import audit
+from access.roles import local_user
 from etl.build import BuildError, Reading, build_warehouse
 
 app = typer.Typer(help="Build the DuckDB warehouse of the extremist-activity dashboard.",
                   no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)
 out_console = Console(width=110)
+# the command line runs as the operating-system user, with every right; each change it makes is
+# recorded under that name in the audit trail of its data folder (access/audit.py)
+USER = local_user()
 
 
 @app.callback()
@@ -33,9 +38,11 @@ def build(
 ) -> None:
     """Load every file listed in data/raw/sources.csv into the warehouse (all or nothing)."""
     try:
-        with _progress_bar("building") as bar:
+        with audit.recorded(USER, "build", {"warehouse": out.name, "fresh": fresh},
+                            data_dir=data_dir) as what, _progress_bar("building") as bar:
             result = build_warehouse(data_dir, out, fresh=fresh, progress=lambda step: (
                 bar(step), console.log(step)))
+            what.update(version=result.version, rows_loaded=sum(c.loaded for c in result.files))
     except Exception as err:
         _failed("Build failed", err if isinstance(err, BuildError) else f"{type(err).__name__}: {err}",
                 "The previous warehouse, if any, is unchanged.", debug)
@@ -97,7 +104,9 @@ def boundaries_command(
             console.print(f"{file}: {level} layer for {row['country']} saved as "
                           f"raw/boundaries/{row['file']} and recorded in raw/boundaries/"
                           f"{boundaries.REGISTRY}.", highlight=False)
-        result = build_warehouse(data_dir, out, progress=lambda step: console.log(step))
+        with audit.recorded(USER, "build", {"warehouse": out.name, "boundaries": f"{country} {level}"},
+                            data_dir=data_dir):
+            result = build_warehouse(data_dir, out, progress=lambda step: console.log(step))
     except (GeoError, BuildError) as err:
         boundaries.restore(folder, saved)
         console.print(f"[bold red]Boundaries not changed:[/] {err}\nThe layers and the warehouse "
@@ -152,9 +161,12 @@ def import_(
     from etl.imports import import_file
 
     try:
-        with _progress_bar("importing") as progress:
+        with audit.recorded(USER, "import", {"file": file.name}, data_dir=data_dir) as what, \
+                _progress_bar("importing") as progress:
+            what["sha256"] = audit.sha256(file)
             summary = import_file(file, data_dir, out, format, original=file.name,
                                   max_bytes=max_mb * 1024 * 1024 or None, progress=progress)
+            audit.imported(what, summary)
     except Exception as err:
         _failed("Import failed", err, "The warehouse and data/imports are unchanged.", debug)
     for line in summary.lines():
@@ -173,7 +185,8 @@ def remove(
     from etl.imports import remove_file
 
     try:
-        with console.status("removing"):
+        with audit.recorded(USER, "remove", {"file": file}, data_dir=data_dir), \
+                console.status("removing"):
             gone = remove_file(file, data_dir, out)
     except Exception as err:
         _failed("Not removed", err, "The warehouse and data/imports are unchanged.", debug)
@@ -207,9 +220,11 @@ def fetch_command(
             if name not in fetchers:
                 raise FetchProblem(f"{name}: no such source (expected ucdp, acled or configured).")
         for name in names:
-            with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                          console=console, transient=True) as progress:
+            with audit.recorded(USER, "fetch", {"source": name}, data_dir=data_dir) as what, \
+                    Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                             console=console, transient=True) as progress:
                 lines = fetchers[name](configured, data_dir, out, Http.from_config(configured), progress)
+                what["result"] = " ".join(lines)
             for line in lines:
                 out_console.print(line, highlight=False, soft_wrap=True)
     except Exception as err:
@@ -274,9 +289,13 @@ def publish_command(
     keep = keep if keep is not None else settings.KEEP_VERSIONS
     try:
         if rebuild:
-            with console.status("building"):
+            with audit.recorded(USER, "build", {"warehouse": out.name}, data_dir=data_dir), \
+                    console.status("building"):
                 build_warehouse(data_dir, out, progress=lambda step: console.log(step))
-        target = publish(out, folder, keep)
+        with audit.recorded(USER, "publish", {"warehouse": out.name, "to": str(folder)},
+                            data_dir=data_dir) as what:
+            target = publish(out, folder, keep)
+            what["version"] = target.name
     except Exception as err:
         _failed("Not published", err if isinstance(err, (BuildError, PublishError))
                 else f"{type(err).__name__}: {err}", "The published version is unchanged.", debug)

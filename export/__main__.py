@@ -6,6 +6,8 @@ from typing import List, Optional
 
 import typer
 
+from access import audit
+from access.roles import local_user
 from export import catalog, render, tables
 from export.deck import build_deck
 from indicators import brief as briefing
@@ -23,6 +25,13 @@ def _setup(warehouse, years, country, province, district, category, actor_group,
     f = opt.build_filters(con, years, country, province, district, category, actor_group, dataset, precise,
                           all_duplicates, actor_kind)
     return con, f, (lambda fn, *args: fn(con, *args))
+
+
+def _recorded(export: str, out: Path | None, f):
+    """The audit row of an export from the command line: the operating-system user, the file
+    written and the filters (access/audit.py)."""
+    return audit.recorded(local_user(), "export", {"export": export, "file": str(out) if out else
+                                                   "(standard output)", "filters": f.describe()})
 
 
 def _suffix(out: Path, allowed: tuple[str, ...]) -> str:
@@ -48,7 +57,8 @@ def deck(out: Path = typer.Option(..., "-o", "--output", help="brief.pptx or bri
     _, f, query = _setup(warehouse, years, country, province, district, category, actor_group, dataset,
                          precise_dates_only, all_duplicates, actor_kind)
     try:
-        out.write_bytes(build_deck(query, f, kind))
+        with _recorded(f"deck {kind}", out, f):
+            out.write_bytes(build_deck(query, f, kind))
     except render.ExportUnavailable as err:
         opt.fail(str(err))
     typer.echo(f"wrote {out} ({f.describe()})")
@@ -87,10 +97,12 @@ def brief(out: Optional[Path] = typer.Option(None, "-o", "--output", help="note.
         opt.fail(f"no complete {period_kind} with data for {f.describe()}; choose one with --period")
     note = briefing.briefing_note(con, f, chosen)
     if kind == "text":
-        typer.echo(notes.note_text(note, base_url), nl=False)
+        with _recorded(f"note text {chosen.code}", out, f):
+            typer.echo(notes.note_text(note, base_url), nl=False)
         return
     try:
-        out.write_bytes(notes.note_docx(note, base_url) if kind == "docx" else notes.note_pdf(note, base_url))
+        with _recorded(f"note {kind} {chosen.code}", out, f):
+            out.write_bytes(notes.note_docx(note, base_url) if kind == "docx" else notes.note_pdf(note, base_url))
     except render.ExportUnavailable as err:
         opt.fail(str(err))
     typer.echo(f"wrote {out} ({note.title}; {f.describe()})")
@@ -113,7 +125,8 @@ def chart(chart_id: str = typer.Argument(..., help=f"one of: {', '.join(catalog.
                          precise_dates_only, all_duplicates, actor_kind)
     fig, _ = catalog.chart(query, chart_id, f, static=kind != "html")
     try:
-        out.write_bytes(render.export_figure(render.for_slide(fig) if kind != "html" else fig, kind))
+        with _recorded(f"chart {chart_id} {kind}", out, f):
+            out.write_bytes(render.export_figure(render.for_slide(fig) if kind != "html" else fig, kind))
     except render.ExportUnavailable as err:
         opt.fail(str(err))
     typer.echo(f"wrote {out}")
@@ -136,7 +149,8 @@ def data(out: Path = typer.Option(..., "-o", "--output", help="FILE.csv|.xlsx|.g
     payload = {"csv": lambda: tables.csv_bytes(events),
                "xlsx": lambda: tables.xlsx_bytes(events, "events", note),
                "geojson": lambda: tables.geojson_bytes(events)}[kind]()
-    out.write_bytes(payload)
+    with _recorded(f"events {kind}", out, f):
+        out.write_bytes(payload)
     typer.echo(f"wrote {out}: {len(events)} events ({f.describe()})")
 
 

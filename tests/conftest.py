@@ -4,9 +4,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+
+# The test run's audit trail (access/audit.py), never data/audit.jsonl of the repository: set before
+# settings is imported, and inherited by the servers and commands the tests start.
+os.environ.setdefault("DASHBOARD_AUDIT", str(Path(tempfile.mkdtemp(prefix="audit-")) / "audit.jsonl"))
 
 import duckdb
 import pytest
