@@ -12,7 +12,7 @@ LISTEN ?= $(or $(DASHBOARD_LISTEN),127.0.0.1)
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
-.PHONY: run test build bench clean chromium screenshots update nginx cluster publish docs
+.PHONY: run test build bench clean chromium screenshots update nginx node cluster publish docs
 
 $(BIN)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -56,6 +56,10 @@ run: $(BIN)/.installed chromium
 nginx:
 	@.ci/nginx
 
+# Node.js and npm (the sign-in tests' OpenID provider, tests/access/): installed like Chromium.
+node:
+	@.ci/node
+
 cluster: $(BIN)/.installed nginx
 	@$(MAKE) --no-print-directory build || { test -f $(WAREHOUSE) && \
 		echo "make cluster: the build failed (above); serving the previous warehouse." >&2; }
@@ -65,7 +69,7 @@ cluster: $(BIN)/.installed nginx
 publish: $(BIN)/.installed
 	$(BIN)/python -m etl publish
 
-test: $(BIN)/.installed chromium
+test: $(BIN)/.installed chromium nginx node
 	$(BIN)/python -m pytest
 
 # The README's pictures, docs/overview.png and docs/map.png (tests never write tracked files).
