@@ -32,7 +32,8 @@ from etl import (append, boundaries, coverage, derived, filecache, geo, kinds, p
                  revisions, schema, targets, yardsticks)
 from etl import duplicates as links
 from etl.sources.registry import FORMATS
-from etl.sources.table import READS, Reread
+from etl.read.files import READS
+from etl.read.plan import Reread
 
 REGISTRY = "sources.csv"
 # Files analysts import (`python -m etl import`, the Data page): data/imports/, same registry columns.
@@ -367,7 +368,7 @@ class Reading(str):
 def _stage_file(cache: Path, key: str, path: Path, name: str, entry: dict, districts,
                 today: dt.date, progress) -> "filecache.Writer":
     """The file's outcome written into the cache under `key` (nothing is kept if it fails), with
-    the rows read so far and their rate after each part. A CSV is read the ways of table.READS
+    the rows read so far and their rate after each part. A CSV is read the ways of files.READS
     in turn: the next when DuckDB refuses a row part way or the rows streamed do not add up to
     the file's lines (Reread); what was written of the failed read is dropped."""
     start, size = time.perf_counter(), path.stat().st_size / 1e6

@@ -26,11 +26,12 @@ import duckdb
 import pandas as pd
 
 from etl import build, schema
+from etl.read.files import header_of, read_table
+from etl.read.sniff import FileProblem, decode, empty_file, head, kind, not_text
 from etl.sources.registry import ALIASES, FORMATS
-from etl.sources.table import FileProblem, decode, head, header_of, read_table
 
 MAX_BYTES = None  # no fixed limit for the CLI but the machine's memory; the Data page sets one
-# Memory an import needs. A UTF-8 CSV is read in parts (etl/sources/table.py CHUNK_ROWS) and built
+# Memory an import needs. A UTF-8 CSV is read in parts (etl/read/files.py CHUNK_ROWS) and built
 # in DuckDB under its memory limit (etl/build.py MEMORY_LIMIT, spilling beyond it): its size does
 # not matter (bench/run.py measures the peak). JSON, XLSX and CSVs only Python's csv module reads
 # are read whole: about MEMORY_PER_BYTE times their size (2.7 GB for 427 MB of CSV read whole).
@@ -120,22 +121,22 @@ def check_file(path: Path, name: str, max_bytes: int | None = MAX_BYTES) -> None
     if max_bytes is not None and size > max_bytes:
         raise ImportProblem(f"{name}: is {_size(size)}, over the limit of {_size(max_bytes)}; "
                             f"split the export by year and import the parts.")
-    start = head(path, 8192)
+    start = head(path)
+    found = kind(start)
     need, free = MEMORY_BASE + MEMORY_PER_BYTE * size, available_memory()
-    if free is not None and need > free and not _streamed(path):
+    if free is not None and need > free and not _streamed(start, found):
         raise ImportProblem(f"{name}: is {_size(size)}; importing it needs about {_size(need)} of "
                             f"memory and this machine has {_size(free)} available. Import it on a "
                             f"machine with more memory, or split the export by year and import the "
                             f"parts.")
-    if not start.strip():
-        raise ImportProblem(f"{name}: is empty; export the data again (with its header row).")
+    if found == "empty":
+        raise ImportProblem(str(empty_file(name)))
     if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ImportProblem(f"{name}: is UTF-16 encoded (as Excel's 'Unicode text'); save it as "
                             f"'CSV UTF-8' and import it again.")
-    if start[:4] != b"PK\x03\x04" and b"\x00" in start:
-        raise ImportProblem(f"{name}: is not a text file (it contains NUL bytes); export it as "
-                            f"CSV (UTF-8 or Latin-1), JSON or XLSX and import it again.")
-    if start[:4] == b"PK\x03\x04" or start.lstrip()[:1] in (b"{", b"["):
+    if found != "xlsx" and b"\x00" in start[:8192]:
+        raise ImportProblem(str(not_text(name)))
+    if found in ("xlsx", "json"):
         try:
             rows = len(read_table(path, name))
         except FileProblem as err:
@@ -143,16 +144,16 @@ def check_file(path: Path, name: str, max_bytes: int | None = MAX_BYTES) -> None
         if not rows:
             raise ImportProblem(f"{name}: has no data rows; export the data again.")
         return
-    text = decode(head(path, 1 << 20), name)
+    text = decode(start, name)
     records = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
     if len(records) < 2:
         raise ImportProblem(f"{name}: has a header but no data rows; export the data again.")
 
 
-def _streamed(path: Path) -> bool:
-    """Is the file a CSV read in parts (UTF-8, as far as its first megabyte shows)?"""
-    start = head(path, 1 << 20)
-    if start[:4] == b"PK\x03\x04" or start.lstrip()[:1] in (b"{", b"["):
+def _streamed(start: bytes, found: str) -> bool:
+    """Is the file (of kind `found`, starting with the bytes `start`) a CSV read in parts (UTF-8,
+    as far as its first megabyte shows)?"""
+    if found != "csv":
         return False
     try:
         start.decode("utf-8")

@@ -15,7 +15,7 @@ import pytest
 
 from etl.build import Reading, build_warehouse
 from etl.imports import ImportProblem, detect, import_file, safe_name
-from etl.sources import table
+from etl.read import files
 from tests.conftest import DATA, FIXTURES, ROOT, TODAY
 
 IMPORTS = FIXTURES / "imports"
@@ -353,14 +353,14 @@ def test_no_fixed_size_limit_but_the_machines_memory(data_dir, monkeypatch):
 @pytest.mark.parametrize("late", ["line break", "ragged row", "blank line"])
 def test_an_export_that_goes_wrong_after_the_rows_sampled_is_read_again_with_exact_lines(
         data_dir, tmp_path, monkeypatch, late):
-    """The build streams a CSV without counting it first (table.READS "streamed"). When, far
+    """The build streams a CSV without counting it first (files.READS "streamed"). When, far
     below the rows sampled, a note holds a line break (the rows then fall short of the file's
     lines), a row has a field too many (DuckDB refuses it part way) or a line is blank (DuckDB
     skips it), the parts are dropped and the file is read again, counted or by the csv module:
     every event keeps its exact line and the ragged row is rejected with its line."""
-    from etl.sources import table
+    from etl.read import plan
 
-    monkeypatch.setattr(table, "SAMPLE_ROWS", 20)
+    monkeypatch.setattr(plan, "SAMPLE_ROWS", 20)
     with open(IMPORTS / "acled_south_asia.csv", encoding="utf-8", newline="") as handle:
         header, first = list(csv.reader(handle))[:2]
     lines = []
@@ -396,7 +396,7 @@ def test_an_export_that_goes_wrong_after_the_rows_sampled_is_read_again_with_exa
 
 def test_an_import_read_in_parts_reports_the_share_read_its_rows_and_speed(data_dir, monkeypatch):
     build_warehouse(data_dir, data_dir / "warehouse.duckdb", today=TODAY)  # (in parts as usual)
-    monkeypatch.setattr(table, "CHUNK_ROWS", 3)  # ETL_PART_ROWS: the import in parts of 3 of its 10 rows
+    monkeypatch.setattr(files, "CHUNK_ROWS", 3)  # ETL_PART_ROWS: the import in parts of 3 of its 10 rows
     steps = []
     summary = import_file(IMPORTS / "acled_south_asia.csv", data_dir, data_dir / "warehouse.duckdb",
                           today=TODAY, progress=steps.append)
