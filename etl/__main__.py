@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 import settings
-from etl.build import BuildError, Reading, build_warehouse
+from etl.build import BuildError, build_warehouse
+from etl.progress import Reading, Step
 
 app = typer.Typer(help="Build the DuckDB warehouse of the extremist-activity dashboard.",
                   no_args_is_help=True, add_completion=False)
@@ -35,7 +36,7 @@ def build(
     try:
         with _progress_bar("building") as bar:
             result = build_warehouse(data_dir, out, fresh=fresh, progress=lambda step: (
-                bar(step), console.log(step)))
+                bar(step), console.log(str(step))))
     except Exception as err:
         _failed("Build failed", err if isinstance(err, BuildError) else f"{type(err).__name__}: {err}",
                 "The previous warehouse, if any, is unchanged.", debug)
@@ -97,7 +98,7 @@ def boundaries_command(
             console.print(f"{file}: {level} layer for {row['country']} saved as "
                           f"raw/boundaries/{row['file']} and recorded in raw/boundaries/"
                           f"{boundaries.REGISTRY}.", highlight=False)
-        result = build_warehouse(data_dir, out, progress=lambda step: console.log(step))
+        result = build_warehouse(data_dir, out, progress=lambda step: console.log(str(step)))
     except (GeoError, BuildError) as err:
         boundaries.restore(folder, saved)
         console.print(f"[bold red]Boundaries not changed:[/] {err}\nThe layers and the warehouse "
@@ -112,7 +113,7 @@ def boundaries_command(
 @contextmanager
 def _progress_bar(what: str):
     """A `progress` for a build: a bar per file read in parts (its share read, rows, rows and MB
-    per second, time left: etl.build.Reading) under a line with the current step."""
+    per second, time left: etl.progress.Reading) under a line with the current step."""
     from rich.progress import (BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
                                TimeRemainingColumn)
 
@@ -124,7 +125,7 @@ def _progress_bar(what: str):
                   console=console, transient=True, expand=True) as bar:
         status, files = bar.add_task(what, total=None, figures=""), {}
 
-        def progress(step: str) -> None:
+        def progress(step: Step) -> None:
             if isinstance(step, Reading):
                 if step.file not in files:
                     files[step.file] = bar.add_task(f"reading {step.file}", total=1.0, figures="")
@@ -275,7 +276,7 @@ def publish_command(
     try:
         if rebuild:
             with console.status("building"):
-                build_warehouse(data_dir, out, progress=lambda step: console.log(step))
+                build_warehouse(data_dir, out, progress=lambda step: console.log(str(step)))
         target = publish(out, folder, keep)
     except Exception as err:
         _failed("Not published", err if isinstance(err, (BuildError, PublishError))

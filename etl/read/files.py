@@ -22,7 +22,7 @@ from etl.read.sniff import (FileProblem, decode, drop_hxl, empty_file, head, is_
 CHUNK_ROWS = settings.ETL_PART_ROWS  # rows per part of a big CSV: what bounds an import's memory
 
 # The ways to read a CSV, fastest first; a caller streaming parts tries the next on Reread or a
-# DuckDB error (the build: etl/build.py _stage_file):
+# DuckDB error (the build: etl/stage.py stage_file):
 # - "streamed": DuckDB, the columns with line breaks found in the first rows, every row's line
 #   checked against the file's line count once all are read (Reread if they do not add up);
 # - "checked": DuckDB after a pass that counts the rows and line breaks (Python's csv module when

@@ -13,8 +13,9 @@ import sys
 import duckdb
 import pytest
 
-from etl.build import Reading, build_warehouse
+from etl.build import build_warehouse
 from etl.imports import ImportProblem, detect, import_file, safe_name
+from etl.progress import Reading
 from etl.read import files
 from tests.conftest import DATA, FIXTURES, ROOT, TODAY
 
@@ -216,12 +217,12 @@ def test_reimport_is_a_no_op_and_a_newer_export_replaces_the_older(data_dir, tmp
 def test_a_later_import_hashes_only_its_own_file(data_dir, monkeypatch):
     """An import in a new process (the CLI's) takes the hashes the last build kept for the files it
     read: the earlier imports and the bundled files are not hashed again (a 4 GB export took 10 s)."""
-    from etl import build
+    from etl import inputs
 
     run_import(data_dir, "acled_api.json")
-    build._HASHES.clear()  # what a new process knows
-    hashed, sha256 = [], build._sha256
-    monkeypatch.setattr(build, "_sha256", lambda path: hashed.append(path.name) or sha256(path))
+    inputs._HASHES.clear()  # what a new process knows
+    hashed, sha256 = [], inputs._sha256
+    monkeypatch.setattr(inputs, "_sha256", lambda path: hashed.append(path.name) or sha256(path))
     second = run_import(data_dir, "acled_export_bom.csv")
     assert second.status == "imported"
     data_files = [n for n in hashed if n.endswith((".csv", ".json")) and n != "imports.csv"]
@@ -375,7 +376,7 @@ def test_an_export_that_goes_wrong_after_the_rows_sampled_is_read_again_with_exa
     path.write_text(",".join(header) + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     steps = []
     import_file(path, data_dir, data_dir / "warehouse.duckdb", "acled", today=TODAY, progress=steps.append)
-    assert any("read again (Reread" in s for s in steps)
+    assert any("read again (Reread" in str(s) for s in steps)
     with open(path, encoding="utf-8", newline="") as handle:
         reader, expected, ragged = csv.reader(handle), {}, []
         next(reader)
@@ -405,7 +406,7 @@ def test_an_import_read_in_parts_reports_the_share_read_its_rows_and_speed(data_
     assert [round(s.done, 2) for s in read] == [round(n / 11, 2) for n in (4, 7, 10, 11)]  # lines
     assert read[-1].megabytes == read[-1].size_mb and all(s.seconds > 0 for s in read)
     assert re.fullmatch(r"imports/acled-\w+\.csv \(0 MB\): 10 rows read \(100%\), [\d,]+ rows/s, "
-                        r"[\d.,]+ MB/s", read[-1])
+                        r"[\d.,]+ MB/s", str(read[-1]))
 
 
 def test_cli_import_shows_a_progress_bar_of_the_file_read(data_dir):
