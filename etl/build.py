@@ -68,17 +68,34 @@ def build_lock(warehouse: Path):
         yield
 
 
+# Test-only seam (tests/etl/test_faults.py): a test sets `fault_at` to one of FAULT_STEPS and the
+# build raises InjectedFault at that step, as a crash there would stop it. None in every real run.
+FAULT_STEPS = ("staged", "written", "derived", "compared", "replacing")
+fault_at: str | None = None
+
+
+class InjectedFault(RuntimeError):
+    """The fault a test asked for at a step of the build (`fault_at`)."""
+
+
+def _step(name: str) -> None:
+    """The build has reached step `name` (FAULT_STEPS): a test's fault there is raised."""
+    if fault_at == name:
+        raise InjectedFault(f"a fault injected at step {name!r} of the build (a test)")
+
+
 def build_warehouse(data_dir: Path, warehouse: Path, progress: Progress = quiet,
                     today: dt.date | None = None, fresh: bool = False) -> BuildResult:
     """Build `warehouse` from the files under `data_dir`; return the counts per file. Files whose
     outcome is in the cache beside the warehouse (etl/filecache.py) are not read again, unless
-    `fresh`."""
+    `fresh`. A build that fails leaves the warehouse, the cache and the data folder as they were."""
     data_dir, warehouse = Path(data_dir), Path(warehouse)
     _memory_limit()  # a bad setting stops the build before it reads or writes anything
     with build_lock(warehouse), reference.using(data_dir / "reference"):
         # left by a build that was killed (its file, WAL, spill folder); we hold the lock
         filecache.remove(warehouse.parent.glob(f".{warehouse.name}.*.tmp*"))
         cache = filecache.folder(warehouse)
+        kept = {p.name for p in cache.iterdir()} if cache.exists() else None
         inputs.remember_hashes(warehouse)
         # Imports first: an event id both in an import and in a bundled file (a newer release of a
         # bundled dataset, as `python -m etl fetch ucdp` brings) is the import's; the bundled row
@@ -88,10 +105,17 @@ def build_warehouse(data_dir: Path, warehouse: Path, progress: Progress = quiet,
         context = filecache.context(data_dir, inputs.file_sha256)
         layers = _Layers(data_dir, progress, cache, context, fresh)
         today = today or dt.date.today()  # (an event of a future date is rejected)
-        counts, staged, reread = _stage_files(data_dir, registry, cache, context, layers, today,
-                                              fresh, progress)
-        result = _write_warehouse(data_dir, warehouse, registry, cache, context, layers, today,
-                                  fresh, progress, counts, staged, reread)
+        try:
+            counts, staged, reread = _stage_files(data_dir, registry, cache, context, layers, today,
+                                                  fresh, progress)
+            result = _write_warehouse(data_dir, warehouse, registry, cache, context, layers, today,
+                                      fresh, progress, counts, staged, reread)
+        except BaseException:  # the cache as it was: the entries this build made are removed
+            if kept is None:
+                filecache.remove([cache])
+            elif cache.exists():
+                filecache.remove(p for p in cache.iterdir() if p.name not in kept)
+            raise
         if layers.loaded is not None:  # read from the boundary files: kept for the next build
             filecache.keep_district_layer(cache, context, layers.loaded)
         filecache.prune(cache, set(staged) | {filecache.layer_name(context)})
@@ -120,6 +144,7 @@ def _stage_files(data_dir: Path, registry: list[dict], cache: Path, context: str
                 raise BuildError(_file_failed(name, entry, err)) from err
             rows = writer.rows
             reread.add(name)
+            _step("staged")
         staged.append(key)
         counts[name] = FileCount(name, entry["dataset"], rows_read=rows, sha256=sha)
     return counts, staged, reread
@@ -164,16 +189,20 @@ def _write_warehouse(data_dir: Path, warehouse: Path, registry: list[dict], cach
             result = BuildResult(warehouse, version, list(counts.values()), *stage.outcomes(con),
                                  layers.notes, probable)
             _write_runs(con, registry, counts, version, read)
+            _step("written")
         finally:
             con.close()
         coverage.write(tmp, registry, data_dir / "reference")
         if not added:
             boundaries.write_provinces(tmp, layers.provinces)
         derived.write(tmp, new=append.condition(added) if added else None)
+        _step("derived")
         # what changed against the warehouse being replaced (table revisions; etl/revisions.py)
         pending = revisions.record(tmp, warehouse, history, version, progress, only=changed)
+        _step("compared")
         if changed:
             append.done(tmp)
+        _step("replacing")
         os.replace(tmp, warehouse)
         revisions.keep(pending, history)
     finally:
