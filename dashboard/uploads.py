@@ -9,7 +9,7 @@ import settings
 from access import audit
 from access.roles import Caller
 from dashboard import data
-from etl.imports import FORMATS, ImportProblem, ImportSummary, import_file, remove_file
+from etl.imports import FORMATS, ImportProblem, ImportSummary, Reading, import_file, remove_file
 from etl.sources import template
 
 ENABLED = settings.IMPORTS  # off on replicas of a published warehouse, or by DASHBOARD_IMPORTS=off
@@ -43,12 +43,13 @@ def import_upload(name: str, content: bytes, fmt: str = "auto",
 
 def showing(bar, name: str):
     """A `progress` for import_upload that shows each step on `bar` (an st.progress): the share
-    of the file read (the build's Reading steps carry it as `done`), then the build's steps."""
+    of the file read (the build's Reading events carry it as `done`), then the build's steps."""
     done = 0.0
 
-    def show(step: str) -> None:
+    def show(step) -> None:
         nonlocal done
-        done = getattr(step, "done", done)
+        if isinstance(step, Reading):
+            done = step.done
         bar.progress(done, text=f"Importing {name}: {step}")
 
     return show

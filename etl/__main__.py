@@ -12,7 +12,8 @@ from rich.table import Table
 import settings
 from access import audit
 from access.roles import local_user
-from etl.build import BuildError, Reading, build_warehouse
+from etl.build import BuildError, build_warehouse
+from etl.progress import Reading, Step
 
 app = typer.Typer(help="Build the DuckDB warehouse of the extremist-activity dashboard.",
                   no_args_is_help=True, add_completion=False)
@@ -41,7 +42,7 @@ def build(
         with audit.recorded(USER, "build", {"warehouse": out.name, "fresh": fresh},
                             data_dir=data_dir) as what, _progress_bar("building") as bar:
             result = build_warehouse(data_dir, out, fresh=fresh, progress=lambda step: (
-                bar(step), console.log(step)))
+                bar(step), console.log(str(step))))
             what.update(version=result.version, rows_loaded=sum(c.loaded for c in result.files))
     except Exception as err:
         _failed("Build failed", err if isinstance(err, BuildError) else f"{type(err).__name__}: {err}",
@@ -106,7 +107,7 @@ def boundaries_command(
                           f"{boundaries.REGISTRY}.", highlight=False)
         with audit.recorded(USER, "build", {"warehouse": out.name, "boundaries": f"{country} {level}"},
                             data_dir=data_dir):
-            result = build_warehouse(data_dir, out, progress=lambda step: console.log(step))
+            result = build_warehouse(data_dir, out, progress=lambda step: console.log(str(step)))
     except (GeoError, BuildError) as err:
         boundaries.restore(folder, saved)
         console.print(f"[bold red]Boundaries not changed:[/] {err}\nThe layers and the warehouse "
@@ -121,7 +122,7 @@ def boundaries_command(
 @contextmanager
 def _progress_bar(what: str):
     """A `progress` for a build: a bar per file read in parts (its share read, rows, rows and MB
-    per second, time left: etl.build.Reading) under a line with the current step."""
+    per second, time left: etl.progress.Reading) under a line with the current step."""
     from rich.progress import (BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
                                TimeRemainingColumn)
 
@@ -133,7 +134,7 @@ def _progress_bar(what: str):
                   console=console, transient=True, expand=True) as bar:
         status, files = bar.add_task(what, total=None, figures=""), {}
 
-        def progress(step: str) -> None:
+        def progress(step: Step) -> None:
             if isinstance(step, Reading):
                 if step.file not in files:
                     files[step.file] = bar.add_task(f"reading {step.file}", total=1.0, figures="")
@@ -291,7 +292,7 @@ def publish_command(
         if rebuild:
             with audit.recorded(USER, "build", {"warehouse": out.name}, data_dir=data_dir), \
                     console.status("building"):
-                build_warehouse(data_dir, out, progress=lambda step: console.log(step))
+                build_warehouse(data_dir, out, progress=lambda step: console.log(str(step)))
         with audit.recorded(USER, "publish", {"warehouse": out.name, "to": str(folder)},
                             data_dir=data_dir) as what:
             target = publish(out, folder, keep)

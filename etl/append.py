@@ -1,5 +1,5 @@
 """An import added to the warehouse of the last build, when the imported files appended to its
-inputs are all that changed (etl/build.py `_added`): the build copies the warehouse and changes
+inputs are all that changed (etl/inputs.py `added_imports`): the build copies the warehouse and changes
 only what the new files touch, in the copy, renamed over the old at the end like any build.
 
 The tables are those a full build of the same inputs writes (tests/etl/test_append.py compares
@@ -27,7 +27,7 @@ def positions(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     """Temporary table positions: every row of the staged event ids and of their twins (the same
     event under another dataset's id: duplicates.twins), staged, loaded or already a duplicate
     id, with its file's position in the build (`names`, build order); the staged ids'
-    rows of table duplicates are taken out (build._write_events ranks them again)."""
+    rows of table duplicates are taken out (stage.write_events ranks them again)."""
     con.register("file_orders", pd.DataFrame({"source_file": names, "file_order": range(len(names))}))
     try:
         # the staged ids and the ids of the same events under another dataset's prefix (a GED

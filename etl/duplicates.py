@@ -12,7 +12,7 @@ with the most specific category (an attack before an armed clash), then ranked f
 (`rank_deaths` in etl/sources/registry.py), then the smallest event_id: the one event a cluster
 counts as, so its category is the most precise any member gives. Its figures are the best of the members' (`best_figures`).
 
-Not to be confused with duplicate ids (table `duplicates`, etl/build.py `_write_events`): rows of
+Not to be confused with duplicate ids (table `duplicates`, etl/stage.py `write_events`): rows of
 one event id, of which one loads. An id can also stand for the event of another dataset's id:
 UCDP gives an event the same id in its Candidate releases and in GED, so `ucdp:<n>` replaces
 `ucdp_candidate:<n>` (registry REPLACED_BY; `same_event`, `replaced`, `twins`).

@@ -193,7 +193,7 @@ def remove(paths) -> None:
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
-HASHES = "hashes.json"  # {build._hash_key(path): sha256} of the files the last build read
+HASHES = "hashes.json"  # {inputs.hash_key(path): sha256} of the files the last build read
 
 
 def hashes(cache: Path) -> dict[tuple, str]:
@@ -205,7 +205,7 @@ def hashes(cache: Path) -> dict[tuple, str]:
 
 
 def keep_hashes(cache: Path, known: dict[tuple, str]) -> None:
-    """Keep `known` ({build._hash_key(path): sha256}) for the next build (`hashes`)."""
+    """Keep `known` ({inputs.hash_key(path): sha256}) for the next build (`hashes`)."""
     cache.mkdir(parents=True, exist_ok=True)
     tmp = cache / f".{HASHES}.{uuid.uuid4().hex}.tmp"
     tmp.write_text(json.dumps([list(k) + [v] for k, v in known.items()]))

@@ -25,13 +25,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import build, schema
+from etl import build, inputs, schema
+from etl.inputs import IMPORTS, IMPORTS_REGISTRY
+from etl.progress import Progress, Reading, quiet  # noqa: F401 (Reading: for the Data page)
+from etl.read.files import header_of, read_table
+from etl.read.sniff import FileProblem, decode, empty_file, head, kind, not_text
 from etl.sources.registry import ALIASES, FORMATS
-from etl.sources.table import FileProblem, decode, head, header_of, read_table
 
 MAX_BYTES = None  # no fixed limit for the CLI but the machine's memory; the Data page sets one
-# Memory an import needs. A UTF-8 CSV is read in parts (etl/sources/table.py CHUNK_ROWS) and built
-# in DuckDB under its memory limit (etl/build.py MEMORY_LIMIT, spilling beyond it): its size does
+# Memory an import needs. A UTF-8 CSV is read in parts (etl/read/files.py CHUNK_ROWS) and built
+# in DuckDB under its memory limit (settings.ETL_MEMORY_LIMIT, spilling beyond it): its size does
 # not matter (bench/run.py measures the peak). JSON, XLSX and CSVs only Python's csv module reads
 # are read whole: about MEMORY_PER_BYTE times their size (2.7 GB for 427 MB of CSV read whole).
 MEMORY_PER_BYTE, MEMORY_BASE = 7, 600 * 1024 ** 2
@@ -120,22 +123,22 @@ def check_file(path: Path, name: str, max_bytes: int | None = MAX_BYTES) -> None
     if max_bytes is not None and size > max_bytes:
         raise ImportProblem(f"{name}: is {_size(size)}, over the limit of {_size(max_bytes)}; "
                             f"split the export by year and import the parts.")
-    start = head(path, 8192)
+    start = head(path)
+    found = kind(start)
     need, free = MEMORY_BASE + MEMORY_PER_BYTE * size, available_memory()
-    if free is not None and need > free and not _streamed(path):
+    if free is not None and need > free and not _streamed(start, found):
         raise ImportProblem(f"{name}: is {_size(size)}; importing it needs about {_size(need)} of "
                             f"memory and this machine has {_size(free)} available. Import it on a "
                             f"machine with more memory, or split the export by year and import the "
                             f"parts.")
-    if not start.strip():
-        raise ImportProblem(f"{name}: is empty; export the data again (with its header row).")
+    if found == "empty":
+        raise ImportProblem(str(empty_file(name)))
     if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ImportProblem(f"{name}: is UTF-16 encoded (as Excel's 'Unicode text'); save it as "
                             f"'CSV UTF-8' and import it again.")
-    if start[:4] != b"PK\x03\x04" and b"\x00" in start:
-        raise ImportProblem(f"{name}: is not a text file (it contains NUL bytes); export it as "
-                            f"CSV (UTF-8 or Latin-1), JSON or XLSX and import it again.")
-    if start[:4] == b"PK\x03\x04" or start.lstrip()[:1] in (b"{", b"["):
+    if found != "xlsx" and b"\x00" in start[:8192]:
+        raise ImportProblem(str(not_text(name)))
+    if found in ("xlsx", "json"):
         try:
             rows = len(read_table(path, name))
         except FileProblem as err:
@@ -143,16 +146,16 @@ def check_file(path: Path, name: str, max_bytes: int | None = MAX_BYTES) -> None
         if not rows:
             raise ImportProblem(f"{name}: has no data rows; export the data again.")
         return
-    text = decode(head(path, 1 << 20), name)
+    text = decode(start, name)
     records = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
     if len(records) < 2:
         raise ImportProblem(f"{name}: has a header but no data rows; export the data again.")
 
 
-def _streamed(path: Path) -> bool:
-    """Is the file a CSV read in parts (UTF-8, as far as its first megabyte shows)?"""
-    start = head(path, 1 << 20)
-    if start[:4] == b"PK\x03\x04" or start.lstrip()[:1] in (b"{", b"["):
+def _streamed(start: bytes, found: str) -> bool:
+    """Is the file (of kind `found`, starting with the bytes `start`) a CSV read in parts (UTF-8,
+    as far as its first megabyte shows)?"""
+    if found != "csv":
         return False
     try:
         start.decode("utf-8")
@@ -188,7 +191,7 @@ def safe_name(original: str) -> str:
 
 def import_file(path: Path, data_dir: Path, warehouse: Path, fmt: str = "auto",
                 original: str | None = None, max_bytes: int | None = MAX_BYTES,
-                today: dt.date | None = None, progress=lambda step: None,
+                today: dt.date | None = None, progress: Progress = quiet,
                 title: str | None = None, origin: str | None = None) -> ImportSummary:
     """Import the file at `path` (named `original` by the user) and rebuild the warehouse. Any
     failure raises ImportProblem (one line naming the file and the cause, the original exception
@@ -211,19 +214,19 @@ def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress
             origin) -> ImportSummary:
     check_file(path, original, max_bytes)
     fmt = detect(path, original, fmt)
-    digest = build.file_sha256(path)
+    digest = inputs.file_sha256(path)
     ext = original.rsplit(".", 1)[-1].lower() if "." in original else "csv"
     stored = f"{fmt}-{digest[:12]}.{ext if ext in EXTENSIONS else 'csv'}"
-    folder = data_dir / build.IMPORTS
+    folder = data_dir / IMPORTS
     folder.mkdir(parents=True, exist_ok=True)
     with open(_lock_path(folder), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        registry_path = folder / build.IMPORTS_REGISTRY
+        registry_path = folder / IMPORTS_REGISTRY
         before = registry_path.read_bytes() if registry_path.exists() else None
-        rows = build.read_registry(data_dir, build.IMPORTS)
-        build.remember_hashes(warehouse)  # the earlier imports are not hashed again
+        rows = inputs.read_registry(data_dir, IMPORTS)
+        inputs.remember_hashes(warehouse)  # the earlier imports are not hashed again
         for row in rows:
-            if build.file_sha256(folder / row["file"]) == digest:
+            if inputs.file_sha256(folder / row["file"]) == digest:
                 return ImportSummary(original, row["format"], "unchanged", stored=f"imports/{row['file']}")
         older = [r for r in rows if r["format"] == fmt and r["short_name"].lower() == original.lower()]
         rows = [r for r in rows if r not in older]
@@ -235,7 +238,7 @@ def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress
             "licence": "the analyst's licence; kept in data/imports, never committed",
         })
         try:
-            build.copy_file(path, folder / stored, digest)
+            inputs.copy_file(path, folder / stored, digest)
             _write_registry(registry_path, rows)
             result = build.build_warehouse(data_dir, warehouse, progress=progress, today=today)
         except BaseException as err:  # whatever went wrong (Ctrl-C too): data/imports as it was
@@ -246,12 +249,12 @@ def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress
                 registry_path.write_bytes(before)
             if not isinstance(err, Exception):
                 raise
-            cause = str(err) if isinstance(err, build.BuildError) else f"{type(err).__name__}: {err}"
+            cause = str(err) if isinstance(err, inputs.BuildError) else f"{type(err).__name__}: {err}"
             raise ImportProblem(f"{original}: not imported: {cause.replace(f'imports/{stored}', original)}"
                                 f" Nothing was changed.") from err
         for row in older:
             (folder / row["file"]).unlink(missing_ok=True)
-    name = f"{build.IMPORTS}/{stored}"
+    name = f"{IMPORTS}/{stored}"
     counts = next(c for c in result.files if c.file == name)
 
     def of_file(frame: pd.DataFrame) -> pd.DataFrame:
@@ -264,17 +267,17 @@ def _import(path, data_dir, warehouse, fmt, original, max_bytes, today, progress
                          probable_duplicates=_probable(result.warehouse, name))
 
 
-def remove_file(stored: str, data_dir: Path, warehouse: Path, progress=lambda step: None) -> str:
+def remove_file(stored: str, data_dir: Path, warehouse: Path, progress: Progress = quiet) -> str:
     """Take an imported file out (its copy, its registry line) and rebuild, all or nothing.
     `stored` is the name under data/imports/ (with or without 'imports/') or the original file
     name the analyst gave it."""
     data_dir = Path(data_dir)
-    folder = data_dir / build.IMPORTS
-    registry_path = folder / build.IMPORTS_REGISTRY
+    folder = data_dir / IMPORTS
+    registry_path = folder / IMPORTS_REGISTRY
     with open(_lock_path(folder), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        rows = build.read_registry(data_dir, build.IMPORTS) if registry_path.exists() else []
-        key = stored.removeprefix(f"{build.IMPORTS}/")
+        rows = inputs.read_registry(data_dir, IMPORTS) if registry_path.exists() else []
+        key = stored.removeprefix(f"{IMPORTS}/")
         gone = [r for r in rows if key in (r["file"], r["short_name"])]
         if not gone:
             listed = ", ".join(f"{r['file']} ({r['short_name']})" for r in rows) or "nothing is imported"

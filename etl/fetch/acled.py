@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import settings
-from etl import build, imports
+from etl import imports, inputs
 from etl.fetch import STATE, FetchProblem, Http, where
 from etl.sources.registry import FORMATS
 
@@ -181,15 +181,15 @@ def fetch(config: dict, data_dir: Path, warehouse: Path, http: Http, progress=No
 
 def _previous_rows(data_dir: Path) -> dict[str, dict]:
     """The rows of the last fetch, from its import under data/imports/ (empty when removed)."""
-    for row in build.read_registry(data_dir, build.IMPORTS):
+    for row in inputs.read_registry(data_dir, inputs.IMPORTS):
         if row["format"] == "acled" and row["short_name"] == FILE:
-            body = json.loads((data_dir / build.IMPORTS / row["file"]).read_text("utf-8"))
+            body = json.loads((data_dir / inputs.IMPORTS / row["file"]).read_text("utf-8"))
             return {str(r["event_id_cnty"]): r for r in body["data"]}
     return {}
 
 
 def read_state(data_dir: Path) -> dict:
-    path = Path(data_dir) / build.IMPORTS / STATE
+    path = Path(data_dir) / inputs.IMPORTS / STATE
     return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
@@ -198,7 +198,7 @@ def write_state(data_dir: Path, source: str, values: dict, warehouse: Path) -> N
     (so that the dashboard does not take it for an input newer than the build)."""
     state = read_state(data_dir)
     state[source] = values
-    path = Path(data_dir) / build.IMPORTS / STATE
+    path = Path(data_dir) / inputs.IMPORTS / STATE
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(state, indent=1) + "\n", "utf-8")
     os.replace(tmp, path)

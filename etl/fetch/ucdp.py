@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 import settings
-from etl import imports
+from etl import imports, inputs
 from etl.fetch import FetchProblem, Http, where
 from etl.sources.registry import FORMATS
 
@@ -273,8 +273,7 @@ class _Api(_Source):
 
 
 def _imported(data_dir: Path) -> list[dict]:
-    from etl import build
-    return build.read_registry(Path(data_dir), build.IMPORTS)
+    return inputs.read_registry(Path(data_dir), inputs.IMPORTS)
 
 
 def _covered_until(ged: pd.DataFrame) -> dt.date:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from etl import schema
+from etl.read.part import Part
 from etl.sources import mapping
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, country, nulls, per_value, precision, region_point
+from etl.sources.cells import Cells, nulls, per_value
+from etl.sources.mapping import country, precision, region_point
 
 DATASET = "acled"
 SOURCE_NAME = FORMATS[DATASET].publisher
@@ -33,8 +33,9 @@ def _role(inter1: str | None) -> str:
     return "state" if code in STATE else "foreign" if code in FOREIGN else "non_state"
 
 
-def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
-    c = Cells(frame, name)
+def events(part: Part, name: str) -> schema.Outcome:
+    c = Cells(part, name)
+    frame = part.frame
     event_id = c.require("event_id_cnty", "every ACLED row has an event id")
     date = c.dates("event_date", DATE_FORMATS, DATE_STYLES)
     iso = country(c, "country")

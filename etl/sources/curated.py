@@ -8,14 +8,17 @@ import pandas as pd
 from etl import schema
 from etl.actors import actor_group
 from etl.dates import EXPECTED
+from etl.read.part import Part
 from etl.sources.common import short_hash
-from etl.sources.table import Cells, country, nulls, per_combination
+from etl.sources.cells import Cells, nulls, per_combination
+from etl.sources.mapping import country
 
 DATASET = "curated"
 
 
-def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
-    c = Cells(frame, name)
+def events(part: Part, name: str) -> schema.Outcome:
+    c = Cells(part, name)
+    frame = part.frame
     actor, assoc = nulls(c.text("actor")), nulls(c.text("assoc_actor"))
     ids = [short_hash(*r) for r in zip(c.text("event_date"), c.text("category"), c.text("actor"),
                                        c.text("location"), c.text("source_url"))]

@@ -10,9 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from etl import schema
+from etl.read.part import Part
 from etl.sources import mapping
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, country, nulls, precision, region_point
+from etl.sources.cells import Cells, nulls
+from etl.sources.mapping import country, precision, region_point
 
 DATASET = "gtd"
 SOURCE_NAME = FORMATS[DATASET].publisher
@@ -20,8 +22,9 @@ REQUIRED = FORMATS[DATASET].required
 USED = REQUIRED + ("specificity", "provstate", "city", "location", "gname2", "nwound", "targtype1_txt", "target1", "summary", "scite1", "dbsource")
 
 
-def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
-    c = Cells(frame, name)
+def events(part: Part, name: str) -> schema.Outcome:
+    c = Cells(part, name)
+    frame = part.frame
     event_id = c.require("eventid", "every GTD row has an eventid")
     year, month, day = (c.numbers(n) for n in ("iyear", "imonth", "iday"))
     c.fail(year.isna(), "iyear", c.text("iyear"), lambda v: "iyear is empty (the year is required)")

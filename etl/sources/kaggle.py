@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl import schema
-from etl.sources.table import Cells
+from etl.sources.cells import Cells
 
 
 def min_max(c: Cells, low_column: str, high_column: str) -> tuple[pd.Series, pd.Series, pd.Series]:

@@ -12,17 +12,20 @@ import pandas as pd
 from etl import schema
 from etl.dates import EXPECTED
 from etl.geo import normalise_province
+from etl.read.part import Part
 from etl.sources.kaggle import min_max
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, nulls, per_value, region_point
+from etl.sources.cells import Cells, nulls, per_value
+from etl.sources.mapping import region_point
 
 DATASET = "pk_suicide_attacks"
 SOURCE_NAME = FORMATS[DATASET].publisher
 SOURCE_URL = "https://github.com/TahaArif49/pakistan-suicide-attacks-analysis"
 
 
-def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
-    c = Cells(frame, name)
+def events(part: Part, name: str) -> schema.Outcome:
+    c = Cells(part, name)
+    frame = part.frame
     serial = c.require("s#", "every row of the file has a serial number").str.replace(r"\.0$", "", regex=True)
     date = c.dates("date", (), EXPECTED)
     fatalities, fatalities_low, fatalities_high = min_max(c, "killed min", "killed max")

@@ -2,16 +2,21 @@
 dataset list, the Methods page and the README (a test keeps the README's table equal to
 `formats_markdown()`).
 
-Adding a format is one adapter module in etl/sources/ (`events(frame, name) -> schema.Outcome`
-over the cells read_table gives, with optional USED columns and RENAMES) plus one entry here. Adapters are named by module so that this file imports nothing from the ETL
-(the schema reads the dataset list from it).
+Adding a format is one adapter module in etl/sources/ (`events(part, name) -> schema.Outcome`
+over the cells of a part the reader gives, etl/read/, with optional USED columns and RENAMES)
+plus one entry here. Adapters are named by module (they import this list; it does not import
+them).
 """
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
-from dataclasses import dataclass, field, replace
+
+from etl import schema
+from etl.read import files
+from etl.read.sniff import FileProblem
 
 
 @dataclass(frozen=True)
@@ -46,9 +51,7 @@ class Format:
 
     def _check_header(self, path, name) -> None:
         """A FileProblem when the file's header lacks a column the format needs."""
-        from etl.sources.table import FileProblem, header_of
-
-        header = {ALIASES.get(h, h) for h in header_of(path, name)}
+        header = {ALIASES.get(h, h) for h in files.header_of(path, name)}
         missing = [c for c in self.required if c not in header]
         if missing:
             raise FileProblem(f"{name} line 1: missing column {missing[0]!r} (a {self.name} file "
@@ -58,27 +61,25 @@ class Format:
     def load(self, path, name):
         """The file's outcome (schema.Outcome); a FileProblem when its header lacks a column
         the format needs."""
-        from etl import schema
-        from etl.sources.table import read_whole
-
-        parts = read_whole(lambda how: self.chunks(path, name, how))
+        parts = files.read_whole(lambda how: self.chunks(path, name, how))
         return parts[0] if len(parts) == 1 else schema.Outcome(
             *(pd.concat([getattr(p, f) for p in parts], ignore_index=True)
               for f in ("events", "rejects", "flags", "out_of_scope")),
             rows_read=sum(p.rows_read for p in parts))
 
     def chunks(self, path, name, how: str = "checked"):
-        """The file's outcome in parts (schema.Outcome each) of at most table.CHUNK_ROWS rows, so
+        """The file's outcome in parts (schema.Outcome each) of at most files.CHUNK_ROWS rows, so
         that memory does not grow with the file: the adapter's `events` on each part its reader
-        gives (the adapter's USED columns, renamed by its RENAMES; `how`: table.READS)."""
-        from etl.sources import table
-
+        gives (the adapter's USED columns and the older names of columns, renamed by its RENAMES;
+        `how`: files.READS)."""
         self._check_header(path, name)
         module = importlib.import_module(f"etl.sources.{self.module}")
-        for frame in table.read_chunks(path, name, getattr(module, "USED", None), table.CHUNK_ROWS, how):
-            read = frame.attrs.get(table.READ)
-            frame = frame.rename(columns=getattr(module, "RENAMES", {}))
-            yield replace(module.events(frame, name, **self.options), read=read)
+        used = getattr(module, "USED", None)
+        columns = None if used is None else tuple(used) + tuple(ALIASES)
+        renames = getattr(module, "RENAMES", {})
+        for part in files.read_parts(path, name, columns, files.CHUNK_ROWS, how):
+            renamed = replace(part, frame=part.frame.rename(columns=renames))
+            yield replace(module.events(renamed, name, **self.options), read=part.read)
 
 
 _LICENCE_IMPORT = "the analyst's licence; kept in data/imports, never committed"

@@ -5,15 +5,19 @@ point when coordinates are given, else worked out by the placement. Event ids ar
 """
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
 
 from etl import schema
+from etl.read.part import Part
 from etl.sources import mapping
 from etl.sources.common import short_hash
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, country, nulls, region_point
+from etl.sources.cells import Cells, nulls
+from etl.sources.mapping import country, region_point
 
 DATASET = "events"
 COLUMNS = tuple(n for n in schema.COLUMN_NAMES if n not in ("source_file", "source_line"))
@@ -22,8 +26,9 @@ DATE_FORMATS = ("%Y-%m-%d",)
 DATE_STYLES = "YYYY-MM-DD"
 
 
-def events(frame: pd.DataFrame, name: str) -> schema.Outcome:
-    c = Cells(frame, name)
+def events(part: Part, name: str) -> schema.Outcome:
+    c = Cells(part, name)
+    frame = part.frame
     out = {col: nulls(c.text(col)) for col in COLUMNS if col in frame}
     for col in schema.DATE_COLUMNS:
         out[col] = c.dates(col, DATE_FORMATS, DATE_STYLES, required=col == "event_date")
@@ -57,9 +62,6 @@ def empty_csv() -> str:
 def example_csv(curated_file: Path, rows: int = 5) -> str:
     """A filled template: the first `rows` real, cited events of the curated file (for example
     data/raw/isis_network_events.csv) written in the template's columns."""
-    import csv
-    import io
-
     with open(curated_file, encoding="utf-8-sig") as handle:
         source = [r for _, r in zip(range(rows), csv.DictReader(handle))]
     out = io.StringIO()

@@ -14,9 +14,11 @@ from __future__ import annotations
 import pandas as pd
 
 from etl import schema
+from etl.read.part import Part
 from etl.sources import mapping
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, country, nulls, precision, region_point
+from etl.sources.cells import Cells, nulls
+from etl.sources.mapping import country, precision, region_point
 
 DATASET = "ucdp"
 SOURCE_NAME = FORMATS[DATASET].publisher
@@ -29,11 +31,12 @@ OWN = {"government of pakistan", "government of afghanistan"}
 USED = REQUIRED + ("date_end", "best", "high", "low", "adm_1", "adm_2", "where_description", "conflict_name", "source_headline")
 
 
-def events(frame: pd.DataFrame, name: str, dataset: str = DATASET) -> schema.Outcome:
+def events(part: Part, name: str, dataset: str = DATASET) -> schema.Outcome:
     """GED, or with dataset='ucdp_candidate' a Candidate Events release (same columns and the
     same ids as GED: its events are `ucdp_candidate:<id>`, which a GED event `ucdp:<id>`
     replaces; etl/duplicates.py `same_event`)."""
-    c = Cells(frame, name)
+    c = Cells(part, name)
+    frame = part.frame
     event_id = c.require("id", "every GED row has an id")
     start = c.dates("date_start", DATE_FORMATS, DATE_STYLES)
     end = c.dates("date_end", DATE_FORMATS, DATE_STYLES, required=False)

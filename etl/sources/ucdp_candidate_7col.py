@@ -20,9 +20,11 @@ from functools import lru_cache
 import pandas as pd
 
 from etl import reference, schema
+from etl.read.part import Part
 from etl.sources import mapping
 from etl.sources.registry import FORMATS
-from etl.sources.table import Cells, country, nulls, per_value
+from etl.sources.cells import Cells, nulls, per_value
+from etl.sources.mapping import country
 from etl.sources.ucdp import OWN
 
 FORMAT = "ucdp_candidate_7col"
@@ -47,8 +49,9 @@ def _conflicts(path: str, mtime_ns: int) -> dict[str, str]:
         return {row["conflict_name"].strip(): row["actor"].strip() for row in csv.DictReader(handle)}
 
 
-def events(frame: pd.DataFrame, name: str, dataset: str = DATASET) -> schema.Outcome:
-    c = Cells(frame, name)
+def events(part: Part, name: str, dataset: str = DATASET) -> schema.Outcome:
+    c = Cells(part, name)
+    frame = part.frame
     event_id = c.require("id", "every UCDP row has an id")
     start = c.dates("date", ("%Y-%m-%d",), "YYYY-MM-DD, as 2025-03-28")
     iso = country(c, "country")

@@ -321,8 +321,8 @@ def test_the_reference_tables_come_from_the_data_dir_the_build_was_given(tmp_pat
 
 
 def test_parts_made_ahead_come_in_order_raise_their_error_and_are_closed():
-    """build._ahead: the parts a worker thread makes while the build works on the one before."""
-    from etl import build
+    """stage._ahead: the parts a worker thread makes while the build works on the one before."""
+    from etl import stage
 
     closed = []
 
@@ -336,13 +336,13 @@ def test_parts_made_ahead_come_in_order_raise_their_error_and_are_closed():
         finally:
             closed.append(n)
 
-    ahead = build._ahead(parts(fail_after=3))
+    ahead = stage._ahead(parts(fail_after=3))
     assert [next(ahead) for _ in range(3)] == [0, 1, 2]
     with pytest.raises(ValueError, match="part 3 cannot be read"):
         next(ahead)
     assert closed == [3]
     closed.clear()
-    ahead = build._ahead(parts())  # endless: the caller stops after two
+    ahead = stage._ahead(parts())  # endless: the caller stops after two
     assert [next(ahead), next(ahead)] == [0, 1]
     ahead.close()
     assert len(closed) == 1  # the worker stopped and closed the generator

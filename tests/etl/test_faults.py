@@ -1,50 +1,75 @@
-"""Faults: a build killed at any moment leaves the previous warehouse readable and unchanged."""
+"""Faults: a build stopped at any of its steps leaves the data folder (raw files, imports, registry,
+revision history, warehouse, cache) exactly as it was, bytes and listing, and the next build goes
+through. The build's test-only seam (etl/build.py `fault_at`) raises at the step named, as a crash
+there would stop it; which branch is tested does not depend on the machine's speed."""
 import hashlib
-import os
-import signal
-import subprocess
-import sys
-import time
+import shutil
 
-import duckdb
 import pytest
 
-from tests.conftest import DATA, ROOT, warehouse_tables
+from etl import build
+from etl.build import build_warehouse
+from etl.imports import ImportProblem, import_file
+from tests.conftest import DATA, FIXTURES, TODAY, warehouse_tables
+
+FIRST, SECOND = FIXTURES / "imports" / "acled_api.json", FIXTURES / "imports" / "ucdp_ged.csv"
 
 
-def sha(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def state(data):
+    """Every folder and file under `data`: a file by the hash of its bytes."""
+    return {p.relative_to(data).as_posix(): "folder" if p.is_dir() else
+            hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(data.rglob("*"))}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """A data folder with the bundled raw files, a warehouse built from them and one import."""
+    data = tmp_path_factory.mktemp("seeded") / "data"
+    shutil.copytree(DATA / "raw", data / "raw")
+    shutil.copytree(DATA / "reference", data / "reference")
+    build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
+    import_file(FIRST, data, data / "warehouse.duckdb", today=TODAY)
+    return data
 
 
 @pytest.fixture()
-def previous(built, tmp_path):
-    target = tmp_path / "warehouse.duckdb"
-    target.write_bytes(built.warehouse.read_bytes())
-    return target
+def data(seeded, tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(seeded, copy)
+    return copy
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.8, 1.3, 1.8, 2.4])
-def test_kill_9_during_a_build_leaves_the_previous_warehouse(built, previous, delay):
-    before = sha(previous)
-    proc = subprocess.Popen([sys.executable, "-m", "etl", "build", "--data-dir", str(DATA), "--out",
-                             str(previous)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    finished = proc.poll() is not None
-    if not finished:
-        os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    con = duckdb.connect(str(previous), read_only=True)
-    assert con.execute("SELECT count(*) FROM events").fetchone()[0] > 900
-    con.close()
-    if not finished and sha(previous) != before:
-        # killed after the rename that commits a build: then the file must be that whole new
-        # build (the same tables as a complete build of the same inputs), never a half-written one
-        complete, now = warehouse_tables(built.warehouse), warehouse_tables(previous)
-        assert complete.keys() == now.keys()
-        for name in complete:
-            assert complete[name].equals(now[name]), name
-    # the next build cleans what the killed one left and succeeds
-    done = subprocess.run([sys.executable, "-m", "etl", "build", "--data-dir", str(DATA), "--out",
-                           str(previous)], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert [p.name for p in previous.parent.iterdir() if p.name.endswith(".tmp")] == []
+@pytest.mark.parametrize("step", build.FAULT_STEPS)
+def test_an_import_whose_build_stops_at_a_step_changes_nothing(data, monkeypatch, step):
+    """The import's file is read anew (step `staged` keeps its outcome in the cache) and added to
+    the copy of the last warehouse; wherever the build stops, the import is refused in one line
+    and the data folder is as it was; without the fault the same import goes through."""
+    before = state(data)
+    monkeypatch.setattr(build, "fault_at", step)
+    with pytest.raises(ImportProblem, match=rf"^ucdp_ged.csv: not imported: InjectedFault: a fault "
+                                            rf"injected at step '{step}' .* Nothing was changed.$"):
+        import_file(SECOND, data, data / "warehouse.duckdb", today=TODAY)
+    assert state(data) == before
+
+    monkeypatch.setattr(build, "fault_at", None)
+    summary = import_file(SECOND, data, data / "warehouse.duckdb", today=TODAY)
+    assert summary.status == "imported" and summary.counts.loaded > 0
+    assert state(data) != before
+
+
+@pytest.mark.parametrize("step", [s for s in build.FAULT_STEPS if s != "staged"])
+def test_a_rebuild_that_stops_at_a_step_changes_nothing(data, monkeypatch, step):
+    """A full rebuild of the same inputs (every file's outcome from the cache, so no file is
+    staged anew) stopped at each later step; the next rebuild writes the same tables."""
+    before, tables = state(data), warehouse_tables(data / "warehouse.duckdb")
+    monkeypatch.setattr(build, "fault_at", step)
+    with pytest.raises(build.InjectedFault, match=f"step '{step}'"):
+        build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
+    assert state(data) == before
+
+    monkeypatch.setattr(build, "fault_at", None)
+    build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
+    again = warehouse_tables(data / "warehouse.duckdb")
+    assert again.keys() == tables.keys()
+    for name in tables:
+        assert again[name].equals(tables[name]), name

@@ -13,9 +13,10 @@ import sys
 import duckdb
 import pytest
 
-from etl.build import Reading, build_warehouse
+from etl.build import build_warehouse
 from etl.imports import ImportProblem, detect, import_file, safe_name
-from etl.sources import table
+from etl.progress import Reading
+from etl.read import files
 from tests.conftest import DATA, FIXTURES, ROOT, TODAY
 
 IMPORTS = FIXTURES / "imports"
@@ -216,12 +217,12 @@ def test_reimport_is_a_no_op_and_a_newer_export_replaces_the_older(data_dir, tmp
 def test_a_later_import_hashes_only_its_own_file(data_dir, monkeypatch):
     """An import in a new process (the CLI's) takes the hashes the last build kept for the files it
     read: the earlier imports and the bundled files are not hashed again (a 4 GB export took 10 s)."""
-    from etl import build
+    from etl import inputs
 
     run_import(data_dir, "acled_api.json")
-    build._HASHES.clear()  # what a new process knows
-    hashed, sha256 = [], build._sha256
-    monkeypatch.setattr(build, "_sha256", lambda path: hashed.append(path.name) or sha256(path))
+    inputs._HASHES.clear()  # what a new process knows
+    hashed, sha256 = [], inputs._sha256
+    monkeypatch.setattr(inputs, "_sha256", lambda path: hashed.append(path.name) or sha256(path))
     second = run_import(data_dir, "acled_export_bom.csv")
     assert second.status == "imported"
     data_files = [n for n in hashed if n.endswith((".csv", ".json")) and n != "imports.csv"]
@@ -353,14 +354,14 @@ def test_no_fixed_size_limit_but_the_machines_memory(data_dir, monkeypatch):
 @pytest.mark.parametrize("late", ["line break", "ragged row", "blank line"])
 def test_an_export_that_goes_wrong_after_the_rows_sampled_is_read_again_with_exact_lines(
         data_dir, tmp_path, monkeypatch, late):
-    """The build streams a CSV without counting it first (table.READS "streamed"). When, far
+    """The build streams a CSV without counting it first (files.READS "streamed"). When, far
     below the rows sampled, a note holds a line break (the rows then fall short of the file's
     lines), a row has a field too many (DuckDB refuses it part way) or a line is blank (DuckDB
     skips it), the parts are dropped and the file is read again, counted or by the csv module:
     every event keeps its exact line and the ragged row is rejected with its line."""
-    from etl.sources import table
+    from etl.read import plan
 
-    monkeypatch.setattr(table, "SAMPLE_ROWS", 20)
+    monkeypatch.setattr(plan, "SAMPLE_ROWS", 20)
     with open(IMPORTS / "acled_south_asia.csv", encoding="utf-8", newline="") as handle:
         header, first = list(csv.reader(handle))[:2]
     lines = []
@@ -375,7 +376,7 @@ def test_an_export_that_goes_wrong_after_the_rows_sampled_is_read_again_with_exa
     path.write_text(",".join(header) + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     steps = []
     import_file(path, data_dir, data_dir / "warehouse.duckdb", "acled", today=TODAY, progress=steps.append)
-    assert any("read again (Reread" in s for s in steps)
+    assert any("read again (Reread" in str(s) for s in steps)
     with open(path, encoding="utf-8", newline="") as handle:
         reader, expected, ragged = csv.reader(handle), {}, []
         next(reader)
@@ -396,7 +397,7 @@ def test_an_export_that_goes_wrong_after_the_rows_sampled_is_read_again_with_exa
 
 def test_an_import_read_in_parts_reports_the_share_read_its_rows_and_speed(data_dir, monkeypatch):
     build_warehouse(data_dir, data_dir / "warehouse.duckdb", today=TODAY)  # (in parts as usual)
-    monkeypatch.setattr(table, "CHUNK_ROWS", 3)  # ETL_PART_ROWS: the import in parts of 3 of its 10 rows
+    monkeypatch.setattr(files, "CHUNK_ROWS", 3)  # ETL_PART_ROWS: the import in parts of 3 of its 10 rows
     steps = []
     summary = import_file(IMPORTS / "acled_south_asia.csv", data_dir, data_dir / "warehouse.duckdb",
                           today=TODAY, progress=steps.append)
@@ -405,7 +406,7 @@ def test_an_import_read_in_parts_reports_the_share_read_its_rows_and_speed(data_
     assert [round(s.done, 2) for s in read] == [round(n / 11, 2) for n in (4, 7, 10, 11)]  # lines
     assert read[-1].megabytes == read[-1].size_mb and all(s.seconds > 0 for s in read)
     assert re.fullmatch(r"imports/acled-\w+\.csv \(0 MB\): 10 rows read \(100%\), [\d,]+ rows/s, "
-                        r"[\d.,]+ MB/s", read[-1])
+                        r"[\d.,]+ MB/s", str(read[-1]))
 
 
 def test_cli_import_shows_a_progress_bar_of_the_file_read(data_dir):

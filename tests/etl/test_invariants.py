@@ -1,6 +1,6 @@
 """Hypothesis over every format of the registry, with hostile cells (inf, -inf, nan, 1e400, NA,
 fractions, negative numbers, huge text, control characters, formula prefixes):
-- every data row of the file (counted by table.count_records, not by the adapter) ends in exactly
+- every data row of the file (counted by files.count_records, not by the adapter) ends in exactly
   one of loaded / out of scope / rejected, and the contract check then keeps or rejects each
   loaded row (a duplicate id is a loaded row counted once);
 - an import of such a file, through `import_file` as the CLI and the Data page run it, either
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from etl import schema
 from etl.imports import ImportProblem, import_file
 from etl.sources.registry import FORMATS
-from etl.sources.table import count_records
+from etl.read.files import count_records
 from tests.conftest import DATA, TODAY
 
 hostile = st.sampled_from(["inf", "-inf", "nan", "NaN", "1e400", "NA", "N/A", "null", "-", "-99",
