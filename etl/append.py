@@ -52,8 +52,8 @@ def events(con: duckdb.DuckDBPyConnection) -> str:
     """The loaded rows the new files displace (now duplicate ids) out of events and
     quality_flags, the new files' loaded rows in (derived columns as for an event in no cluster;
     `links` corrects them). Returns the name of the table of the ids added (ADDED: a table of the
-    warehouse, not of this connection, for revisions.record to read; 10M ids as Python strings
-    took 1 GB)."""
+    warehouse, not of this connection, for revisions.record to read: the ids stay in DuckDB, not
+    in Python)."""
     con.execute("CREATE TEMP TABLE displaced AS SELECT source_file, source_line FROM events "
                 "SEMI JOIN repeated USING (source_file, source_line)")
     derived.remember(con, "SELECT * FROM events SEMI JOIN displaced USING (source_file, source_line)",

@@ -54,8 +54,7 @@ def events(con: duckdb.DuckDBPyConnection) -> None:
     """Table events: the build's temporary view `loaded` with is_secondary, the counted figures
     and points_rank, after the probable duplicates are linked (table duplicate_links: the flag
     and the counted figures come from them). Stored in date order: a date-bounded query then
-    skips whole row groups (DuckDB's zone maps): the Overview's recent events at 1M took 20 ms
-    against 50-65 ms unordered; the sort costs about 1.5 s of a 1M-row build."""
+    skips whole row groups (DuckDB's zone maps), at the cost of a sort in the build."""
     con.execute(schema.create_sql(BY_NAME["events"]))
     con.register("dataset_ranks", ranks())
     try:

@@ -56,9 +56,8 @@ def link_table(con: duckdb.DuckDBPyConnection, table: str, only: str | None = No
     """The linked pairs of the events in `table` (the build's events table), with cluster ids
     (without, and without column cluster_id, when not `clusters`); with `only` (SQL: a condition
     over the table's columns that holds for the new events, such as their source files), the
-    pairs with at least one of those events. Only the pairs leave DuckDB. (`only` was a table of
-    ids: the semi-join of 10M new ids, and the 10M rows it kept materialised beside `e`, spilled
-    6 GB and took 15.5 s of a 10M import; the condition on the source files, 2.2 s.)"""
+    pairs with at least one of those events. Only the pairs leave DuckDB. (`only` is a condition,
+    not a table of ids: a semi-join with millions of new ids keeps them materialised and spills.)"""
     if con.execute(f"SELECT count(DISTINCT dataset) FROM {table}").fetchall()[0][0] < 2:
         return empty()
     link_class = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in LINK_CLASS.items())
@@ -127,8 +126,7 @@ def _new_candidates(con: duckdb.DuckDBPyConnection) -> str:
     events of the other datasets (CTE `e`), dataset by dataset of the new events, so that every
     condition of the join is an equality: a 'dataset <>' tested after the join met every new
     ACLED event with the ACLED events of its day and band. The smaller side of each join is the
-    one listed around its days and bands (1M new ACLED events and the 7,527 bundled ones: 1.8 s
-    -> 0.6 s)."""
+    one listed around its days and bands."""
     counts = con.execute("SELECT dataset, count(*) FILTER (WHERE is_new), count(*) FROM ev "
                          "GROUP BY dataset").fetchall()
     total = sum(n for _, _, n in counts)
