@@ -49,7 +49,8 @@ def announcement(address: str, signed_in: bool) -> tuple[str, bool]:
                 False)
     return (f"WARNING: serving on {address} (the network) without sign-in: whoever reaches this "
             f"machine may import, rebuild and export as {local_user().name}. Configure [auth] in "
-            f".streamlit/secrets.toml (README, Sign-in) or serve on 127.0.0.1.", True)
+            f".streamlit/secrets.toml (docs/deployment.md, 'Sign-in, roles and the audit trail') or serve "
+            f"on 127.0.0.1.", True)
 
 
 def main(argv: list[str]) -> int:

@@ -26,6 +26,12 @@ def test_replicas_read_the_published_folder_read_only_and_write_only_scratch():
     assert "DASHBOARD_WAREHOUSE_DIR" in settings.__doc__ and "DASHBOARD_SCRATCH" in settings.__doc__
 
 
+def test_the_container_says_where_it_serves_on_every_start():
+    """The image serves the network: its start prints access.serving's warning when sign-in is off."""
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "-m access.serving 0.0.0.0;" in dockerfile and "--server.address 0.0.0.0" in dockerfile
+
+
 def test_the_builder_publishes_and_the_ingress_keeps_browsers_on_one_replica():
     cron = (DEPLOY / "k8s" / "cronjob.yaml").read_text()
     assert "make update" in cron and "python -m etl publish" in cron
