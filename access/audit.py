@@ -57,12 +57,25 @@ def recorded(caller: Caller, action: str, what: dict, writable: bool = True,
     except Refused as err:
         record(caller, action, what, f"refused: {err}", data_dir)
         raise
+    writable_trail(data_dir)  # an action whose outcome could not be recorded is not started
     try:
         yield what
     except BaseException as err:
         record(caller, action, what, f"failed: {_reason(err)}", data_dir)
         raise
     record(caller, action, what, "ok", data_dir)
+
+
+def writable_trail(data_dir: Path | None = None) -> None:
+    """Raise OSError naming the trail unless a row can be appended to it now."""
+    path = trail_file(data_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as err:
+        raise OSError(f"The audit trail {path} cannot be written ({err.strerror or err}): make its "
+                      f"folder writable or point DASHBOARD_AUDIT at a writable file.") from err
 
 
 def _reason(err: BaseException) -> str:
@@ -87,7 +100,9 @@ def rows(data_dir: Path | None = None, newest_first: bool = True) -> list[dict]:
     its file and line number."""
     path = trail_file(data_dir)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_SH)  # no line caught half-appended
+            text = handle.read()
     except FileNotFoundError:
         return []
     found = []

@@ -127,9 +127,11 @@ def test_an_unwritable_trail_stops_the_action_with_the_file_named(tmp_path, monk
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the trail's folder should be")
     monkeypatch.setattr(audit.settings, "AUDIT_FILE", blocker / "audit.jsonl")
+    done = []
     with pytest.raises(OSError, match=f"The audit trail {blocker / 'audit.jsonl'} cannot be written"):
         with audit.recorded(Caller("x", "admin"), "build", {}):
-            pass
+            done.append("the action ran")
+    assert done == [], "an action whose outcome cannot be recorded must not start"
 
 
 def test_a_fetch_is_recorded_with_its_source_and_outcome(server, data_dir, tmp_path, monkeypatch):
