@@ -25,6 +25,22 @@ def loopback(address: str) -> bool:
         return False
 
 
+def unreadable_secrets(files=SECRETS_FILES) -> list[str]:
+    """What is wrong with each secrets file that exists but is not valid TOML: Streamlit would then
+    read no [auth] and let everyone in as the local user, so the dashboard stops instead."""
+    problems = []
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                tomllib.load(handle)
+        except FileNotFoundError:
+            continue
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            problems.append(f"{path} cannot be read ({err}): fix it (its [auth] section configures "
+                            f"sign-in) or remove it to run without sign-in.")
+    return problems
+
+
 def signin_configured(files=SECRETS_FILES) -> bool:
     """An [auth] section with a client_id in one of Streamlit's secrets files."""
     for path in files:

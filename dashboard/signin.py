@@ -7,6 +7,7 @@ import streamlit as st
 
 from access import audit
 from access.roles import Caller, local_user, role_of
+from access.serving import unreadable_secrets
 
 NAME_CLAIMS = ("email", "preferred_username", "name", "sub")  # the first one present names a person
 
@@ -29,7 +30,12 @@ def caller() -> Caller:
 
 def gate() -> Caller:
     """On every page before anything else: without a sign-in (when configured), a sign-in button
-    and nothing more; then the person's name, role and a sign-out button in the sidebar."""
+    and nothing more; then the person's name, role and a sign-out button in the sidebar. A secrets
+    file that cannot be read stops every page (failing closed: not everyone as the local user)."""
+    problems = unreadable_secrets()
+    if problems:
+        st.error("Sign-in is misconfigured, so the dashboard is closed. " + " ".join(problems))
+        st.stop()
     if not configured():
         return local_user()
     if not st.user.is_logged_in:

@@ -54,3 +54,17 @@ def test_the_setting_is_read_from_the_environment():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          env={**os.environ, "DASHBOARD_ROLES": "ops=admin", "DASHBOARD_ROLE_CLAIM": "roles"})
     assert out.stdout.strip() == "{'ops': 'admin'} roles", out.stderr
+
+
+def test_a_secrets_file_that_cannot_be_read_closes_the_dashboard(tmp_path):
+    """A broken secrets file would leave Streamlit without [auth], everyone the local user (admin):
+    access.serving names it and dashboard/signin.py's gate stops every page on it."""
+    from access.serving import signin_configured, unreadable_secrets
+
+    broken, good, missing = tmp_path / "broken.toml", tmp_path / "good.toml", tmp_path / "none.toml"
+    broken.write_text('[auth]\nclient_id = "dashboard\n')  # an unterminated string
+    good.write_text('[auth]\nclient_id = "dashboard"\n')
+    assert unreadable_secrets((missing, good)) == []
+    problems = unreadable_secrets((broken, good, missing))
+    assert len(problems) == 1 and str(broken) in problems[0] and "remove it" in problems[0]
+    assert signin_configured((good,)) and not signin_configured((broken,))
