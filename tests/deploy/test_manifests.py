@@ -43,3 +43,20 @@ def test_the_builder_publishes_and_the_ingress_keeps_browsers_on_one_replica():
     listed = re.findall(r"- (\S+\.yaml)", kustomization)
     assert sorted(listed) == sorted(p.name for p in (DEPLOY / "k8s").glob("*.yaml")
                                     if p.name != "kustomization.yaml")
+
+
+def test_every_replica_and_the_builder_append_to_one_writable_audit_trail():
+    """Every export writes an audit row: on a read-only replica the trail must be a writable
+    volume, the same one the builder records its builds and publishes in."""
+    compose = (DEPLOY / "compose.yaml").read_text()
+    services = compose.split("\n  app:\n")
+    for service in (services[0].split("\n  builder:\n")[1], services[1].split("\n  nginx:\n")[0]):
+        assert "DASHBOARD_AUDIT: /audit/audit.jsonl" in service
+        assert re.search(r"^      - audit:/audit\s", service, re.M), "a writable audit volume"
+    assert re.search(r"^volumes:\n(  \w+:\n)*  audit:\n", compose, re.M)
+    deployment = (DEPLOY / "k8s" / "deployment.yaml").read_text()
+    cron = (DEPLOY / "k8s" / "cronjob.yaml").read_text()
+    for text in (deployment, cron):
+        assert "{name: DASHBOARD_AUDIT, value: /audit/audit.jsonl}" in text
+        assert "{name: audit, mountPath: /audit}" in text and "claimName: dashboard-audit" in text
+    assert "name: dashboard-audit" in (DEPLOY / "k8s" / "storage.yaml").read_text()
