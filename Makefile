@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The data folder and the warehouse as settings.py decides them (DASHBOARD_DATA_DIR, DASHBOARD_WAREHOUSE).
 DATA := $(or $(DASHBOARD_DATA_DIR),data)
 WAREHOUSE := $(or $(DASHBOARD_WAREHOUSE),$(DATA)/warehouse.duckdb)
-INPUTS := $(shell find $(DATA)/raw $(DATA)/reference $(DATA)/population $(DATA)/yardsticks $(DATA)/imports etl -type f -not -name '*.pyc' 2>/dev/null)
+INPUTS := $(shell find $(DATA)/raw $(DATA)/reference $(DATA)/population $(DATA)/yardsticks $(DATA)/imports etl contract -type f -not -name '*.pyc' 2>/dev/null)
 PORT ?= 8501
 # The address `make run` serves on: this machine only unless DASHBOARD_LISTEN (or LISTEN=0.0.0.0) says otherwise.
 LISTEN ?= $(or $(DASHBOARD_LISTEN),127.0.0.1)

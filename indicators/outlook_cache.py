@@ -2,7 +2,8 @@
 
 `outlook(con, f)` returns the backtest's summary of events and of deaths and the forecast
 of events (indicators.outlook) for the filters that change them (countries, actor kinds,
-duplicates). They are read from `<folder>/<key>/` (folder_of: beside the warehouse) when there; otherwise computed (a minute or so on
+duplicates). They are read from `<folder>/<key>/` (folder_of: beside the warehouse, or in the scratch folder when that one is read-only, as a
+replica's published folder is) when there; otherwise computed (a minute or so on
 the bundled data) and written there atomically (a temporary folder renamed into place, so a reader
 never sees half of it), and the folders of other warehouse versions are removed. The key is the
 warehouse version (meta.version, a hash of the inputs) with a hash of those filters and of
@@ -20,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+import settings
 from indicators import outlook as model
 from indicators.filters import Filters
 from indicators.overview import warehouse_version
@@ -29,9 +31,13 @@ PARTS = ("summary", "deaths", "forecast")  # summary: backtest_summary of events
 
 
 def key(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
-    """'<warehouse version>-<hash of what changes the outlook>' (a folder name)."""
+    """'<warehouse version>-<hash of what changes the outlook>' (a folder name). The build's inputs
+    (meta 'inputs': the files and the ETL code's context) are in the hash, so a rebuild by other
+    code from the same files is not served an older build's outlook."""
     of = model.outlook_filters(f)
-    what = json.dumps([MODEL_VERSION, model.FIRST_YEAR, of.countries, of.actor_kinds, of.all_duplicates])
+    inputs = con.execute("SELECT value FROM meta WHERE key = 'inputs'").fetchone()
+    what = json.dumps([MODEL_VERSION, model.FIRST_YEAR, of.countries, of.actor_kinds, of.all_duplicates,
+                       inputs[0] if inputs else None])
     return f"{warehouse_version(con)}-{hashlib.sha1(what.encode()).hexdigest()[:12]}"
 
 
@@ -56,7 +62,14 @@ def folder_of(con: duckdb.DuckDBPyConnection) -> Path | None:
     if not path:
         return None
     parent = Path(path).resolve().parent
-    return (parent.parent if parent.name == ".readers" else parent) / ".outlook-cache"
+    if parent.name == ".readers":  # the dashboard's hard link beside the warehouse
+        parent = parent.parent
+    elif parent == settings.readers_dir(settings.WAREHOUSE_FILE).resolve():  # its link in scratch
+        parent = settings.WAREHOUSE_FILE.resolve().parent
+    beside = parent / ".outlook-cache"
+    if settings.SCRATCH is None or os.access(beside if beside.is_dir() else parent, os.W_OK):
+        return beside
+    return settings.SCRATCH / "outlook-cache"  # a replica's read-only published folder
 
 
 def outlook(con: duckdb.DuckDBPyConnection, f: Filters, folder: Path | None = None) -> dict[str, pd.DataFrame]:
