@@ -9,8 +9,7 @@ import dashboard.data
 from etl.build import build_warehouse
 from indicators import outlook
 from indicators.filters import Filters
-from tests.app.conftest import app_test, figures
-from tests.conftest import TODAY, fixture_data_dir
+from tests.helpers import TODAY, app_test, figures, fixture_data_dir
 from tests.indicators.test_outlook import ged_rows, write_ged
 
 

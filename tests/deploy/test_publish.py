@@ -10,7 +10,7 @@ import pytest
 
 import settings
 from etl.publish import POINTER, PublishError, current, publish, versions, warehouse_version
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def at(minute: int) -> dt.datetime:

@@ -8,8 +8,7 @@ import duckdb
 
 from etl.build import build_warehouse
 from etl.imports import import_file
-from tests.conftest import DATA, FIXTURES, TODAY
-from tests.etl.test_filecache import tables_equal
+from tests.helpers import DATA, FIXTURES, TODAY, tables_equal
 
 
 def _bundled_ucdp(ids: set[str]) -> tuple[list[str], list[list[str]]]:

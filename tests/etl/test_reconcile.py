@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from etl.imports import import_file
-from tests.conftest import FIXTURES, TODAY
+from tests.helpers import FIXTURES, TODAY
 
 IMPORTS = FIXTURES / "imports"
 UNKNOWN = {"", "NA", "-99", "-9"}

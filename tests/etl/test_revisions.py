@@ -18,7 +18,7 @@ from etl.__main__ import app
 from etl.build import build_warehouse
 from etl.imports import import_file
 from contract.revisions import summary_lines
-from tests.conftest import FIXTURES, TODAY, fixture_data_dir
+from tests.helpers import FIXTURES, TODAY, fixture_data_dir
 
 V1 = FIXTURES / "imports" / "ucdp_ged.csv"
 

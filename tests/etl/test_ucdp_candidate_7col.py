@@ -10,8 +10,7 @@ import pandas as pd
 from etl.build import build_warehouse
 from etl.imports import detect, import_file
 from etl.sources.registry import FORMATS
-from tests.conftest import DATA, FIXTURES, TODAY, fixture_data_dir
-from tests.etl.test_filecache import tables_equal
+from tests.helpers import DATA, FIXTURES, TODAY, fixture_data_dir, tables_equal
 
 FILE = "ucdp_candidate_2025_7col_pak_afg.csv"
 ISO = {"Pakistan": "PAK", "Afghanistan": "AFG"}

@@ -6,7 +6,7 @@ import sys
 from indicators import overview, spread
 from indicators.filters import SHOWN_VALID, Filters
 from indicators.registry import INDICATORS
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def run(*args, warehouse):

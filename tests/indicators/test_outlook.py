@@ -12,7 +12,7 @@ import pytest
 from etl.build import build_warehouse
 from indicators import outlook
 from indicators.filters import Filters
-from tests.conftest import FIXTURES, TODAY, fixture_data_dir
+from tests.helpers import FIXTURES, TODAY, fixture_data_dir
 
 PLACES = {  # district -> (latitude, longitude, UCDP adm_1); points well inside the districts
     "Peshawar": (34.01, 71.56, "Khyber Pakhtunkhwa province"),
