@@ -4,7 +4,6 @@ import csv
 import io
 import fcntl
 import hashlib
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -14,7 +13,7 @@ import pytest
 
 from etl import geo
 from etl.build import BuildError, build_warehouse
-from tests.conftest import DATA, ROOT, TODAY, fixture_data_dir, warehouse_tables
+from tests.helpers import DATA, ROOT, TODAY, fixture_data_dir, warehouse_tables
 
 
 def test_every_bundled_event_is_loaded_or_accounted_for(built, con):
@@ -297,13 +296,11 @@ def test_cli_prints_the_summary_and_fails_with_the_message(tmp_path):
     assert helped.returncode == 0 and "--data-dir" in helped.stdout
 
 
-def test_the_reference_tables_come_from_the_data_dir_the_build_was_given(tmp_path):
+def test_the_reference_tables_come_from_the_data_dir_the_build_was_given(data_dir, tmp_path):
     """Issue 15: editing a rule under another data dir changes both the warehouse version and
     what the build derives (it used to read the repository's tables whatever --data-dir said)."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "raw", data / "raw")
-    shutil.copytree(DATA / "reference", data / "reference")
-    first = build_warehouse(data, tmp_path / "a.duckdb", today=TODAY)
+    data = data_dir
+    first = build_warehouse(data, data / "warehouse.duckdb", today=TODAY)  # (from its cache)
     rules = data / "reference" / "target_classes.csv"
     with open(rules, encoding="utf-8") as handle:
         fields = next(csv.reader(handle))

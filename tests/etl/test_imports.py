@@ -16,7 +16,7 @@ import pytest
 from etl.build import Reading, build_warehouse
 from etl.imports import ImportProblem, detect, import_file, safe_name
 from etl.sources import table
-from tests.conftest import DATA, FIXTURES, ROOT, TODAY
+from tests.helpers import DATA, FIXTURES, ROOT, TODAY
 
 IMPORTS = FIXTURES / "imports"
 BAD = FIXTURES / "bad"

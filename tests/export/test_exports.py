@@ -15,7 +15,7 @@ from export import catalog, render, tables
 from export.deck import DECK_CHARTS, build_deck
 from indicators import overview, provenance
 from indicators.filters import Filters
-from tests.conftest import ROOT, TODAY, fixture_data_dir
+from tests.helpers import ROOT, fixture_warehouse, read_only
 
 F = Filters(2014, 2017, provinces=("Sindh", "Balochistan"))
 needs_chromium = pytest.mark.skipif(not render.chromium_available(), reason="needs Debian's chromium")
@@ -85,15 +85,8 @@ def test_no_chromium_gives_a_message_saying_what_to_install(con, monkeypatch):
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    import duckdb
-
-    from etl.build import build_warehouse
-
-    tmp = tmp_path_factory.mktemp("hostile")
-    build_warehouse(fixture_data_dir(tmp, {"hostile_events.csv": "curated"}), tmp / "w.duckdb", today=TODAY)
-    connection = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
-    yield connection
-    connection.close()
+    with read_only(fixture_warehouse(tmp_path_factory.mktemp("hostile"), {"hostile_events.csv": "curated"})) as con:
+        yield con
 
 
 def test_xlsx_and_csv_neutralise_formulas(hostile, tmp_path):

@@ -16,8 +16,8 @@ from export.deck import build_deck
 from export.note import note_docx, note_pdf, note_text
 from indicators import brief
 from indicators.filters import Filters
-from tests.conftest import ROOT
-from tests.indicators.test_brief import EXPECTED, Q4, brief_warehouse
+from tests.helpers import ROOT, read_only
+from tests.indicators.test_brief import EXPECTED, Q4
 
 F = Filters(2014, 2019)
 BASE = "http://dashboard.example:8501"
@@ -25,15 +25,14 @@ needs_chromium = pytest.mark.skipif(not render.chromium_available(), reason="nee
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    return brief_warehouse(tmp_path_factory)
+def warehouse(brief_warehouse):
+    return brief_warehouse
 
 
 @pytest.fixture(scope="module")
 def note(warehouse):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    yield brief.briefing_note(con, F, Q4)
-    con.close()
+    with read_only(warehouse) as con:
+        yield brief.briefing_note(con, F, Q4)
 
 
 def test_docx_has_the_sentences_their_footnotes_and_the_stamp(note):
