@@ -10,7 +10,7 @@ PORT ?= 8501
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
-.PHONY: run test build bench clean chromium screenshots update nginx cluster publish
+.PHONY: run test test-fast build bench clean chromium screenshots update nginx cluster publish
 
 $(BIN)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -61,6 +61,10 @@ publish: $(BIN)/.installed
 
 test: $(BIN)/.installed chromium
 	$(BIN)/python -m pytest
+
+# The edit loop (under 2 minutes): every test but the slow ones and the browser flows.
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 # The README's pictures, docs/overview.png and docs/map.png (tests never write tracked files).
 screenshots: $(WAREHOUSE) chromium

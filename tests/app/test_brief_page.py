@@ -1,5 +1,7 @@
 """The Brief page headless under AppTest, and the Events page opened by one of its links, on the
 warehouse built from the bundled data."""
+import pytest
+
 from indicators.links import events_query, events_url
 from dashboard.widgets import plain
 from indicators import brief, events, overview
@@ -14,6 +16,7 @@ def note_markdown(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+@pytest.mark.slow
 def test_the_brief_page_shows_the_note_with_a_link_per_sentence(app, con):
     at = app.run()
     at.switch_page("app_pages/brief.py").run()
@@ -34,6 +37,7 @@ def test_the_brief_page_shows_the_note_with_a_link_per_sentence(app, con):
     assert plain(note.sentences[0].text) not in note_markdown(at)
 
 
+@pytest.mark.slow
 def test_a_brief_link_opens_the_events_page_on_exactly_its_events(app, con):
     f = EvidenceFilters.of(ALL, Period("quarter", brief.default_period(con, ALL).start), categories=("attack",))
     for key, value in events_query(f):

@@ -19,6 +19,7 @@ def data_app(data_dir, monkeypatch):
     return at
 
 
+@pytest.mark.slow
 def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(data_app):
     at = data_app.run()
     before = metric_number(at, HEADLINE)
@@ -93,6 +94,7 @@ def test_a_failed_build_after_a_change_serves_the_last_warehouse_with_a_warning(
     assert int(at.metric[0].value.replace(",", "")) > 0  # the previous data, still served
 
 
+@pytest.mark.slow
 def test_the_latest_change_of_a_dataset_is_shown_with_its_events(data_dir, tmp_path, monkeypatch):
     """Version 1 then version 2 of a UCDP export (tests/etl/test_revisions.py): the page says
     what changed and lists the changed events and fields."""

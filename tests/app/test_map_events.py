@@ -1,4 +1,6 @@
 """The Map and Events pages headless under AppTest, on the warehouse built from the bundled data."""
+import pytest
+
 from indicators import events, geography, overview
 from indicators.filters import Filters
 from tests.helpers import array, figures, metrics, open_page
@@ -27,6 +29,7 @@ def test_map_draws_every_district_and_notes_the_unplaced(shown, con):
                and f"Pakistan ({unplaced['PAK']}" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_level_metric_year_and_points_change_the_map(app, con):
     at = open_page(app.run(), "map")
     at.segmented_control(key="map_metric").set_value("fatalities").run()
@@ -63,6 +66,7 @@ def test_choosing_a_district_opens_its_panel_with_sourced_events(app, con):
     assert map_figure(at)["data"][1]["locations"] == ["PAK-mastung"]
 
 
+@pytest.mark.slow
 def test_events_page_search_sort_and_pages(app, con):
     at = open_page(app.run(), "events")
     total = events.event_count(con, ALL)

@@ -13,6 +13,7 @@ from tests.helpers import TODAY, app_test, figures, fixture_data_dir
 from tests.indicators.test_outlook import ged_rows, write_ged
 
 
+@pytest.mark.slow
 def test_outlook_draws_the_map_a_fan_and_the_scores(app, con):
     at = app.run()
     at.switch_page("app_pages/outlook.py").run()
@@ -55,6 +56,7 @@ def quiet_since_2011(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_outlook_hides_the_horizons_where_no_change_is_not_beaten(quiet_since_2011, monkeypatch):
     con = duckdb.connect(str(quiet_since_2011), read_only=True)
     try:

@@ -83,6 +83,7 @@ def test_a_misspelt_link_value_is_ignored_with_the_closest_valid_one(app):
     assert at.sidebar.multiselect(key="provinces").value == ["Balochistan"]  # the valid one is kept
 
 
+@pytest.mark.slow
 def test_state_action_is_one_click_in(app, con):
     """Drone strikes are state action: adding their category alone changes nothing (their actor
     is a state); the sidebar's one button brings in every kind of actor and the state categories,
@@ -121,6 +122,7 @@ def test_missing_warehouse_says_how_to_build_it(tmp_path, monkeypatch):
     assert "python -m etl build" in at.error[0].value
 
 
+@pytest.mark.slow
 def test_trends_page_breakdowns_and_comparisons(app, con):
     at = app.run()
     at.switch_page("app_pages/trends.py").run()
@@ -197,6 +199,7 @@ def test_a_warehouse_of_an_older_layout_says_how_to_rebuild(built, tmp_path, mon
     assert "python -m etl build" in at.error[0].value
 
 
+@pytest.mark.slow
 def test_a_rebuild_is_picked_up_without_an_error(built, tmp_path, monkeypatch):
     """The page keeps its session while the warehouse file is replaced by a new build."""
     from etl.build import build_warehouse
@@ -273,6 +276,7 @@ def test_sources_page_links_every_published_figure(shown):
     assert "Pak Institute for Peace Studies" in text  # the definitions are there too
 
 
+@pytest.mark.slow
 def test_trends_sets_the_published_figure_beside_yearly_attacks(app, con):
     from indicators import yardsticks
 

@@ -84,6 +84,7 @@ def test_a_replica_without_a_published_version_says_how_to_publish(tmp_path):
         settings.published_version(tmp_path)
 
 
+@pytest.mark.slow
 def test_the_command_line_publishes_the_current_build(built, tmp_path):
     folder = tmp_path / "published"
     env = {**os.environ, "DASHBOARD_WAREHOUSE_DIR": str(folder), "DASHBOARD_KEEP_VERSIONS": "1"}

@@ -12,6 +12,8 @@ import shapely
 
 from tests.helpers import DATA, FIXTURES, ROOT
 
+pytestmark = pytest.mark.slow  # each test builds through the command line
+
 LAYERS = FIXTURES / "boundaries"
 
 

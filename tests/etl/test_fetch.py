@@ -25,6 +25,8 @@ from etl.build import build_warehouse
 from tests.helpers import FIXTURES, TODAY, fixture_data_dir
 from tests.etl.loopback import Reply, Server
 
+pytestmark = pytest.mark.slow  # each test imports what it fetched into a warehouse
+
 EMAIL, PASSWORD = "analyst@example.org", "s3cret-Pa55word"
 runner = CliRunner()
 

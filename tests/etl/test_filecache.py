@@ -1,10 +1,13 @@
 """Outcomes kept between builds (etl/filecache.py): a build from the cache gives the same tables as
 a fresh one, an import reads only its own file, and a damaged entry is read again from the file."""
 import duckdb
+import pytest
 
 from etl.build import build_warehouse
 from etl.imports import import_file
 from tests.helpers import FIXTURES, TODAY, tables_equal
+
+pytestmark = pytest.mark.slow  # each test builds the bundled data again, afresh
 
 
 def test_a_build_from_the_cache_gives_the_same_tables_as_a_fresh_one(data_dir, tmp_path):

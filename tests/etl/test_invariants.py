@@ -137,6 +137,7 @@ def _state(data):
             and p.suffix != ".lock"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt, kind", CASES, ids=[f"{f}-{k}" for f, k in CASES])
 def test_an_import_of_hostile_rows_is_all_or_nothing(built_dir, tmp_path_factory, fmt, kind):
     @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

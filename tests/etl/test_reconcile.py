@@ -14,6 +14,8 @@ import pytest
 from etl.imports import import_file
 from tests.helpers import FIXTURES, TODAY
 
+pytestmark = pytest.mark.slow  # each test imports into the bundled warehouse
+
 IMPORTS = FIXTURES / "imports"
 UNKNOWN = {"", "NA", "-99", "-9"}
 

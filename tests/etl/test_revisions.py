@@ -20,6 +20,8 @@ from etl.imports import import_file
 from contract.revisions import summary_lines
 from tests.helpers import FIXTURES, TODAY, fixture_data_dir
 
+pytestmark = pytest.mark.slow  # fixture builds and imports
+
 V1 = FIXTURES / "imports" / "ucdp_ged.csv"
 
 

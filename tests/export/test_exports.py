@@ -25,6 +25,7 @@ def q(con):
     return lambda fn, *args: fn(con, *args)
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_deck_pptx_has_titled_slides_pictures_and_sources_in_notes(con):
     deck = Presentation(io.BytesIO(build_deck(q(con), F, "pptx")))
@@ -49,6 +50,7 @@ def test_deck_pptx_has_titled_slides_pictures_and_sources_in_notes(con):
     assert (table.cell(2, 0).text, table.cell(2, 1).text) == ("of which attacks", f"{scope['attacks']:,}")
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_deck_pdf_has_one_page_per_slide(con):
     pdf = PdfReader(io.BytesIO(build_deck(q(con), F, "pdf")))
@@ -56,6 +58,7 @@ def test_deck_pdf_has_one_page_per_slide(con):
     assert "Briefing note" in pdf.pages[0].extract_text() and "Key figures" in pdf.pages[2].extract_text()
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_png_is_slide_sized_and_svg_carries_title_and_source(con):
     fig, _ = catalog.chart(q(con), "events_by_category", F)
@@ -128,6 +131,7 @@ def _cli(*args):
     return subprocess.run([sys.executable, "-m", "export", *args], capture_output=True, text=True, cwd=ROOT)
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_cli_chart_deck_and_data(built, tmp_path):
     w = ["--warehouse", str(built.warehouse), "--years", "2014-2017", "--province", "Sindh"]

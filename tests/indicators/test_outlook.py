@@ -138,6 +138,7 @@ def _build(tmp_path, name: str, specs: list[dict]):
     return duckdb.connect(str(tmp_path / name / "w.duckdb"), read_only=True)
 
 
+@pytest.mark.slow
 def test_an_event_planted_in_the_future_changes_no_forecast_made_before_it(tmp_path):
     """Two warehouses, the second with one more TTP event in Nowshera on 2015-06-15: every forecast
     made as of 2015-05 or earlier (the forecast and the backtest's rows of origin before June 2015)
