@@ -121,6 +121,7 @@ def check_outcome(path, fmt):
         assert checked.events["fatalities"].dropna().between(0, 1e300).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt, kind", CASES, ids=[f"{f}-{k}" for f, k in CASES])
 def test_every_row_ends_in_exactly_one_outcome(tmp_path_factory, fmt, kind):
     @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
