@@ -52,6 +52,7 @@ def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(data_app):
     assert metric_number(at, HEADLINE) == before
 
 
+@pytest.mark.slow
 def test_a_bad_upload_shows_its_message_and_changes_nothing(data_app):
     at = data_app.run()
     at.switch_page("app_pages/data.py").run()
@@ -74,6 +75,7 @@ def test_template_downloads_are_the_schema_and_real_curated_rows():
     assert "https://www.dawn.com/news/1129775" in example  # the real cited source of that row
 
 
+@pytest.mark.slow
 def test_a_failed_build_after_a_change_serves_the_last_warehouse_with_a_warning(data_app, data_dir):
     """An imported file the build cannot read (here: its registry line names a file that is not
     there) makes `python -m etl build` fail; the dashboard keeps serving the last good
