@@ -12,7 +12,7 @@ LISTEN ?= $(or $(DASHBOARD_LISTEN),127.0.0.1)
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
-.PHONY: run test build bench clean chromium screenshots update nginx node cluster publish docs
+.PHONY: run test test-fast build bench clean chromium screenshots update nginx node cluster publish docs
 
 $(BIN)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -71,6 +71,10 @@ publish: $(BIN)/.installed
 
 test: $(BIN)/.installed chromium nginx node
 	$(BIN)/python -m pytest
+
+# The edit loop (under 2 minutes): every test but the slow ones and the browser flows.
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 # The README's pictures, docs/overview.png and docs/map.png (tests never write tracked files).
 screenshots: $(WAREHOUSE) chromium

@@ -1,8 +1,9 @@
-"""Shared fixtures: one warehouse built from the bundled data for the whole test session."""
+"""Shared fixtures. The read-only ones are built once for the whole run (session scope): the
+warehouse of the bundled data/, a data folder with its warehouse (tests that change a folder take
+`data_dir`, a copy of it), and the warehouses of the hand-worked fixtures. Helpers are in
+tests/helpers.py."""
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import hashlib
 import os
 import shutil
@@ -14,28 +15,10 @@ from pathlib import Path
 # settings is imported, and inherited by the servers and commands the tests start.
 os.environ.setdefault("DASHBOARD_AUDIT", str(Path(tempfile.mkdtemp(prefix="audit-")) / "audit.jsonl"))
 
-import duckdb
 import pytest
 
 from etl.build import build_warehouse
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-FIXTURES = Path(__file__).resolve().parent / "data"
-# A fixed "today" keeps the future-date rule deterministic in tests.
-TODAY = dt.date(2026, 11, 24)
-
-
-def warehouse_tables(path) -> dict:
-    """Every table and view of the warehouse at `path`, rows in a fixed order, build times left out."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
-        return {n: con.execute(f'SELECT * EXCLUDE (built_at) FROM "{n}" ORDER BY ALL' if n == "etl_runs"
-                               else f'SELECT * FROM "{n}" ORDER BY ALL').df().reset_index(drop=True)
-                for n in names}
-    finally:
-        con.close()
+from tests.helpers import DATA, ROOT, TODAY, fixture_warehouse, read_only
 
 
 def _tracked_changes() -> str | None:
@@ -60,44 +43,50 @@ def tracked_files_unchanged():
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """(BuildResult, path) of a warehouse built from the bundled data/."""
+    """(BuildResult, path) of a warehouse built from the bundled data/. Read-only."""
     path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     return build_warehouse(DATA, path, today=TODAY)
 
 
 @pytest.fixture()
 def con(built):
-    connection = duckdb.connect(str(built.warehouse), read_only=True)
-    yield connection
-    connection.close()
+    with read_only(built.warehouse) as connection:
+        yield connection
 
 
-def fixture_data_dir(tmp_path, files):
-    """A data/ folder with the bundled boundaries and references and the given raw files."""
-    data = tmp_path / "data"
-    (data / "raw").mkdir(parents=True)
-    shutil.copytree(DATA / "raw" / "boundaries", data / "raw" / "boundaries")
+@pytest.fixture(scope="session")
+def built_dir(tmp_path_factory):
+    """A data/ folder with the bundled raw files and references (no imports) and its warehouse,
+    built once: data/warehouse.duckdb, the build cache beside it. Read-only: a test that changes
+    the folder takes `data_dir`."""
+    data = tmp_path_factory.mktemp("built_dir") / "data"
+    shutil.copytree(DATA / "raw", data / "raw")
     shutil.copytree(DATA / "reference", data / "reference")
-    shutil.copytree(DATA / "population", data / "population")
-    with open(data / "raw" / "sources.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "format", "dataset", "short_name", "title", "author_publisher",
-                         "origin", "licence"])
-        for name, fmt in files.items():
-            shutil.copy(FIXTURES / name, data / "raw" / name)
-            writer.writerow([name, fmt, fmt, name, name, "tests", "tests", "test fixture"])
+    build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
     return data
+
+
+@pytest.fixture()
+def data_dir(built_dir, tmp_path):
+    """A copy of `built_dir` of the test's own (the warehouse and the build cache too, so a build
+    or an import there reads only what changed)."""
+    return shutil.copytree(built_dir, tmp_path / "data")
 
 
 @pytest.fixture(scope="session")
 def fixture_con(tmp_path_factory):
     """A warehouse of tests/data/indicator_events.csv, whose values the tests work out by hand."""
-    tmp = tmp_path_factory.mktemp("indicator_fixture")
-    data = fixture_data_dir(tmp, {"indicator_events.csv": "curated"})
-    build_warehouse(data, tmp / "w.duckdb", today=TODAY)
-    connection = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
-    yield connection
-    connection.close()
+    path = fixture_warehouse(tmp_path_factory.mktemp("indicator_fixture"), {"indicator_events.csv": "curated"})
+    with read_only(path) as connection:
+        yield connection
+
+
+@pytest.fixture(scope="session")
+def brief_warehouse(tmp_path_factory):
+    """The warehouse of tests/data/brief_events.csv and brief_suicide.csv, whose briefing note
+    tests/indicators/test_brief.py works out by hand (also read by tests/export/test_note.py)."""
+    return fixture_warehouse(tmp_path_factory.mktemp("brief_fixture"),
+                             {"brief_events.csv": "curated", "brief_suicide.csv": "pk_suicide_attacks"})
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 README = ROOT / "README.md"
 LIMIT = 12 * 1024

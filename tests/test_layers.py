@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 

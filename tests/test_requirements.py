@@ -1,7 +1,7 @@
 """requirements.txt: one exact pin per package."""
 import re
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_each_package_is_pinned_once():

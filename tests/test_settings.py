@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import settings
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 OUTSIDE = ("tests/", "bench/", "deploy/")  # scripts and checks around the project, not its stages
 

@@ -16,8 +16,8 @@ import pytest
 
 from access import audit
 from access.roles import Caller, Refused
-from tests.conftest import FIXTURES, ROOT, fixture_data_dir
-from tests.etl.test_fetch import base, data_dir, serve_ucdp, server, write_config  # noqa: F401 (fixtures)
+from tests.helpers import FIXTURES, ROOT, fixture_data_dir
+from tests.etl.test_fetch import base, serve_ucdp, server, small_dir, write_config  # noqa: F401 (fixtures)
 from tests.etl.test_fetch import run as run_fetch
 
 IMPORT = FIXTURES / "imports" / "acled_export_bom.csv"
@@ -134,15 +134,15 @@ def test_an_unwritable_trail_stops_the_action_with_the_file_named(tmp_path, monk
     assert done == [], "an action whose outcome cannot be recorded must not start"
 
 
-def test_a_fetch_is_recorded_with_its_source_and_outcome(server, data_dir, tmp_path, monkeypatch):
+def test_a_fetch_is_recorded_with_its_source_and_outcome(server, small_dir, tmp_path, monkeypatch):
     """`python -m etl fetch ucdp` against the loopback UCDP of tests/etl/test_fetch.py: one row
     when it imports, one 'failed' row when the release cannot be found."""
     monkeypatch.setattr(audit.settings, "AUDIT_FILE", None)  # the trail of the fetch's data folder
     serve_ucdp(server)
-    assert run_fetch(data_dir, write_config(tmp_path, server.url), "ucdp").exit_code == 0
-    missing = run_fetch(data_dir, write_config(tmp_path, server.url + "/nothing-here"), "ucdp")
+    assert run_fetch(small_dir, write_config(tmp_path, server.url), "ucdp").exit_code == 0
+    missing = run_fetch(small_dir, write_config(tmp_path, server.url + "/nothing-here"), "ucdp")
     assert missing.exit_code == 1
-    rows = _trail(data_dir)
+    rows = _trail(small_dir)
     assert [(r["who"], r["action"], r["what"]["source"]) for r in rows] == [(getpass.getuser(), "fetch", "ucdp")] * 2
     assert rows[0]["outcome"] == "ok" and "ucdp_ged_fetched.csv" in rows[0]["what"]["result"]
     assert rows[1]["outcome"].startswith("failed: ")

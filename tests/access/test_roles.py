@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from access.roles import CHANGES, RIGHTS, ROLES, Caller, Refused, local_user, mapping, require, role_of
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 ROLE_MAP = {"dashboard-admins": "admin", "dashboard-analysts": "analyst"}
 

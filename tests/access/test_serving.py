@@ -15,7 +15,7 @@ import pytest
 
 from access import serving
 from bench.server import free_port
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def _make_run(env: dict, *variables: str) -> list[str]:

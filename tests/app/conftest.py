@@ -1,59 +1,38 @@
-"""The AppTest fixture and the readers the page tests share."""
+"""The AppTest fixtures of the page tests (their readers are in tests/helpers.py)."""
 from __future__ import annotations
 
-import base64
-import json
-
-import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import dashboard.data
-from tests.conftest import ROOT
+from tests.helpers import app_test
 
-
-def app_test(timeout: int = 60) -> AppTest:
-    """app.py under AppTest (not yet run), reading dashboard.data.WAREHOUSE."""
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+YEARS = "1995-2019"  # the years the page tests count in (the dashboard opens on the last ten with data)
 
 
 @pytest.fixture()
-def app(built, monkeypatch) -> AppTest:
-    """app.py on the session's warehouse built from the bundled data, not yet run, opened on
-    1995-2019 (the years the page tests count in; the dashboard itself opens on the last ten
-    years with data)."""
+def app(built, monkeypatch):
+    """app.py under AppTest on the session's warehouse built from the bundled data, not yet run,
+    opened on YEARS."""
     monkeypatch.setattr(dashboard.data, "WAREHOUSE", built.warehouse)
     at = app_test()
-    at.query_params["years"] = "1995-2019"
+    at.query_params["years"] = YEARS
     return at
 
 
-HEADLINE = "Militant violence"  # the Overview's first KPI (indicators.overview.scope_counts)
+@pytest.fixture(scope="session")
+def shown(built):
+    """shown('app_pages/<page>.py'): app.py on the session's warehouse, opened on YEARS, run and
+    switched to that page once for the whole run. Read-only: for the tests that only read what a
+    page shows first; a test that sets a widget or reruns takes `app`."""
+    runs = {}
 
-
-def metrics(at) -> dict[str, str]:
-    """The page's metrics as shown: label -> value ('1,234')."""
-    return {m.label: m.value for m in at.metric}
-
-
-def metric_number(at, label: str) -> int:
-    return int(metrics(at)[label].replace(",", ""))
-
-
-def open_page(at, page: str):
-    """Switch a run app to app_pages/<page>.py and run it; it must not raise."""
-    at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception
-    return at
-
-
-def figures(at) -> list[dict]:
-    """Every plotly figure of the page, as the browser receives it."""
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def array(value) -> list:
-    """A figure array as a list (plotly writes numeric arrays as base64 typed arrays)."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return list(value)
+    def show(path: str):
+        if path not in runs:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(dashboard.data, "WAREHOUSE", built.warehouse)
+                at = app_test()
+                at.query_params["years"] = YEARS
+                at.run()
+                runs[path] = at.switch_page(path).run()
+        return runs[path]
+    return show

@@ -1,32 +1,22 @@
 """The Brief page headless under AppTest, and the Events page opened by one of its links, on the
 warehouse built from the bundled data."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
-import dashboard.data
 from indicators.links import events_query, events_url
 from dashboard.widgets import plain
 from indicators import brief, events, overview
 from indicators.filters import Filters
 from indicators.periods import EvidenceFilters, Period
-from tests.app.conftest import HEADLINE
-from tests.conftest import ROOT
+from tests.helpers import HEADLINE
 
-ALL = Filters(1995, 2019)
-
-
-@pytest.fixture()
-def app(built, monkeypatch):
-    monkeypatch.setattr(dashboard.data, "WAREHOUSE", built.warehouse)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["years"] = f"{ALL.year_from}-{ALL.year_to}"  # the years these tests count in
-    return at
+ALL = Filters(1995, 2019)  # the years of the `app` fixture (tests/app/conftest.py)
 
 
 def note_markdown(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+@pytest.mark.slow
 def test_the_brief_page_shows_the_note_with_a_link_per_sentence(app, con):
     at = app.run()
     at.switch_page("app_pages/brief.py").run()
@@ -47,6 +37,7 @@ def test_the_brief_page_shows_the_note_with_a_link_per_sentence(app, con):
     assert plain(note.sentences[0].text) not in note_markdown(at)
 
 
+@pytest.mark.slow
 def test_a_brief_link_opens_the_events_page_on_exactly_its_events(app, con):
     f = EvidenceFilters.of(ALL, Period("quarter", brief.default_period(con, ALL).start), categories=("attack",))
     for key, value in events_query(f):

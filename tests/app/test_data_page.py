@@ -1,31 +1,27 @@
 """The Data page under AppTest: upload a file, see the summary and the rejects, and the Overview
 count the new events; a bad file gives its message and changes nothing."""
-import shutil
-
 import pytest
 
 import dashboard.data
 import dashboard.uploads
 from etl.build import build_warehouse
-from tests.app.conftest import HEADLINE, app_test, metric_number, metrics
-from tests.conftest import DATA, FIXTURES, TODAY
+from tests.helpers import DATA, FIXTURES, HEADLINE, TODAY, app_test, metric_number, metrics
 
 
 @pytest.fixture()
-def app(tmp_path, monkeypatch):
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "raw", data / "raw")
-    shutil.copytree(DATA / "reference", data / "reference")
-    build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
-    monkeypatch.setattr(dashboard.data, "WAREHOUSE", data / "warehouse.duckdb")
-    monkeypatch.setattr(dashboard.data, "DATA_DIR", data)
+def data_app(data_dir, monkeypatch):
+    """app.py under AppTest (not yet run) on a data folder of its own (`data_dir`, which uploads
+    change)."""
+    monkeypatch.setattr(dashboard.data, "WAREHOUSE", data_dir / "warehouse.duckdb")
+    monkeypatch.setattr(dashboard.data, "DATA_DIR", data_dir)
     at = app_test(timeout=90)
     at.query_params["years"] = "2014-2026"  # the imported GTD events are of 2015
     return at
 
 
-def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(app):
-    at = app.run()
+@pytest.mark.slow
+def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(data_app):
+    at = data_app.run()
     before = metric_number(at, HEADLINE)
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
@@ -56,8 +52,9 @@ def test_uploading_a_gtd_export_imports_it_and_the_overview_counts_it(app):
     assert metric_number(at, HEADLINE) == before
 
 
-def test_a_bad_upload_shows_its_message_and_changes_nothing(app):
-    at = app.run()
+@pytest.mark.slow
+def test_a_bad_upload_shows_its_message_and_changes_nothing(data_app):
+    at = data_app.run()
     at.switch_page("app_pages/data.py").run()
     version = dashboard.data.version()
     at.file_uploader(key="upload").set_value(("notes.csv", b"name,when\nx,2020\n", "text/csv")).run()
@@ -78,35 +75,35 @@ def test_template_downloads_are_the_schema_and_real_curated_rows():
     assert "https://www.dawn.com/news/1129775" in example  # the real cited source of that row
 
 
-def test_a_failed_build_after_a_change_serves_the_last_warehouse_with_a_warning(app, tmp_path):
+@pytest.mark.slow
+def test_a_failed_build_after_a_change_serves_the_last_warehouse_with_a_warning(data_app, data_dir):
     """An imported file the build cannot read (here: its registry line names a file that is not
     there) makes `python -m etl build` fail; the dashboard keeps serving the last good
     warehouse and every page says so."""
-    at = app.run()
+    at = data_app.run()
     assert not at.exception and not at.warning
-    imports = tmp_path / "data" / "imports"
+    imports = data_dir / "imports"
     imports.mkdir()
     (imports / "imports.csv").write_text("file,format,dataset,short_name,title,author_publisher,"
                                          "origin,licence\nacled-0123.csv,acled,acled,x.csv,x,x,x,x\n")
     with pytest.raises(Exception, match="acled-0123.csv"):
-        build_warehouse(tmp_path / "data", tmp_path / "data" / "warehouse.duckdb", today=TODAY)
+        build_warehouse(data_dir, data_dir / "warehouse.duckdb", today=TODAY)
     dashboard.data.stale_warning.clear()
-    at = app.run()
+    at = data_app.run()
     assert not at.exception
     assert at.warning[0].value.startswith("1 data file(s) changed since this warehouse was built "
                                           "(imports/imports.csv) and no build has finished since")
     assert int(at.metric[0].value.replace(",", "")) > 0  # the previous data, still served
 
 
-def test_the_latest_change_of_a_dataset_is_shown_with_its_events(tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_the_latest_change_of_a_dataset_is_shown_with_its_events(data_dir, tmp_path, monkeypatch):
     """Version 1 then version 2 of a UCDP export (tests/etl/test_revisions.py): the page says
     what changed and lists the changed events and fields."""
     from etl.imports import import_file
     from tests.etl.test_revisions import V1, version_2
 
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "raw", data / "raw")
-    shutil.copytree(DATA / "reference", data / "reference")
+    data = data_dir
     warehouse = data / "warehouse.duckdb"
     import_file(V1, data, warehouse, "ucdp", original="ged.csv", today=TODAY)
     version_2(tmp_path / "v2.csv")

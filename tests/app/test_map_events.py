@@ -3,16 +3,9 @@ import pytest
 
 from indicators import events, geography, overview
 from indicators.filters import Filters
-from tests.app.conftest import array, figures, metrics, open_page
+from tests.helpers import array, figures, metrics, open_page
 
 ALL = Filters(1995, 2019)
-
-
-@pytest.fixture()
-def app(app):
-    """The app opened on 1995-2019 (the years these tests count in)."""
-    app.query_params["years"] = f"{ALL.year_from}-{ALL.year_to}"
-    return app.run()
 
 
 def map_figure(at):
@@ -23,8 +16,8 @@ def z_by_location(fig) -> dict:
     return dict(zip(fig["data"][0]["locations"], array(fig["data"][0]["z"])))
 
 
-def test_map_draws_every_district_and_notes_the_unplaced(app, con):
-    at = open_page(app, "map")
+def test_map_draws_every_district_and_notes_the_unplaced(shown, con):
+    at = shown("app_pages/map.py")
     fig = map_figure(at)
     choropleth = fig["data"][0]
     assert choropleth["type"] == "choroplethmap" and len(choropleth["locations"]) == 148 + 398
@@ -36,8 +29,9 @@ def test_map_draws_every_district_and_notes_the_unplaced(app, con):
                and f"Pakistan ({unplaced['PAK']}" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_level_metric_year_and_points_change_the_map(app, con):
-    at = open_page(app, "map")
+    at = open_page(app.run(), "map")
     at.segmented_control(key="map_metric").set_value("fatalities").run()
     fig = map_figure(at)
     expected = geography.area_values(con, ALL).set_index("unit_id").loc["PAK-quetta", "fatalities"]
@@ -58,7 +52,7 @@ def test_level_metric_year_and_points_change_the_map(app, con):
 
 
 def test_choosing_a_district_opens_its_panel_with_sourced_events(app, con):
-    at = open_page(app, "map")
+    at = open_page(app.run(), "map")
     assert not at.metric  # no panel before a district is chosen
     at.selectbox(key="map_unit_district").set_value("PAK-mastung").run()
     assert not at.exception
@@ -72,8 +66,9 @@ def test_choosing_a_district_opens_its_panel_with_sourced_events(app, con):
     assert map_figure(at)["data"][1]["locations"] == ["PAK-mastung"]
 
 
+@pytest.mark.slow
 def test_events_page_search_sort_and_pages(app, con):
-    at = open_page(app, "events")
+    at = open_page(app.run(), "events")
     total = events.event_count(con, ALL)
     assert at.metric[0].value == f"{total:,}"
     first = at.dataframe[0].value
@@ -98,7 +93,7 @@ def test_events_page_search_sort_and_pages(app, con):
 def test_event_text_is_shown_as_text(app, con):
     """A description is never rendered as Markdown or HTML: the page shows events only through
     st.dataframe, and the map's hover text is escaped."""
-    at = open_page(app, "events")
+    at = open_page(app.run(), "events")
     assert not [m for m in at.markdown if "http" in m.value]
     at = open_page(app, "map")
     at.toggle(key="map_points").set_value(True).run()
@@ -115,19 +110,15 @@ def test_names_from_the_data_are_escaped_before_markdown():
     assert plain("Dera Ghazi Khan") == "Dera Ghazi Khan"
 
 
-def test_the_map_says_how_many_2025_events_it_cannot_draw(built, monkeypatch, con):
+def test_the_map_says_how_many_2025_events_it_cannot_draw(app, con):
     """2025, every category and kind of actor: the UCDP Candidate file for 2025 gives no place, so the map draws
     almost nothing and says so under it."""
-    import dashboard.data
     from contract.schema import CATEGORIES
-    from tests.app.conftest import app_test
 
-    monkeypatch.setattr(dashboard.data, "WAREHOUSE", built.warehouse)
-    at = app_test()
-    at.query_params["years"] = "2025"
-    at.query_params["category"] = list(CATEGORIES)
-    at.query_params["kind"] = "all"
-    at = open_page(at.run(), "map")
+    app.query_params["years"] = "2025"
+    app.query_params["category"] = list(CATEGORIES)
+    app.query_params["kind"] = "all"
+    at = open_page(app.run(), "map")
     f = Filters(2025, 2025, categories=tuple(CATEGORIES), actor_kinds=())
     sentence = geography.unplaced_sentence(geography.unplaced_by_year(con, f))
     assert sentence.startswith("2025: 1,132 events in Pakistan")

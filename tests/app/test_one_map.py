@@ -5,7 +5,7 @@ from export import catalog
 from indicators import geography
 from indicators.filters import Filters
 from maps.area_map import CENTER, COLORSCALE
-from tests.app.conftest import figures, open_page
+from tests.helpers import figures
 
 ALL = Filters(1995, 2019)
 
@@ -15,16 +15,14 @@ def hover_of(fig: dict, unit_id: str) -> str:
     return dict(zip(choropleth["locations"], choropleth["text"]))[unit_id]
 
 
-def test_overview_map_page_and_export_draw_the_same_map(app, con):
-    at = app.run()
-    overview = figures(at)[1]
+def test_overview_map_page_and_export_draw_the_same_map(shown, con):
+    overview = figures(shown("app_pages/overview.py"))[1]
     exported = json.loads(catalog.chart(lambda fn, *a: fn(con, *a), "district_map", ALL)[0].to_json())
     for key in ("locations", "text", "colorscale", "zmax"):
         assert overview["data"][0][key] == exported["data"][0][key], key
     assert overview["layout"]["map"] == exported["layout"]["map"]
     assert overview["layout"]["map"]["center"] == CENTER
-    at = open_page(at, "map")
-    page = figures(at)[0]
+    page = figures(shown("app_pages/map.py"))[0]
     assert page["data"][0]["colorscale"] == [list(c) for c in COLORSCALE] == overview["data"][0]["colorscale"]
     assert page["layout"]["map"]["center"] == CENTER
     assert page["layout"]["map"]["zoom"] > overview["layout"]["map"]["zoom"]  # taller: closer

@@ -5,8 +5,9 @@ import dashboard.data
 from dashboard.navigation import PAGES
 from indicators import overview
 from indicators.filters import Filters
-from tests.app.conftest import HEADLINE, app_test, array, figures, metric_number, metrics
-from tests.conftest import ROOT
+from tests.helpers import (
+    DATA, HEADLINE, ROOT, TODAY, app_test, array, figures, fixture_data_dir, metric_number, metrics,
+)
 
 
 def test_overview_renders_and_a_year_change_moves_the_kpis(app, con):
@@ -82,6 +83,7 @@ def test_a_misspelt_link_value_is_ignored_with_the_closest_valid_one(app):
     assert at.sidebar.multiselect(key="provinces").value == ["Balochistan"]  # the valid one is kept
 
 
+@pytest.mark.slow
 def test_state_action_is_one_click_in(app, con):
     """Drone strikes are state action: adding their category alone changes nothing (their actor
     is a state); the sidebar's one button brings in every kind of actor and the state categories,
@@ -104,9 +106,8 @@ def test_state_action_is_one_click_in(app, con):
     assert metric_number(at, HEADLINE) == before
 
 
-def test_sources_page_lists_licences_and_rejects(app):
-    at = app.run()
-    at.switch_page("app_pages/methods.py").run()
+def test_sources_page_lists_licences_and_rejects(shown):
+    at = shown("app_pages/methods.py")
     assert not at.exception
     sources = at.dataframe[0].value
     assert {"raw/pakistan_suicide_attacks.csv", "raw/pakistan_drone_attacks.csv"} <= set(sources["file"])
@@ -121,6 +122,7 @@ def test_missing_warehouse_says_how_to_build_it(tmp_path, monkeypatch):
     assert "python -m etl build" in at.error[0].value
 
 
+@pytest.mark.slow
 def test_trends_page_breakdowns_and_comparisons(app, con):
     at = app.run()
     at.switch_page("app_pages/trends.py").run()
@@ -155,18 +157,16 @@ def test_trends_page_answers_the_expansion_questions(app, con):
     assert any("unit" in t.columns for t in tables)  # GTI-style scores by province
 
 
-def test_timeline_page_shows_the_lineage_with_sources(app):
-    at = app.run()
-    at.switch_page("app_pages/timeline.py").run()
+def test_timeline_page_shows_the_lineage_with_sources(shown):
+    at = shown("app_pages/timeline.py")
     assert not at.exception
     table = at.dataframe[0].value
     assert {"allegiance", "propaganda"} <= set(table["category"])
     assert table["source_name"].notna().all()
 
 
-def test_methods_page_prints_the_registry(app):
-    at = app.run()
-    at.switch_page("app_pages/methods.py").run()
+def test_methods_page_prints_the_registry(shown):
+    at = shown("app_pages/methods.py")
     assert not at.exception
     text = "\n".join(m.value for m in at.markdown)
     assert "Impact score (GTI-style) (`gti_score`)" in text and "W = 16 raw(y)" in text
@@ -199,10 +199,10 @@ def test_a_warehouse_of_an_older_layout_says_how_to_rebuild(built, tmp_path, mon
     assert "python -m etl build" in at.error[0].value
 
 
+@pytest.mark.slow
 def test_a_rebuild_is_picked_up_without_an_error(built, tmp_path, monkeypatch):
     """The page keeps its session while the warehouse file is replaced by a new build."""
     from etl.build import build_warehouse
-    from tests.conftest import TODAY, fixture_data_dir
 
     live = tmp_path / "warehouse.duckdb"
     live.write_bytes(built.warehouse.read_bytes())
@@ -232,7 +232,7 @@ def test_maps_name_their_outlines_instead_of_carrying_them(app, con):
 
     import settings
 
-    at = app.run()
+    at = app.run()  # (its own run: the outlines file it reads is that of the last warehouse drawn)
     specs = figures(at)
     maps = [t for spec in specs for t in spec["data"] if t["type"] == "choroplethmap"]
     assert maps and all(isinstance(t["geojson"], str) for t in maps)
@@ -248,10 +248,9 @@ def test_maps_name_their_outlines_instead_of_carrying_them(app, con):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.title for p in PAGES])
-def test_every_page_of_the_navigation_renders(app, page):
+def test_every_page_of_the_navigation_renders(shown, page):
     """Each page under AppTest: no exception, no error box, its title or its figures drawn."""
-    at = app.run()
-    at.switch_page(page.path).run()
+    at = shown(page.path)
     assert not at.exception
     assert not at.error
     assert at.title and at.title[0].value
@@ -262,16 +261,14 @@ def test_the_navigation_lists_every_page_file():
     assert {p.path for p in PAGES} == files
 
 
-def test_sources_page_links_every_published_figure(app):
+def test_sources_page_links_every_published_figure(shown):
     """Every url of the yardsticks file is a Markdown link on the page, grouped by publisher."""
     import csv
 
-    from tests.conftest import DATA
 
     with open(DATA / "yardsticks" / "published_totals_pak_afg.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    at = app.run()
-    at.switch_page("app_pages/methods.py").run()
+    at = shown("app_pages/methods.py")
     assert not at.exception
     text = "\n".join(m.value for m in at.markdown)
     assert [r["url"] for r in rows if f"]({r['url']})" not in text] == []
@@ -279,6 +276,7 @@ def test_sources_page_links_every_published_figure(app):
     assert "Pak Institute for Peace Studies" in text  # the definitions are there too
 
 
+@pytest.mark.slow
 def test_trends_sets_the_published_figure_beside_yearly_attacks(app, con):
     from indicators import yardsticks
 

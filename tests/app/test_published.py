@@ -4,7 +4,7 @@ builder."""
 import settings
 import dashboard.uploads
 from etl.publish import publish
-from tests.app.conftest import HEADLINE, app_test, metric_number, open_page
+from tests.helpers import HEADLINE, app_test, metric_number, open_page
 
 
 def test_a_replica_follows_the_published_pointer(built, tmp_path, monkeypatch):

@@ -8,10 +8,9 @@ import os
 import pytest
 
 from bench.server import CHROMIUM_ARGS, StreamlitApp, chromium, streamlit
+from tests.helpers import SERVER_OPTIONS
 
 CHROMIUM = chromium()
-# options of the test servers: nothing watches the files (a test run must not rerun the app)
-SERVER_OPTIONS = ("server.fileWatcherType=none",)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -34,6 +33,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture()
 def app(page, server) -> StreamlitApp:
+    """The browser's page on the session's server (`server`), driven through bench.server.StreamlitApp."""
     return StreamlitApp(page, server)
 
 

@@ -22,8 +22,7 @@ from dashboard.navigation import PAGES
 from deploy.cluster import cluster
 from etl.build import build_warehouse
 from etl.publish import publish, warehouse_version
-from tests.browser.conftest import SERVER_OPTIONS
-from tests.conftest import ROOT, TODAY, fixture_data_dir
+from tests.helpers import ROOT, SERVER_OPTIONS, TODAY, fixture_data_dir
 
 pytestmark = pytest.mark.browser
 # The Brief page fails on every server at this commit (the 'organisation' category has no measure

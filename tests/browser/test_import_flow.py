@@ -7,20 +7,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench import generate
-from etl.build import build_warehouse
-from bench.server import streamlit
-from tests.browser.conftest import SERVER_OPTIONS, StreamlitApp
-from tests.conftest import DATA, FIXTURES, TODAY
+from bench.server import StreamlitApp, streamlit
+from tests.helpers import FIXTURES, SERVER_OPTIONS
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def import_server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("import_flow") / "data"
-    shutil.copytree(DATA / "raw", data / "raw")
-    shutil.copytree(DATA / "reference", data / "reference")
-    build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
+def import_server(built_dir, tmp_path_factory):
+    data = shutil.copytree(built_dir, tmp_path_factory.mktemp("import_flow") / "data")
     # files read in parts of 1,000 rows (ETL_PART_ROWS), so that a small upload shows its progress
     with streamlit(data / "warehouse.duckdb", SERVER_OPTIONS,
                    env={"DASHBOARD_DATA_DIR": str(data), "ETL_PART_ROWS": "1000"},

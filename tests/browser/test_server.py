@@ -3,7 +3,7 @@ chatty server would fill the pipe and block)."""
 import os
 
 from bench.server import streamlit
-from tests.browser.conftest import SERVER_OPTIONS
+from tests.helpers import SERVER_OPTIONS
 
 
 def test_the_server_writes_its_output_to_a_file(built, tmp_path):

@@ -14,8 +14,9 @@ from playwright.sync_api import Page, expect
 from bench.server import free_port, streamlit
 from etl.build import build_warehouse
 from tests.access import oidc
-from tests.browser.conftest import SERVER_OPTIONS, StreamlitApp
-from tests.conftest import DATA, FIXTURES, TODAY, fixture_data_dir
+from bench.server import StreamlitApp
+from tests.helpers import SERVER_OPTIONS
+from tests.helpers import DATA, FIXTURES, TODAY, fixture_data_dir
 
 pytestmark = pytest.mark.browser
 IMPORT = FIXTURES / "imports" / "gtd_latin1.csv"

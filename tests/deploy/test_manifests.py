@@ -3,7 +3,7 @@ them agreeing with the code (the settings' variables, the health endpoint, the p
 import re
 
 import settings
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 DEPLOY = ROOT / "deploy"
 

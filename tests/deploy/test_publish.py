@@ -10,7 +10,7 @@ import pytest
 
 from contract.published import POINTER, NotPublished, current, current_version, versions
 from etl.publish import PublishError, publish, warehouse_version
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def at(minute: int) -> dt.datetime:
@@ -84,6 +84,7 @@ def test_a_replica_without_a_published_version_says_how_to_publish(tmp_path):
         current_version(tmp_path)
 
 
+@pytest.mark.slow
 def test_the_command_line_publishes_the_current_build(built, tmp_path):
     folder = tmp_path / "published"
     env = {**os.environ, "DASHBOARD_WAREHOUSE_DIR": str(folder), "DASHBOARD_KEEP_VERSIONS": "1"}

@@ -5,11 +5,13 @@ import csv
 import datetime as dt
 
 import duckdb
+import pytest
 
 from etl.build import build_warehouse
 from etl.imports import import_file
-from tests.conftest import DATA, FIXTURES, TODAY
-from tests.etl.test_filecache import tables_equal
+from tests.helpers import DATA, FIXTURES, TODAY, tables_equal
+
+pytestmark = pytest.mark.slow  # each test compares with a full build of the bundled data
 
 
 def _bundled_ucdp(ids: set[str]) -> tuple[list[str], list[list[str]]]:

@@ -4,7 +4,6 @@ import csv
 import io
 import fcntl
 import hashlib
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -14,7 +13,7 @@ import pytest
 
 from etl import geo
 from etl.build import BuildError, build_warehouse
-from tests.conftest import DATA, ROOT, TODAY, fixture_data_dir, warehouse_tables
+from tests.helpers import DATA, ROOT, TODAY, fixture_data_dir, warehouse_tables
 
 
 def test_every_bundled_event_is_loaded_or_accounted_for(built, con):
@@ -188,6 +187,7 @@ def test_unknown_tolls_stay_null(con):
     assert con.execute("SELECT count(*) FROM events WHERE fatalities < 0 OR injured < 0").fetchone()[0] == 0
 
 
+@pytest.mark.slow
 def test_rebuilding_gives_identical_tables(built, tmp_path):
     again = build_warehouse(DATA, tmp_path / "again.duckdb", today=TODAY)
     assert again.version == built.version
@@ -197,6 +197,7 @@ def test_rebuilding_gives_identical_tables(built, tmp_path):
         assert first[name].equals(second[name]), name
 
 
+@pytest.mark.slow
 def test_fixture_build_quarantines_with_reasons_and_keeps_duplicates(tmp_path):
     data = fixture_data_dir(tmp_path, {"curated_awkward.csv": "curated",
                                        "suicide_original_latin1.csv": "pk_suicide_attacks",
@@ -237,6 +238,7 @@ def _sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_a_failed_build_leaves_the_previous_warehouse_intact(tmp_path):
     data = fixture_data_dir(tmp_path, {"drone_small.csv": "pk_drone_strikes"})
     target = tmp_path / "w.duckdb"
@@ -249,6 +251,7 @@ def test_a_failed_build_leaves_the_previous_warehouse_intact(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
 
 
+@pytest.mark.slow
 def test_a_memory_limit_duckdb_refuses_stops_the_build_before_anything_is_read(tmp_path, monkeypatch):
     import settings
 
@@ -263,6 +266,7 @@ def test_a_memory_limit_duckdb_refuses_stops_the_build_before_anything_is_read(t
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
 
 
+@pytest.mark.slow
 def test_a_second_build_at_once_is_refused_clearly(tmp_path):
     data = fixture_data_dir(tmp_path, {"drone_small.csv": "pk_drone_strikes"})
     target = tmp_path / "w.duckdb"
@@ -273,6 +277,7 @@ def test_a_second_build_at_once_is_refused_clearly(tmp_path):
     assert not target.exists()
 
 
+@pytest.mark.slow
 def test_registry_naming_a_missing_file_says_how_to_fix(tmp_path):
     data = fixture_data_dir(tmp_path, {"drone_small.csv": "pk_drone_strikes"})
     (data / "raw" / "drone_small.csv").unlink()
@@ -280,6 +285,7 @@ def test_registry_naming_a_missing_file_says_how_to_fix(tmp_path):
         build_warehouse(data, tmp_path / "w.duckdb", today=TODAY)
 
 
+@pytest.mark.slow
 def test_cli_prints_the_summary_and_fails_with_the_message(tmp_path):
     data = fixture_data_dir(tmp_path, {"drone_small.csv": "pk_drone_strikes"})
     ok = subprocess.run([sys.executable, "-m", "etl", "build", "--data-dir", str(data), "--out",
@@ -297,13 +303,12 @@ def test_cli_prints_the_summary_and_fails_with_the_message(tmp_path):
     assert helped.returncode == 0 and "--data-dir" in helped.stdout
 
 
-def test_the_reference_tables_come_from_the_data_dir_the_build_was_given(tmp_path):
+@pytest.mark.slow
+def test_the_reference_tables_come_from_the_data_dir_the_build_was_given(data_dir, tmp_path):
     """Issue 15: editing a rule under another data dir changes both the warehouse version and
     what the build derives (it used to read the repository's tables whatever --data-dir said)."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "raw", data / "raw")
-    shutil.copytree(DATA / "reference", data / "reference")
-    first = build_warehouse(data, tmp_path / "a.duckdb", today=TODAY)
+    data = data_dir
+    first = build_warehouse(data, data / "warehouse.duckdb", today=TODAY)  # (from its cache)
     rules = data / "reference" / "target_classes.csv"
     with open(rules, encoding="utf-8") as handle:
         fields = next(csv.reader(handle))

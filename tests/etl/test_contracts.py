@@ -18,7 +18,7 @@ from contract.schema import Column
 from contract.tables import BY_NAME, TABLES, WAREHOUSE_LAYOUT, Table, layout
 from etl.build import build_warehouse
 from etl.imports import import_file
-from tests.conftest import DATA, FIXTURES, ROOT, TODAY
+from tests.helpers import DATA, FIXTURES, ROOT, TODAY
 
 
 def problems(con: duckdb.DuckDBPyConnection, table: Table) -> list[str]:

@@ -1,14 +1,12 @@
 """The build's derived cube, point order and first events say exactly what the events say."""
-import duckdb
 import pandas as pd
 import pytest
 
 from contract.schema import CATEGORIES
-from etl.build import build_warehouse
 from etl.derived import FIRSTS_KEYS
 from indicators import spread
 from indicators.filters import Filters
-from tests.conftest import TODAY, fixture_data_dir
+from tests.helpers import fixture_warehouse, read_only
 
 FILTERS = [Filters(1990, 2030), Filters(2014, 2017, provinces=("Sindh", "Balochistan")),
            Filters(2004, 2019, categories=tuple(CATEGORIES), all_duplicates=True),
@@ -46,12 +44,10 @@ def firsts_con(tmp_path_factory):
     across categories, an earlier event dated only to the month or the year, an earlier event of
     a category not selected by default, a first event before the years, on the first and last
     day of a year, no district, an unidentified group) and brief_suicide.csv (a second dataset)."""
-    tmp = tmp_path_factory.mktemp("firsts")
-    data = fixture_data_dir(tmp, {"firsts_events.csv": "curated", "brief_suicide.csv": "pk_suicide_attacks"})
-    build_warehouse(data, tmp / "w.duckdb", today=TODAY)
-    connection = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
-    yield connection
-    connection.close()
+    path = fixture_warehouse(tmp_path_factory.mktemp("firsts"),
+                             {"firsts_events.csv": "curated", "brief_suicide.csv": "pk_suicide_attacks"})
+    with read_only(path) as connection:
+        yield connection
 
 
 def test_event_firsts_hold_the_first_event_of_each_combination(con, firsts_con):

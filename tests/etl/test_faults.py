@@ -10,7 +10,7 @@ import pytest
 from etl import build
 from etl.build import build_warehouse
 from etl.imports import ImportProblem, import_file
-from tests.conftest import DATA, FIXTURES, TODAY, warehouse_tables
+from tests.helpers import DATA, FIXTURES, TODAY, warehouse_tables
 
 FIRST, SECOND = FIXTURES / "imports" / "acled_api.json", FIXTURES / "imports" / "ucdp_ged.csv"
 

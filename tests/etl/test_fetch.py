@@ -22,8 +22,10 @@ from typer.testing import CliRunner
 
 from etl.__main__ import app
 from etl.build import build_warehouse
-from tests.conftest import FIXTURES, TODAY, fixture_data_dir
+from tests.helpers import FIXTURES, TODAY, fixture_data_dir
 from tests.etl.loopback import Reply, Server
+
+pytestmark = pytest.mark.slow  # each test imports what it fetched into a warehouse
 
 EMAIL, PASSWORD = "analyst@example.org", "s3cret-Pa55word"
 runner = CliRunner()
@@ -41,7 +43,7 @@ def base(tmp_path_factory):
 
 
 @pytest.fixture()
-def data_dir(base, tmp_path):
+def small_dir(base, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(base, data)
     return data
@@ -100,23 +102,23 @@ start_date = "2015-01-01"
     return str(path)
 
 
-def run(data_dir, config, *args, env=None):
+def run(small_dir, config, *args, env=None):
     env = {"ACLED_EMAIL": EMAIL, "ACLED_PASSWORD": PASSWORD, "UCDP_TOKEN": "", **(env or {})}
-    return runner.invoke(app, ["fetch", *args, "--config", config, "--data-dir", str(data_dir),
-                               "--out", str(data_dir / "warehouse.duckdb")], env=env)
+    return runner.invoke(app, ["fetch", *args, "--config", config, "--data-dir", str(small_dir),
+                               "--out", str(small_dir / "warehouse.duckdb")], env=env)
 
 
-def state(data_dir) -> dict:
+def state(small_dir) -> dict:
     """The hash of every file under data/imports/ and of the warehouse."""
-    files = {p.relative_to(data_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted((data_dir / "imports").rglob("*")) if p.is_file() and p.name != ".lock"} \
-        if (data_dir / "imports").exists() else {}
-    files["warehouse"] = hashlib.sha256((data_dir / "warehouse.duckdb").read_bytes()).hexdigest()
+    files = {p.relative_to(small_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted((small_dir / "imports").rglob("*")) if p.is_file() and p.name != ".lock"} \
+        if (small_dir / "imports").exists() else {}
+    files["warehouse"] = hashlib.sha256((small_dir / "warehouse.duckdb").read_bytes()).hexdigest()
     return files
 
 
-def rows(data_dir, sql, params=()):
-    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+def rows(small_dir, sql, params=()):
+    con = duckdb.connect(str(small_dir / "warehouse.duckdb"), read_only=True)
     try:
         return con.execute(sql, list(params)).fetchall()
     finally:
@@ -182,39 +184,39 @@ def serve_ucdp(server, ged=None, candidate=None):
     server.routes["/ucdp/candidate.zip"] = candidate or Reply(200, ucdp_zip(*candidate_release()))
 
 
-def test_ucdp_fetch_imports_ged_and_the_candidate_events_after_it(server, data_dir, tmp_path):
+def test_ucdp_fetch_imports_ged_and_the_candidate_events_after_it(server, small_dir, tmp_path):
     serve_ucdp(server)
-    result = run(data_dir, write_config(tmp_path, server.url), "ucdp")
+    result = run(small_dir, write_config(tmp_path, server.url), "ucdp")
     assert result.exit_code == 0, result.output
-    assert rows(data_dir, "SELECT dataset, event_id FROM events WHERE dataset LIKE 'ucdp%' "
+    assert rows(small_dir, "SELECT dataset, event_id FROM events WHERE dataset LIKE 'ucdp%' "
                           "ORDER BY ALL") == [
         ("ucdp", "ucdp:101"), ("ucdp", "ucdp:102"), ("ucdp", "ucdp:103"), ("ucdp", "ucdp:104"),
         ("ucdp", "ucdp:105"), ("ucdp", "ucdp:201"),
         ("ucdp_candidate", "ucdp_candidate:9002"), ("ucdp_candidate", "ucdp_candidate:9003")]
-    assert rows(data_dir, "SELECT short_name, dataset FROM sources WHERE file LIKE 'imports/%' "
+    assert rows(small_dir, "SELECT short_name, dataset FROM sources WHERE file LIKE 'imports/%' "
                           "ORDER BY 1") == [("ucdp_candidate_fetched.csv", "ucdp_candidate"),
                                             ("ucdp_ged_fetched.csv", "ucdp")]
     assert "1 rows within GED's years dropped" in result.output
 
 
-def test_a_newer_ged_release_supersedes_the_candidate_events_it_covers(server, data_dir, tmp_path):
+def test_a_newer_ged_release_supersedes_the_candidate_events_it_covers(server, small_dir, tmp_path):
     serve_ucdp(server)
     config = write_config(tmp_path, server.url)
-    assert run(data_dir, config, "ucdp").exit_code == 0
+    assert run(small_dir, config, "ucdp").exit_code == 0
     header, body = ged_release()
     col = header.index
     extra = list(body[0])  # GED 2016 now holds the events Candidate had (under its own ids)
     extra[col("id")], extra[col("year")], extra[col("date_start")] = "401", "2016", "2016-02-03"
     serve_ucdp(server, ged=Reply(200, ucdp_zip(header, body + [extra])))
-    result = run(data_dir, config, "ucdp")
+    result = run(small_dir, config, "ucdp")
     assert result.exit_code == 0, result.output
-    assert rows(data_dir, "SELECT count(*) FROM events WHERE dataset = 'ucdp_candidate'") == [(0,)]
-    assert rows(data_dir, "SELECT count(*) FROM events WHERE dataset = 'ucdp'") == [(7,)]
-    assert [p.name for p in (data_dir / "imports").glob("ucdp_candidate-*")] == []
+    assert rows(small_dir, "SELECT count(*) FROM events WHERE dataset = 'ucdp_candidate'") == [(0,)]
+    assert rows(small_dir, "SELECT count(*) FROM events WHERE dataset = 'ucdp'") == [(7,)]
+    assert [p.name for p in (small_dir / "imports").glob("ucdp_candidate-*")] == []
     assert "GED covers it now" in result.output
 
 
-def test_ucdp_api_with_a_token_follows_the_pages(server, data_dir, tmp_path):
+def test_ucdp_api_with_a_token_follows_the_pages(server, small_dir, tmp_path):
     header, body = ged_release()
     records = [dict(zip(header, r)) for r in body]
     pages = [records[i:i + 2] for i in range(0, len(records), 2)]
@@ -228,21 +230,21 @@ def test_ucdp_api_with_a_token_follows_the_pages(server, data_dir, tmp_path):
                            "PreviousPageUrl": "", "NextPageUrl": nxt, "Result": pages[page]})
 
     server.routes["/api/gedevents/25.1"] = api
-    result = run(data_dir, write_config(tmp_path, server.url), "ucdp", env={"UCDP_TOKEN": "tok-123"})
+    result = run(small_dir, write_config(tmp_path, server.url), "ucdp", env={"UCDP_TOKEN": "tok-123"})
     assert result.exit_code == 0, result.output
     assert len(server.hits("/api/gedevents/25.1")) == len(pages)
     assert server.hits("/api/gedevents/25.1")[0].query["Country"] == "770,700"
-    assert rows(data_dir, "SELECT count(*) FROM events WHERE dataset = 'ucdp'") == [(6,)]
+    assert rows(small_dir, "SELECT count(*) FROM events WHERE dataset = 'ucdp'") == [(6,)]
     assert not server.hits("/ucdp/ged.zip")
 
 
-def test_ucdp_api_refused_token_says_what_to_do(server, data_dir, tmp_path):
+def test_ucdp_api_refused_token_says_what_to_do(server, small_dir, tmp_path):
     server.routes["/api/gedevents/25.1"] = Reply.json({"error": "bad token"}, 401)
-    before = state(data_dir)
-    text = failed(run(data_dir, write_config(tmp_path, server.url), "ucdp",
+    before = state(small_dir)
+    text = failed(run(small_dir, write_config(tmp_path, server.url), "ucdp",
                       env={"UCDP_TOKEN": "wrong"}))
     assert "refused access (HTTP 401)" in text and "UCDP_TOKEN" in text
-    assert state(data_dir) == before
+    assert state(small_dir) == before
 
 
 # UCDP's releases as its download site names them, for the fetch that finds the newest itself
@@ -297,15 +299,15 @@ def serve_releases(server, ged=(), candidates=()):
             Reply(200, text.getvalue().encode())
 
 
-def ucdp_events(data_dir):
-    return rows(data_dir, "SELECT event_id, CAST(event_date AS VARCHAR), fatalities FROM events "
+def ucdp_events(small_dir):
+    return rows(small_dir, "SELECT event_id, CAST(event_date AS VARCHAR), fatalities FROM events "
                           "WHERE dataset LIKE 'ucdp%' AND event_id NOT LIKE 'ucdp:10_' "
                           "AND event_id NOT LIKE 'ucdp:201' ORDER BY ALL")
 
 
-def test_ucdp_fetch_finds_the_newest_ged_and_the_candidate_files_after_it(server, data_dir, tmp_path):
+def test_ucdp_fetch_finds_the_newest_ged_and_the_candidate_files_after_it(server, small_dir, tmp_path):
     serve_releases(server, ged=["25", "26"], candidates=["25_0_10", "26_0_1", "26_0_2"])
-    result = run(data_dir, write_config(tmp_path, server.url, probe=True), "ucdp")
+    result = run(small_dir, write_config(tmp_path, server.url, probe=True), "ucdp")
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "UCDP GED 26.1 (newest found; ged261-csv.zip): 9 events of Pakistan, Afghanistan to " \
@@ -320,41 +322,41 @@ def test_ucdp_fetch_finds_the_newest_ged_and_the_candidate_files_after_it(server
         "ged261-csv.zip", "ged271-csv.zip", "ged261-csv.zip",
         "GEDEvent_v26_0_1.csv", "GEDEvent_v26_0_2.csv", "GEDEvent_v26_0_3.csv", "GEDEvent_v27_0_1.csv"]
     # GED's events of 2025; the Candidate events of 2026 only, 9202 as the newer file has it
-    assert ucdp_events(data_dir) == [
+    assert ucdp_events(small_dir) == [
         ("ucdp:501", "2024-06-01", 3.0), ("ucdp:601", "2025-03-05", 3.0),
         ("ucdp:602", "2025-11-20", 3.0), ("ucdp_candidate:9201", "2026-01-15", 3.0),
         ("ucdp_candidate:9202", "2026-01-20", 8.0), ("ucdp_candidate:9203", "2026-02-10", 3.0)]
-    assert rows(data_dir, "SELECT count(*) FROM events WHERE dataset = ? AND event_date <= ?",
+    assert rows(small_dir, "SELECT count(*) FROM events WHERE dataset = ? AND event_date <= ?",
                 ["ucdp_candidate", "2025-12-31"]) == [(0,)]
     # the versions taken are in the imports' titles (the Data page lists them) and origins
-    titles = rows(data_dir, "SELECT dataset, title, origin FROM sources WHERE file LIKE 'imports/%' "
+    titles = rows(small_dir, "SELECT dataset, title, origin FROM sources WHERE file LIKE 'imports/%' "
                             "ORDER BY 1")
     assert [(d, t.split(" (fetched ")[0]) for d, t, _ in titles] == [
         ("ucdp", "UCDP GED 26.1"), ("ucdp_candidate", "UCDP Candidate Events 26.0.1 to 26.0.2")]
     assert "ged261-csv.zip" in titles[0][2] and "GEDEvent_v26_0_2.csv" in titles[1][2]
 
 
-def test_a_newer_ged_found_later_replaces_the_candidate_events_it_covers(server, data_dir, tmp_path):
+def test_a_newer_ged_found_later_replaces_the_candidate_events_it_covers(server, small_dir, tmp_path):
     config = write_config(tmp_path, server.url, probe=True)
     serve_releases(server, ged=["25"], candidates=["25_0_1", "26_0_1"])
-    result = run(data_dir, config, "ucdp")
+    result = run(small_dir, config, "ucdp")
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "UCDP GED 25.1 (newest found; ged251-csv.zip)" in text
     assert "UCDP Candidate Events 25.0.1 to 26.0.1" in text
-    assert [e[0] for e in ucdp_events(data_dir)] == [
+    assert [e[0] for e in ucdp_events(small_dir)] == [
         "ucdp:501", "ucdp_candidate:9101", "ucdp_candidate:9200", "ucdp_candidate:9201",
         "ucdp_candidate:9202"]
 
     serve_releases(server, ged=["26"])  # UCDP publishes GED 26.1, with the events of 2025
-    result = run(data_dir, config, "ucdp")
+    result = run(small_dir, config, "ucdp")
     assert result.exit_code == 0, result.output
     assert "UCDP GED 26.1 (newest found; ged261-csv.zip)" in " ".join(result.output.split())
-    assert [e[0] for e in ucdp_events(data_dir)] == [
+    assert [e[0] for e in ucdp_events(small_dir)] == [
         "ucdp:501", "ucdp:601", "ucdp:602", "ucdp_candidate:9201", "ucdp_candidate:9202"]
-    assert rows(data_dir, "SELECT count(*) FROM events WHERE dataset = ? AND event_date <= ?",
+    assert rows(small_dir, "SELECT count(*) FROM events WHERE dataset = ? AND event_date <= ?",
                 ["ucdp_candidate", "2025-12-31"]) == [(0,)]
-    assert rows(data_dir, "SELECT title FROM sources WHERE dataset = ? AND file LIKE 'imports/%'",
+    assert rows(small_dir, "SELECT title FROM sources WHERE dataset = ? AND file LIKE 'imports/%'",
                 ["ucdp_candidate"])[0][0].startswith("UCDP Candidate Events 26.0.1 (fetched ")
 
 
@@ -368,19 +370,19 @@ def test_a_newer_ged_found_later_replaces_the_candidate_events_it_covers(server,
     ("/downloads/ged/ged271-csv.zip", Reply(200, b"x", delay=3),
      "UCDP GED 27.1 (looking for the newest release): no answer from 127.0.0.1:{port}"),
 ], ids=["ged-probe-5xx", "candidate-probe-5xx", "ged-probe-timeout"])
-def test_a_probe_that_fails_stops_the_fetch_and_changes_nothing(server, data_dir, tmp_path, path,
+def test_a_probe_that_fails_stops_the_fetch_and_changes_nothing(server, small_dir, tmp_path, path,
                                                                 reply, expected):
     serve_releases(server, ged=["25", "26"], candidates=["26_0_1", "26_0_2"])
     server.routes[path] = reply  # neither there nor not there: the newest cannot be known
-    before = state(data_dir)
-    text = failed(run(data_dir, write_config(tmp_path, server.url, probe=True, timeout=1), "ucdp"))
+    before = state(small_dir)
+    text = failed(run(small_dir, write_config(tmp_path, server.url, probe=True, timeout=1), "ucdp"))
     assert expected.format(port=server.url.rsplit(":", 1)[1]) in text
     assert "data/imports and the warehouse are unchanged" in text
     assert len(server.hits(path)) == (3 if reply.status >= 500 else 1)
-    assert state(data_dir) == before
+    assert state(small_dir) == before
 
 
-def test_ucdp_api_with_a_token_finds_the_newest_versions(server, data_dir, tmp_path):
+def test_ucdp_api_with_a_token_finds_the_newest_versions(server, small_dir, tmp_path):
     def version(records):
         def answer(request):
             if request.headers.get("x-ucdp-access-token") != "tok-123":
@@ -401,7 +403,7 @@ def test_ucdp_api_with_a_token_finds_the_newest_versions(server, data_dir, tmp_p
         "/api/gedevents/26.0.1": version(as_records(*candidate_records("26_0_1"))),
         "/api/gedevents/26.0.2": version([]),  # no event: not published yet
     })
-    result = run(data_dir, write_config(tmp_path, server.url, probe=True), "ucdp",
+    result = run(small_dir, write_config(tmp_path, server.url, probe=True), "ucdp",
                  env={"UCDP_TOKEN": "tok-123"})
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
@@ -413,7 +415,7 @@ def test_ucdp_api_with_a_token_finds_the_newest_versions(server, data_dir, tmp_p
                      ("26.0.1", "1", None), ("26.0.1", "2", "770,700"), ("26.0.2", "1", None),
                      ("27.0.1", "1", None)]
     assert not server.hits("/api/gedevents/25.1") and not server.hits("/downloads/ged/ged261-csv.zip")
-    assert [e[0] for e in ucdp_events(data_dir)] == [
+    assert [e[0] for e in ucdp_events(small_dir)] == [
         "ucdp:501", "ucdp:601", "ucdp:602", "ucdp_candidate:9201", "ucdp_candidate:9202"]
 
 
@@ -446,25 +448,25 @@ def _no_country():
     (Reply(200, b"x", delay=3), "no answer from 127.0.0.1"),
 ], ids=["5xx", "404", "not-a-zip", "half-a-zip", "truncated-body", "empty", "changed-columns",
         "no-country", "timeout"])
-def test_ucdp_failures_change_nothing(server, data_dir, tmp_path, reply, expected):
+def test_ucdp_failures_change_nothing(server, small_dir, tmp_path, reply, expected):
     reply = reply() if callable(reply) else reply
     serve_ucdp(server, ged=reply)
-    before = state(data_dir)
-    text = failed(run(data_dir, write_config(tmp_path, server.url, timeout=1), "ucdp"))
+    before = state(small_dir)
+    text = failed(run(small_dir, write_config(tmp_path, server.url, timeout=1), "ucdp"))
     assert expected in text
     assert "data/imports and the warehouse are unchanged" in text
-    assert state(data_dir) == before
+    assert state(small_dir) == before
 
 
-def test_unreachable_server_says_so(data_dir, tmp_path):
+def test_unreachable_server_says_so(small_dir, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    before = state(data_dir)
-    text = failed(run(data_dir, write_config(tmp_path, f"http://127.0.0.1:{port}"), "ucdp"))
+    before = state(small_dir)
+    text = failed(run(small_dir, write_config(tmp_path, f"http://127.0.0.1:{port}"), "ucdp"))
     assert f"cannot reach 127.0.0.1:{port}/ucdp/ged.zip (connection refused)" in text
     assert "check the network connection" in text
-    assert state(data_dir) == before
+    assert state(small_dir) == before
 
 
 # ---------------------------------------------------------------- ACLED
@@ -535,20 +537,20 @@ class Acled:
         return self._page(request, [d for d in self.deleted if int(d["deleted_timestamp"]) > since])
 
 
-def acled_ids(data_dir):
-    return [r[0] for r in rows(data_dir, "SELECT event_id FROM events WHERE dataset = 'acled' ORDER BY 1")]
+def acled_ids(small_dir):
+    return [r[0] for r in rows(small_dir, "SELECT event_id FROM events WHERE dataset = 'acled' ORDER BY 1")]
 
 
-def test_acled_first_run_pages_then_incremental_run_with_deletions_and_revisions(server, data_dir, tmp_path):
+def test_acled_first_run_pages_then_incremental_run_with_deletions_and_revisions(server, small_dir, tmp_path):
     api = Acled(server)
     config = write_config(tmp_path, server.url)
-    result = run(data_dir, config, "acled")
+    result = run(small_dir, config, "acled")
     assert result.exit_code == 0, result.output
-    assert acled_ids(data_dir) == [f"acled:PAK{i}" for i in range(1, 6)]
+    assert acled_ids(small_dir) == [f"acled:PAK{i}" for i in range(1, 6)]
     reads = server.hits("/api/acled/read")
     assert [r.query["page"] for r in reads] == ["1", "2", "3"]  # 2 + 2 + 1 rows
     assert all("timestamp" not in r.query for r in reads)
-    assert json.loads((data_dir / "imports" / "fetch_state.json").read_text())["acled"][
+    assert json.loads((small_dir / "imports" / "fetch_state.json").read_text())["acled"][
         "last_timestamp"] == 1700000005
 
     # a week later: one new event, one revised toll, one event deleted by ACLED
@@ -556,74 +558,74 @@ def test_acled_first_run_pages_then_incremental_run_with_deletions_and_revisions
     api.events[1] = acled_row("PAK2", 12, 1700000101)
     api.deleted.append({"event_id_cnty": "PAK3", "deleted_timestamp": "1700000102"})
     server.requests.clear()
-    result = run(data_dir, config, "acled")
+    result = run(small_dir, config, "acled")
     assert result.exit_code == 0, result.output
     # two rows changed: a full page of 2, then an empty page
     assert [(r.query["timestamp"], r.query["page"]) for r in server.hits("/api/acled/read")] == [
         ("1700000005", "1"), ("1700000005", "2")]
     assert server.hits("/api/deleted/read")[0].query["deleted_timestamp"] == "1700000005"
-    assert acled_ids(data_dir) == ["acled:PAK1", "acled:PAK2", "acled:PAK4", "acled:PAK5", "acled:PAK6"]
-    assert rows(data_dir, "SELECT fatalities FROM events WHERE event_id = 'acled:PAK2'") == [(12.0,)]
-    assert rows(data_dir, "SELECT event_id, change, field, old_value, new_value FROM revisions "
+    assert acled_ids(small_dir) == ["acled:PAK1", "acled:PAK2", "acled:PAK4", "acled:PAK5", "acled:PAK6"]
+    assert rows(small_dir, "SELECT fatalities FROM events WHERE event_id = 'acled:PAK2'") == [(12.0,)]
+    assert rows(small_dir, "SELECT event_id, change, field, old_value, new_value FROM revisions "
                           "WHERE dataset = 'acled' ORDER BY ALL") == [
         ("acled:PAK2", "revised", "fatalities", "2", "12"),
         ("acled:PAK3", "removed", None, None, None),
         ("acled:PAK6", "added", None, None, None)]
-    assert len(list((data_dir / "imports").glob("acled-*"))) == 1  # the older fetch was replaced
+    assert len(list((small_dir / "imports").glob("acled-*"))) == 1  # the older fetch was replaced
     # must not happen: the state or history file taken for an input newer than the warehouse
     # (the dashboard would then warn that a build failed)
-    built = (data_dir / "warehouse.duckdb").stat().st_mtime_ns
-    assert [p.name for p in (data_dir / "imports").iterdir() if p.stat().st_mtime_ns > built] == []
+    built = (small_dir / "warehouse.duckdb").stat().st_mtime_ns
+    assert [p.name for p in (small_dir / "imports").iterdir() if p.stat().st_mtime_ns > built] == []
 
     # nothing new: nothing changes
-    before = state(data_dir)
-    result = run(data_dir, config, "acled")
+    before = state(small_dir)
+    result = run(small_dir, config, "acled")
     assert result.exit_code == 0 and "nothing new" in result.output
-    assert state(data_dir) == before
+    assert state(small_dir) == before
 
-    changes = runner.invoke(app, ["changes", "acled", "--out", str(data_dir / "warehouse.duckdb")])
+    changes = runner.invoke(app, ["changes", "acled", "--out", str(small_dir / "warehouse.duckdb")])
     assert changes.exit_code == 0, changes.output
     line = " ".join(changes.output.split())
     assert line.startswith("acled since ")
     assert "1 added, 1 removed, 1 revised: fatalities 2 -> 12 (acled:PAK2)." in line
 
 
-def test_acled_token_expiring_mid_fetch_is_refreshed(server, data_dir, tmp_path):
+def test_acled_token_expiring_mid_fetch_is_refreshed(server, small_dir, tmp_path):
     api = Acled(server)
     api.expire_after_pages = 1  # the first page is the last one its token is good for
-    result = run(data_dir, write_config(tmp_path, server.url), "acled")
+    result = run(small_dir, write_config(tmp_path, server.url), "acled")
     assert result.exit_code == 0, result.output
     grants = [r.form["grant_type"] for r in server.hits("/oauth/token")]
     assert grants == ["password", "refresh_token"]
-    assert acled_ids(data_dir) == [f"acled:PAK{i}" for i in range(1, 6)]
+    assert acled_ids(small_dir) == [f"acled:PAK{i}" for i in range(1, 6)]
 
 
-def test_acled_credentials_are_never_written_or_printed(server, data_dir, tmp_path):
+def test_acled_credentials_are_never_written_or_printed(server, small_dir, tmp_path):
     Acled(server)
-    result = run(data_dir, write_config(tmp_path, server.url), "acled")
+    result = run(small_dir, write_config(tmp_path, server.url), "acled")
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output and EMAIL not in result.output
-    for path in data_dir.rglob("*"):
+    for path in small_dir.rglob("*"):
         if path.is_file():
             content = path.read_bytes()
             assert PASSWORD.encode() not in content and EMAIL.encode() not in content, path
             assert b"access-1" not in content and b"refresh-1" not in content, path
 
 
-def test_acled_without_credentials_says_where_to_put_them(server, data_dir, tmp_path):
+def test_acled_without_credentials_says_where_to_put_them(server, small_dir, tmp_path):
     Acled(server)
-    before = state(data_dir)
-    text = failed(run(data_dir, write_config(tmp_path, server.url), "acled",
+    before = state(small_dir)
+    text = failed(run(small_dir, write_config(tmp_path, server.url), "acled",
                       env={"ACLED_PASSWORD": ""}))
     assert "set ACLED_EMAIL and ACLED_PASSWORD in the environment or in Streamlit's secrets" in text
-    assert not server.requests and state(data_dir) == before
+    assert not server.requests and state(small_dir) == before
 
 
-def test_acled_credentials_from_streamlit_secrets(server, data_dir, tmp_path):
+def test_acled_credentials_from_streamlit_secrets(server, small_dir, tmp_path):
     Acled(server)
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(f'ACLED_EMAIL = "{EMAIL}"\nACLED_PASSWORD = "{PASSWORD}"\n')
-    result = run(data_dir, write_config(tmp_path, server.url, secrets=str(secrets)), "acled",
+    result = run(small_dir, write_config(tmp_path, server.url, secrets=str(secrets)), "acled",
                  env={"ACLED_EMAIL": "", "ACLED_PASSWORD": ""})
     assert result.exit_code == 0, result.output
     assert server.hits("/oauth/token")[0].form["username"] == EMAIL
@@ -654,32 +656,32 @@ def _json(value, status=200, **kw):
     ("/api/acled/read", lambda r: Reply(200, b"[]", delay=3), "no answer from 127.0.0.1"),
 ], ids=["401-login", "403", "429-long", "5xx", "malformed", "truncated", "error-json", "empty",
         "changed-columns", "timeout"])
-def test_acled_failures_change_nothing(server, data_dir, tmp_path, route, reply, expected):
+def test_acled_failures_change_nothing(server, small_dir, tmp_path, route, reply, expected):
     api = Acled(server)
     if route == "/api/acled/read":
         server.routes[route] = lambda r: api.read(r) if not api._authorised(r) else reply(r)
     else:
         server.routes[route] = reply
-    before = state(data_dir)
-    text = failed(run(data_dir, write_config(tmp_path, server.url, timeout=1), "acled"))
+    before = state(small_dir)
+    text = failed(run(small_dir, write_config(tmp_path, server.url, timeout=1), "acled"))
     assert expected in text
     assert PASSWORD not in text
-    assert state(data_dir) == before
+    assert state(small_dir) == before
 
 
-def test_acled_failure_on_the_incremental_run_keeps_the_first_fetch(server, data_dir, tmp_path):
+def test_acled_failure_on_the_incremental_run_keeps_the_first_fetch(server, small_dir, tmp_path):
     api = Acled(server)
     config = write_config(tmp_path, server.url)
-    assert run(data_dir, config, "acled").exit_code == 0
-    before = state(data_dir)
+    assert run(small_dir, config, "acled").exit_code == 0
+    before = state(small_dir)
     api.events.append(acled_row("PAK6", 6, 1700000100))
     server.routes["/api/deleted/read"] = _json({}, 500)
-    text = failed(run(data_dir, config, "acled"))
+    text = failed(run(small_dir, config, "acled"))
     assert "server error (HTTP 500)" in text
-    assert state(data_dir) == before  # the state file too: the next run asks for the same rows
+    assert state(small_dir) == before  # the state file too: the next run asks for the same rows
 
 
-def test_429_with_a_short_retry_after_is_waited_for(server, data_dir, tmp_path):
+def test_429_with_a_short_retry_after_is_waited_for(server, small_dir, tmp_path):
     api = Acled(server)
     served = []
 
@@ -690,19 +692,19 @@ def test_429_with_a_short_retry_after_is_waited_for(server, data_dir, tmp_path):
         return api.read(request)
 
     server.routes["/api/acled/read"] = busy_once
-    result = run(data_dir, write_config(tmp_path, server.url), "acled")
+    result = run(small_dir, write_config(tmp_path, server.url), "acled")
     assert result.exit_code == 0, result.output
     assert served[1] - served[0] >= 0.95  # Retry-After: 1 honoured
-    assert acled_ids(data_dir) == [f"acled:PAK{i}" for i in range(1, 6)]
+    assert acled_ids(small_dir) == [f"acled:PAK{i}" for i in range(1, 6)]
 
 
-def test_configured_sources_and_unknown_source(server, data_dir, tmp_path):
+def test_configured_sources_and_unknown_source(server, small_dir, tmp_path):
     serve_ucdp(server)
     config = write_config(tmp_path, server.url)
-    result = run(data_dir, config, "configured")  # sources = ["ucdp"] in the test configuration
+    result = run(small_dir, config, "configured")  # sources = ["ucdp"] in the test configuration
     assert result.exit_code == 0, result.output
     assert not server.hits("/oauth/token")
-    text = failed(run(data_dir, config, "gdelt"))
+    text = failed(run(small_dir, config, "gdelt"))
     assert "gdelt: no such source (expected ucdp, acled or configured)" in text
 
 

@@ -1,26 +1,13 @@
 """Outcomes kept between builds (etl/filecache.py): a build from the cache gives the same tables as
 a fresh one, an import reads only its own file, and a damaged entry is read again from the file."""
 import duckdb
+import pytest
 
 from etl.build import build_warehouse
 from etl.imports import import_file
-from tests.conftest import FIXTURES, TODAY
+from tests.helpers import FIXTURES, TODAY, tables_equal
 
-SKIP = {"etl_runs"}  # its built_at is the time of the build
-
-
-def tables_equal(a, b) -> list[str]:
-    """Names of the tables whose rows differ between warehouses a and b (any order, duplicates
-    counted)."""
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{a}' AS a (READ_ONLY); ATTACH '{b}' AS b (READ_ONLY)")
-    names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'a'").fetchall()]
-    assert "events" in names
-    differ = [n for n in names if n not in SKIP and con.execute(
-        f"SELECT (SELECT count(*) FROM (FROM a.{n} EXCEPT ALL FROM b.{n})) + "
-        f"(SELECT count(*) FROM (FROM b.{n} EXCEPT ALL FROM a.{n}))").fetchone()[0]]
-    con.close()
-    return differ
+pytestmark = pytest.mark.slow  # each test builds the bundled data again, afresh
 
 
 def test_a_build_from_the_cache_gives_the_same_tables_as_a_fresh_one(data_dir, tmp_path):

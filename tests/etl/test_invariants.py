@@ -21,7 +21,7 @@ from etl import schema
 from etl.imports import ImportProblem, import_file
 from etl.sources.registry import FORMATS
 from etl.read.files import count_records
-from tests.conftest import DATA, TODAY
+from tests.helpers import TODAY
 
 hostile = st.sampled_from(["inf", "-inf", "nan", "NaN", "1e400", "NA", "N/A", "null", "-", "-99",
                            "0.25", "53.5", "-3", "=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "\t",
@@ -121,6 +121,7 @@ def check_outcome(path, fmt):
         assert checked.events["fatalities"].dropna().between(0, 1e300).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt, kind", CASES, ids=[f"{f}-{k}" for f, k in CASES])
 def test_every_row_ends_in_exactly_one_outcome(tmp_path_factory, fmt, kind):
     @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -137,24 +138,15 @@ def _state(data):
             and p.suffix != ".lock"}
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    data = tmp_path_factory.mktemp("seeded") / "data"
-    shutil.copytree(DATA / "raw", data / "raw")
-    shutil.copytree(DATA / "reference", data / "reference")
-    from etl.build import build_warehouse
-    build_warehouse(data, data / "warehouse.duckdb", today=TODAY)
-    return data
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt, kind", CASES, ids=[f"{f}-{k}" for f, k in CASES])
-def test_an_import_of_hostile_rows_is_all_or_nothing(seeded, tmp_path_factory, fmt, kind):
+def test_an_import_of_hostile_rows_is_all_or_nothing(built_dir, tmp_path_factory, fmt, kind):
     @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(rows=rows_of(fmt))
     def run(rows):
         folder = tmp_path_factory.mktemp("import")
         data = folder / "data"
-        shutil.copytree(seeded, data)
+        shutil.copytree(built_dir, data)
         before = _state(data)
         path = write(folder, fmt, kind, rows)
         try:

@@ -90,6 +90,7 @@ def test_a_streamed_read_whose_rows_do_not_add_up_asks_to_be_read_again(tmp_path
     assert streamed["_line"].tolist() == by_csv_module(plain)["_line"].tolist()
 
 
+@pytest.mark.slow
 def test_a_streamed_read_checks_the_text_of_the_columns_it_reads(tmp_path, monkeypatch):
     """how="streamed" counts the file's lines without decoding it: a byte that is not UTF-8 in a
     column not read changes nothing; one in a column read asks to be read again (the checked read

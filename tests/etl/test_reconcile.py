@@ -12,7 +12,9 @@ import duckdb
 import pytest
 
 from etl.imports import import_file
-from tests.conftest import FIXTURES, TODAY
+from tests.helpers import FIXTURES, TODAY
+
+pytestmark = pytest.mark.slow  # each test imports into the bundled warehouse
 
 IMPORTS = FIXTURES / "imports"
 UNKNOWN = {"", "NA", "-99", "-9"}

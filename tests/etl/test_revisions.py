@@ -18,7 +18,9 @@ from etl.__main__ import app
 from etl.build import build_warehouse
 from etl.imports import import_file
 from contract.revisions import summary_lines
-from tests.conftest import FIXTURES, TODAY, fixture_data_dir
+from tests.helpers import FIXTURES, TODAY, fixture_data_dir
+
+pytestmark = pytest.mark.slow  # fixture builds and imports
 
 V1 = FIXTURES / "imports" / "ucdp_ged.csv"
 

@@ -5,7 +5,7 @@ import pytest
 
 from etl import schema
 from etl.sources.registry import FORMATS
-from tests.conftest import FIXTURES, TODAY
+from tests.helpers import FIXTURES, TODAY
 
 
 def test_curated_reads_bom_and_urdu_rejects_only_what_cannot_be_an_event():

@@ -6,12 +6,12 @@ from collections import Counter
 
 import duckdb
 import pandas as pd
+import pytest
 
 from etl.build import build_warehouse
 from etl.imports import detect, import_file
 from etl.sources.registry import FORMATS
-from tests.conftest import DATA, FIXTURES, TODAY, fixture_data_dir
-from tests.etl.test_filecache import tables_equal
+from tests.helpers import DATA, FIXTURES, TODAY, fixture_data_dir, tables_equal
 
 FILE = "ucdp_candidate_2025_7col_pak_afg.csv"
 ISO = {"Pakistan": "PAK", "Afghanistan": "AFG"}
@@ -120,6 +120,7 @@ def _ids(warehouse, like: str) -> set[str]:
         con.close()
 
 
+@pytest.mark.slow
 def test_a_ged_event_replaces_the_candidate_event_of_its_id(tmp_path):
     """UCDP's id 561377 is in both fixtures. The Candidate file comes first in the build (file
     order alone would keep its row), yet the GED event `ucdp:561377` loads and the Candidate row
@@ -136,6 +137,7 @@ def test_a_ged_event_replaces_the_candidate_event_of_its_id(tmp_path):
     assert "ucdp_candidate:561377" not in _ids(tmp_path / "w.duckdb", "ucdp_candidate:%")
 
 
+@pytest.mark.slow
 def test_an_imported_ged_file_displaces_the_bundled_candidate_event_as_a_full_build_does(tmp_path):
     """The import is added to the last build's warehouse (etl/append.py): it meets the bundled
     Candidate event of its id (`ucdp_candidate:561377`, loaded until then), which becomes a

@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from etl import reference, yardsticks
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 
 def _copy(tmp_path, edit):

@@ -15,7 +15,7 @@ from export import catalog, render, tables
 from export.deck import DECK_CHARTS, build_deck
 from indicators import overview, provenance
 from indicators.filters import Filters
-from tests.conftest import ROOT, TODAY, fixture_data_dir
+from tests.helpers import ROOT, fixture_warehouse, read_only
 
 F = Filters(2014, 2017, provinces=("Sindh", "Balochistan"))
 needs_chromium = pytest.mark.skipif(not render.chromium_available(), reason="needs Debian's chromium")
@@ -25,6 +25,7 @@ def q(con):
     return lambda fn, *args: fn(con, *args)
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_deck_pptx_has_titled_slides_pictures_and_sources_in_notes(con):
     deck = Presentation(io.BytesIO(build_deck(q(con), F, "pptx")))
@@ -60,6 +61,7 @@ def test_deck_pptx_has_titled_slides_pictures_and_sources_in_notes(con):
     assert (table.cell(2, 0).text, table.cell(2, 1).text) == ("of which attacks", f"{scope['attacks']:,}")
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_deck_pdf_has_one_page_per_slide(con):
     pdf = PdfReader(io.BytesIO(build_deck(q(con), F, "pdf")))
@@ -67,6 +69,7 @@ def test_deck_pdf_has_one_page_per_slide(con):
     assert "Briefing note" in pdf.pages[0].extract_text() and "Key figures" in pdf.pages[2].extract_text()
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_png_is_slide_sized_and_svg_carries_title_and_source(con):
     fig, _ = catalog.chart(q(con), "events_by_category", F)
@@ -96,15 +99,8 @@ def test_no_chromium_gives_a_message_saying_what_to_install(con, monkeypatch):
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    import duckdb
-
-    from etl.build import build_warehouse
-
-    tmp = tmp_path_factory.mktemp("hostile")
-    build_warehouse(fixture_data_dir(tmp, {"hostile_events.csv": "curated"}), tmp / "w.duckdb", today=TODAY)
-    connection = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
-    yield connection
-    connection.close()
+    with read_only(fixture_warehouse(tmp_path_factory.mktemp("hostile"), {"hostile_events.csv": "curated"})) as con:
+        yield con
 
 
 def test_xlsx_and_csv_neutralise_formulas(hostile, tmp_path):
@@ -146,6 +142,7 @@ def _cli(*args):
     return subprocess.run([sys.executable, "-m", "export", *args], capture_output=True, text=True, cwd=ROOT)
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_cli_chart_deck_and_data(built, tmp_path):
     w = ["--warehouse", str(built.warehouse), "--years", "2014-2017", "--province", "Sindh"]

@@ -16,8 +16,8 @@ from export.deck import build_deck
 from export.note import note_docx, note_pdf, note_text
 from indicators import brief
 from indicators.filters import Filters
-from tests.conftest import ROOT
-from tests.indicators.test_brief import EXPECTED, Q4, brief_warehouse
+from tests.helpers import ROOT, read_only
+from tests.indicators.test_brief import EXPECTED, Q4
 
 F = Filters(2014, 2019)
 BASE = "http://dashboard.example:8501"
@@ -25,15 +25,14 @@ needs_chromium = pytest.mark.skipif(not render.chromium_available(), reason="nee
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    return brief_warehouse(tmp_path_factory)
+def warehouse(brief_warehouse):
+    return brief_warehouse
 
 
 @pytest.fixture(scope="module")
 def note(warehouse):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    yield brief.briefing_note(con, F, Q4)
-    con.close()
+    with read_only(warehouse) as con:
+        yield brief.briefing_note(con, F, Q4)
 
 
 def test_docx_has_the_sentences_their_footnotes_and_the_stamp(note):
@@ -56,6 +55,7 @@ def test_docx_has_the_sentences_their_footnotes_and_the_stamp(note):
     assert urls[2] == f"{BASE}/events?years=2018&category=attack&from=2018-10-01&to=2018-12-31"  # attacks
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_pdf_has_the_note_then_the_footnotes(note):
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(note_pdf(note, BASE))).pages]
@@ -65,6 +65,7 @@ def test_pdf_has_the_note_then_the_footnotes(note):
     assert "[12] Sources: brief_events.csv" in pages[1]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_the_deck_opens_with_the_note(warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -87,6 +88,7 @@ def _cli(*args):
                           cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_cli_prints_the_same_text_and_writes_docx(warehouse, note, tmp_path):
     out = _cli("--warehouse", str(warehouse), "--years", "2014-2019", "--base-url", BASE)
     assert out.returncode == 0, out.stderr
@@ -97,6 +99,7 @@ def test_cli_prints_the_same_text_and_writes_docx(warehouse, note, tmp_path):
     assert any(p.text.startswith(EXPECTED[1]) for p in Document(str(tmp_path / "note.docx")).paragraphs)
 
 
+@pytest.mark.slow
 def test_cli_errors_say_what_to_do(warehouse, tmp_path):
     bad = _cli("--warehouse", str(warehouse), "--period", "2018-Q5")
     assert bad.returncode == 2 and "expected YYYY-MM (a month), YYYY-Q1..Q4" in " ".join(bad.stderr.split())

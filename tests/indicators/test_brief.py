@@ -48,13 +48,12 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-import duckdb
 import pytest
 
 from indicators import alerts, brief, coverage, events, library, spread, yardsticks
 from indicators.filters import Filters
 from indicators.periods import EvidenceFilters, Period, parse_period
-from tests.conftest import TODAY, fixture_data_dir
+from tests.helpers import DATA, TODAY, fixture_data_dir, read_only
 
 F = Filters(2014, 2019)
 Q4 = Period("quarter", dt.date(2018, 10, 1))
@@ -94,20 +93,10 @@ EXPECTED = [s[:-1] + SCOPE for s in [
 EVIDENCE_EVENTS = [9, 3, 3, 9, 6, 4, 9, 2, 1, 1, 2, 6, 2, 9]  # IS in Hyderabad: {10, 11}
 
 
-def brief_warehouse(tmp_path_factory):
-    """The warehouse of the two fixture files (also used by tests/export and tests/app)."""
-    from etl.build import build_warehouse
-
-    tmp = tmp_path_factory.mktemp("brief_fixture")
-    data = fixture_data_dir(tmp, {"brief_events.csv": "curated", "brief_suicide.csv": "pk_suicide_attacks"})
-    return build_warehouse(data, tmp / "w.duckdb", today=TODAY).warehouse
-
-
 @pytest.fixture(scope="module")
-def brief_con(tmp_path_factory):
-    connection = duckdb.connect(str(brief_warehouse(tmp_path_factory)), read_only=True)
-    yield connection
-    connection.close()
+def brief_con(brief_warehouse):
+    with read_only(brief_warehouse) as connection:
+        yield connection
 
 
 @pytest.fixture(scope="module")
@@ -291,9 +280,8 @@ def yardstick_con(tmp_path_factory):
     (data / "yardsticks").mkdir()
     (data / "yardsticks" / "published_totals_pak_afg.csv").write_text(YARDSTICKS)
     build_warehouse(data, tmp / "w.duckdb", today=TODAY)
-    connection = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
-    yield connection
-    connection.close()
+    with read_only(tmp / "w.duckdb") as connection:
+        yield connection
 
 
 def test_the_note_opens_on_completeness_when_the_data_hold_under_half_the_yardstick(yardstick_con):
@@ -384,7 +372,6 @@ def test_the_2014_note_opens_on_completeness_and_reports_militant_violence_apart
     import csv
 
     from contract.schema import MILITANT_KINDS
-    from tests.conftest import DATA
 
     with open(DATA / "yardsticks" / "published_totals_pak_afg.csv", newline="") as handle:
         pips = next(int(float(r["value"])) for r in csv.DictReader(handle)

@@ -3,10 +3,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from indicators import overview, spread
 from indicators.filters import SHOWN_VALID, Filters
 from indicators.registry import INDICATORS
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def run(*args, warehouse):
@@ -39,6 +41,7 @@ def test_csv_by_province_and_a_district_by_name(built):
     assert lines[0].startswith("district_id,admin2") and len(lines) == 2 and ",Quetta," in lines[1]
 
 
+@pytest.mark.slow
 def test_mistakes_get_a_message_not_a_traceback(built):
     bad = run("show", "gti_score", "--by", "month", warehouse=built.warehouse)
     assert bad.returncode == 2 and "cannot be shown by month" in bad.stderr and "Traceback" not in bad.stderr
@@ -50,6 +53,7 @@ def test_mistakes_get_a_message_not_a_traceback(built):
     assert bad.returncode == 2 and "Unknown district 'Atlantis'." in bad.stderr
 
 
+@pytest.mark.slow
 def test_unknown_filter_values_fail_with_the_valid_ones(built, con):
     """sqlite-utils' habit: name the wrong value, the closest right one and every valid one."""
     bad = run("show", "events", "--province", "Sindhh", warehouse=built.warehouse)

@@ -7,7 +7,7 @@ import pytest
 
 from indicators import overview
 from indicators.filters import SHOWN_VALID, check_values, parse_years, unknown_value
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_known_values_pass_and_unknown_ones_get_a_message(con):

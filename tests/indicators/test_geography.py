@@ -126,7 +126,7 @@ def test_the_2025_events_known_only_to_the_country_are_said_not_drawn(con):
     import csv
 
     from contract.schema import CATEGORIES
-    from tests.conftest import DATA
+    from tests.helpers import DATA
 
     with open(DATA / "raw" / "ucdp_candidate_2025_7col_pak_afg.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

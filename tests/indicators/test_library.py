@@ -25,7 +25,7 @@ from contract.schema import CATEGORIES
 from indicators import alerts, impact, library, spread, timeline
 from indicators.filters import Filters
 from indicators.registry import INDICATORS, compute
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 F = Filters(2014, 2017)
 IS = replace(F, actor_groups=("Islamic State",))

@@ -13,26 +13,20 @@ Militant violence: 900001 and 900005; attacks: 900005 only.
 """
 from dataclasses import replace
 
-import duckdb
 import pytest
 
 from contract.schema import ACTOR_KINDS, DEFAULT_CATEGORIES
-from etl.build import build_warehouse
 from indicators import overview
 from indicators.filters import Filters
-from tests.conftest import TODAY, fixture_data_dir
+from tests.helpers import fixture_warehouse, read_only
 
 DEFAULT = Filters(2019, 2019)
 
 
 @pytest.fixture(scope="module")
 def rules_con(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("militant")
-    data = fixture_data_dir(tmp, {"militant_rules_ucdp.csv": "ucdp"})
-    build_warehouse(data, tmp / "w.duckdb", today=TODAY)
-    con = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
-    yield con
-    con.close()
+    with read_only(fixture_warehouse(tmp_path_factory.mktemp("militant"), {"militant_rules_ucdp.csv": "ucdp"})) as con:
+        yield con
 
 
 def ids(con, f: Filters) -> set[str]:

@@ -12,7 +12,7 @@ import pytest
 from etl.build import build_warehouse
 from indicators import outlook
 from indicators.filters import Filters
-from tests.conftest import FIXTURES, TODAY, fixture_data_dir
+from tests.helpers import FIXTURES, TODAY, fixture_data_dir
 
 PLACES = {  # district -> (latitude, longitude, UCDP adm_1); points well inside the districts
     "Peshawar": (34.01, 71.56, "Khyber Pakhtunkhwa province"),
@@ -166,6 +166,7 @@ def _build(tmp_path, name: str, specs: list[dict]):
     return duckdb.connect(str(tmp_path / name / "w.duckdb"), read_only=True)
 
 
+@pytest.mark.slow
 def test_an_event_planted_in_the_future_changes_no_forecast_made_before_it(tmp_path):
     """Two warehouses, the second with one more TTP event in Nowshera on 2015-06-15: every forecast
     made as of 2015-05 or earlier (the forecast and the backtest's rows of origin before June 2015)

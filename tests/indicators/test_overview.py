@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from contract.schema import CATEGORIES, DEFAULT_CATEGORIES
 from indicators import geography, library, overview
 from indicators.filters import Filters
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 ALL = Filters(1990, 2026)
 

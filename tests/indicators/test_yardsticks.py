@@ -21,7 +21,7 @@ from contract import yardsticks as contract
 from etl.yardsticks import reported_span
 from indicators import yardsticks
 from indicators.filters import Filters
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 CSV = DATA / "yardsticks" / "published_totals_pak_afg.csv"
 
