@@ -112,7 +112,7 @@ def _version(path: str, mtime_ns: int) -> str:
     return overview.warehouse_version(con)
 
 
-INPUTS = ("raw", "reference", "population", "imports")  # what `make run` rebuilds from
+INPUTS = ("raw", "reference", "population", "yardsticks", "imports")  # what `make run` rebuilds from (Makefile INPUTS)
 
 
 @st.cache_data(ttl=30, show_spinner=False)

@@ -1,5 +1,7 @@
 """The Data page under AppTest: upload a file, see the summary and the rejects, and the Overview
 count the new events; a bad file gives its message and changes nothing."""
+import os
+
 import pytest
 
 import dashboard.data
@@ -120,3 +122,18 @@ def test_the_latest_change_of_a_dataset_is_shown_with_its_events(data_dir, tmp_p
     assert sorted(set(changed["event_id"])) == ["ucdp:101", "ucdp:102", "ucdp:103", "ucdp:106"]
     assert changed.loc[changed["field"] == "fatalities", ["old_value", "new_value"]].values.tolist() \
         == [["5", "9"]]
+
+
+def test_a_changed_yardstick_file_is_named_by_the_stale_warning(data_dir, monkeypatch):
+    """The published totals are a build input (the Makefile rebuilds on them): a yardsticks file
+    newer than the warehouse is named like any other input."""
+    monkeypatch.setattr(dashboard.data, "DATA_DIR", data_dir)
+    built_at = (data_dir / "warehouse.duckdb").stat().st_mtime_ns
+    dashboard.data.stale_warning.clear()
+    assert dashboard.data.stale_warning(built_at) is None
+    (data_dir / "yardsticks").mkdir(exist_ok=True)
+    changed = data_dir / "yardsticks" / "published_totals_pak_afg.csv"
+    changed.write_text("publisher,year\n")
+    os.utime(changed, ns=(built_at + 10**9, built_at + 10**9))
+    dashboard.data.stale_warning.clear()
+    assert "(yardsticks/published_totals_pak_afg.csv)" in dashboard.data.stale_warning(built_at)
