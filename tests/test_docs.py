@@ -33,6 +33,7 @@ def _hand_written(path: Path) -> str:
 HAND_WRITTEN = "\n".join(_hand_written(p) for p in PAGES if "reference" not in p.parts)
 
 
+@pytest.mark.slow
 def test_no_generated_page_is_stale():
     """`cog --check` over every page with a cog block, in a process whose environment sets none of
     settings.py's variables (the pages show the defaults)."""

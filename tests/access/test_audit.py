@@ -39,6 +39,7 @@ def _trail(data_dir) -> list[dict]:
     return [json.loads(line) for line in (data_dir / "audit.jsonl").read_text().splitlines()]
 
 
+@pytest.mark.slow
 def test_the_command_line_records_imports_rebuilds_and_publishes_and_the_rows_survive(tmp_path):
     folder = fixture_data_dir(tmp_path, {"indicator_events.csv": "curated"})
     out, published = folder / "warehouse.duckdb", tmp_path / "published"

@@ -12,6 +12,8 @@ from indicators.filters import Filters
 from tests.helpers import TODAY, app_test, figures, fixture_data_dir
 from tests.indicators.test_outlook import ged_rows, write_ged
 
+pytestmark = pytest.mark.slow  # the edit loop (make test-fast) leaves them out
+
 
 @pytest.fixture()
 def computed(con):
@@ -20,7 +22,6 @@ def computed(con):
     return outlook_cache.outlook(con, Filters(1989, 2021))
 
 
-@pytest.mark.slow
 def test_outlook_draws_the_map_a_fan_and_the_scores(app, computed):
     at = app.run()
     at.switch_page("app_pages/outlook.py").run()
@@ -85,7 +86,6 @@ def quiet_since_2011(tmp_path):
     return path
 
 
-@pytest.mark.slow
 def test_outlook_hides_the_horizons_where_no_change_is_not_beaten(quiet_since_2011, monkeypatch):
     con = duckdb.connect(str(quiet_since_2011), read_only=True)
     try:

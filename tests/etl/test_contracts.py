@@ -108,6 +108,7 @@ def test_each_table_of_the_bundled_warehouse_is_its_contract(built, table):
         con.close()
 
 
+@pytest.mark.slow
 def test_each_table_of_a_warehouse_grown_by_imports_is_its_contract(grown):
     con = _open(grown)
     try:

@@ -12,6 +12,8 @@ from etl.build import build_warehouse
 from etl.imports import ImportProblem, import_file
 from tests.helpers import DATA, FIXTURES, TODAY, warehouse_tables
 
+pytestmark = pytest.mark.slow  # the edit loop (make test-fast) leaves them out
+
 FIRST, SECOND = FIXTURES / "imports" / "acled_api.json", FIXTURES / "imports" / "ucdp_ged.csv"
 
 
