@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 import settings
-from access import audit
+from access import audit, cli
 from access.roles import local_user
 from etl.build import BuildError, build_warehouse
 from etl.progress import Reading, Step
@@ -31,11 +31,11 @@ def main() -> None:
 
 @app.command()
 def build(
-    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/ and reference/."),
-    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse file to write."),
+    data_dir: Path = cli.DATA_DIR,
+    out: Path = cli.OUT,
     fresh: bool = typer.Option(False, "--fresh", help="Read every file again, ignoring the outcomes "
                                "kept from earlier builds (.etl-cache beside the warehouse)."),
-    debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
+    debug: bool = cli.DEBUG,
 ) -> None:
     """Load every file listed in data/raw/sources.csv into the warehouse (all or nothing)."""
     try:
@@ -45,7 +45,7 @@ def build(
                 bar(step), console.log(str(step))))
             what.update(version=result.version, rows_loaded=sum(c.loaded for c in result.files))
     except Exception as err:
-        _failed("Build failed", err if isinstance(err, BuildError) else f"{type(err).__name__}: {err}",
+        cli.fail("Build failed", err if isinstance(err, BuildError) else f"{type(err).__name__}: {err}",
                 "The previous warehouse, if any, is unchanged.", debug)
     table = Table(title=f"Warehouse {out.name}, version {result.version}")
     for column in ("file", "rows read", "loaded", "out of scope", "rejected", "duplicates",
@@ -64,14 +64,6 @@ def build(
             out_console.print(f"  {r.source_file} line {r.source_line}:{cell} {r.reason}", highlight=False)
 
 
-def _failed(title: str, err, after: str, debug: bool):
-    """One line naming what failed (the traceback only with --debug), then exit 1."""
-    if debug:
-        console.print_exception()
-    console.print(f"[bold red]{title}:[/] {err}\n{after}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
 @app.command("boundaries")
 def boundaries_command(
     file: Path = typer.Argument(None, help="Boundary layer: GeoJSON, GeoPackage or zipped shapefile."),
@@ -80,8 +72,8 @@ def boundaries_command(
     parent_field: str = typer.Option(None, help="District layers: the field holding the province."),
     country: str = typer.Option(None, help="PAK or AFG (guessed from where the layer lies if not given)."),
     bundled: bool = typer.Option(False, "--bundled", help="Go back to the bundled layer for --country and --level."),
-    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/ and reference/."),
-    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse file to rebuild."),
+    data_dir: Path = cli.DATA_DIR,
+    out: Path = cli.OUT,
 ) -> None:
     """Use another boundary layer (an official district layer, say) in place of the bundled one for
     a country and level, then rebuild so that every event is placed in the new units."""
@@ -110,9 +102,7 @@ def boundaries_command(
             result = build_warehouse(data_dir, out, progress=lambda step: console.log(str(step)))
     except (GeoError, BuildError) as err:
         boundaries.restore(folder, saved)
-        console.print(f"[bold red]Boundaries not changed:[/] {err}\nThe layers and the warehouse "
-                      f"are as they were.", highlight=False)
-        raise typer.Exit(1)
+        cli.fail("Boundaries not changed", err, "The layers and the warehouse are as they were.")
     placed = sum(c.loaded - c.unplaced for c in result.files)
     unplaced = sum(c.unplaced for c in result.files)
     out_console.print(f"Rebuilt {out.name} (version {result.version}): {placed} events in a "
@@ -152,11 +142,11 @@ def import_(
                                 "CSV, the event template, or a bundled format."),
     format: str = typer.Option("auto", "--format", help="auto, acled, gtd, ucdp, events, curated, "
                                "pk_suicide_attacks or pk_drone_strikes."),
-    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/, reference/ and imports/."),
-    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse file to write."),
+    data_dir: Path = cli.DATA_DIR,
+    out: Path = cli.OUT,
     max_mb: int = typer.Option(0, help="Refuse files larger than this many megabytes (0: no "
                                "limit but the machine's memory)."),
-    debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
+    debug: bool = cli.DEBUG,
 ) -> None:
     """Copy FILE into data/imports/, register it and rebuild the warehouse; print what loaded."""
     from etl.imports import import_file
@@ -169,7 +159,7 @@ def import_(
                                   max_bytes=max_mb * 1024 * 1024 or None, progress=progress)
             audit.imported(what, summary)
     except Exception as err:
-        _failed("Import failed", err, "The warehouse and data/imports are unchanged.", debug)
+        cli.fail("Import failed", err, "The warehouse and data/imports are unchanged.", debug)
     for line in summary.lines():
         out_console.print(line, highlight=False, soft_wrap=True)
 
@@ -178,9 +168,9 @@ def import_(
 def remove(
     file: str = typer.Argument(..., help="An imported file: its name under data/imports/ (as the "
                                "build's messages give it) or the name it was imported with."),
-    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/, reference/ and imports/."),
-    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse file to write."),
-    debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
+    data_dir: Path = cli.DATA_DIR,
+    out: Path = cli.OUT,
+    debug: bool = cli.DEBUG,
 ) -> None:
     """Take an imported file out of data/imports/ and rebuild the warehouse without it."""
     from etl.imports import remove_file
@@ -190,7 +180,7 @@ def remove(
                 console.status("removing"):
             gone = remove_file(file, data_dir, out)
     except Exception as err:
-        _failed("Not removed", err, "The warehouse and data/imports are unchanged.", debug)
+        cli.fail("Not removed", err, "The warehouse and data/imports are unchanged.", debug)
     out_console.print(f"Removed {gone} and rebuilt {out.name}.", highlight=False)
 
 
@@ -200,9 +190,9 @@ def fetch_command(
                                  "'configured' fetches every source named in the configuration."),
     config: Path = typer.Option(None, "--config", help="Fetch configuration (URLs, countries, "
                                 "dates); default $ETL_FETCH_CONFIG or etl/fetch.toml."),
-    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/, reference/ and imports/."),
-    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse file to write."),
-    debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
+    data_dir: Path = cli.DATA_DIR,
+    out: Path = cli.OUT,
+    debug: bool = cli.DEBUG,
 ) -> None:
     """Download the newest release of SOURCE, keep the configured countries and import it into
     data/imports/ (replacing the previous fetch), all or nothing. Credentials come from the
@@ -229,7 +219,7 @@ def fetch_command(
             for line in lines:
                 out_console.print(line, highlight=False, soft_wrap=True)
     except Exception as err:
-        _failed("Fetch failed", err if isinstance(err, FetchProblem) else
+        cli.fail("Fetch failed", err if isinstance(err, FetchProblem) else
                 f"{type(err).__name__}: {err}", "data/imports and the warehouse are unchanged.", debug)
 
 
@@ -237,7 +227,7 @@ def fetch_command(
 def changes_command(
     dataset: str = typer.Argument(None, help="A dataset (ucdp, ucdp_candidate, acled, ...); "
                                   "default every dataset that has changed."),
-    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="Warehouse to read."),
+    out: Path = cli.OUT,
     events: bool = typer.Option(False, "--events", help="Also list each changed event and field."),
 ) -> None:
     """Print the latest change of each dataset: events added, removed and revised, with the
@@ -249,7 +239,7 @@ def changes_command(
     try:
         con = duckdb.connect(str(out), read_only=True)
     except duckdb.Error as err:
-        _failed("No warehouse", f"{out}: {err}", "Build it with `python -m etl build`.", False)
+        cli.fail("No warehouse", f"{out}: {err}", "Build it with `python -m etl build`.", False)
     try:
         lines = revisions.summary_lines(con, dataset)
         if not lines:
@@ -275,9 +265,9 @@ def publish_command(
     keep: int = typer.Option(None, help="Versions to keep (default: $DASHBOARD_KEEP_VERSIONS or 3)."),
     rebuild: bool = typer.Option(True, "--build/--no-build", help="Build first (default), or "
                                  "publish the current build as it is."),
-    data_dir: Path = typer.Option(settings.DATA_DIR, help="Folder holding raw/ and reference/."),
-    out: Path = typer.Option(settings.WAREHOUSE_FILE, help="The build to publish."),
-    debug: bool = typer.Option(False, "--debug", help="Show the traceback of a failure."),
+    data_dir: Path = cli.DATA_DIR,
+    out: Path = cli.OUT,
+    debug: bool = cli.DEBUG,
 ) -> None:
     """Publish the build as a new version of the published folder, atomically: replicas read it
     at their next rerun; older versions beyond --keep are removed, never the current one."""
@@ -285,7 +275,7 @@ def publish_command(
 
     folder = to or settings.PUBLISHED_DIR
     if folder is None:
-        _failed("Not published", "no published folder: pass --to FOLDER or set DASHBOARD_WAREHOUSE_DIR.",
+        cli.fail("Not published", "no published folder: pass --to FOLDER or set DASHBOARD_WAREHOUSE_DIR.",
                 "Nothing was published.", debug)
     keep = keep if keep is not None else settings.KEEP_VERSIONS
     try:
@@ -298,7 +288,7 @@ def publish_command(
             target = publish(out, folder, keep)
             what["version"] = target.name
     except Exception as err:
-        _failed("Not published", err if isinstance(err, (BuildError, PublishError))
+        cli.fail("Not published", err if isinstance(err, (BuildError, PublishError))
                 else f"{type(err).__name__}: {err}", "The published version is unchanged.", debug)
     out_console.print(f"Published {target.name} in {folder}: replicas read it at their next rerun.",
                       highlight=False, soft_wrap=True)

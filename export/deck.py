@@ -9,16 +9,16 @@ militant violence, with the forecast's stamp), and a sources-and-methods slide.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 
-import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Pt
 
-from charts.style import FONT
 from export import catalog
-from export.render import figure_bytes, for_slide
+from export.note import footnote, note_pages
+from export.render import figure_bytes, for_slide, pdf_pages, text_page
 from indicators import brief, outlook, overview, provenance, spread
 from indicators.filters import Filters
 from indicators.periods import Period
@@ -105,8 +105,6 @@ def _text(slide, text: str, left, top, width, height, size: int, bold: bool = Fa
 
 def _note_slide(deck, layout, note) -> None:
     """The briefing note: numbered sentences, the stamp, the sources and evidence links in the notes."""
-    from export.note import footnote
-
     slide = deck.slides.add_slide(layout)
     if note is None:
         slide.shapes.title.text = "Briefing note"
@@ -201,34 +199,8 @@ def build_pptx(content: dict) -> bytes:
     return out.getvalue()
 
 
-def text_page(title: str, lines: list[str], footer: str, wrap_at: int | None = 150) -> go.Figure:
-    """A slide-sized page of text (title, lines wrapped at `wrap_at` characters unless None, a
-    footer wrapped at 190), for PDF exports. Text is taken as plotly markup: escape data first."""
-    import textwrap
-
-    fig = go.Figure()
-    fig.add_annotation(text=f"<b>{title}</b>", x=0.02, y=0.95, xref="paper", yref="paper",
-                       showarrow=False, xanchor="left", yanchor="top", font={"size": 30})
-    if wrap_at:
-        lines = [w for line in lines for w in (textwrap.wrap(line, wrap_at) or [""])]
-    footer = "<br>".join(textwrap.wrap(footer, 190))
-    fig.add_annotation(text="<br>".join(lines), x=0.02, y=0.8, xref="paper", yref="paper",
-                       showarrow=False, xanchor="left", yanchor="top", align="left", font={"size": 15})
-    fig.add_annotation(text=footer, x=0.02, y=0.02, xref="paper", yref="paper", showarrow=False, align="left",
-                       xanchor="left", yanchor="bottom", font={"size": 11, "color": "#666"})
-    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white",
-                      font={"family": FONT}, margin={"l": 40, "r": 40, "t": 40, "b": 40})
-    return fig
-
-
 def build_pdf(content: dict) -> bytes:
     """The same slides as PDF pages (each rendered by kaleido, then joined)."""
-    import html
-
-    from pypdf import PdfReader, PdfWriter
-
-    from export.note import note_pages
-
     note = content.get("note")
     pages = note_pages(note)[:1] if note else [text_page("Briefing note", ["No complete period with data."], "")]
     pages += [text_page(content["title"], [html.escape(content["subtitle"]), content["date"]],
@@ -247,13 +219,7 @@ def build_pdf(content: dict) -> bytes:
     pages.append(text_page("Sources and methods",
                             [html.escape(t) for t in ["Data:"] + content["sources"] + ["", "Definitions:"]
                              + [m[:160] for m in content["methods"]]], ""))
-    writer = PdfWriter()
-    for fig in pages:
-        for page in PdfReader(io.BytesIO(figure_bytes(fig, "pdf"))).pages:
-            writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return pdf_pages(pages)
 
 
 def build_deck(query, f: Filters, fmt: str = "pptx", today: dt.date | None = None,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import html
 import io
 
-from indicators.links import events_url
+from export.render import pdf_pages, text_page
 from indicators.brief import Note
+from indicators.links import events_url
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 
@@ -77,8 +78,6 @@ def _hyperlink(paragraph, url: str) -> None:
 def _pages(title: str, lines: list[str], footer: str, per_page: int = 30):
     from textwrap import wrap
 
-    from export.deck import text_page
-
     wrapped = []
     for line in lines:
         wrapped += [html.escape(w) for w in (wrap(line, 150) or [""])]
@@ -96,14 +95,4 @@ def note_pages(note: Note, base_url: str = DEFAULT_BASE_URL) -> list:
 
 
 def note_pdf(note: Note, base_url: str = DEFAULT_BASE_URL) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    from export.render import figure_bytes
-
-    writer = PdfWriter()
-    for fig in note_pages(note, base_url):
-        for page in PdfReader(io.BytesIO(figure_bytes(fig, "pdf"))).pages:
-            writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return pdf_pages(note_pages(note, base_url))

@@ -6,6 +6,8 @@ import threading
 
 import plotly.graph_objects as go
 
+from charts.style import FONT
+
 SLIDE = {"width": 1600, "height": 900}
 FORMATS = ("png", "svg", "pdf")
 INSTALL_HINT = ("Static PNG/SVG/PDF export needs Chromium: on Debian `apt-get install -y chromium`. "
@@ -70,3 +72,38 @@ def for_slide(fig: go.Figure) -> go.Figure:
     out = go.Figure(fig)
     out.update_layout(width=SLIDE["width"], height=SLIDE["height"])
     return out
+
+
+def text_page(title: str, lines: list[str], footer: str, wrap_at: int | None = 150) -> go.Figure:
+    """A slide-sized page of text (title, lines wrapped at `wrap_at` characters unless None, a
+    footer wrapped at 190), for PDF exports. Text is taken as plotly markup: escape data first."""
+    import textwrap
+
+    fig = go.Figure()
+    fig.add_annotation(text=f"<b>{title}</b>", x=0.02, y=0.95, xref="paper", yref="paper",
+                       showarrow=False, xanchor="left", yanchor="top", font={"size": 30})
+    if wrap_at:
+        lines = [w for line in lines for w in (textwrap.wrap(line, wrap_at) or [""])]
+    footer = "<br>".join(textwrap.wrap(footer, 190))
+    fig.add_annotation(text="<br>".join(lines), x=0.02, y=0.8, xref="paper", yref="paper",
+                       showarrow=False, xanchor="left", yanchor="top", align="left", font={"size": 15})
+    fig.add_annotation(text=footer, x=0.02, y=0.02, xref="paper", yref="paper", showarrow=False, align="left",
+                       xanchor="left", yanchor="bottom", font={"size": 11, "color": "#666"})
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white",
+                      font={"family": FONT}, margin={"l": 40, "r": 40, "t": 40, "b": 40})
+    return fig
+
+
+def pdf_pages(figures: list[go.Figure]) -> bytes:
+    """The figures rendered by kaleido as PDF pages and joined into one PDF, in order."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for fig in figures:
+        for page in PdfReader(io.BytesIO(figure_bytes(fig, "pdf"))).pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -7,9 +7,9 @@ from typing import List, Optional
 
 import duckdb
 import typer
-from rich.console import Console
 
 import settings
+from access import cli
 from contract.schema import DEFAULT_CATEGORIES, MILITANT_KINDS
 from indicators import overview
 from indicators.filters import Filters, check_values, default_years, parse_years
@@ -30,12 +30,12 @@ DATASET = typer.Option(None, "--dataset", help="repeatable")
 PRECISE = typer.Option(False, "--precise-dates-only", help="Only events dated to the day.")
 ALL_DUPLICATES = typer.Option(False, "--all-duplicates",
                               help="Count every member of a cluster of probable duplicates.")
-WAREHOUSE = typer.Option(DEFAULT_WAREHOUSE, "--warehouse", help="Warehouse file to read.")
+WAREHOUSE = cli.WAREHOUSE
 
 
-def fail(message: str, code: int = 2) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]Error:[/] {message}", highlight=False, markup=True)
-    raise typer.Exit(code)
+def fail(message: str) -> None:
+    """The command lines' one error path (access/cli.py): `Error: message`, exit 1."""
+    cli.fail("Error", message)
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:

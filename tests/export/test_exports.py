@@ -155,4 +155,4 @@ def test_cli_chart_deck_and_data(built, tmp_path):
     out = _cli("data", "-o", str(tmp_path / "events.xlsx"), *w)
     assert out.returncode == 0 and "events" in out.stdout
     bad = _cli("chart", "signals", "-o", str(tmp_path / "x.doc"), *w)
-    assert bad.returncode == 2 and "must end in .png, .svg, .pdf, .html" in bad.stderr
+    assert bad.returncode == 1 and "must end in .png, .svg, .pdf, .html" in bad.stderr

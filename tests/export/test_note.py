@@ -102,8 +102,8 @@ def test_cli_prints_the_same_text_and_writes_docx(warehouse, note, tmp_path):
 @pytest.mark.slow
 def test_cli_errors_say_what_to_do(warehouse, tmp_path):
     bad = _cli("--warehouse", str(warehouse), "--period", "2018-Q5")
-    assert bad.returncode == 2 and "expected YYYY-MM (a month), YYYY-Q1..Q4" in " ".join(bad.stderr.split())
+    assert bad.returncode == 1 and "expected YYYY-MM (a month), YYYY-Q1..Q4" in " ".join(bad.stderr.split())
     bad = _cli("--warehouse", str(warehouse), "-o", str(tmp_path / "note.txt"))
-    assert bad.returncode == 2 and "must end in .docx, .pdf" in bad.stderr
+    assert bad.returncode == 1 and "must end in .docx, .pdf" in bad.stderr
     empty = _cli("--warehouse", str(warehouse), "--years", "2014-2015")
-    assert empty.returncode == 2 and "choose one with --period" in " ".join(empty.stderr.split())
+    assert empty.returncode == 1 and "choose one with --period" in " ".join(empty.stderr.split())

@@ -44,13 +44,13 @@ def test_csv_by_province_and_a_district_by_name(built):
 @pytest.mark.slow
 def test_mistakes_get_a_message_not_a_traceback(built):
     bad = run("show", "gti_score", "--by", "month", warehouse=built.warehouse)
-    assert bad.returncode == 2 and "cannot be shown by month" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 1 and "cannot be shown by month" in bad.stderr and "Traceback" not in bad.stderr
     bad = run("show", "events", "--years", "2017-2014", warehouse=built.warehouse)
-    assert bad.returncode == 2 and "first year is after the last" in bad.stderr
+    assert bad.returncode == 1 and "first year is after the last" in bad.stderr
     bad = run("show", "nonsense", warehouse=built.warehouse)
-    assert bad.returncode == 2 and "unknown indicator 'nonsense'" in bad.stderr
+    assert bad.returncode == 1 and "unknown indicator 'nonsense'" in bad.stderr
     bad = run("show", "events", "--district", "Atlantis", warehouse=built.warehouse)
-    assert bad.returncode == 2 and "Unknown district 'Atlantis'." in bad.stderr
+    assert bad.returncode == 1 and "Unknown district 'Atlantis'." in bad.stderr
 
 
 @pytest.mark.slow
@@ -58,11 +58,11 @@ def test_unknown_filter_values_fail_with_the_valid_ones(built, con):
     """sqlite-utils' habit: name the wrong value, the closest right one and every valid one."""
     bad = run("show", "events", "--province", "Sindhh", warehouse=built.warehouse)
     provinces = overview.filter_options(con)["provinces"]  # Pakistan's and Afghanistan's
-    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.returncode == 1 and bad.stdout == ""
     assert f"Unknown province 'Sindhh'. Did you mean 'Sindh'? Valid: {', '.join(provinces[:SHOWN_VALID])}" \
            f" and {len(provinces) - SHOWN_VALID} more." in " ".join(bad.stderr.split())
     bad = run("show", "events", "--category", "attacks", warehouse=built.warehouse)
-    assert bad.returncode == 2
+    assert bad.returncode == 1
     assert "Unknown category 'attacks'. Did you mean 'attack'? Valid: attack, propaganda, allegiance, " \
            "recruitment, organisation, counter_terrorism, state_strike, armed_clash" in " ".join(bad.stderr.split())
     bad = run("show", "events", "--actor-group", "ISIS", "--dataset", "acled", warehouse=built.warehouse)

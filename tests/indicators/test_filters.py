@@ -46,5 +46,5 @@ def test_the_export_cli_checks_the_same_way(built, tmp_path):
     out = subprocess.run([sys.executable, "-m", "export", "data", "-o", str(tmp_path / "e.csv"),
                           "--province", "Sindhh", "--warehouse", str(built.warehouse)],
                          capture_output=True, text=True, cwd=ROOT)
-    assert out.returncode == 2 and "Unknown province 'Sindhh'. Did you mean 'Sindh'?" in out.stderr
+    assert out.returncode == 1 and "Unknown province 'Sindhh'. Did you mean 'Sindh'?" in out.stderr
     assert not (tmp_path / "e.csv").exists()
