@@ -21,7 +21,6 @@ except data.WarehouseMissing as err:
 
 if (warning := data.build_warning()) is not None:
     st.warning(warning)
-evidence.read_window()  # before the sidebar filters rewrite the query string
 filters = sidebar_filters(options)
 st.session_state["options"] = options
 page = st.navigation([st.Page(p.path, title=p.title, icon="", url_path=p.url_path or None,

@@ -7,62 +7,37 @@ from __future__ import annotations
 
 import streamlit as st
 
-from contract.schema import ACTOR_KINDS, DEFAULT_CATEGORIES, MILITANT_KINDS
-from contract.schema import COUNTRY_NAMES
-from indicators.filters import Filters, check_values, default_years, parse_years
-from indicators.links import EVERY_KIND, MULTI
+from contract.schema import ACTOR_KINDS, COUNTRY_NAMES, DEFAULT_CATEGORIES, MILITANT_KINDS
+from dashboard import evidence
+from indicators.filters import Filters, default_years
+from indicators.links import MULTI, PARAMETERS, WINDOW, from_query, to_query
 
 
-# the widgets whose default is not "all"; "every kind of actor" is written to the URL as kind=all
-DEFAULTS = {"categories": list(DEFAULT_CATEGORIES), "actor_kinds": list(MILITANT_KINDS)}
-
-# widget key -> query-string parameter
-URL_PARAMETERS = ("years", *MULTI.values(), "duplicates")
+# widget key -> query-string parameter (the evidence window is dashboard/evidence.py's)
+URL_PARAMETERS = tuple(p for p in PARAMETERS if p not in WINDOW)
+WIDGETS = ("countries", "provinces", "districts", "categories", "actor_kinds", "actor_groups",
+           "datasets", "all_duplicates")
 
 
 def _from_url(options: dict) -> list[str]:
-    """Put valid query-string values into the widgets' state; return notes on ignored ones (the
-    values are checked by indicators.filters, as the command-line flags are)."""
-    notes = []
-    params = st.query_params
-    lo, hi = options["years"]
-    if "years" in params:
-        try:
-            start, end = parse_years(params["years"])
-            if not lo <= start <= end <= hi:
-                raise ValueError(f"expected years within {lo}-{hi}")
-            st.session_state["years"] = (start, end)
-        except ValueError as err:
-            notes.append(f"years={params['years'][:40]!r} ignored: {err}")
-    if "duplicates" in params:
-        if params["duplicates"] == "all":
-            st.session_state["all_duplicates"] = True
-        else:
-            notes.append(f"duplicates={params['duplicates'][:40]!r} ignored: expected 'all'")
-    for key, param in MULTI.items():
-        if param not in params:
-            continue
-        if key == "actor_kinds" and params.get_all(param) == [EVERY_KIND]:
-            st.session_state[key] = []
-            continue
-        good, errors = check_values(options, key, params.get_all(param))
-        if good:
-            st.session_state[key] = good
-        notes += [f"{param} ignored. {error}" for error in errors[:3]]
+    """Put the URL's filters into the widgets' state and its evidence window aside
+    (dashboard/evidence.py); return notes on the values ignored (indicators.links.from_query)."""
+    f, notes = from_query({k: st.query_params.get_all(k) for k in st.query_params}, options)
+    st.session_state["years"] = (f.year_from, f.year_to)
+    for key in WIDGETS:
+        value = getattr(f, key)
+        st.session_state[key] = list(value) if isinstance(value, tuple) else value
+    evidence.keep_window(f)
     return notes
 
 
 def _to_url(f: Filters, options: dict) -> None:
     wanted: dict[str, str | list[str]] = {}
-    if (f.year_from, f.year_to) != default_years(options):
-        wanted["years"] = f"{f.year_from}-{f.year_to}"
-    if f.all_duplicates:
-        wanted["duplicates"] = "all"
-    for key, param in MULTI.items():
-        value = list(getattr(f, key))
-        default = DEFAULTS.get(key, [])
-        if value != default:
-            wanted[param] = value or ([EVERY_KIND] if key == "actor_kinds" else [])
+    for param, value in to_query(f, default_years(options)):
+        if param in MULTI.values():
+            wanted.setdefault(param, []).append(value)
+        else:
+            wanted[param] = value
     current = {k: (st.query_params.get_all(k) if k in MULTI.values() else st.query_params[k])
                for k in st.query_params}
     if current != wanted:

@@ -23,7 +23,7 @@ import pandas as pd
 from contract.schema import SIGNAL_CATEGORIES
 from indicators import alerts, coverage, library, spread, yardsticks
 from indicators.filters import Filters
-from indicators.periods import KIND_NAMES, MONTHS, EvidenceFilters, Period, periods_between
+from indicators.periods import KIND_NAMES, MONTHS, Period, over, periods_between
 from indicators.significance import Change, compare_counts
 
 MAX_PLACES = 5  # at most this many sentences on new districts and first attacks together
@@ -50,7 +50,7 @@ class Sentence:
     key: str
     text: str
     numbers: tuple[Number, ...]
-    evidence: EvidenceFilters  # the events behind the sentence (the Events page shows them)
+    evidence: Filters  # the events behind the sentence (the Events page shows them)
     sources: tuple[str, ...]  # short names of the datasets of those events
 
 
@@ -161,8 +161,8 @@ class Basis:
     datasets that cover both periods in full (`on`: their names), or not at all (`now` None)."""
 
     then: Period
-    now: EvidenceFilters | None
-    before: EvidenceFilters | None
+    now: Filters | None
+    before: Filters | None
     on: tuple[str, ...]
     problem: str | None
 
@@ -180,7 +180,7 @@ class _Builder:
         # a yearly note's previous period is the year before: one comparison, not two
         self.py = None if period.year_before() == self.p0 else period.year_before()
         self.cov = coverage.dataset_coverage(con, f)
-        self.ef = EvidenceFilters.of(f, period)
+        self.ef = over(f, period)
         self.b0 = self.basis(self.p0)
         self.by = self.basis(self.py) if self.py else None
         self.bases = [b for b in (self.b0, self.by) if b]
@@ -192,7 +192,7 @@ class _Builder:
 
     def basis(self, then: Period) -> Basis:
         problem = coverage.comparison_problem(self.cov, self.p, then)
-        now, before = self.ef, EvidenceFilters.of(self.f, then)
+        now, before = self.ef, over(self.f, then)
         if not problem:
             return Basis(then, now, before, (), None)
         both = [r for r in self.cov
@@ -203,7 +203,7 @@ class _Builder:
         return Basis(then, replace(now, datasets=datasets), replace(before, datasets=datasets),
                      tuple(r.name for r in both), problem)
 
-    def add(self, key: str, text: str, numbers, evidence: EvidenceFilters) -> None:
+    def add(self, key: str, text: str, numbers, evidence: Filters) -> None:
         if self.scope and key != "coverage":
             text = f"{text[:-1]} (recorded for {self.p.label}: only {self.scope})."
         self.sentences.append(Sentence(key, text, tuple(numbers), evidence,
@@ -220,7 +220,7 @@ class _Builder:
         now, before = _count(self.con, ef_of(b.now), measure), _count(self.con, ef_of(b.before), measure)
         return f"; {b.words}, {_restricted(now.value, before.value, self.p, b.then)}", [now, before]
 
-    def count_sentence(self, key: str, subject: str, measure: str, evidence: EvidenceFilters,
+    def count_sentence(self, key: str, subject: str, measure: str, evidence: Filters,
                        ef_of=lambda ef: ef, tail=None, detail: str = "", extra=()) -> None:
         """'<subject>: N in P, <against the previous period>[; <against the year before>].'
         `detail` replaces ' in P' after the current count ('{p}' stands for the period); `extra`
@@ -263,7 +263,7 @@ class _Builder:
             self.add("completeness", f"Whether these data are complete for {self.p.label} cannot be "
                                      f"judged: {why}.", [], self.ef)
             return
-        ef = EvidenceFilters.of(counted, self.p, **({"categories": ("attack",)} if measure == "attacks" else {}))
+        ef = over(counted, self.p, **({"categories": ("attack",)} if measure == "attacks" else {}))
         ours = _count(self.con, ef, yardsticks.COMPARED[measure][0])
         word = yardsticks.COMPARED[measure][1]
         part = MONTHS[self.p.kind] / 12
@@ -289,11 +289,11 @@ class _Builder:
         side = " with a militant side" if self.f.militant else ""
 
         def violent(ef):
-            return EvidenceFilters.of(ef, categories=("attack", "armed_clash"))
+            return replace(ef, categories=("attack", "armed_clash"))
 
         subject = "Militant violence" if self.f.militant else "Attacks and armed clashes"
         now_attacks = _count(self.con, self.ef, "attacks")
-        clashes = _count(self.con, EvidenceFilters.of(self.ef, categories=("armed_clash",)), "events")
+        clashes = _count(self.con, replace(self.ef, categories=("armed_clash",)), "events")
         breakdown = (f" ({_plural(now_attacks.value, 'attack')}, "
                      f"{_plural(clashes.value, 'armed clash', 'armed clashes')}{side})")
         self.count_sentence("violence", subject, "events", violent(self.ef), violent,
@@ -303,7 +303,7 @@ class _Builder:
     def headline(self) -> None:
         attacks = "attack" in self.f.categories
         measure, subject = ("attacks", "Attacks") if attacks else ("events", "Events")
-        evidence = EvidenceFilters.of(self.ef, categories=("attack",)) if attacks else self.ef
+        evidence = replace(self.ef, categories=("attack",)) if attacks else self.ef
         self.count_sentence("headline", subject, measure, evidence)
 
     def deaths(self) -> None:
@@ -334,7 +334,7 @@ class _Builder:
         where = {"province": "provinces", "district": "districts"}[level]
 
         def unit_filters(ef, unit):
-            return EvidenceFilters.of(ef, **{where: (unit,)})
+            return replace(ef, **{where: (unit,)})
 
         if cur.empty or cur["value"].sum() == 0:
             self.add(level, f"By {level}: no event in {self.p.label} was placed in a {level}.", [], self.ef)
@@ -389,7 +389,7 @@ class _Builder:
             self.add("groups", f"No event in {self.p.label} was attributed to a named group.", [], self.ef)
             return
         if named["value"].iloc[0] < MIN_EVIDENCE:
-            ef = EvidenceFilters.of(self.ef, actor_groups=tuple(named["actor_group"]))
+            ef = replace(self.ef, actor_groups=tuple(named["actor_group"]))
             n = Number("events of named groups", int(named["value"].sum()), "measure:events", ef)
             self.add("groups", f"The evidence is too thin to name the most active group in {self.p.label}: "
                                f"no group has five events or more ({_plural(n.value, 'event')} "
@@ -397,16 +397,16 @@ class _Builder:
                      [n, Number("named groups", len(named), "measure:active_groups", ef)], ef)
             return
         named = named.head(3)
-        numbers = [Number(f"events of {g}", int(v), "measure:events", EvidenceFilters.of(self.ef, actor_groups=(g,)))
+        numbers = [Number(f"events of {g}", int(v), "measure:events", replace(self.ef, actor_groups=(g,)))
                    for g, v in zip(named["actor_group"], named["value"])]
         listed = [f"{numbers[0].filters.actor_groups[0]} ({self.floor}{_plural(numbers[0].value, 'event')})"]
         listed += [f"{n.filters.actor_groups[0]} ({self.floor}{n.value:,})" for n in numbers[1:]]
         text = (f"The most active group in {self.p.label} was {listed[0]}." if len(listed) == 1 else
                 f"The most active groups in {self.p.label} were {_join(listed)}.")
-        self.add("groups", text, numbers, EvidenceFilters.of(self.ef, actor_groups=tuple(named["actor_group"])))
+        self.add("groups", text, numbers, replace(self.ef, actor_groups=tuple(named["actor_group"])))
 
     def _firsts(self, categories: tuple[str, ...]) -> pd.DataFrame:
-        base = replace(EvidenceFilters.of(self.f).all_time(), categories=categories,
+        base = replace(self.f.all_time(), categories=categories,
                        year_from=self.p.start.year, year_to=self.p.last_day.year)
         rows = spread.new_districts(self.con, base)
         day = pd.to_datetime(rows["first_date"]).dt.date
@@ -414,7 +414,7 @@ class _Builder:
 
     def _record(self, group: str) -> Number:
         """The events of `group` the data hold before the period (the record a 'first' rests on)."""
-        ef = EvidenceFilters.of(self.f.all_time(), actor_groups=(group,),
+        ef = replace(self.f.all_time(), actor_groups=(group,),
                                 date_to=self.p.start - dt.timedelta(days=1))
         return _count(self.con, ef, "events")
 
@@ -428,12 +428,12 @@ class _Builder:
             rows = new[new["actor_group"] == g].sort_values(["first_date", "admin2"])
             ids = tuple(rows["district_id"])
             n = Number(f"new districts of {g}", len(ids), "new_districts",
-                       EvidenceFilters.of(self.ef, actor_groups=(g,)))
+                       replace(self.ef, actor_groups=(g,)))
             self.add("new_districts", f"{g} was recorded for the first time in {_plural(n.value, 'district')} "
                                       f"in {self.p.label}: {_join(list(rows['admin2']))}.",
-                     [n], EvidenceFilters.of(self.ef, actor_groups=(g,), districts=ids))
+                     [n], replace(self.ef, actor_groups=(g,), districts=ids))
         for r in firsts.sort_values(["first_date", "actor_group", "admin2"]).head(n_first).itertuples():
-            ef = EvidenceFilters.of(self.ef, actor_groups=(r.actor_group,), districts=(r.district_id,),
+            ef = replace(self.ef, actor_groups=(r.actor_group,), districts=(r.district_id,),
                                     categories=("attack",))
             day = pd.Timestamp(r.first_date).date()
             first = Number(f"first attack of {r.actor_group} in {r.admin2}", day, "first_attacks", ef)
@@ -450,14 +450,14 @@ class _Builder:
     def minorities(self) -> None:
         if "attack" not in self.f.categories:
             return
-        ef = EvidenceFilters.of(self.ef, categories=("attack",), minority_only=True)
+        ef = replace(self.ef, categories=("attack",), minority_only=True)
         self.count_sentence("minorities", "Attacks on religious minorities", "minority_attacks", ef)
 
     def signals(self) -> None:
         cats = tuple(c for c in SIGNAL_CATEGORIES if c in self.f.categories)
         if not cats:
             return
-        ef = EvidenceFilters.of(self.ef, categories=cats)
+        ef = replace(self.ef, categories=cats)
 
         def parts(now):
             found = [_count(self.con, self.ef, c) for c in cats]
@@ -471,7 +471,7 @@ class _Builder:
         self.count_sentence("signals", f"Weak signals ({_join(list(cats))})", "signals", ef, tail=parts)
 
     def alerts(self) -> None:
-        base = EvidenceFilters.of(self.f).all_time()
+        base = self.f.all_time()
         found = alerts.escalation_alerts(self.con, replace(base, year_from=self.p.start.year,
                                                            year_to=self.p.last_day.year), limit=1000)
         found = found[(found["month"] >= self.p.start) & (found["month"] <= self.p.last_day)]
@@ -483,7 +483,7 @@ class _Builder:
                      [Number("baseline months", months, "alerts", self.ef)], self.ef)
         for a in found.itertuples():
             month = Period("month", a.month)
-            ef = EvidenceFilters.of(self.f, month, districts=(a.district_id,), actor_groups=(a.actor_group,))
+            ef = over(self.f, month, districts=(a.district_id,), actor_groups=(a.actor_group,))
             p = f"= {a.p_value:.4f}" if a.p_value >= 0.0001 else "< 0.0001"
             group = "group unknown" if a.actor_group == "Unknown" else a.actor_group
             self.add("alert", f"Escalation alert: {a.admin2} ({group}) had {a.events:,} events in "

@@ -1,6 +1,7 @@
 """The filters every indicator takes, and their SQL (always with ? parameters)."""
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, replace
@@ -33,6 +34,12 @@ class Filters:
     datasets: tuple[str, ...] = ()
     precise_dates_only: bool = False  # keep only events dated to the day
     all_duplicates: bool = False  # count every member of a cluster of probable duplicates
+    # the days date_from..date_to (inclusive) inside the years, and attacks on religious minorities
+    # only: a briefing sentence's evidence (indicators/periods.py). When the days are not whole
+    # years, events dated only to the year are left out (as in every monthly or quarterly count).
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    minority_only: bool = False
 
     def where(self, alias: str = "") -> tuple[str, list]:
         """A SQL condition over table `events` (optionally aliased) and its parameters."""
@@ -53,6 +60,16 @@ class Filters:
             clauses.append(f"{p}date_precision = 'day'")
         if not self.all_duplicates:
             clauses.append(f"NOT {p}is_secondary")  # see etl/derived.py
+        if self.date_from is not None:
+            clauses.append(f"{p}event_date >= ?")
+            params.append(self.date_from)
+        if self.date_to is not None:
+            clauses.append(f"{p}event_date <= ?")
+            params.append(self.date_to)
+        if self.sub_year:
+            clauses.append(f"{p}date_precision <> 'year'")
+        if self.minority_only:
+            clauses.append(f"{p}category = 'attack' AND {p}target_minority")
         return " AND ".join(clauses), params
 
     @property
@@ -68,9 +85,22 @@ class Filters:
         """The injured column to sum, as `deaths`."""
         return "injured" if self.all_duplicates else "injured_counted"
 
+    @property
+    def windowed(self) -> bool:
+        """Whether the filters narrow to days or to attacks on minorities (more than the yearly
+        tables the build derives can count)."""
+        return self.date_from is not None or self.date_to is not None or self.minority_only
+
+    @property
+    def sub_year(self) -> bool:
+        return ((self.date_from is not None and (self.date_from.month, self.date_from.day) != (1, 1))
+                or (self.date_to is not None and (self.date_to.month, self.date_to.day) != (12, 31)))
+
     def all_time(self) -> "Filters":
-        """The same filters over every year (for 'first ever' and baselines)."""
-        return replace(self, year_from=1900, year_to=2999)
+        """The same filters over every year (for 'first ever' and baselines): no days, no
+        minority condition."""
+        return replace(self, year_from=1900, year_to=2999, date_from=None, date_to=None,
+                       minority_only=False)
 
     @property
     def militant(self) -> bool:
@@ -104,8 +134,14 @@ class Filters:
         return self.year_to - self.year_from + 1
 
     def previous(self) -> "Filters":
-        """The same filters over the period of equal length just before."""
-        return replace(self, year_from=self.year_from - self.years, year_to=self.year_from - 1)
+        """The same filters over the period of equal length just before (the same number of
+        days, with a window of days)."""
+        if self.date_from is None or self.date_to is None:
+            return replace(self, year_from=self.year_from - self.years, year_to=self.year_from - 1,
+                           date_from=None, date_to=None)
+        days = self.date_to - self.date_from + dt.timedelta(days=1)
+        start, end = self.date_from - days, self.date_from - dt.timedelta(days=1)
+        return replace(self, year_from=start.year, year_to=end.year, date_from=start, date_to=end)
 
     def describe(self, district_names: dict[str, str] | None = None) -> str:
         """The filters in words, for subtitles: 'Sindh and Balochistan, 2014-2017, Islamic State'."""
@@ -119,7 +155,12 @@ class Filters:
             parts.append(_join([COUNTRY_NAMES.get(c, c) for c in self.countries]))
         else:
             parts.append("Pakistan and Afghanistan")
-        parts.append(str(self.year_from) if self.years == 1 else f"{self.year_from}-{self.year_to}")
+        if self.date_from is not None or self.date_to is not None:
+            start = f"{self.date_from:%-d %b %Y}" if self.date_from else "the start"
+            end = f"{self.date_to:%-d %b %Y}" if self.date_to else "the end"
+            parts.append(f"{start} to {end}")
+        else:
+            parts.append(str(self.year_from) if self.years == 1 else f"{self.year_from}-{self.year_to}")
         if self.actor_groups:
             parts.append(_join(self.actor_groups))
         parts.append(self.scope())
@@ -129,6 +170,8 @@ class Filters:
             parts.append("events dated to the day only")
         if self.all_duplicates:
             parts.append("probable duplicates counted separately")
+        if self.minority_only:
+            parts.append("attacks on religious minorities")
         return ", ".join(parts)
 
 

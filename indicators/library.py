@@ -54,14 +54,14 @@ CUBE_MEASURES = ("events", "attacks", "signals", "propaganda", "allegiance", "re
 def yearly(f: Filters) -> bool:
     """Whether the yearly tables the build derives (event_cube, event_unmapped: etl/derived.py)
     count with these filters: not when they narrow more than years and the columns those tables
-    keep (a subclass such as periods.EvidenceFilters, with days and minorities)."""
-    return type(f) is Filters
+    keep (a window of days or attacks on minorities: Filters.windowed)."""
+    return not f.windowed
 
 
 def cube_sql(measure: str, f: Filters) -> str | None:
     """The measure's aggregate over event_cube's rows (each stands for `events` events), or None
-    when the cube cannot give it: another measure, or filters narrower than years (a subclass
-    such as periods.EvidenceFilters, with days and minorities). At a million events the cube has
+    when the cube cannot give it: another measure, or filters narrower than years (a window of
+    days or attacks on minorities: Filters.windowed). At a million events the cube has
     a sixth of the rows and no text to read."""
     if measure not in CUBE_MEASURES or not yearly(f):
         return None
@@ -100,8 +100,8 @@ def date_bound(con: duckdb.DuckDBPyConnection, f: Filters, n: int, newest: bool 
     earliest) years that hold at least `n` of the filtered events, counted in event_cube
     (etl/derived.py). The first `n` filtered events in date order lie in those years, and the
     events are stored in date order, so a query sorted by date reads only their rows. TRUE when
-    fewer than `n` events match, or when `f` narrows more than the cube can count (a subclass
-    such as periods.EvidenceFilters, with days and minorities)."""
+    fewer than `n` events match, or when `f` narrows more than the cube can count (a window of
+    days or attacks on minorities: Filters.windowed)."""
     if not yearly(f):
         return "TRUE", []
     where, params = f.where()

@@ -1,16 +1,12 @@
 """Periods of a briefing note (a month, quarter, half-year or year) and the filters of a sentence's
-evidence: the sidebar's Filters narrowed to dates inside a year, and optionally to attacks on
-religious minorities.
-
-`EvidenceFilters` adds its conditions in `where()`, so every query over the `events` table that
-takes Filters takes it too (measures, event counts and pages). It must not be used on `event_cube`,
-whose `event_date` is the first day of the year.
+evidence: the sidebar's Filters narrowed to the days of a period (`over`; Filters' `date_from`,
+`date_to` and `minority_only`, which indicators.library keeps off the yearly `event_cube`).
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from indicators.filters import Filters
 
@@ -98,67 +94,9 @@ def periods_between(kind: str, first: dt.date, last: dt.date) -> list[Period]:
     return out
 
 
-@dataclass(frozen=True)
-class EvidenceFilters(Filters):
-    """Filters narrowed to the days `date_from`..`date_to` (inclusive) and, with `minority_only`,
-    to attacks on religious minorities. When the days are not whole years, events dated only to
-    the year are left out (as in every monthly or quarterly count)."""
-
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    minority_only: bool = False
-
-    @classmethod
-    def of(cls, f: Filters, period: Period | None = None, **changes) -> "EvidenceFilters":
-        """`f` (any Filters) over `period`, with other fields changed as given."""
-        base = {fl.name: getattr(f, fl.name) for fl in fields(Filters)}
-        if period is not None:
-            base.update(year_from=period.start.year, year_to=period.last_day.year,
-                        date_from=period.start, date_to=period.last_day)
-        elif isinstance(f, EvidenceFilters):
-            base.update(date_from=f.date_from, date_to=f.date_to, minority_only=f.minority_only)
-        return cls(**{**base, **changes})
-
-    @property
-    def sub_year(self) -> bool:
-        return ((self.date_from is not None and (self.date_from.month, self.date_from.day) != (1, 1))
-                or (self.date_to is not None and (self.date_to.month, self.date_to.day) != (12, 31)))
-
-    def where(self, alias: str = "") -> tuple[str, list]:
-        sql, params = super().where(alias)
-        p = f"{alias}." if alias else ""
-        if self.date_from is not None:
-            sql += f" AND {p}event_date >= ?"
-            params.append(self.date_from)
-        if self.date_to is not None:
-            sql += f" AND {p}event_date <= ?"
-            params.append(self.date_to)
-        if self.sub_year:
-            sql += f" AND {p}date_precision <> 'year'"
-        if self.minority_only:
-            sql += f" AND {p}category = 'attack' AND {p}target_minority"
-        return sql, params
-
-    def all_time(self) -> Filters:
-        """The plain filters over every year (no dates, no minority condition)."""
-        return Filters(**{fl.name: getattr(self, fl.name) for fl in fields(Filters)}).all_time()
-
-    def previous(self) -> "EvidenceFilters":
-        """The same number of days just before."""
-        if self.date_from is None or self.date_to is None:
-            return replace(super().previous(), date_from=None, date_to=None)
-        days = self.date_to - self.date_from + dt.timedelta(days=1)
-        start, end = self.date_from - days, self.date_from - dt.timedelta(days=1)
-        return replace(self, year_from=start.year, year_to=end.year, date_from=start, date_to=end)
-
-    def describe(self, district_names: dict[str, str] | None = None) -> str:
-        text = super().describe(district_names)
-        if self.date_from is not None or self.date_to is not None:
-            years = str(self.year_from) if self.years == 1 else f"{self.year_from}-{self.year_to}"
-            start = f"{self.date_from:%-d %b %Y}" if self.date_from else "the start"
-            end = f"{self.date_to:%-d %b %Y}" if self.date_to else "the end"
-            head, sep, tail = text.partition(f", {years}")
-            text = f"{head}, {start} to {end}{tail}" if sep else f"{text}, {start} to {end}"
-        if self.minority_only:
-            text += ", attacks on religious minorities"
-        return text
+def over(f: Filters, period: Period, **changes) -> Filters:
+    """`f` narrowed to the days of `period` (a briefing sentence's evidence; no minority condition
+    unless given), with other fields changed as given."""
+    return replace(f, **{"year_from": period.start.year, "year_to": period.last_day.year,
+                         "date_from": period.start, "date_to": period.last_day,
+                         "minority_only": False, **changes})

@@ -2,11 +2,11 @@
 warehouse built from the bundled data."""
 import pytest
 
-from indicators.links import events_query, events_url
+from indicators.links import to_query, events_url
 from dashboard.widgets import plain
 from indicators import brief, events, overview
 from indicators.filters import Filters
-from indicators.periods import EvidenceFilters, Period
+from indicators.periods import Period, over
 from tests.helpers import HEADLINE
 
 ALL = Filters(1995, 2019)  # the years of the `app` fixture (tests/app/conftest.py)
@@ -39,9 +39,9 @@ def test_the_brief_page_shows_the_note_with_a_link_per_sentence(app, con):
 
 @pytest.mark.slow
 def test_a_brief_link_opens_the_events_page_on_exactly_its_events(app, con):
-    f = EvidenceFilters.of(ALL, Period("quarter", brief.default_period(con, ALL).start), categories=("attack",))
-    for key, value in events_query(f):
-        app.query_params[key] = [v for k, v in events_query(f) if k == key]
+    f = over(ALL, Period("quarter", brief.default_period(con, ALL).start), categories=("attack",))
+    for key, value in to_query(f):
+        app.query_params[key] = [v for k, v in to_query(f) if k == key]
     at = app.run()
     at.switch_page("app_pages/events.py").run()
     assert not at.exception

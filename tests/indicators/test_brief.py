@@ -52,7 +52,7 @@ import pytest
 
 from indicators import alerts, brief, coverage, events, library, spread, yardsticks
 from indicators.filters import Filters
-from indicators.periods import EvidenceFilters, Period, parse_period
+from indicators.periods import Period, over, parse_period
 from tests.helpers import DATA, TODAY, fixture_data_dir, read_only
 
 F = Filters(2014, 2019)
@@ -317,8 +317,8 @@ def test_coverage_is_each_datasets_first_and_last_event(brief_con):
 def test_evidence_filters_narrow_to_days_and_leave_out_year_only_dates(fixture_con):
     """On indicator_events.csv: event 3 (2015, known only to the year) counts in 2015 but in no
     quarter; event 4 (13 May 2015) is the only event of Q2 2015."""
-    year = EvidenceFilters.of(Filters(2014, 2017), parse_period("2015"))
-    quarter = EvidenceFilters.of(Filters(2014, 2017), parse_period("2015-Q2"))
+    year = over(Filters(2014, 2017), parse_period("2015"))
+    quarter = over(Filters(2014, 2017), parse_period("2015-Q2"))
     assert events.event_count(fixture_con, year) == 2 and events.event_count(fixture_con, quarter) == 1
     assert not year.sub_year and quarter.sub_year
     assert quarter.all_time() == Filters(1900, 2999)
@@ -344,7 +344,7 @@ def test_a_bad_period_says_what_is_expected():
 
 def test_brief_numbers_are_consistent_with_yearly_measures(brief_con):
     """The four quarters of 2018 add up to the year's count (every date is known to the day)."""
-    quarters = [_count(brief_con, EvidenceFilters.of(F, Period("quarter", dt.date(2018, m, 1))))
+    quarters = [_count(brief_con, over(F, Period("quarter", dt.date(2018, m, 1))))
                 for m in (1, 4, 7, 10)]
     year = int(library.measure_by(brief_con, Filters(2018, 2018), "events", ())["value"].iloc[0])
     assert sum(quarters) == year == 10 and quarters == [0, 0, 1, 9]

@@ -1,11 +1,12 @@
 """library.date_bound: the years a date-sorted top-N reads change nothing in what it returns."""
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from contract.schema import CATEGORIES
 from indicators import events, overview
 from indicators.filters import Filters
-from indicators.periods import EvidenceFilters
 
 FILTERS = [Filters(1990, 2030), Filters(2016, 2016), Filters(2014, 2017, provinces=("Sindh", "Balochistan")),
            Filters(2004, 2019, categories=tuple(CATEGORIES), all_duplicates=True),
@@ -31,7 +32,7 @@ def test_recent_events_and_pages_by_date_are_those_of_the_whole_table(con, f):
 
 def test_a_bound_reads_fewer_years_and_never_narrows_evidence_filters(con):
     """With the newest 10 events of all years, the bound starts at the year of the 10th newest
-    event or before; a window of days (EvidenceFilters) is not counted by the cube: no bound."""
+    event or before; a window of days (Filters.windowed) is not counted by the cube: no bound."""
     from indicators.library import date_bound
 
     f = Filters(1990, 2030)
@@ -40,7 +41,7 @@ def test_a_bound_reads_fewer_years_and_never_narrows_evidence_filters(con):
                         f"event_id LIMIT 1 OFFSET 9", f.where()[1]).fetchone()[0]
     assert sql == "event_date >= ?" and params[0] <= tenth and params[0].year == tenth.year
     assert date_bound(con, f, 10 ** 9) == ("TRUE", [])
-    window = EvidenceFilters.of(f, date_from=tenth, date_to=tenth)
+    window = replace(f, date_from=tenth, date_to=tenth)
     assert date_bound(con, window, 10) == ("TRUE", [])
     recent = overview.recent_events(con, window)
     assert (pd.to_datetime(recent["event_date"]).dt.date == tenth).all() and len(recent)
@@ -77,7 +78,7 @@ def test_escalation_alerts_scored_backwards_are_those_of_all_the_years_at_once(c
 @pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
 def test_freshness_names_the_newest_event_of_the_whole_table(con, f):
     """The caption's newest event, read from event_cube's last_date, is the filtered events'
-    max(event_date); with a window of days too (EvidenceFilters: read from the events)."""
+    max(event_date); with a window of days too (Filters.windowed: read from the events)."""
     from indicators.coverage import freshness
 
     where, params = f.where()
@@ -85,5 +86,5 @@ def test_freshness_names_the_newest_event_of_the_whole_table(con, f):
     head = f"Newest event shown: {newest:%-d %B %Y}" if newest else "No event matches the filters"
     assert freshness(con, f).startswith(head + ".")
     if newest:
-        window = EvidenceFilters.of(f, date_from=newest.replace(day=1), date_to=newest)
+        window = replace(f, date_from=newest.replace(day=1), date_to=newest)
         assert freshness(con, window).startswith(head + ".")
