@@ -31,18 +31,22 @@ def record(caller: Caller, action: str, what: dict, outcome: str, data_dir: Path
     written raises OSError naming the file: an action that cannot be recorded is not done."""
     row = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "who": caller.name,
            "role": caller.role, "action": action, "what": what, "outcome": outcome}
+    _append(json.dumps(row, ensure_ascii=False, default=str) + "\n", data_dir)
+    return row
+
+
+def _append(text: str, data_dir: Path | None) -> None:
+    """Append `text` to the trail under an exclusive lock; OSError naming the file when it cannot."""
     path = trail_file(data_dir)
-    line = json.dumps(row, ensure_ascii=False, default=str) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            handle.write(line)
+            handle.write(text)
             handle.flush()
     except OSError as err:
         raise OSError(f"The audit trail {path} cannot be written ({err.strerror or err}): make its "
                       f"folder writable or point DASHBOARD_AUDIT at a writable file.") from err
-    return row
 
 
 @contextmanager
@@ -68,14 +72,7 @@ def recorded(caller: Caller, action: str, what: dict, writable: bool = True,
 
 def writable_trail(data_dir: Path | None = None) -> None:
     """Raise OSError naming the trail unless a row can be appended to it now."""
-    path = trail_file(data_dir)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8"):
-            pass
-    except OSError as err:
-        raise OSError(f"The audit trail {path} cannot be written ({err.strerror or err}): make its "
-                      f"folder writable or point DASHBOARD_AUDIT at a writable file.") from err
+    _append("", data_dir)
 
 
 def _reason(err: BaseException) -> str:
