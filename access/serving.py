@@ -25,30 +25,32 @@ def loopback(address: str) -> bool:
         return False
 
 
-def unreadable_secrets(files=SECRETS_FILES) -> list[str]:
-    """What is wrong with each secrets file that exists but is not valid TOML: Streamlit would then
-    read no [auth] and let everyone in as the local user, so the dashboard stops instead."""
-    problems = []
+def _secrets(files) -> list[tuple[Path, dict | Exception]]:
+    """Each secrets file that exists, with its content or the error that stopped reading it."""
+    found = []
     for path in files:
         try:
             with open(path, "rb") as handle:
-                tomllib.load(handle)
+                found.append((path, tomllib.load(handle)))
         except FileNotFoundError:
             continue
         except (OSError, tomllib.TOMLDecodeError) as err:
-            problems.append(f"{path} cannot be read ({err}): fix it (its [auth] section configures "
-                            f"sign-in) or remove it to run without sign-in.")
-    return problems
+            found.append((path, err))
+    return found
+
+
+def unreadable_secrets(files=SECRETS_FILES) -> list[str]:
+    """What is wrong with each secrets file that exists but is not valid TOML: Streamlit would then
+    read no [auth] and let everyone in as the local user, so the dashboard stops instead."""
+    return [f"{path} cannot be read ({content}): fix it (its [auth] section configures sign-in) or "
+            f"remove it to run without sign-in." for path, content in _secrets(files)
+            if isinstance(content, Exception)]
 
 
 def signin_configured(files=SECRETS_FILES) -> bool:
     """An [auth] section with a client_id in one of Streamlit's secrets files."""
-    for path in files:
-        try:
-            with open(path, "rb") as handle:
-                auth = tomllib.load(handle).get("auth", {})
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
+    for _, content in _secrets(files):
+        auth = {} if isinstance(content, Exception) else content.get("auth", {})
         if auth.get("client_id") or any(isinstance(v, dict) and v.get("client_id") for v in auth.values()):
             return True
     return False
