@@ -5,7 +5,7 @@ st.error boxes, timeouts, a wrong "Militant violence" KPI), the payload per reru
 seconds and peak RSS. Each session measures for --seconds after its first page load.
 
 Clients (both on the same machine as the server):
-- `ws` (default): each session is a websocket speaking Streamlit's protocol (bench/st_client.py),
+- `ws` (default): each session is a websocket speaking Streamlit's protocol (tests/support/st_client.py),
   like a browser tab without the rendering: it loads the Overview page, reads the id of the
   sidebar's "Years" slider from the deltas and sets a random year range every 1-3 s. Timed from
   sending the rerun to `script_finished`; the "Militant violence" KPI must equal indicators.overview.scope_counts.
@@ -30,7 +30,6 @@ import argparse
 import asyncio
 import contextlib
 import functools
-import os
 import random
 import shutil
 import statistics
@@ -47,11 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from indicators.filters import Filters  # noqa: E402
 from indicators.overview import scope_counts  # noqa: E402
-from bench import server as server_tools  # noqa: E402
+from bench.process import cpu_seconds, peak_rss_mb  # noqa: E402
+from tests.support.chromium import CHROMIUM_ARGS, chromium  # noqa: E402
+from tests.support.server import streamlit  # noqa: E402
 from indicators.filters import default_years  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
-
 
 @dataclass
 class Results:
@@ -66,12 +64,6 @@ class Results:
 
     def error(self, message: str) -> None:
         self.errors.append((time.monotonic(), message))
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process (all its threads) so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def build(warehouse: Path) -> subprocess.CompletedProcess:
@@ -107,7 +99,7 @@ async def kill_halfway(args, res: Results, servers: list[subprocess.Popen]) -> N
 async def reconnect(url: str, res: Results, lost_at: float, give_up: float = 60):
     """A new session through the load balancer after the old one's connection was lost (what
     Streamlit's frontend does); returns (session, first run) once a run comes back without error."""
-    from bench.st_client import Session
+    from tests.support.st_client import Session
 
     while time.monotonic() - lost_at < give_up:
         session = None
@@ -130,7 +122,7 @@ async def reconnect(url: str, res: Results, lost_at: float, give_up: float = 60)
 async def ws_session(url: str, expected, years: tuple[int, int], seconds: float, rng: random.Random,
                      res: Results) -> None:
     """Load the Overview page, then set random year ranges with 1-3 s of think time."""
-    from bench.st_client import Session, slider_state
+    from tests.support.st_client import Session, slider_state
 
     lo, hi = years
     first = default_years({"years": years})  # the years a new session opens on
@@ -238,7 +230,7 @@ async def run_browser(args, res: Results, url: str, expected, years, warehouse: 
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(
-            executable_path=server_tools.chromium(), args=server_tools.CHROMIUM_ARGS)
+            executable_path=chromium(), args=CHROMIUM_ARGS)
         tasks = [asyncio.create_task(browser_session(browser, url, expected, args.seconds, res))
                  for _ in range(args.sessions)]
         if not args.no_rebuild:
@@ -277,7 +269,7 @@ async def measure(args, run, servers: list[subprocess.Popen], *run_args) -> tupl
     await task
     server_stats["cpu_end"] = cpu()
     server_stats["window_end"] = time.monotonic()
-    server_stats["peak_rss_mb"] = max(server_tools.peak_rss_mb(s.pid) for s in servers
+    server_stats["peak_rss_mb"] = max(peak_rss_mb(s.pid) for s in servers
                                       if s.poll() is None)
     if profiler is not None:
         await profiler.wait()
@@ -360,7 +352,7 @@ def serve(args, warehouse: Path, tmp: Path):
     front of that many replicas reading a folder where `warehouse` is published."""
     args.published = None
     if not args.replicas:
-        with server_tools.streamlit(warehouse, args.server_option) as (url, server):
+        with streamlit(warehouse, args.server_option) as (url, server):
             yield url, [server]
         return
     from deploy.cluster import cluster

@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402  (bench/generate.py)
+from bench.process import in_child  # noqa: E402
 from indicators.filters import Filters  # noqa: E402
 
 PAGES = ("overview", "trends", "timeline", "map", "events")
@@ -88,7 +89,7 @@ def _import_once(csv: Path, keep: Path | None, second: Path | None) -> dict:
     """One import in this (fresh) process into the bundled warehouse (built first, untimed, as
     `make run` leaves it): seconds, counts, peak RSS; with `second`, the time of importing it
     into the warehouse just built (an analyst's next file)."""
-    from server import peak_rss_mb  # (bench/server.py)
+    from bench.process import peak_rss_mb
 
     from etl.build import build_warehouse
     from etl.imports import import_file
@@ -113,15 +114,6 @@ def _import_once(csv: Path, keep: Path | None, second: Path | None) -> dict:
             import_file(second, data, data / "warehouse.duckdb", original=second.name, max_bytes=1 << 50)
             out["second_seconds"] = time.perf_counter() - start
     return out
-
-
-def in_child(fn, *args):
-    """`fn(*args)` in a new Python process (its peak RSS is its own, not this process's)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def read_csv_floor(csv: Path) -> float:
@@ -312,20 +304,24 @@ def measure_browser(warehouse: Path, changes: int) -> dict:
     """Cold start, and per page the filter change -> redrawn times and websocket bytes."""
     from playwright.sync_api import sync_playwright
 
-    import server  # noqa: E402  (bench/server.py)
+    from bench.process import peak_rss_mb
+    from tests.support.runs import Socket, runs, wait_until_done
+    from tests.support.chromium import CHROMIUM_ARGS, chromium
+    from tests.support.page_state import COUNT_RUNS
+    from tests.support.server import streamlit
 
     results: dict = {"pages": {}}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=server.chromium(), args=server.CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.add_init_script(server.COUNT_RUNS)
-        socket = server.Socket(page)
+        page.add_init_script(COUNT_RUNS)
+        socket = Socket(page)
         start = time.perf_counter()
-        with server.streamlit(warehouse, ["server.fileWatcherType=none"]) as (url, proc):
+        with streamlit(warehouse, ["server.fileWatcherType=none"]) as (url, proc):
             page.goto(url, timeout=600_000)
             page.locator(".js-plotly-plot").first.wait_for(timeout=600_000)
             results["cold_start"] = time.perf_counter() - start
-            server.wait_until_done(page)
+            wait_until_done(page)
             con = duckdb.connect(str(warehouse), read_only=True)
             from indicators.overview import filter_options
             lo, hi = filter_options(con)["years"]
@@ -334,7 +330,7 @@ def measure_browser(warehouse: Path, changes: int) -> dict:
                 # on all years (the default view is the last ten): room for every slider step
                 page.goto(f"{url}/{'' if name == 'overview' else name}?years={lo}-{hi}",
                           timeout=600_000)
-                server.wait_until_done(page)
+                wait_until_done(page)
                 # every change a state not seen before (no cache of the server or the browser
                 # answers it): a page opens a new session on all years; page k first moves the
                 # upper year down k + 1 times, then walks the lower year up one year at a time
@@ -342,22 +338,22 @@ def measure_browser(warehouse: Path, changes: int) -> dict:
                 high, low = sliders.nth(1), sliders.first
                 for _ in range(k + 1):
                     high.focus()
-                    seen = server.runs(page, socket)
+                    seen = runs(page, socket)
                     high.press("ArrowLeft")
-                    server.wait_until_done(page, after=seen, socket=socket)
+                    wait_until_done(page, after=seen, socket=socket)
                 times, sizes = [], []
                 for i in range(changes):
                     low.focus()
-                    before, seen = socket.bytes, server.runs(page, socket)
+                    before, seen = socket.bytes, runs(page, socket)
                     t = time.perf_counter()
                     low.press("ArrowRight")
-                    server.wait_until_done(page, after=seen, socket=socket)
+                    wait_until_done(page, after=seen, socket=socket)
                     times.append(time.perf_counter() - t)
                     sizes.append(socket.bytes - before)
                     if page.get_by_test_id("stException").count():
                         raise RuntimeError(f"{name}: an exception box after a filter change")
                 results["pages"][name] = {"times": times, "bytes": statistics.median(sizes)}
-            results["rss_mb"] = server.peak_rss_mb(proc.pid)
+            results["rss_mb"] = peak_rss_mb(proc.pid)
         browser.close()
     return results
 
@@ -380,8 +376,8 @@ def machine() -> str:
 
 
 def server_chromium() -> str:
-    import server  # noqa: E402
-    return server.chromium()
+    from tests.support.chromium import chromium
+    return chromium()
 
 
 def fmt(value, unit="", digits=2) -> str:
