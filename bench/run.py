@@ -15,8 +15,9 @@ of import. For each size, one module per measure:
 - bench/measure_outlook.py: the Outlook's backtests and forecast, computed once;
 - bench/measure_browser.py: a real server and Debian's Chromium: cold start, then per page
   year-slider changes timed until the page is redrawn, the websocket bytes, the server's peak RSS.
-bench/report.py writes RESULTS.md (targets, met or missed, why) after each size,
-so a failure at 10M keeps the smaller sizes.
+bench/report.py writes its section of RESULTS.md (issue 29's targets at a glance, then each figure
+beside its target, met or missed, and why) after each size, so a failure at 10M keeps the smaller
+sizes.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from bench.measure_outlook import measure_outlook  # noqa: E402
 from bench.measure_pages import filter_changes, in_fresh_process  # noqa: E402
 from bench.process import in_child  # noqa: E402
 from bench.report import write_results  # noqa: E402
+from bench.results import RESULTS  # noqa: E402
 from bench.stats import summary  # noqa: E402
 
 
@@ -109,11 +111,12 @@ def main() -> None:
                         "conditions (another job on the machine, ...)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the warehouses of an earlier run (no import measured)")
-    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md",
-                        help="the results file to write")
+    parser.add_argument("--output", type=Path, default=RESULTS,
+                        help="the results file whose bench/run.py section is written")
     parser.add_argument("--outlook-only", action="store_true",
                         help="import each size once (or --reuse) and time only the Outlook; prints, writes nothing")
     args = parser.parse_args()
+    command = " ".join(["bench/run.py", *sys.argv[1:]])
 
     report = []
     for rows in args.rows:
@@ -132,10 +135,10 @@ def main() -> None:
             except Exception as err:  # refused (memory) or failed: said in RESULTS.md
                 print(f"  import failed: {err}")
                 report.append(dict(rows=rows, failed=str(err)))
-                write_results(args.output, report, args)
+                write_results(args.output, report, args, command)
                 continue
         report.append(measure_size(rows, warehouse, args, imports, gtd))
-        write_results(args.output, report, args)  # after each size: a crash later keeps this one
+        write_results(args.output, report, args, command)  # after each size: a crash later keeps this one
         print(f"wrote {args.output}")
 
 
