@@ -221,8 +221,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--shape", choices=("acled", "gtd"), default="acled")
+    parser.add_argument("--first-id", type=int, default=0,
+                        help="the first event id (a second file that adds events instead of repeating ids)")
     args = parser.parse_args()
-    for path in generate(args.rows, args.out, args.seed, shape=args.shape):
+    for path in generate(args.rows, args.out, args.seed, first_id=args.first_id, shape=args.shape):
         print(path)
 
 

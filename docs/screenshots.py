@@ -13,7 +13,10 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 import settings  # noqa: E402
-from bench.server import CHROMIUM_ARGS, DONE, MAPS_DRAWN, StreamlitApp, chromium, streamlit  # noqa: E402
+from tests.support.app import StreamlitApp  # noqa: E402
+from tests.support.chromium import CHROMIUM_ARGS, chromium  # noqa: E402
+from tests.support.page_state import DONE, MAPS_DRAWN  # noqa: E402
+from tests.support.server import streamlit  # noqa: E402
 
 WAREHOUSE = settings.WAREHOUSE_FILE
 

@@ -1,4 +1,4 @@
-"""A real Streamlit server on a free loopback port (bench/server.py, shared with the benchmarks and
+"""A real Streamlit server on a free loopback port (tests/support/, shared with the benchmarks and
 `make screenshots`), Debian's Chromium driven by Playwright, and the one way browser tests wait for
 the app: Streamlit's own script-run messages and state, never a sleep."""
 from __future__ import annotations
@@ -7,8 +7,10 @@ import os
 
 import pytest
 
-from bench.server import CHROMIUM_ARGS, StreamlitApp, chromium, streamlit
 from tests.helpers import SERVER_OPTIONS
+from tests.support.app import StreamlitApp
+from tests.support.chromium import CHROMIUM_ARGS, chromium
+from tests.support.server import streamlit
 
 CHROMIUM = chromium()
 
@@ -33,7 +35,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture()
 def app(page, server) -> StreamlitApp:
-    """The browser's page on the session's server (`server`), driven through bench.server.StreamlitApp."""
+    """The browser's page on the session's server (`server`), driven through tests.support.app.StreamlitApp."""
     return StreamlitApp(page, server)
 
 

@@ -17,12 +17,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from bench.server import StreamlitApp, streamlit
 from dashboard.navigation import PAGES
 from deploy.cluster import cluster
 from etl.build import build_warehouse
 from etl.publish import publish, warehouse_version
 from tests.helpers import ROOT, SERVER_OPTIONS, TODAY, fixture_data_dir
+from tests.support.app import StreamlitApp
+from tests.support.server import streamlit
 
 pytestmark = pytest.mark.browser
 # The Brief page fails on every server at this commit (the 'organisation' category has no measure
@@ -108,7 +109,7 @@ def run_async(coroutine):
 
 
 def _first_run(url: str):
-    from bench.st_client import Session
+    from tests.support.st_client import Session
 
     async def go():
         session = await Session.open(url)
@@ -152,7 +153,7 @@ def test_new_browsers_are_spread_over_the_replicas(running):
 
 
 def test_a_publish_while_a_session_runs_is_seen_at_its_next_rerun(running, published, built, tmp_path):
-    from bench.st_client import Session
+    from tests.support.st_client import Session
 
     data = fixture_data_dir(tmp_path, {"indicator_events.csv": "curated"})
     other = build_warehouse(data, tmp_path / "other.duckdb", today=TODAY).warehouse

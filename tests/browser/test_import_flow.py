@@ -2,13 +2,16 @@
 the new events. Runs its own server on a copy of data/ so that the upload never touches data/."""
 import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench import generate
-from bench.server import StreamlitApp, streamlit
-from tests.helpers import FIXTURES, SERVER_OPTIONS
+from tests.support.app import StreamlitApp
+from tests.support.server import streamlit
+from tests.helpers import FIXTURES, ROOT, SERVER_OPTIONS
 
 pytestmark = pytest.mark.browser
 
@@ -55,8 +58,10 @@ def test_upload_a_gtd_export_and_see_it_counted(page: Page, import_server):
 def test_an_upload_shows_the_share_of_the_file_read_while_it_imports(page: Page, import_server,
                                                                     tmp_path):
     url, _ = import_server
-    csv, _ = generate.generate(10000, out=tmp_path, seed=3, first_id=5 * 10 ** 8,
-                               progress=lambda m: None)  # synthetic ACLED rows, 4 MB
+    made = subprocess.run([sys.executable, "bench/generate.py", "--rows", "10000", "--out", str(tmp_path),
+                           "--seed", "3", "--first-id", str(5 * 10 ** 8)],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    csv = Path(made.stdout.splitlines()[-2])  # synthetic ACLED rows, 4 MB (the script prints CSV, Parquet)
     app = StreamlitApp(page, url)
     app.open("data")
     with app.rerun():

@@ -6,8 +6,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from bench.server import MAPS_DRAWN
 from dashboard.navigation import FAVICON, PAGES
+from tests.support.page_state import MAPS_DRAWN
 
 pytestmark = pytest.mark.browser
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}

@@ -2,7 +2,7 @@
 chatty server would fill the pipe and block)."""
 import os
 
-from bench.server import streamlit
+from tests.support.server import streamlit
 from tests.helpers import SERVER_OPTIONS
 
 

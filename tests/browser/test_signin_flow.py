@@ -11,12 +11,12 @@ import shutil
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench.server import free_port, streamlit
 from etl.build import build_warehouse
 from tests.access import oidc
-from bench.server import StreamlitApp
 from tests.helpers import SERVER_OPTIONS
 from tests.helpers import DATA, FIXTURES, TODAY, fixture_data_dir
+from tests.support.app import StreamlitApp
+from tests.support.server import free_port, streamlit
 
 pytestmark = pytest.mark.browser
 IMPORT = FIXTURES / "imports" / "gtd_latin1.csv"

@@ -1,6 +1,6 @@
 """A minimal Streamlit client: one browser-like session on `/_stcore/stream`, speaking the protocol
 with the protobufs shipped in streamlit. Used by bench/load.py to put many sessions on a server
-without a browser per session.
+without a browser per session, and by the cluster tests (tests/browser/test_cluster.py).
 
 The exchange, as the frontend does it:
 - connect with the subprotocol `streamlit` (the frontend adds an XSRF token and a session id for
