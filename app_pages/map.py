@@ -8,7 +8,7 @@ from charts.bars import spread_chart, top_chart
 from charts.trend import trend_chart
 from dashboard import data
 from dashboard.widgets import page_caption, chart_click, download_menu, events_grid, new_chart_click, plain
-from export import catalog
+from figures import catalog
 from indicators import coverage, events, geography, overview, provenance
 from contract.schema import COUNTRY_NAMES
 from maps.area_map import BASEMAPS, METRIC_LABELS

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.widgets import download_menu, new_chart_click, plain
-from export import catalog
+from figures import catalog
 from indicators import outlook
 from maps.area_map import BASEMAPS
 

@@ -9,7 +9,7 @@ from charts.yardstick import add_yardstick
 from dashboard import data
 from dashboard.widgets import (briefing_downloads, delta, download_menu, events_table, left_out_note,
                                page_caption)
-from export import catalog
+from figures import catalog
 from contract.schema import MILITANT_CATEGORIES
 from indicators import coverage, overview, yardsticks
 

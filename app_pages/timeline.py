@@ -1,7 +1,7 @@
 """Timeline: the lineage of pledges, splits and announcements, beside each group's attacks."""
 import streamlit as st
 
-from export.catalog import context
+from figures.catalog import context
 from charts.timeline import lineage_chart
 from dashboard import data
 from dashboard.widgets import page_caption, download_menu, events_table

@@ -1,7 +1,7 @@
 """Trends: any indicator over time, broken down and compared, with pledges marked on the axis."""
 import streamlit as st
 
-from export import catalog
+from figures import catalog
 from dashboard import data
 from charts.yardstick import add_yardstick
 from dashboard.widgets import (download_menu, left_out_note, new_districts_table, page_caption,

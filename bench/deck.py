@@ -17,9 +17,9 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.results import RESULTS, stamp, table, write_section  # noqa: E402
-from export import catalog  # noqa: E402
 from export import render  # noqa: E402
 from export.deck import build_deck  # noqa: E402
+from figures import catalog  # noqa: E402
 from indicators.cli_options import DEFAULT_WAREHOUSE  # noqa: E402
 from indicators.filters import Filters  # noqa: E402
 

@@ -13,7 +13,7 @@ FAN = "#e34a33"
 def forecast_fan(history: pd.DataFrame, forecast: pd.DataFrame, title: str, subtitle: str,
                  source: str) -> go.Figure:
     """`history`: month, events (indicators.outlook.district_history); `forecast`: one district's
-    rows of indicators.outlook.forecast (month, q05, q25, q50, q75, q95). The bands join the last
+    rows of indicators.outlook_forecast.forecast (month, q05, q25, q50, q75, q95). The bands join the last
     observed month so that the fan starts from it."""
     last = history.iloc[-1]
     months = [last["month"], *forecast["month"]]

@@ -8,8 +8,9 @@ import typer
 
 from access import audit
 from access.roles import local_user
-from export import catalog, render, tables
+from export import render, tables
 from export.deck import build_deck
+from figures import catalog
 from indicators import brief as briefing
 from indicators import cli_options as opt
 from indicators import overview, provenance

@@ -16,9 +16,9 @@ from pptx import Presentation
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Pt
 
-from export import catalog
 from export.note import footnote, note_pages
 from export.render import figure_bytes, for_slide, pdf_pages, text_page
+from figures import catalog
 from indicators import brief, outlook, overview, provenance, spread
 from indicators.filters import Filters
 from indicators.periods import Period

@@ -1,9 +1,10 @@
 """The Outlook computed once per warehouse version and kept on disk, so that pages only read it.
 
-`outlook(con, f)` returns the backtest's summary of events and of deaths and the forecast
-of events (indicators.outlook) for the filters that change them (countries, actor kinds,
-duplicates). They are read from `<folder>/<key>/` (folder_of: beside the warehouse, or in the scratch folder when that one is read-only, as a
-replica's published folder is) when there; otherwise computed (a minute or so on
+`outlook(con, f)` returns the backtest's summary of events and of deaths
+(indicators/outlook_backtest.py) and the forecast of events (indicators/outlook_forecast.py) for
+the filters that change them (countries, actor kinds, duplicates). They are read from
+`<folder>/<key>/` (folder_of: beside the warehouse, or in the scratch folder when that one is
+read-only, as a replica's published folder is) when there; otherwise computed (a minute or so on
 the bundled data) and written there atomically (a temporary folder renamed into place, so a reader
 never sees half of it), and the folders of other warehouse versions are removed. The key is the
 warehouse version (meta.version, a hash of the inputs) with a hash of those filters and of
@@ -22,11 +23,13 @@ import duckdb
 import pandas as pd
 
 import settings
-from indicators import outlook as model
 from indicators.filters import Filters
+from indicators.outlook import FIRST_YEAR, outlook_filters
+from indicators.outlook_backtest import backtest_summary
+from indicators.outlook_forecast import forecast
 from indicators.overview import warehouse_version
 
-MODEL_VERSION = "2"  # raise it when indicators/outlook.py changes what it computes
+MODEL_VERSION = "2"  # raise it when indicators/outlook_*.py change what they compute
 PARTS = ("summary", "deaths", "forecast")  # summary: backtest_summary of events; deaths: of deaths
 
 
@@ -34,18 +37,18 @@ def key(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
     """'<warehouse version>-<hash of what changes the outlook>' (a folder name). The build's inputs
     (meta 'inputs': the files and the ETL code's context) are in the hash, so a rebuild by other
     code from the same files is not served an older build's outlook."""
-    of = model.outlook_filters(f)
+    of = outlook_filters(f)
     inputs = con.execute("SELECT value FROM meta WHERE key = 'inputs'").fetchone()
-    what = json.dumps([MODEL_VERSION, model.FIRST_YEAR, of.countries, of.actor_kinds, of.all_duplicates,
+    what = json.dumps([MODEL_VERSION, FIRST_YEAR, of.countries, of.actor_kinds, of.all_duplicates,
                        inputs[0] if inputs else None])
     return f"{warehouse_version(con)}-{hashlib.sha1(what.encode()).hexdigest()[:12]}"
 
 
 def compute(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, pd.DataFrame]:
     """The parts, computed (no disk)."""
-    of = model.outlook_filters(f)
-    return {"summary": model.backtest_summary(con, of), "deaths": model.backtest_summary(con, of, measure="deaths"),
-            "forecast": model.forecast(con, of)}
+    of = outlook_filters(f)
+    return {"summary": backtest_summary(con, of), "deaths": backtest_summary(con, of, measure="deaths"),
+            "forecast": forecast(con, of)}
 
 
 def _read(where: Path) -> dict[str, pd.DataFrame]:

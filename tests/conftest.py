@@ -1,7 +1,7 @@
 """Shared fixtures. The read-only ones are built once for the whole run (session scope): the
 warehouse of the bundled data/, a data folder with its warehouse (tests that change a folder take
-`data_dir`, a copy of it), and the warehouses of the hand-worked fixtures. Helpers are in
-tests/helpers.py."""
+`data_dir`, a copy of it), the same folder with one import (`seeded`; a copy: `seeded_dir`), and
+the warehouses of the hand-worked fixtures. Helpers are in tests/helpers.py."""
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +18,8 @@ os.environ.setdefault("DASHBOARD_AUDIT", str(Path(tempfile.mkdtemp(prefix="audit
 import pytest
 
 from etl.build import build_warehouse
-from tests.helpers import DATA, ROOT, TODAY, fixture_warehouse, read_only
+from etl.imports import import_file
+from tests.helpers import DATA, FIXTURES, ROOT, TODAY, fixture_warehouse, read_only
 
 
 def _tracked_changes() -> str | None:
@@ -71,6 +72,21 @@ def data_dir(built_dir, tmp_path):
     """A copy of `built_dir` of the test's own (the warehouse and the build cache too, so a build
     or an import there reads only what changed)."""
     return shutil.copytree(built_dir, tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def seeded(built_dir, tmp_path_factory):
+    """`built_dir` with one analyst's import done (tests/data/imports/acled_api.json, added to its
+    warehouse by the append path), made once. Read-only: a test that changes it takes `seeded_dir`."""
+    data = shutil.copytree(built_dir, tmp_path_factory.mktemp("seeded") / "data")
+    import_file(FIXTURES / "imports" / "acled_api.json", data, data / "warehouse.duckdb", today=TODAY)
+    return data
+
+
+@pytest.fixture()
+def seeded_dir(seeded, tmp_path):
+    """A copy of `seeded` of the test's own (warehouse, build cache, imports and registry)."""
+    return shutil.copytree(seeded, tmp_path / "data")
 
 
 @pytest.fixture(scope="session")

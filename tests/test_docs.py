@@ -121,7 +121,7 @@ def test_the_hand_written_pages_show_every_command(module):
 
 
 def test_the_exports_page_names_every_chart_id():
-    from export.catalog import CHARTS
+    from figures.catalog import CHARTS
 
     page = _text(ROOT / "docs" / "exports.md")
     listed = page[page.index("The charts `python -m export chart` draws"):].split("<!-- [[[end]]] -->")[0]

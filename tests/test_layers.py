@@ -1,5 +1,5 @@
 """The house's floors, held by import-linter (the contracts are in .importlinter): the reading side
-app_pages -> dashboard -> export -> maps -> charts -> indicators -> contract, the writer
+app_pages -> dashboard -> export -> figures -> maps -> charts -> indicators -> contract, the writer
 etl -> contract, and nothing but the Data page's import door (dashboard/uploads.py) reaching etl.
 Function-level imports count. settings.py sits below them all; a module, not a package, it is out of
 import-linter's reach (it imports only the standard library)."""

@@ -1,7 +1,7 @@
-"""The Overview, the Map page and the export draw one map (export.catalog.map_figures)."""
+"""The Overview, the Map page and the export draw one map (figures.catalog.map_figures)."""
 import json
 
-from export import catalog
+from figures import catalog
 from indicators import geography
 from indicators.filters import Filters
 from maps.area_map import CENTER, COLORSCALE

@@ -3,7 +3,7 @@ backtest's scores beside the baselines."""
 import pytest
 from playwright.sync_api import expect
 
-from indicators import outlook
+from indicators import outlook, outlook_forecast
 from indicators.filters import Filters
 
 pytestmark = pytest.mark.browser
@@ -14,7 +14,7 @@ def test_a_district_shows_its_fan_and_the_scores(app, con):
     page = app.open("outlook")
     expect(page.get_by_role("heading", name="Outlook")).to_be_visible(timeout=90_000)  # the backtest
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
-    forecast = outlook.forecast(con, outlook.outlook_filters(Filters(1989, 2021)))
+    forecast = outlook_forecast.forecast(con, outlook.outlook_filters(Filters(1989, 2021)))
     horizon = max(outlook.HORIZONS)
     row = forecast[(forecast["horizon"] == horizon) & (forecast["admin2"] == "Quetta")].iloc[0]
 

@@ -25,16 +25,6 @@ with open(BAD / "expected.csv", encoding="utf-8") as _handle:
     EXPECTED = list(csv.DictReader(_handle))
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """A data/ folder with one import done and its warehouse built (copied by tests that need it)."""
-    data = tmp_path_factory.mktemp("seeded") / "data"
-    shutil.copytree(DATA / "raw", data / "raw")
-    shutil.copytree(DATA / "reference", data / "reference")
-    import_file(IMPORTS / "acled_api.json", data, data / "warehouse.duckdb", today=TODAY)
-    return data
-
-
 def run_import(data_dir, name, fmt="auto", **kw):
     return import_file(IMPORTS / name, data_dir, data_dir / "warehouse.duckdb", fmt,
                        original=name, today=TODAY, **kw)
@@ -60,17 +50,17 @@ def test_bad_corpus_has_at_least_15_files_each_with_its_message():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", [e for e in EXPECTED if e["kind"] == "file"], ids=lambda e: e["file"])
-def test_whole_file_problems_give_their_exact_message_and_change_nothing(seeded, tmp_path, case):
-    data_dir = tmp_path / "data"
-    shutil.copytree(seeded, data_dir)
-    before = (sha(data_dir / "warehouse.duckdb"), sha(data_dir / "imports" / "imports.csv"),
-              sorted(p.name for p in (data_dir / "imports").iterdir()))
+def test_whole_file_problems_give_their_exact_message_and_change_nothing(seeded_dir, case):
+    """On a data folder that already holds an import (`seeded_dir`): the file is refused and the
+    warehouse, the registry and the imports folder are as they were."""
+    before = (sha(seeded_dir / "warehouse.duckdb"), sha(seeded_dir / "imports" / "imports.csv"),
+              sorted(p.name for p in (seeded_dir / "imports").iterdir()))
     with pytest.raises(ImportProblem) as err:
-        import_file(BAD / case["file"], data_dir, data_dir / "warehouse.duckdb", case["format"],
+        import_file(BAD / case["file"], seeded_dir, seeded_dir / "warehouse.duckdb", case["format"],
                     original=case["file"], max_bytes=int(case["max_bytes"] or 10**9), today=TODAY)
     assert str(err.value) == case["message"]
-    after = (sha(data_dir / "warehouse.duckdb"), sha(data_dir / "imports" / "imports.csv"),
-             sorted(p.name for p in (data_dir / "imports").iterdir()))
+    after = (sha(seeded_dir / "warehouse.duckdb"), sha(seeded_dir / "imports" / "imports.csv"),
+             sorted(p.name for p in (seeded_dir / "imports").iterdir()))
     assert after == before
 
 

@@ -11,8 +11,9 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
-from export import catalog, render, tables
+from export import render, tables
 from export.deck import DECK_CHARTS, build_deck
+from figures import catalog
 from indicators import overview, provenance
 from indicators.filters import Filters
 from tests.helpers import ROOT, fixture_warehouse, read_only

@@ -51,6 +51,8 @@ from dataclasses import replace
 import pytest
 
 from indicators import alerts, brief, coverage, events, library, spread, yardsticks
+from indicators.brief_draft import Number
+from indicators.brief_words import joined
 from indicators.filters import Filters
 from indicators.periods import Period, over, parse_period
 from tests.helpers import DATA, TODAY, fixture_data_dir, read_only
@@ -145,7 +147,7 @@ def test_each_sentence_links_to_exactly_its_counted_events(brief_con, note):
     assert note.sentences[0].sources == ("brief_events.csv",)
 
 
-def _reconciled(con, n: brief.Number):
+def _reconciled(con, n: Number):
     """The number again, from the indicator it says it came from."""
     if n.indicator.startswith("measure:"):
         return int(library.measure_by(con, n.filters, n.indicator.split(":")[1], ())["value"].iloc[0])
@@ -232,13 +234,13 @@ def test_the_2014_note_compares_with_2013_on_the_datasets_covering_both(con):
     assert "ucdp" in [r.dataset for r in both]
     note = brief.briefing_note(con, f, parse_period("2014"))
     headline = next(s for s in note.sentences if s.key == "headline")
-    words = f"compared on {brief._join([r.name for r in both])}, the datasets that cover both"
+    words = f"compared on {joined([r.name for r in both])}, the datasets that cover both"
     assert words in headline.text and "no comparison" not in headline.text
     before = headline.numbers[-1]
     assert before.filters.datasets == tuple(r.dataset for r in both) and before.filters.date_from.year == 2013
     assert before.value == _attacks_sql(con, 2013, tuple(r.dataset for r in both))
     assert f"from {before.value:,} in 2013" in headline.text or f"as in 2013 ({before.value:,})" in headline.text
-    assert f"so 2014 is compared with 2013 on {brief._join([r.name for r in both])} only" in note.sentences[-1].text
+    assert f"so 2014 is compared with 2013 on {joined([r.name for r in both])} only" in note.sentences[-1].text
 
 
 def _attacks_sql(con, year, datasets):

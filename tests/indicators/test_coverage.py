@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from charts.trend import trend_chart
-from export import catalog
+from figures import catalog
 from indicators import coverage, overview
 from indicators.filters import Filters
 

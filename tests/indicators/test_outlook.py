@@ -1,4 +1,4 @@
-"""indicators/outlook.py: the scores against values worked out by hand, the as-of month of the
+"""indicators/outlook*.py: the scores against values worked out by hand, the as-of month of the
 bundled data, and no leakage (an event planted in the future changes no forecast made before it)."""
 import csv
 import datetime as dt
@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from etl.build import build_warehouse
-from indicators import outlook
+from indicators import outlook, outlook_backtest, outlook_forecast
+from indicators.outlook_model import Counts
 from indicators.filters import Filters
 from tests.helpers import FIXTURES, TODAY, fixture_data_dir
 
@@ -57,32 +58,32 @@ def test_crps_of_a_poisson_mean_one_against_two_events():
     F(3) = 0.981012, F(4) = 0.996340, F(5) = 0.999406. Observed 2:
     CRPS = F(0)^2 + F(1)^2 + (1-F(2))^2 + (1-F(3))^2 + (1-F(4))^2 + (1-F(5))^2 + ...
          = 0.135335 + 0.541341 + 0.006448 + 0.000361 + 0.0000134 + 0.0000004 = 0.683499."""
-    assert outlook.crps(outlook.Counts(1.0), [2])[0] == pytest.approx(0.683499, abs=1e-6)
+    assert outlook_backtest.crps(Counts(1.0), [2])[0] == pytest.approx(0.683499, abs=1e-6)
 
 
 def test_crps_of_point_masses_is_the_distance_in_events():
     """A point mass at 0 (zero baseline, or no change after a quiet month) against 3 events:
     (F(k) - 1[3 <= k])^2 is 1 for k = 0, 1, 2 and 0 after: CRPS = 3. Against 0 events: 0."""
-    assert outlook.crps(outlook.Counts([0.0, 0.0]), [3, 0]).tolist() == [3.0, 0.0]
+    assert outlook_backtest.crps(Counts([0.0, 0.0]), [3, 0]).tolist() == [3.0, 0.0]
 
 
 def test_brier_and_the_chance_of_at_least_one_event():
     """Poisson(1): P(>=1) = 1 - e^-1 = 0.632121; observed 2 (an event): (0.632121 - 1)^2 = e^-2
     = 0.135335; observed 0: 0.632121^2 = 0.399576. Negative binomial mean 2, alpha 0.5:
     P(0) = (1 / (1 + 0.5 * 2))^(1/0.5) = 0.25."""
-    p_any = 1 - outlook.Counts(1.0).p_zero()
-    assert outlook.brier(p_any, [2])[0] == pytest.approx(math.exp(-2), abs=1e-9)
-    assert outlook.brier(p_any, [0])[0] == pytest.approx(0.399576, abs=1e-6)
-    assert outlook.Counts(2.0, 0.5).p_zero()[0] == pytest.approx(0.25)
+    p_any = 1 - Counts(1.0).p_zero()
+    assert outlook_backtest.brier(p_any, [2])[0] == pytest.approx(math.exp(-2), abs=1e-9)
+    assert outlook_backtest.brier(p_any, [0])[0] == pytest.approx(0.399576, abs=1e-6)
+    assert Counts(2.0, 0.5).p_zero()[0] == pytest.approx(0.25)
 
 
 def test_central_intervals_of_a_poisson_mean_one():
     """F(0) = 0.368 >= 0.25 and >= 0.05: both intervals start at 0; F(1) = 0.736 < 0.75 <= F(2) =
     0.920: the 50% interval ends at 2; F(2) < 0.95 <= F(3) = 0.981: the 90% one ends at 3. So 2 is
     in both, 3 only in the 90% one, 4 in neither."""
-    dist = outlook.Counts([1.0, 1.0, 1.0])
-    assert outlook.covered(dist, [2, 3, 4], 0.5).tolist() == [True, False, False]
-    assert outlook.covered(dist, [2, 3, 4], 0.9).tolist() == [True, True, False]
+    dist = Counts([1.0, 1.0, 1.0])
+    assert outlook_backtest.covered(dist, [2, 3, 4], 0.5).tolist() == [True, False, False]
+    assert outlook_backtest.covered(dist, [2, 3, 4], 0.9).tolist() == [True, True, False]
 
 
 def test_crps_of_large_counts_against_the_sum_over_the_cdf():
@@ -94,8 +95,8 @@ def test_crps_of_large_counts_against_the_sum_over_the_cdf():
     k = np.arange(0, 200_000)
     poisson = ((stats.poisson.cdf(k, 300.0) - (k >= 500)) ** 2).sum()
     nbinom = ((stats.nbinom.cdf(k, 0.5, 1 / (1 + 2 * 40)) - (k >= 500)) ** 2).sum()
-    assert outlook.crps(outlook.Counts(300.0), [500])[0] == pytest.approx(poisson, rel=1e-9)
-    assert outlook.crps(outlook.Counts(40.0, 2.0), [500])[0] == pytest.approx(nbinom, rel=1e-6)
+    assert outlook_backtest.crps(Counts(300.0), [500])[0] == pytest.approx(poisson, rel=1e-9)
+    assert outlook_backtest.crps(Counts(40.0, 2.0), [500])[0] == pytest.approx(nbinom, rel=1e-6)
 
 
 def test_deaths_are_forecast_only_where_they_beat_no_change_on_crps_and_brier():
@@ -122,11 +123,11 @@ def test_scores_of_a_tiny_backtest():
     frame = pd.DataFrame({"district_id": ["a", "b"], "month": [dt.date(2020, 1, 1)] * 2, "horizon": 1,
                           "observed": [2.0, 0.0], "model_mean": [1.0, 1.0], "model_alpha": 0.0,
                           "no_change_mean": [2.0, 0.0], "mean_12_mean": [1.0, 0.0], "zero_mean": 0.0})
-    scores = outlook.scores_of(frame).set_index("method")
+    scores = outlook_backtest.scores_of(frame).set_index("method")
     assert scores.loc["model", "crps"] == pytest.approx(0.579861, abs=1e-6)
     assert scores.loc["zero", ["crps", "brier", "cover_50", "cover_90"]].tolist() == [1.0, 0.5, 0.5, 0.5]
     assert scores.loc["model", "brier"] == pytest.approx((math.exp(-2) + (1 - math.exp(-1)) ** 2) / 2)
-    assert outlook.skilful_horizons(outlook.scores_of(frame)) == []  # no change: 0.5 * CRPS(Poisson(2), 2)
+    assert outlook.skilful_horizons(outlook_backtest.scores_of(frame)) == []  # no change: 0.5 * CRPS(Poisson(2), 2)
 
 
 # --- the bundled data ----------------------------------------------------------------------------
@@ -142,7 +143,7 @@ def test_the_as_of_month_is_the_end_of_ucdp_ged(con):
 
 def test_the_forecast_of_the_bundled_data(con):
     f = Filters(2016, 2025)
-    frame = outlook.forecast(con, f)
+    frame = outlook_forecast.forecast(con, f)
     districts = con.execute("SELECT count(*) FROM districts WHERE country = 'PAK'").fetchone()[0]
     assert len(frame) == 6 * districts
     assert sorted(frame["month"].unique()) == [dt.date(2022, m, 1) for m in range(1, 7)]
@@ -181,8 +182,9 @@ def test_an_event_planted_in_the_future_changes_no_forecast_made_before_it(tmp_p
     try:
         f = Filters(2008, 2021, countries=("PAK",))
         as_of = dt.date(2015, 5, 1)
-        pd.testing.assert_frame_equal(outlook.forecast(before, f, as_of), outlook.forecast(after, f, as_of))
-        a, b = (outlook.backtest(c, f, 2014) for c in (before, after))
+        pd.testing.assert_frame_equal(outlook_forecast.forecast(before, f, as_of),
+                                      outlook_forecast.forecast(after, f, as_of))
+        a, b = (outlook_backtest.backtest(c, f, 2014) for c in (before, after))
         origin = pd.to_datetime(a["month"]).dt.to_period("M") - a["horizon"]
         early = (origin < pd.Period("2015-06", "M")).to_numpy()
         predictions = ["district_id", "month", "horizon", "model_mean", "model_alpha", "no_change_mean",
@@ -191,7 +193,7 @@ def test_an_event_planted_in_the_future_changes_no_forecast_made_before_it(tmp_p
         pd.testing.assert_frame_equal(a.loc[early, predictions], b.loc[early, predictions])
         assert not np.allclose(a.loc[~early, "model_mean"], b.loc[~early, "model_mean"])
         later = dt.date(2015, 6, 1)
-        assert not outlook.forecast(before, f, later).equals(outlook.forecast(after, f, later))
+        assert not outlook_forecast.forecast(before, f, later).equals(outlook_forecast.forecast(after, f, later))
     finally:
         before.close()
         after.close()

@@ -4,7 +4,7 @@ import shutil
 
 import pandas as pd
 
-from indicators import outlook, outlook_cache
+from indicators import outlook, outlook_cache, outlook_forecast
 from indicators.filters import Filters
 
 
@@ -16,7 +16,7 @@ def test_the_outlook_is_kept_beside_the_warehouse_and_read_back(con, built, tmp_
     assert sorted(p.name for p in where.iterdir()) == ["deaths.parquet", "forecast.parquet", "summary.parquet"]
     # what is kept, read back from the files, is what the model computes
     read = outlook_cache.outlook(con, f)
-    pd.testing.assert_frame_equal(read["forecast"], outlook.forecast(con, outlook.outlook_filters(f)))
+    pd.testing.assert_frame_equal(read["forecast"], outlook_forecast.forecast(con, outlook.outlook_filters(f)))
     pd.testing.assert_frame_equal(read["summary"], parts["summary"])
     assert outlook.skilful_horizons(outlook.part(parts["summary"], "score")) == list(outlook.HORIZONS)
     # a hit reads the files: a value changed on disk comes back (so nothing is recomputed)

@@ -1,8 +1,8 @@
-"""One district map for the pages, the exports and the deck (export.catalog.map_figures on
+"""One district map for the pages, the exports and the deck (figures.catalog.map_figures on
 maps.area_map): the same units, values, names, colours and view wherever it is drawn."""
 import json
 
-from export import catalog
+from figures import catalog
 from indicators.filters import Filters
 from maps.area_map import CLASS_COLORS, EMPTY
 

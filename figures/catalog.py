@@ -3,7 +3,7 @@ pages, the briefing deck and `python -m export chart`. `query(fn, *args)` runs a
 pages pass their cached runner, the CLI a plain call on its connection.
 
 Each builder returns (figure, table): the table is the data behind the chart, for CSV/XLSX. This
-module sits above charts/ and maps/ (it uses both); neither of them imports it.
+package sits above charts/ and maps/ (it uses both) and below export/ and app_pages/ (they use it).
 """
 from __future__ import annotations
 
