@@ -69,12 +69,14 @@ cluster: $(BIN)/.installed nginx
 publish: $(BIN)/.installed
 	$(BIN)/python -m etl publish
 
+# One pytest-xdist worker per core (WORKERS=1: one process); a file's tests stay on one worker.
+WORKERS ?= auto
 test: $(BIN)/.installed chromium nginx node
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
 # The edit loop (under 2 minutes): every test but the slow ones and the browser flows.
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -m "not slow and not browser"
 
 # The README's pictures, docs/overview.png and docs/map.png (tests never write tracked files).
 screenshots: $(WAREHOUSE) chromium

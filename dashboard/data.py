@@ -5,9 +5,11 @@ Results are cached by the indicator's name, the warehouse version and the filter
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -158,6 +160,7 @@ def query(indicator: Callable, *args):
 
 
 STATIC = settings.STATIC_DIR / "outlines"  # served by Streamlit at /app/static/outlines/
+OUTLINES_KEPT_S = 3600  # how long another warehouse version's outlines stay after a newer one is written
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -186,8 +189,11 @@ def outlines(level: str = "district") -> tuple[dict, str | None]:
             tmp.write_text(text)
             os.replace(tmp, target)
             for old in STATIC.glob(f"*-{level}.json"):
-                if old != target:
-                    old.unlink(missing_ok=True)  # browsers that have it keep their copy
+                # an older version's file, once no page of another server (a replica, a test's)
+                # can still be fetching it; browsers that have it keep their copy
+                with contextlib.suppress(FileNotFoundError):  # another server pruned it first
+                    if old != target and old.stat().st_mtime < time.time() - OUTLINES_KEPT_S:
+                        old.unlink()
     except OSError:
         return collection, None  # a read-only folder: the outlines travel inside each figure
     return collection, f"/app/static/outlines/{target.name}"

@@ -4,6 +4,7 @@ tests/browser/."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -15,16 +16,25 @@ HERE = Path(__file__).resolve().parent
 CLIENT_SECRET = "a-test-secret-of-the-dashboard-client"  # provider.js's client
 
 
-@contextlib.contextmanager
-def provider(port: int, redirect: str, log: Path):
-    """oidc-provider on 127.0.0.1:`port` accepting `redirect`; installed by `npm ci` when missing."""
-    if not (HERE / "node_modules" / "oidc-provider").exists():
+def _install() -> None:
+    """`npm ci` here when oidc-provider is missing, one test process at a time (pytest-xdist's
+    workers share this folder): the lock is held on package-lock.json, which every copy has."""
+    with open(HERE / "package-lock.json", "rb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (HERE / "node_modules" / "oidc-provider").exists():
+            return
         npm = shutil.which("npm")
         if npm is None:
             if os.environ.get("CI"):
                 raise pytest.UsageError("CI=true but npm is missing: apt-get install -y nodejs npm")
             pytest.skip("no npm to install the test OpenID provider (apt-get install -y nodejs npm)")
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, capture_output=True)
+
+
+@contextlib.contextmanager
+def provider(port: int, redirect: str, log: Path):
+    """oidc-provider on 127.0.0.1:`port` accepting `redirect`; installed by `npm ci` when missing."""
+    _install()
     with open(log, "w") as errors:
         proc = subprocess.Popen(["node", "provider.js", str(port), redirect], cwd=HERE,
                                 stdout=subprocess.PIPE, stderr=errors, text=True)
