@@ -147,9 +147,9 @@ TABLES: tuple[Table, ...] = (
           "replaces), with the row kept.", "etl/stage.py",
           (Column("event_id", "VARCHAR", "The event id of the row.", True),
            Column("source_file", "VARCHAR", "Raw file of the row (path under data/).", True),
-           Column("source_line", "BIGINT", "Line of that file (1 = header).", True),
+           Column("source_line", "INTEGER", "Line of that file (1 = header).", True),
            Column("source_file_kept", "VARCHAR", "Raw file of the row loaded instead.", True),
-           Column("source_line_kept", "BIGINT", "Its line.", True),
+           Column("source_line_kept", "INTEGER", "Its line.", True),
            Column("reason", "VARCHAR", "Why the row is a duplicate id.", True)),
           key=("source_file", "source_line")),
     Table("quality_flags", "What was wrong in a loaded event's secondary fields and what was done "

@@ -207,8 +207,8 @@ def write_events(con: duckdb.DuckDBPyConnection, positions: str = "staged_events
         SELECT d.event_id, d.source_file, d.source_line, k.source_file AS source_file_kept,
                k.source_line AS source_line_kept, {links.duplicate_reason("d.event_id", "k.event_id")} AS reason
         FROM copies d JOIN copies k ON k.same_event = d.same_event AND k.copy = 1 WHERE d.copy > 1""")
-    _into(con, "duplicates", "SELECT event_id, source_file, source_line::BIGINT AS source_line, "
-          "source_file_kept, source_line_kept::BIGINT AS source_line_kept, reason FROM repeated "
+    _into(con, "duplicates", "SELECT event_id, source_file, source_line::INTEGER AS source_line, "
+          "source_file_kept, source_line_kept::INTEGER AS source_line_kept, reason FROM repeated "
           "ORDER BY event_id, source_file, source_line")
     con.execute("CREATE TEMP TABLE loaded_flags AS SELECT s.event_id, f.* FROM staged_flags f "
                 "JOIN staged_events s USING (source_file, source_line) "
