@@ -44,7 +44,6 @@ from dataclasses import replace
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from contract.schema import MILITANT_CATEGORIES
 from indicators.filters import Filters
@@ -214,6 +213,8 @@ class Counts:
 
     def quantile(self, q: float) -> np.ndarray:
         """The smallest k with F(k) >= q (scipy's ppf)."""
+        from scipy import stats
+
         out = stats.poisson.ppf(q, self.mean)
         nb = self.alpha > 0
         if nb.any():
@@ -226,7 +227,7 @@ class Counts:
         2m f(y) - m e^(-2m) (I0(2m) + I1(2m)) computed with scipy's cdf, pmf and exponentially
         scaled Bessel functions (scoringrules' own overflows beyond about 170 events)."""
         import scoringrules as sr
-        from scipy import special
+        from scipy import special, stats
 
         observed = np.atleast_1d(np.asarray(observed, dtype=float))
         m = self.mean
