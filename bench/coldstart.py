@@ -28,7 +28,7 @@ STEPS = ("health", "socket", "first_frame", "finished", "first_chart", "all_draw
 SERVER_STEPS = ("health", "first_delta", "sidebar", "first_chart", "finished")
 
 
-def server_only(warehouse: Path, root: Path) -> dict[str, float]:
+def server_only(warehouse: Path, root: Path, options: list[str]) -> dict[str, float]:
     """The server's part of a cold start, without a browser: `streamlit run`, its health check,
     then a websocket session (bench/st_client.py's protocol) asking for the first run as soon as
     the server answers; the seconds to the first element, the first sidebar widget, the first
@@ -66,13 +66,13 @@ def server_only(warehouse: Path, root: Path) -> dict[str, float]:
                     mark("finished")
                     return
 
-    with server.streamlit(warehouse, ["server.fileWatcherType=none"], root=root) as (url, _):
+    with server.streamlit(warehouse, options, root=root) as (url, _):
         mark("health")
         asyncio.run(asyncio.wait_for(session(url), 120))
     return marks
 
 
-def cold_start(browser, warehouse: Path, root: Path) -> dict[str, float]:
+def cold_start(browser, warehouse: Path, root: Path, options: list[str]) -> dict[str, float]:
     """One cold start: the seconds from `streamlit run` to each step of STEPS."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # an empty cache
     page = context.new_page()
@@ -94,7 +94,7 @@ def cold_start(browser, warehouse: Path, root: Path) -> dict[str, float]:
 
     page.on("websocket", on_socket)
     try:
-        with server.streamlit(warehouse, ["server.fileWatcherType=none"], root=root) as (url, _):
+        with server.streamlit(warehouse, options, root=root) as (url, _):
             mark("health")
             page.goto(url, timeout=120_000)
             page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
@@ -112,18 +112,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--warehouse", type=Path, default=ROOT / "data" / "warehouse.duckdb")
     parser.add_argument("--root", type=Path, action="append", help="a checkout to run (repeatable)")
+    parser.add_argument("--option", action="append", metavar="SECTION.NAME=VALUE",
+                        help="a server option (repeatable; default server.fileWatcherType=none, as make bench)")
     parser.add_argument("--server-only", action="store_true",
                         help="no browser: time the server's start and first run over a websocket")
     args = parser.parse_args()
     roots = [r.resolve() for r in (args.root or [ROOT])]
+    options = args.option if args.option is not None else ["server.fileWatcherType=none"]
     if args.server_only:
-        report(roots, args.runs, SERVER_STEPS, lambda root: server_only(args.warehouse.resolve(), root))
+        report(roots, args.runs, SERVER_STEPS, lambda root: server_only(args.warehouse.resolve(), root, options))
         return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=server.chromium(), args=server.CHROMIUM_ARGS)
-        report(roots, args.runs, STEPS, lambda root: cold_start(browser, args.warehouse.resolve(), root))
+        report(roots, args.runs, STEPS, lambda root: cold_start(browser, args.warehouse.resolve(), root, options))
         browser.close()
 
 
