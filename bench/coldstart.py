@@ -2,11 +2,15 @@
 context opening the Overview, each step timed from the server's launch.
 
     .venv/bin/python bench/coldstart.py [--runs 5] [--warehouse data/warehouse.duckdb]
-                                        [--root . --root ../other-checkout]
+                                        [--root . --root ../other-checkout] [--server-only]
 
 Per run: the server answering its health check; the page's websocket opened; its first frame; the
-first script run's script_finished message; the first chart in the page (`.js-plotly-plot`, what
-`make bench` calls the cold start); every chart and tile map drawn (bench/server.py MAPS_DRAWN).
+first script run's script_finished message (as the page's renderer reports it: late while its
+main thread is busy); the first chart in the page (`.js-plotly-plot`, what `make bench` calls the
+cold start); every chart and tile map drawn (bench/server.py MAPS_DRAWN). `--server-only` leaves
+the browser out: a websocket session (bench/st_client.py's protocol) asks for the first run as
+soon as the server answers, and the steps are the first element, the first sidebar widget, the
+first chart's element and script_finished as the server sends them.
 With several `--root`s (checkouts of two versions) the runs alternate between them, so that both
 see the same load; prints each run, then the medians per root and their ratio to the first.
 """
@@ -109,8 +113,9 @@ def cold_start(browser, warehouse: Path, root: Path, options: list[str]) -> dict
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--warehouse", type=Path, default=ROOT / "data" / "warehouse.duckdb")
+    parser.add_argument("--runs", type=int, default=5, help="cold starts per checkout (default 5)")
+    parser.add_argument("--warehouse", type=Path, default=ROOT / "data" / "warehouse.duckdb",
+                        help="the warehouse served (default data/warehouse.duckdb)")
     parser.add_argument("--root", type=Path, action="append", help="a checkout to run (repeatable)")
     parser.add_argument("--option", action="append", metavar="SECTION.NAME=VALUE",
                         help="a server option (repeatable; default server.fileWatcherType=none, as make bench)")
