@@ -3,7 +3,7 @@ first chart arrives, and the element that asks for it takes no room on the page.
 import pytest
 from playwright.sync_api import expect
 
-from dashboard.preload import ELEMENT_ID, chart_chunk, table_chunk
+from dashboard.preload import ELEMENT_ID, chart_chunk
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +21,3 @@ def test_a_page_without_charts_has_the_chart_library_loaded_and_shows_nothing_fo
                          ".then(m => Object.keys(m).length > 0)", name)
     expect(page.locator(f"#{ELEMENT_ID}")).to_have_count(1)
     expect(page.get_by_test_id("stElementContainer").filter(has=page.locator(f"#{ELEMENT_ID}"))).to_be_hidden()
-
-
-def test_a_page_without_tables_has_the_table_chunk_fetched_ahead_but_not_run(app):
-    name = table_chunk()
-    assert name, "Streamlit's st.dataframe chunk (static/js/DataFrame.*.js) was not found"
-    page = app.open("brief")
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)  # the Brief page draws no table
-    page.wait_for_function("name => performance.getEntriesByType('resource')"
-                           ".some(e => e.name.endsWith('/static/js/' + name))", arg=name, timeout=60_000)
-    # asked for by the preload's link (fetched and parsed), not by an import that would run it
-    expect(page.locator(f'head link[rel="modulepreload"][href$="/static/js/{name}"]')).to_have_count(1)
