@@ -6,11 +6,12 @@ context opening the Overview, each step timed from the server's launch.
 
 Per run: the server answering its health check; the page's websocket opened; its first frame; the
 first script run's script_finished message (as the page's renderer reports it: late while its
-main thread is busy); the first chart in the page (`.js-plotly-plot`, what `make bench` calls the
-cold start); every chart and tile map drawn (bench/server.py MAPS_DRAWN). `--server-only` leaves
-the browser out: a websocket session (bench/st_client.py's protocol) asks for the first run as
-soon as the server answers, and the steps are the first element, the first sidebar widget, the
-first chart's element and script_finished as the server sends them.
+main thread is busy); the first chart element as the page's own observer sees it (chart_in_dom)
+and as Playwright's wait returns it (first_chart, what `make bench` calls the cold start); every
+chart and tile map drawn (bench/server.py MAPS_DRAWN). `--server-only` leaves the browser out: a
+websocket session (bench/st_client.py's protocol) asks for the first run as soon as the server
+answers, and the steps are the first element, the first sidebar widget, the first chart's element
+and script_finished as the server sends them.
 With several `--root`s (checkouts of two versions) the runs alternate between them, so that both
 see the same load; prints each run, then the medians per root and their ratio to the first.
 """
