@@ -27,7 +27,6 @@ from dataclasses import replace
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from indicators.filters import Filters
 from indicators.outlook import month_date, month_index, outlook_filters, outlook_scope
@@ -156,6 +155,8 @@ class Counts:
 
     def quantile(self, q: float) -> np.ndarray:
         """The smallest k with F(k) >= q (scipy's ppf)."""
+        from scipy import stats  # here, not at the top: every page imports this module, few use scipy
+
         out = stats.poisson.ppf(q, self.mean)
         nb = self.alpha > 0
         if nb.any():
@@ -168,7 +169,7 @@ class Counts:
         2m f(y) - m e^(-2m) (I0(2m) + I1(2m)) computed with scipy's cdf, pmf and exponentially
         scaled Bessel functions (scoringrules' own overflows beyond about 170 events)."""
         import scoringrules as sr
-        from scipy import special
+        from scipy import special, stats
 
         observed = np.atleast_1d(np.asarray(observed, dtype=float))
         m = self.mean
