@@ -69,8 +69,9 @@ cluster: $(BIN)/.installed nginx
 publish: $(BIN)/.installed
 	$(BIN)/python -m etl publish
 
-# One pytest-xdist worker per core (WORKERS=1: one process); a file's tests stay on one worker.
-WORKERS ?= auto
+# Two pytest-xdist workers per core (the tests wait on servers and browsers for about a third of
+# their time); a file's tests stay on one worker. WORKERS=1: one process.
+WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
 test: $(BIN)/.installed chromium nginx node
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
