@@ -73,11 +73,11 @@ publish: $(BIN)/.installed
 # their time); a file's tests stay on one worker. WORKERS=1: one process.
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
 test: $(BIN)/.installed chromium nginx node
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The edit loop (under 2 minutes): every test but the slow ones and the browser flows.
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -m "not slow and not browser"
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow and not browser"
 
 # The README's pictures, docs/overview.png and docs/map.png (tests never write tracked files).
 screenshots: $(WAREHOUSE) chromium
