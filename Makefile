@@ -73,11 +73,11 @@ publish: $(BIN)/.installed
 # their time); a file's tests stay on one worker. WORKERS=1: one process.
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
 test: $(BIN)/.installed chromium nginx node
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
 # The edit loop (under 2 minutes): every test but the slow ones and the browser flows.
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow and not browser"
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -m "not slow and not browser"
 
 # The README's pictures, docs/overview.png and docs/map.png (tests never write tracked files).
 screenshots: $(WAREHOUSE) chromium
@@ -89,7 +89,8 @@ screenshots: $(WAREHOUSE) chromium
 docs: $(BIN)/.installed
 	env $(foreach v,$(filter DASHBOARD_% ETL_%,$(.VARIABLES)),-u $(v)) $(BIN)/cog -r -I . $(shell grep -rl --include='*.md' '\[\[\[cog' README.md CONTRIBUTING.md docs)
 
-# The speed benchmark: bundled data, 100k and 1M generated events; writes bench/RESULTS.md.
+# The speed benchmark: bundled data, 100k and 1M generated events; writes its section of
+# bench/RESULTS.md (bench/load.py and bench/deck.py write theirs).
 # BENCH_ARGS="--rows 0 100000 1000000 10000000" adds 10M (about 4.3 GB of CSV under bench/.data, and as much again copied into the import folder).
 bench: $(WAREHOUSE)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -28,22 +28,6 @@ from etl.imports import import_file
 from tests.helpers import DATA, FIXTURES, ROOT, TODAY, fixture_warehouse, read_only
 
 
-def pytest_collection_modifyitems(config, items):
-    """The files with the most slow and browser tests first (each file's tests in their order):
-    `make test` has pytest-xdist hand whole files to its workers in this order (`--dist loadfile
-    --no-loadscope-reorder`; by default it orders files by their number of tests, which sent the
-    few long browser flows last), so the long ones start early and the short ones fill in at the
-    end, instead of one long file running alone while the other workers wait."""
-    weight: dict[str, int] = {}
-    for item in items:  # a browser flow takes about four times a slow test's seconds
-        cost = 4 if "browser" in item.keywords else 1 if "slow" in item.keywords else 0
-        weight[item.fspath] = weight.get(item.fspath, 0) + cost
-    first = {}
-    for index, item in enumerate(items):
-        first.setdefault(item.fspath, index)
-    items.sort(key=lambda item: (-weight[item.fspath], first[item.fspath]))
-
-
 def _tracked_changes() -> str | None:
     """A digest of every uncommitted change to tracked files (None outside a git checkout)."""
     try:
