@@ -106,15 +106,19 @@ def check_config(nginx: str, conf: Path) -> subprocess.CompletedProcess:
     return subprocess.run(nginx_command(nginx, conf, "-t"), capture_output=True, text=True)
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, deadline: float) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path | None, deadline: float) -> None:
+    """Until `url`/_stcore/health answers (a Streamlit server, or nginx in front of some); a
+    ClusterError with the end of `log` when `proc` exits first or `deadline` (time.monotonic())
+    passes."""
     while True:
         try:
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
             return
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise ClusterError(f"{url} did not start:\n{log.read_text()[-3000:]}") from None
-            time.sleep(0.1)
+                said = f":\n{log.read_text()[-3000:]}" if log else ""
+                raise ClusterError(f"{url} did not start{said}") from None
+            time.sleep(0.05)
 
 
 @dataclass
@@ -162,7 +166,7 @@ def cluster(replicas: int = 2, port: int | None = None, env: dict | None = None,
             urls.append(f"http://127.0.0.1:{replica_port}")
         deadline = time.monotonic() + timeout
         for i, (url, proc) in enumerate(zip(urls, procs)):
-            _wait_healthy(url, proc, work / f"replica-{i + 1}.log", deadline)
+            wait_healthy(url, proc, work / f"replica-{i + 1}.log", deadline)
         conf = write_config(work, [u.removeprefix("http://") for u in urls], port)
         checked = check_config(nginx, conf)
         if checked.returncode:
@@ -171,7 +175,7 @@ def cluster(replicas: int = 2, port: int | None = None, env: dict | None = None,
                                  stderr=stack.enter_context(open(work / "nginx.log", "w")))
         procs.insert(0, front)  # stopped first
         url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, front, work / "error.log", time.monotonic() + 15)
+        wait_healthy(url, front, work / "error.log", time.monotonic() + 15)
         yield Cluster(url, front, procs[1:], urls, work)
 
 

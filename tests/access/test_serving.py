@@ -14,8 +14,8 @@ import urllib.request
 import pytest
 
 from access import serving
+from deploy.cluster import free_port, wait_healthy
 from tests.helpers import ROOT
-from tests.support.server import free_port
 
 
 def _make_run(env: dict, *variables: str) -> list[str]:
@@ -64,10 +64,7 @@ def test_make_run_listens_on_localhost_and_not_on_the_network(built, tmp_path):
     proc = subprocess.Popen(["sh", "-c", f"exec {start} --server.fileWatcherType none"], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while not _answers("127.0.0.1", port) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)  # a starting server's health, polled as tests/support/server.py does
-        assert _answers("127.0.0.1", port), (tmp_path / "streamlit.log").read_text()
+        wait_healthy(f"http://127.0.0.1:{port}", proc, tmp_path / "streamlit.log", time.monotonic() + 60)
         assert not _answers(other, port), f"make run answers on {other}, not only on localhost"
     finally:
         proc.terminate()

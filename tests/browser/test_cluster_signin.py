@@ -9,11 +9,10 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from deploy.cluster import cluster
+from deploy.cluster import cluster, free_port
 from tests.access import oidc
 from tests.support.app import StreamlitApp
 from tests.support.page_state import MAPS_DRAWN
-from tests.support.server import free_port
 
 pytestmark = pytest.mark.browser
 # every violation the browser reports, kept on the page from its first script on

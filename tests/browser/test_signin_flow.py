@@ -16,7 +16,8 @@ from tests.access import oidc
 from tests.helpers import SERVER_OPTIONS
 from tests.helpers import DATA, FIXTURES, TODAY, fixture_data_dir
 from tests.support.app import StreamlitApp
-from tests.support.server import free_port, streamlit
+from deploy.cluster import free_port
+from tests.support.server import streamlit
 
 pytestmark = pytest.mark.browser
 IMPORT = FIXTURES / "imports" / "gtd_latin1.csv"

@@ -2,8 +2,8 @@
 the access tests, the benchmarks (bench/) and `make screenshots` (docs/screenshots.py). One
 concept per module:
 
-- `server`: `streamlit()`, a real `streamlit run app.py` on a free loopback port (`free_port()`),
-  its output in a log file;
+- `server`: `streamlit()`, a real `streamlit run app.py` on a free loopback port, its output in a
+  log file, started as deploy/cluster.py starts its replicas (`free_port()`, `wait_healthy()`);
 - `chromium`: Debian's Chromium and the flags every headless launch uses;
 - `page_state`: the JavaScript that reads the page's state (IDLE, DONE, MAPS_DRAWN, COUNT_RUNS);
 - `app`: `StreamlitApp`, the tests' one way to wait for a script run (the server's

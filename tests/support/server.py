@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
+from deploy.cluster import free_port, wait_healthy
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -40,16 +33,7 @@ def streamlit(warehouse: Path, options: tuple[str, ...] | list[str] = (), env: d
                             cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    said = f":\n{Path(log).read_text()[-4000:]}" if log else ""
-                    raise RuntimeError(f"streamlit did not start{said}") from None
-                time.sleep(0.05)
+        wait_healthy(url, proc, log and Path(log), time.monotonic() + 60)
         yield url, proc
     finally:
         proc.terminate()
